@@ -1,0 +1,48 @@
+import { inTenant } from '../db/tenant-scope';
+import { MeetingRecord } from '../entities';
+import { idempotencyKey, type ActionResult } from './action-result';
+import { withCrm } from './crm-session';
+import type { ActivityDependencies } from './dependencies';
+import { runAudited } from './run-audited';
+import { loadRep } from './tenant-services';
+import { localDateTimeToIso } from './time-zones';
+
+export interface CreateCrmTaskInput {
+  tenantId: string;
+  meetingRecordId: string;
+  workflowId: string;
+  accountId: string;
+  actorSlackUserId: string;
+  subject: string;
+  /** In the rep's time zone. */
+  dueLocalDateTime: string;
+  contactId?: string;
+}
+
+/** Creates a follow-up task in the CRM, due at the rep's local time; found by key on retry. */
+export function createCrmTaskActivity(deps: ActivityDependencies) {
+  return async function createCrmTask(input: CreateCrmTaskInput): Promise<ActionResult> {
+    const key = idempotencyKey(input.workflowId, 'task');
+    const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
+      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+      return { record, rep: await loadRep(em, record.repSlackUserId) };
+    });
+    const timeZone = rep?.timeZone ?? 'UTC';
+    return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.task', target: input.accountId }, () =>
+      withCrm(deps, input.tenantId, async (provider) => {
+        const existing = await provider.findTaskByKey(input.accountId, key);
+        const task =
+          existing ??
+          (await provider.createTask({
+            accountId: input.accountId,
+            contactId: input.contactId,
+            idempotencyKey: key,
+            subject: input.subject,
+            body: `Follow-up of "${record.title}"${record.meetingUrl ? `\nRecording: ${record.meetingUrl}` : ''}`,
+            dueAt: localDateTimeToIso(input.dueLocalDateTime, timeZone),
+          }));
+        return { externalId: task.id, url: task.url, label: `${input.subject}, due ${input.dueLocalDateTime.replace('T', ' ')} (${timeZone})` };
+      }),
+    );
+  };
+}

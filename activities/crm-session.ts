@@ -1,0 +1,44 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CrmProvider } from '../clients/crm/crm-provider';
+import { ExternalServiceError } from '../clients/errors';
+import { inTenant } from '../db/tenant-scope';
+import { CrmConnection } from '../entities';
+import type { ActivityDependencies } from './dependencies';
+import { notConfigured } from './failures';
+import { crmProviderFor, defaultCrmConnection } from './tenant-services';
+
+/**
+ * Runs work against the tenant's CRM and keeps the connection's health honest: credentials
+ * that no longer work flag it for reconnection (App Home shows it), success clears the flag.
+ */
+export async function withCrm<T>(
+  deps: ActivityDependencies,
+  tenantId: string,
+  work: (provider: CrmProvider, connection: CrmConnection) => Promise<T>,
+): Promise<T> {
+  const connection = await inTenant(deps.orm, tenantId, (em: EntityManager) => defaultCrmConnection(em));
+  if (!connection) throw notConfigured('Connect your CRM in the app’s Home tab first.');
+  try {
+    const result = await work(crmProviderFor(deps, connection), connection);
+    if (connection.health !== 'ok') await setHealth(deps, tenantId, connection.id, 'ok', null);
+    return result;
+  } catch (error) {
+    if (error instanceof ExternalServiceError && error.kind === 'reconnect') {
+      await setHealth(deps, tenantId, connection.id, 'needs-reconnect', error.userMessage);
+    }
+    throw error;
+  }
+}
+
+async function setHealth(
+  deps: ActivityDependencies,
+  tenantId: string,
+  connectionId: string,
+  health: CrmConnection['health'],
+  lastError: string | null,
+): Promise<void> {
+  await inTenant(deps.orm, tenantId, async (em) => {
+    const connection = await em.findOne(CrmConnection, { id: connectionId });
+    if (connection) Object.assign(connection, { health, lastError });
+  });
+}

@@ -1,0 +1,24 @@
+import type { CrmCredentialSource, CrmProvider, CrmProviderName } from '../clients/crm/crm-provider';
+import type { FollowUpWriter } from '../clients/follow-up-writer';
+import type { CalendarEvents, EmailDrafts, GoogleTokenSource } from '../clients/google-workspace';
+import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
+import type { Orm } from '../db/orm';
+import type { Logger } from '../runtime/logger';
+import type { SecretStore } from '../secrets/secret-store';
+
+/**
+ * What activities need from the outside world, injected by the worker (real services) or by
+ * tests (emulators). Factories, not clients: credentials differ per tenant and per rep.
+ */
+export interface ActivityDependencies {
+  orm: Orm;
+  secrets: SecretStore;
+  logger: Logger;
+  slackApiUrl: string;
+  meetingSource(credentials: MeetingSourceCredentials): MeetingSource;
+  /** Null when this deployment has no AI drafter configured. */
+  followUpWriter: FollowUpWriter | null;
+  crmProvider(provider: CrmProviderName, credentials: CrmCredentialSource, connectionSettings: Record<string, string>): CrmProvider;
+  googleWorkspace(tokens: GoogleTokenSource): { drafts: EmailDrafts; calendar: CalendarEvents };
+  now(): Date;
+}

@@ -1,0 +1,72 @@
+import type { TranscriptLine } from '../clients/meeting-source';
+import { appendAudit } from '../db/audit';
+import { inTenant } from '../db/tenant-scope';
+import { MeetingRecord } from '../entities';
+import type { FollowUpDraft } from '../workflows/meeting-types';
+import type { ActivityDependencies } from './dependencies';
+import { invalidRequest, notConfigured } from './failures';
+import { loadRep, loadTenant } from './tenant-services';
+
+export interface DraftFollowUpInput {
+  tenantId: string;
+  meetingRecordId: string;
+  workflowId: string;
+}
+
+/** Asks the follow-up writer for summary, insights, email and note; stores them once. */
+export function draftFollowUpActivity(deps: ActivityDependencies) {
+  return async function draftFollowUp(input: DraftFollowUpInput): Promise<{ revision: number; generator: FollowUpDraft['generator'] }> {
+    const context = await inTenant(deps.orm, input.tenantId, async (em) => {
+      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }, { populate: ['transcript'] });
+      return { record, tenant: await loadTenant(em, input.tenantId), rep: await loadRep(em, record.repSlackUserId) };
+    });
+    const { record, tenant, rep } = context;
+    if (record.draft) return { revision: record.draft.revision, generator: record.draft.generator };
+    if (!deps.followUpWriter) {
+      throw notConfigured('AI drafting is not configured for this deployment; an operator must set ANTHROPIC_API_KEY.');
+    }
+    if (!record.transcript) throw invalidRequest('The transcript of this meeting is no longer stored (retention period passed).');
+
+    const written = await deps.followUpWriter.write({
+      title: record.title,
+      startedAt: record.startedAt.toISOString(),
+      meetingLanguage: record.language ?? null,
+      languageSetting: tenant.settings.language,
+      tone: tenant.settings.tone,
+      repName: rep?.email ?? null,
+      companyName: tenant.name,
+      externalAttendees: record.attendees.filter((a) => a.external).map((a) => ({ name: a.name, email: a.email })),
+      transcript: JSON.parse(record.transcript) as TranscriptLine[],
+      tenantId: tenant.id,
+    });
+    const draft: FollowUpDraft = {
+      summary: written.summary,
+      nextSteps: written.nextSteps,
+      insights: written.insights,
+      emailSubject: written.emailSubject,
+      emailHtml: written.emailHtml,
+      crmNote: written.crmNote,
+      followUp: written.followUp,
+      language: written.language,
+      generator: written.generator,
+      model: written.model,
+      promptVersion: written.promptVersion,
+      revision: 1,
+    };
+    await inTenant(deps.orm, input.tenantId, async (em) => {
+      const fresh = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+      if (fresh.draft) return; // a parallel attempt stored one first; keep it
+      fresh.draft = draft;
+      appendAudit(em, {
+        tenantId: input.tenantId,
+        actor: 'workflow',
+        action: 'draft.generated',
+        target: record.recordingId,
+        result: 'success',
+        workflowId: input.workflowId,
+        detail: { generator: draft.generator, model: draft.model, promptVersion: draft.promptVersion, transcriptSha256: record.transcriptSha256, tokensUsed: written.tokensUsed },
+      });
+    });
+    return { revision: 1, generator: draft.generator };
+  };
+}

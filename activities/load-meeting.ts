@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import type { RecordedMeeting } from '../clients/meeting-source';
+import { inTenant } from '../db/tenant-scope';
+import { MeetingRecord } from '../entities';
+import type { MeetingFacts } from '../workflows/meeting-types';
+import type { ActivityDependencies } from './dependencies';
+import { loadRep, meetingSourceFor } from './tenant-services';
+
+export interface LoadMeetingInput {
+  tenantId: string;
+  recordingId: string;
+  repSlackUserId: string;
+  workflowId: string;
+}
+
+/**
+ * Makes sure the meeting and its transcript are in Postgres (the Fathom webhook may already
+ * have stored them) and returns only small facts to the workflow.
+ */
+export function loadMeetingActivity(deps: ActivityDependencies) {
+  return async function loadMeeting(input: LoadMeetingInput): Promise<MeetingFacts> {
+    const { stored, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
+      stored: await em.findOne(MeetingRecord, { recordingId: input.recordingId }),
+      rep: await loadRep(em, input.repSlackUserId),
+    }));
+    if (stored?.transcriptSha256) return factsOf(stored);
+
+    // Network call outside any transaction: Fathom may be slow, the database must not wait on it.
+    const meeting = await (await meetingSourceFor(deps, rep)).getMeeting(input.recordingId);
+    const record = await storeRecordedMeeting(deps, input, meeting);
+    return factsOf(record);
+  };
+}
+
+export async function storeRecordedMeeting(
+  deps: Pick<ActivityDependencies, 'orm'>,
+  input: LoadMeetingInput,
+  meeting: RecordedMeeting,
+): Promise<MeetingRecord> {
+  return inTenant(deps.orm, input.tenantId, async (em) => {
+    const record =
+      (await em.findOne(MeetingRecord, { recordingId: input.recordingId })) ??
+      Object.assign(new MeetingRecord(), { tenantId: input.tenantId, recordingId: input.recordingId });
+    const transcript = JSON.stringify(meeting.transcript);
+    Object.assign(record, {
+      workflowId: input.workflowId,
+      repSlackUserId: input.repSlackUserId,
+      title: meeting.title.slice(0, 512),
+      meetingUrl: meeting.shareUrl ?? meeting.url,
+      startedAt: new Date(meeting.startedAt),
+      endedAt: meeting.endedAt ? new Date(meeting.endedAt) : null,
+      language: meeting.language,
+      attendees: meeting.attendees,
+      transcript,
+      transcriptSha256: createHash('sha256').update(transcript).digest('hex'),
+    });
+    em.persist(record);
+    return record;
+  });
+}
+
+function factsOf(record: MeetingRecord): MeetingFacts {
+  const externalAttendeeCount = record.attendees.filter((attendee) => attendee.external).length;
+  return {
+    meetingRecordId: record.id,
+    title: record.title,
+    startedAt: record.startedAt.toISOString(),
+    language: record.language ?? null,
+    externalAttendeeCount,
+    internalOnly: externalAttendeeCount === 0,
+  };
+}

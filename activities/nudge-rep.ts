@@ -1,0 +1,26 @@
+import { callSlack } from '../clients/slack-client';
+import { inTenant } from '../db/tenant-scope';
+import type { CardRef } from '../workflows/meeting-types';
+import type { ActivityDependencies } from './dependencies';
+import { loadTenant, slackClientFor } from './tenant-services';
+
+export interface NudgeRepInput {
+  tenantId: string;
+  repSlackUserId: string;
+  card?: CardRef;
+  title: string;
+}
+
+/** One gentle reminder, in the card's thread so it links straight to the buttons. */
+export function nudgeRepActivity(deps: ActivityDependencies) {
+  return async function nudgeRep(input: NudgeRepInput): Promise<void> {
+    const tenant = await inTenant(deps.orm, input.tenantId, (em) => loadTenant(em, input.tenantId));
+    const slack = await slackClientFor(deps, tenant);
+    const text = `⏰ <@${input.repSlackUserId}>, the follow-up for “${input.title}” is still waiting for you: log the note, create the draft or dismiss it.`;
+    await callSlack(() =>
+      input.card
+        ? slack.chat.postMessage({ channel: input.card.channel, thread_ts: input.card.ts, text })
+        : slack.chat.postMessage({ channel: input.repSlackUserId, text }),
+    );
+  };
+}

@@ -1,0 +1,50 @@
+import { appendAudit } from '../db/audit';
+import { inTenant } from '../db/tenant-scope';
+import { AccountMapping, MeetingRecord } from '../entities';
+import type { AccountCandidate } from '../workflows/meeting-types';
+import type { ActivityDependencies } from './dependencies';
+import { companyDomains } from './match-account';
+import { defaultCrmConnection } from './tenant-services';
+
+export interface RememberAccountChoiceInput {
+  tenantId: string;
+  meetingRecordId: string;
+  workflowId: string;
+  account: AccountCandidate;
+  actorSlackUserId: string;
+}
+
+/** The rep's pick teaches the tenant: the meeting's company domains now map to that account. */
+export function rememberAccountChoiceActivity(deps: ActivityDependencies) {
+  return async function rememberAccountChoice(input: RememberAccountChoiceInput): Promise<void> {
+    await inTenant(deps.orm, input.tenantId, async (em) => {
+      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+      const connection = await defaultCrmConnection(em);
+      if (!connection) return;
+      const domains = companyDomains(record.attendees.filter((a) => a.external).map((a) => a.domain ?? a.email ?? ''));
+      for (const domain of domains) {
+        const mapping =
+          (await em.findOne(AccountMapping, { provider: connection.provider, domain })) ??
+          Object.assign(new AccountMapping(), { tenantId: input.tenantId, provider: connection.provider, domain });
+        Object.assign(mapping, {
+          accountId: input.account.id,
+          accountName: input.account.name,
+          source: 'rep-choice',
+          confidence: 1,
+          lastUsedAt: deps.now(),
+          createdBySlackUserId: input.actorSlackUserId,
+        });
+        em.persist(mapping);
+      }
+      appendAudit(em, {
+        tenantId: input.tenantId,
+        actor: input.actorSlackUserId,
+        action: 'account.chosen',
+        target: input.account.id,
+        result: 'success',
+        workflowId: input.workflowId,
+        detail: { domains },
+      });
+    });
+  };
+}

@@ -1,0 +1,58 @@
+import { resolveFollowUpStart } from '../clients/google/calendar-events';
+import { inTenant } from '../db/tenant-scope';
+import { MeetingRecord } from '../entities';
+import { idempotencyKey, type ActionResult } from './action-result';
+import type { ActivityDependencies } from './dependencies';
+import { invalidRequest } from './failures';
+import { htmlToText } from './html-to-text';
+import { runAudited } from './run-audited';
+import { googleWorkspaceFor, loadRep } from './tenant-services';
+
+export interface ScheduleFollowUpInput {
+  tenantId: string;
+  meetingRecordId: string;
+  workflowId: string;
+  actorSlackUserId: string;
+  /** The rep's choice, overriding what was understood from the meeting. */
+  localDateTime?: string;
+}
+
+const followUpDurationMinutes = 30;
+
+/**
+ * Puts the follow-up meeting in the rep's calendar at the time agreed in the meeting (or a
+ * week later), in the rep's time zone, never in the past. Invitations are not sent yet.
+ */
+export function scheduleFollowUpActivity(deps: ActivityDependencies) {
+  return async function scheduleFollowUp(input: ScheduleFollowUpInput): Promise<ActionResult> {
+    const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
+      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+      return { record, rep: await loadRep(em, record.repSlackUserId) };
+    });
+    const draft = record.draft;
+    if (!draft) throw invalidRequest('There is no follow-up draft yet.');
+    const attendees = record.attendees.filter((a) => a.external && a.email).map((a) => ({ email: a.email!, name: a.name }));
+    if (attendees.length === 0) throw invalidRequest('No external attendees to invite.');
+    const timeZone = rep?.timeZone ?? 'UTC';
+    const localStart = resolveFollowUpStart({
+      agreedLocalDateTime: input.localDateTime ?? draft.followUp.localDateTime,
+      meetingStartedAt: record.startedAt.toISOString(),
+      timeZone,
+      now: deps.now(),
+    });
+    return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'calendar.event', target: record.recordingId }, async () => {
+      const { calendar } = await googleWorkspaceFor(deps, rep);
+      const event = await calendar.createEvent({
+        idempotencyKey: idempotencyKey(input.workflowId, 'event'),
+        title: `Follow-up: ${record.title}`,
+        description: `${htmlToText(draft.summary)}${record.meetingUrl ? `\n\nRecording: ${record.meetingUrl}` : ''}`,
+        localStart,
+        durationMinutes: followUpDurationMinutes,
+        timeZone,
+        attendees,
+        withMeetLink: true,
+      });
+      return { externalId: event.eventId, url: event.url, label: `${localStart.replace('T', ' ')} (${timeZone}), invitations not sent yet` };
+    });
+  };
+}

@@ -1,0 +1,70 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { WebClient } from '@slack/web-api';
+import type { CrmCredentials, CrmProvider } from '../clients/crm/crm-provider';
+import type { GoogleTokens } from '../clients/google-workspace';
+import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
+import { createSlackClient } from '../clients/slack-client';
+import { CrmConnection, Tenant, User } from '../entities';
+import type { ActivityDependencies } from './dependencies';
+import { notConfigured } from './failures';
+
+/**
+ * Builds the clients of one tenant or rep from references stored in Postgres and values read
+ * from the secret store at the moment of use. Missing connections become failures that tell
+ * the rep exactly what to connect.
+ */
+export async function slackClientFor(deps: ActivityDependencies, tenant: Tenant): Promise<WebClient> {
+  const token = tenant.botTokenSecretRef ? await deps.secrets.get(tenant.botTokenSecretRef) : null;
+  if (!token) throw notConfigured('This workspace’s Slack installation is missing; reinstall the app.');
+  return createSlackClient({ token, apiUrl: deps.slackApiUrl });
+}
+
+export async function loadTenant(em: EntityManager, tenantId: string): Promise<Tenant> {
+  const tenant = await em.findOne(Tenant, { id: tenantId });
+  if (!tenant) throw notConfigured('This workspace is no longer installed.');
+  return tenant;
+}
+
+export async function loadRep(em: EntityManager, slackUserId: string): Promise<User | null> {
+  return em.findOne(User, { slackUserId });
+}
+
+export async function defaultCrmConnection(em: EntityManager): Promise<CrmConnection | null> {
+  return em.findOne(CrmConnection, { isDefault: true });
+}
+
+export function crmProviderFor(deps: ActivityDependencies, connection: CrmConnection): CrmProvider {
+  return deps.crmProvider(
+    connection.provider,
+    {
+      load: async () => {
+        const value = await deps.secrets.get(connection.secretRef);
+        if (!value) throw notConfigured(`The ${connection.provider} connection has no credentials; reconnect your CRM.`);
+        return JSON.parse(value) as CrmCredentials;
+      },
+      save: (credentials) => deps.secrets.put(connection.secretRef, JSON.stringify(credentials)),
+    },
+    connection.settings,
+  );
+}
+
+export async function meetingSourceFor(deps: ActivityDependencies, rep: User | null): Promise<MeetingSource> {
+  const stored = rep?.fathomSecretRef ? await deps.secrets.get(rep.fathomSecretRef) : null;
+  if (!stored) throw notConfigured('Connect Fathom in the app’s Home tab so I can read your meetings.');
+  return deps.meetingSource(JSON.parse(stored) as MeetingSourceCredentials);
+}
+
+export async function googleWorkspaceFor(deps: ActivityDependencies, rep: User | null) {
+  const secretRef = rep?.googleSecretRef;
+  if (!secretRef || !(await deps.secrets.get(secretRef))) {
+    throw notConfigured('Connect Google in the app’s Home tab to create Gmail drafts and calendar events.');
+  }
+  return deps.googleWorkspace({
+    load: async () => {
+      const value = await deps.secrets.get(secretRef);
+      if (!value) throw notConfigured('Your Google connection was removed; reconnect Google in the app’s Home tab.');
+      return JSON.parse(value) as GoogleTokens;
+    },
+    save: (tokens) => deps.secrets.put(secretRef, JSON.stringify(tokens)),
+  });
+}

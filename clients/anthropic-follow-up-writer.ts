@@ -1,0 +1,139 @@
+/**
+ * Claude writes the follow-up through one forced tool call (`record_follow_up`), so the answer
+ * is structured data validated against the tool's schema, never parsed prose. The SDK does not
+ * retry (maxRetries 0): Temporal owns retries, and every failure leaves as an ExternalServiceError
+ * that says whether another attempt can help.
+ */
+import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { ExternalServiceError, parseRetryAfter } from './errors';
+import { buildFollowUpPrompt, followUpPromptVersion } from './follow-up-prompt';
+import { followUpTool, followUpToolName, invalidDraftError, readFollowUpToolInput } from './follow-up-tool';
+import type { FollowUpRequest, FollowUpWriter, WrittenFollowUp } from './follow-up-writer';
+
+export interface AnthropicFollowUpWriterOptions {
+  apiKey: string;
+  /** Without `/v1`; the SDK appends `/v1/messages`. Tests point it at the emulator. */
+  baseURL?: string;
+  model?: string;
+  /** Estimated input tokens (system + tool + message) a request may use; long transcripts are trimmed to fit. */
+  maxInputTokens?: number;
+  timeoutMs?: number;
+}
+
+export const defaultFollowUpModel = 'claude-sonnet-5-5';
+const defaultMaxInputTokens = 150_000;
+/** Below this the fixed prompt parts leave no useful room for a transcript. */
+const minimumInputTokens = 6_000;
+const defaultTimeoutMs = 120_000;
+/** The tool input is ~3k tokens in English; other languages and headroom make it 8k. */
+const maxOutputTokens = 8_192;
+
+const misconfiguredMessage = 'AI drafting is misconfigured (API key rejected); an operator must fix it.';
+
+function retryAfterMs(headers: Headers | undefined): number | undefined {
+  const milliseconds = Number(headers?.get('retry-after-ms') ?? NaN);
+  if (Number.isFinite(milliseconds) && milliseconds >= 0) return milliseconds;
+  return parseRetryAfter(headers?.get('retry-after'));
+}
+
+/** Status, error type and code, request id: enough to find the call in Anthropic's console. */
+function errorDetail(error: APIError): string {
+  return [
+    error.status === undefined ? undefined : `HTTP ${error.status}`,
+    error.type ?? undefined,
+    error.errorCode ?? undefined,
+    error.apiMessage?.slice(0, 200) ?? undefined,
+    error.requestID ? `request ${error.requestID}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(': ');
+}
+
+function toExternalServiceError(error: unknown): unknown {
+  if (!(error instanceof APIError)) return error;
+  const detail = errorDetail(error);
+  const base = { service: 'anthropic' as const, status: error.status, detail };
+  if (error instanceof APIConnectionError || error instanceof APIUserAbortError) {
+    return new ExternalServiceError({ ...base, kind: 'retryable', userMessage: 'Could not reach Claude; it will be retried automatically.', detail: `${error.name}: ${error.message}` });
+  }
+  const status = error.status ?? 0;
+  if (status === 429 && error.errorCode === 'enforced_spend_limit_reached') {
+    return new ExternalServiceError({ ...base, kind: 'limit-reached', userMessage: 'The AI spending limit for this workspace has been reached.' });
+  }
+  if (status === 402) {
+    return new ExternalServiceError({ ...base, kind: 'limit-reached', userMessage: 'The AI account has a billing problem; an operator must fix it.' });
+  }
+  if (status === 401 || status === 403) {
+    return new ExternalServiceError({ ...base, kind: 'invalid', userMessage: misconfiguredMessage });
+  }
+  if (status === 429) {
+    return new ExternalServiceError({ ...base, kind: 'retryable', retryAfterMs: retryAfterMs(error.headers), userMessage: 'Claude is rate limiting requests; the draft will be retried automatically.' });
+  }
+  if (status === 408 || status >= 500) {
+    const userMessage = status === 529 ? 'Claude is overloaded right now; the draft will be retried automatically.' : 'Claude is temporarily unavailable; the draft will be retried automatically.';
+    return new ExternalServiceError({ ...base, kind: 'retryable', retryAfterMs: retryAfterMs(error.headers), userMessage });
+  }
+  return new ExternalServiceError({ ...base, kind: 'invalid', userMessage: 'Claude rejected the drafting request; an operator must look at it.' });
+}
+
+/** The tool input of a complete answer; a refusal, a cut-off or a missing call is a non-retryable 'invalid'. */
+function toolInputOf(message: Anthropic.Message): unknown {
+  if (message.stop_reason === 'refusal') {
+    throw new ExternalServiceError({
+      service: 'anthropic',
+      kind: 'invalid',
+      userMessage: 'Claude declined to draft a follow-up for this meeting; write it by hand.',
+      detail: 'stop_reason refusal',
+    });
+  }
+  // A cut-off answer can still hold a partial tool call: it must not pass as a complete draft.
+  if (message.stop_reason === 'max_tokens') throw invalidDraftError(`the answer was cut off at ${maxOutputTokens} output tokens`);
+  const toolCall = message.content.find((block) => block.type === 'tool_use' && block.name === followUpToolName);
+  if (!toolCall || toolCall.type !== 'tool_use') {
+    throw invalidDraftError(`no ${followUpToolName} tool call in the answer (stop_reason ${message.stop_reason ?? 'none'})`);
+  }
+  return toolCall.input;
+}
+
+export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOptions): FollowUpWriter {
+  const model = options.model ?? defaultFollowUpModel;
+  const maxInputTokens = options.maxInputTokens ?? defaultMaxInputTokens;
+  if (maxInputTokens < minimumInputTokens) throw new Error(`maxInputTokens must be at least ${minimumInputTokens}`);
+  const client = new Anthropic({
+    apiKey: options.apiKey,
+    baseURL: options.baseURL,
+    maxRetries: 0,
+    timeout: options.timeoutMs ?? defaultTimeoutMs,
+  });
+
+  async function write(request: FollowUpRequest): Promise<WrittenFollowUp> {
+    const prompt = buildFollowUpPrompt(request, maxInputTokens);
+    let message: Anthropic.Message;
+    try {
+      message = await client.messages.create({
+        model,
+        max_tokens: maxOutputTokens,
+        system: prompt.system,
+        messages: [{ role: 'user', content: prompt.userMessage }],
+        tools: [followUpTool],
+        tool_choice: { type: 'tool', name: followUpToolName },
+        metadata: { user_id: request.tenantId },
+      });
+    } catch (error) {
+      throw toExternalServiceError(error);
+    }
+
+    const content = readFollowUpToolInput(toolInputOf(message));
+    const usage = message.usage;
+    return {
+      ...content,
+      generator: 'claude',
+      model: message.model || model,
+      promptVersion: followUpPromptVersion,
+      tokensUsed:
+        usage.input_tokens + usage.output_tokens + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0),
+    };
+  }
+
+  return { write };
+}

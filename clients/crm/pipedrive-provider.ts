@@ -1,0 +1,405 @@
+import { v1, v2 } from 'pipedrive';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../errors';
+import {
+  normaliseDomain,
+  type CreateNoteInput,
+  type CreateTaskInput,
+  type CrmAccount,
+  type CrmCapability,
+  type CrmContact,
+  type CrmCredentials,
+  type CrmDeal,
+  type CrmDealStage,
+  type CrmNote,
+  type CrmProvider,
+  type CrmProviderSettings,
+  type CrmTask,
+  type UpdateDealInput,
+} from './crm-provider';
+import { CredentialSession, type TokenRefresher } from './credential-session';
+import { expiresAtFrom, requestOAuthToken } from './oauth-token-request';
+import { hasIdempotencyMarker, recordHtml } from './record-text';
+import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
+
+const defaultApiBaseUrl = 'https://api.pipedrive.com';
+const defaultOAuthBaseUrl = 'https://oauth.pipedrive.com';
+const defaultTimeoutMs = 30_000;
+/** v2 lists take up to 500 per page; v1 notes up to 500 too. */
+const pageSize = 100;
+const maxSearchPages = 5;
+const maxListPages = 20;
+
+interface PipedriveApis {
+  organizations: v2.OrganizationsApi;
+  deals: v2.DealsApi;
+  pipelines: v2.PipelinesApi;
+  stages: v2.StagesApi;
+  persons: v2.PersonsApi;
+  activities: v2.ActivitiesApi;
+  notes: v1.NotesApi;
+}
+
+/**
+ * Pipedrive through the official SDK: v2 for organizations, deals, stages, persons and
+ * activities; v1 for notes, which exist only there. Accounts are organizations. Notes attach
+ * to the organization and, when given, the deal (org_id + deal_id on one note). Follow-up
+ * tasks are activities of type "task".
+ *
+ * Organizations have no built-in domain search: the website usually lives in a custom field,
+ * so the domain is searched in custom fields and each hit is confirmed by exact domain.
+ * Find-by-key pages the organization's notes (activities for tasks) newest first and checks
+ * the content for the marker.
+ */
+export function createPipedriveProvider(settings: CrmProviderSettings): CrmProvider {
+  return new PipedriveProvider(settings);
+}
+
+class PipedriveProvider implements CrmProvider {
+  readonly name = 'pipedrive' as const;
+  readonly capabilities: ReadonlySet<CrmCapability> = new Set<CrmCapability>(['notes', 'noteOnDeal', 'deals', 'dealUpdate', 'contacts', 'tasks']);
+  private readonly session: CredentialSession;
+  private readonly timeoutMs: number;
+  private apis?: { key: string; apis: PipedriveApis; webBase?: string };
+
+  constructor(private readonly settings: CrmProviderSettings) {
+    this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
+    this.session = new CredentialSession({ service: 'pipedrive', source: settings.credentials, refresh: this.refresher() });
+  }
+
+  async searchAccountsByDomain(domain: string): Promise<CrmAccount[]> {
+    const target = normaliseDomain(domain);
+    if (target.length < 2) return [];
+    const accounts = new Map<string, CrmAccount>();
+    let cursor: string | undefined;
+    for (let page = 0; page < maxSearchPages; page += 1) {
+      const result = await this.call(({ organizations }) =>
+        organizations.searchOrganization({ term: target, fields: 'custom_fields', exact_match: false, limit: pageSize, cursor }),
+      );
+      for (const { item } of result.data?.items ?? []) {
+        if (item?.id === undefined || !item.custom_fields?.some((value) => websiteMatchesDomain(value, target))) continue;
+        accounts.set(String(item.id), { id: String(item.id), name: item.name ?? String(item.id), domain: target, url: this.webUrl('organization', item.id) });
+      }
+      cursor = result.additional_data?.next_cursor ?? undefined;
+      if (!cursor) break;
+    }
+    return [...accounts.values()];
+  }
+
+  async searchAccountsByName(name: string, limit = 10): Promise<CrmAccount[]> {
+    const term = name.trim();
+    if (!term) return [];
+    // The search needs two characters, or one with an exact match.
+    const result = await this.call(({ organizations }) =>
+      organizations.searchOrganization({ term, fields: 'name', exact_match: term.length < 2, limit: Math.min(limit, 500) }),
+    );
+    return (result.data?.items ?? []).flatMap(({ item }) =>
+      item?.id === undefined ? [] : [{ id: String(item.id), name: item.name ?? String(item.id), url: this.webUrl('organization', item.id) }],
+    );
+  }
+
+  async getAccount(accountId: string): Promise<CrmAccount | null> {
+    const id = numericId(accountId);
+    if (id === undefined) return null;
+    try {
+      const result = await this.call(({ organizations }) => organizations.getOrganization({ id }));
+      const organization = result.data;
+      if (!organization || organization.is_deleted) return null;
+      return { id: accountId, name: organization.name ?? accountId, domain: domainOfWebsite(organization.website), url: this.webUrl('organization', id) };
+    } catch (error) {
+      if (error instanceof ExternalServiceError && error.kind === 'not-found') return null;
+      throw error;
+    }
+  }
+
+  async findNoteByKey(accountId: string, idempotencyKey: string): Promise<CrmNote | null> {
+    const orgId = requireId(accountId, 'organization');
+    let start = 0;
+    for (let page = 0; page < maxListPages; page += 1) {
+      const result = await this.call(({ notes }) => notes.getNotes({ org_id: orgId, start, limit: pageSize, sort: 'add_time DESC' }));
+      const match = (result.data ?? []).find((note) => hasIdempotencyMarker(note.content, idempotencyKey));
+      if (match?.id !== undefined) return { id: String(match.id), url: this.webUrl('organization', orgId) };
+      const pagination = result.additional_data?.pagination;
+      if (!pagination?.more_items_in_collection || pagination.next_start === undefined) return null;
+      start = pagination.next_start;
+    }
+    return null;
+  }
+
+  async createNote(input: CreateNoteInput): Promise<CrmNote> {
+    const orgId = requireId(input.accountId, 'organization');
+    const dealId = input.dealId === undefined ? undefined : requireId(input.dealId, 'deal');
+    const content = recordHtml({ title: input.title, body: input.body, idempotencyKey: input.idempotencyKey });
+    const result = await this.call(({ notes }) => notes.addNote({ AddNoteRequest: { content, org_id: orgId, deal_id: dealId } }));
+    const id = result.data?.id;
+    if (id === undefined) throw unreadable('the created note has no id');
+    return { id: String(id), url: this.webUrl('organization', orgId) };
+  }
+
+  async listDeals(accountId: string, options: { openOnly?: boolean } = {}): Promise<CrmDeal[]> {
+    const orgId = requireId(accountId, 'organization');
+    const deals: CrmDeal[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < maxListPages; page += 1) {
+      const result = await this.call(({ deals: api }) =>
+        api.getDeals({ org_id: orgId, status: options.openOnly ? 'open' : undefined, limit: pageSize, cursor }),
+      );
+      deals.push(...(result.data ?? []).map((deal) => this.toDeal(deal)));
+      cursor = result.additional_data?.next_cursor ?? undefined;
+      if (!cursor) break;
+    }
+    return options.openOnly ? deals.filter((deal) => !deal.isClosed) : deals;
+  }
+
+  async listDealStages(): Promise<CrmDealStage[]> {
+    const pipelineLabels = new Map<number, string>();
+    for (const pipeline of await this.listAll((cursor) => this.call(({ pipelines }) => pipelines.getPipelines({ limit: pageSize, cursor })))) {
+      if (pipeline.id !== undefined && !pipeline.is_deleted) pipelineLabels.set(pipeline.id, pipeline.name ?? String(pipeline.id));
+    }
+    const stages = await this.listAll((cursor) => this.call(({ stages: api }) => api.getStages({ limit: pageSize, cursor })));
+    // Pipedrive stages are never "closed": a deal closes by its won/lost status instead.
+    return stages
+      .filter((stage) => stage.id !== undefined && stage.pipeline_id !== undefined && !stage.is_deleted && pipelineLabels.has(stage.pipeline_id))
+      .sort((a, b) => (a.pipeline_id ?? 0) - (b.pipeline_id ?? 0) || (a.order_nr ?? 0) - (b.order_nr ?? 0))
+      .map((stage) => ({
+        id: String(stage.id),
+        label: stage.name ?? String(stage.id),
+        pipelineId: String(stage.pipeline_id),
+        pipelineLabel: pipelineLabels.get(stage.pipeline_id ?? 0),
+        isClosed: false,
+      }));
+  }
+
+  async updateDeal(input: UpdateDealInput): Promise<CrmDeal> {
+    const id = requireId(input.dealId, 'deal');
+    const changes: { stage_id?: number; value?: number } = {};
+    if (input.stageId !== undefined) changes.stage_id = requireId(input.stageId, 'stage');
+    if (input.amount !== undefined) changes.value = input.amount;
+    const result =
+      Object.keys(changes).length > 0
+        ? await this.call(({ deals }) => deals.updateDeal({ id, UpdateDealRequest: changes }))
+        : await this.call(({ deals }) => deals.getDeal({ id }));
+    if (!result.data) throw unreadable('the deal came back empty');
+    return this.toDeal(result.data);
+  }
+
+  async searchContacts(query: string, options: { accountId?: string; limit?: number } = {}): Promise<CrmContact[]> {
+    const term = query.trim();
+    if (term.length < 2) return [];
+    const organizationId = options.accountId === undefined ? undefined : requireId(options.accountId, 'organization');
+    const result = await this.call(({ persons }) =>
+      persons.searchPersons({ term, organization_id: organizationId, limit: Math.min(options.limit ?? 10, 500) }),
+    );
+    return (result.data?.items ?? []).flatMap(({ item }) =>
+      item?.id === undefined
+        ? []
+        : [
+            {
+              id: String(item.id),
+              name: item.name ?? item.emails?.[0] ?? String(item.id),
+              email: item.emails?.[0],
+              accountId: item.organization?.id === undefined ? undefined : String(item.organization.id),
+            },
+          ],
+    );
+  }
+
+  async findTaskByKey(accountId: string, idempotencyKey: string): Promise<CrmTask | null> {
+    const orgId = requireId(accountId, 'organization');
+    let cursor: string | undefined;
+    for (let page = 0; page < maxListPages; page += 1) {
+      const result = await this.call(({ activities }) =>
+        activities.getActivities({ org_id: orgId, sort_by: 'add_time', sort_direction: 'desc', limit: pageSize, cursor }),
+      );
+      const match = (result.data ?? []).find((activity) => hasIdempotencyMarker(activity.note, idempotencyKey));
+      if (match?.id !== undefined) return { id: String(match.id), url: this.webUrl('organization', orgId) };
+      cursor = result.additional_data?.next_cursor ?? undefined;
+      if (!cursor) return null;
+    }
+    return null;
+  }
+
+  async createTask(input: CreateTaskInput): Promise<CrmTask> {
+    const orgId = requireId(input.accountId, 'organization');
+    // Pipedrive keeps due_date and due_time in UTC.
+    const due = new Date(input.dueAt);
+    if (Number.isNaN(due.getTime())) throw new ExternalServiceError({ service: 'pipedrive', kind: 'invalid', userMessage: 'The task due date is not valid.', detail: 'unparseable dueAt' });
+    const iso = due.toISOString();
+    const result = await this.call(({ activities }) =>
+      activities.addActivity({
+        AddActivityRequest: {
+          subject: input.subject,
+          type: 'task',
+          org_id: orgId,
+          deal_id: input.dealId === undefined ? undefined : requireId(input.dealId, 'deal'),
+          person_id: input.contactId === undefined ? undefined : requireId(input.contactId, 'person'),
+          due_date: iso.slice(0, 10),
+          due_time: iso.slice(11, 16),
+          done: false,
+          note: recordHtml({ body: input.body, idempotencyKey: input.idempotencyKey }),
+        },
+      }),
+    );
+    const id = result.data?.id;
+    if (id === undefined) throw unreadable('the created activity has no id');
+    return { id: String(id), url: this.webUrl('organization', orgId) };
+  }
+
+  private async listAll<T>(fetchPage: (cursor: string | undefined) => Promise<{ data?: T[]; additional_data?: { next_cursor?: string } }>): Promise<T[]> {
+    const items: T[] = [];
+    let cursor: string | undefined;
+    for (let page = 0; page < maxListPages; page += 1) {
+      const result = await fetchPage(cursor);
+      items.push(...(result.data ?? []));
+      cursor = result.additional_data?.next_cursor ?? undefined;
+      if (!cursor) break;
+    }
+    return items;
+  }
+
+  private toDeal(deal: v2.Deal): CrmDeal {
+    return {
+      id: String(deal.id),
+      name: deal.title ?? String(deal.id),
+      stageId: deal.stage_id === undefined ? '' : String(deal.stage_id),
+      pipelineId: deal.pipeline_id === undefined ? undefined : String(deal.pipeline_id),
+      amount: typeof deal.value === 'number' ? deal.value : null,
+      currency: deal.currency,
+      closeDate: deal.expected_close_date ?? undefined,
+      isClosed: deal.status !== 'open',
+      url: deal.id === undefined ? undefined : this.webUrl('deal', deal.id),
+    };
+  }
+
+  /** Web links need the company domain: from the OAuth api_domain, or the connection's settings. */
+  private webUrl(kind: 'organization' | 'deal', id: number): string | undefined {
+    const base = this.apis?.webBase;
+    return base ? `${base}/${kind}/${id}` : undefined;
+  }
+
+  private call<T>(operation: (apis: PipedriveApis) => Promise<T>): Promise<T> {
+    return this.session.run(async (credentials) => {
+      try {
+        return await operation(this.apisFor(credentials));
+      } catch (error) {
+        throw pipedriveError(error);
+      }
+    });
+  }
+
+  private apisFor(credentials: CrmCredentials): PipedriveApis {
+    const apiBase = (credentials.type === 'oauth' ? credentials.instanceUrl : undefined) ?? this.settings.apiBaseUrl ?? defaultApiBaseUrl;
+    const secret = credentials.type === 'oauth' ? credentials.accessToken : credentials.apiKey;
+    const key = `${apiBase} ${secret}`;
+    if (this.apis?.key === key) return this.apis.apis;
+
+    const auth = credentials.type === 'oauth' ? { accessToken: credentials.accessToken } : { apiKey: credentials.apiKey };
+    const configure = <C extends { baseOptions?: unknown }>(configuration: C): C => {
+      configuration.baseOptions = { timeout: this.timeoutMs, transformResponse: [classifyPipedriveResponse] };
+      return configuration;
+    };
+    const v2Configuration = configure(new v2.Configuration({ ...auth, basePath: `${apiBase}/api/v2` }));
+    const v1Configuration = configure(new v1.Configuration({ ...auth, basePath: `${apiBase}/api/v1` }));
+    const apis: PipedriveApis = {
+      organizations: new v2.OrganizationsApi(v2Configuration),
+      deals: new v2.DealsApi(v2Configuration),
+      pipelines: new v2.PipelinesApi(v2Configuration),
+      stages: new v2.StagesApi(v2Configuration),
+      persons: new v2.PersonsApi(v2Configuration),
+      activities: new v2.ActivitiesApi(v2Configuration),
+      notes: new v1.NotesApi(v1Configuration),
+    };
+    const webBase = companyWebBase(credentials.type === 'oauth' ? credentials.instanceUrl : undefined, this.settings.pipedriveCompanyDomain);
+    this.apis = { key, apis, webBase };
+    return apis;
+  }
+
+  private refresher(): TokenRefresher | undefined {
+    const { oauthClient } = this.settings;
+    if (!oauthClient) return undefined;
+    const tokenUrl = `${this.settings.oauthBaseUrl ?? defaultOAuthBaseUrl}/oauth/token`;
+    const basic = Buffer.from(`${oauthClient.clientId}:${oauthClient.clientSecret}`).toString('base64');
+    return async (stale) => {
+      const token = await requestOAuthToken({
+        service: 'pipedrive',
+        url: tokenUrl,
+        form: { grant_type: 'refresh_token', refresh_token: stale.refreshToken },
+        headers: { authorization: `Basic ${basic}` },
+        timeoutMs: this.timeoutMs,
+      });
+      return {
+        type: 'oauth',
+        accessToken: token.access_token,
+        refreshToken: token.refresh_token ?? stale.refreshToken,
+        expiresAt: expiresAtFrom(token.expires_in),
+        instanceUrl: token.api_domain ?? stale.instanceUrl,
+      };
+    };
+  }
+}
+
+function companyWebBase(apiDomain: string | undefined, companyDomain: string | undefined): string | undefined {
+  if (apiDomain) return apiDomain.replace(/\/+$/, '');
+  if (!companyDomain) return undefined;
+  const host = companyDomain.includes('.') ? companyDomain : `${companyDomain}.pipedrive.com`;
+  return `https://${host.replace(/^https?:\/\//, '').replace(/\/+$/, '')}`;
+}
+
+function numericId(value: string): number | undefined {
+  return /^[1-9][0-9]{0,15}$/.test(value) ? Number(value) : undefined;
+}
+
+function requireId(value: string, what: string): number {
+  const id = numericId(value);
+  if (id === undefined) {
+    throw new ExternalServiceError({ service: 'pipedrive', kind: 'invalid', userMessage: `That is not a Pipedrive ${what} id.`, detail: `malformed ${what} id` });
+  }
+  return id;
+}
+
+function unreadable(detail: string): ExternalServiceError {
+  return new ExternalServiceError({ service: 'pipedrive', kind: 'retryable', detail, userMessage: 'Pipedrive sent a response we could not read; it will be retried automatically.' });
+}
+
+/**
+ * Installed as axios transformResponse on every SDK request. The SDK's error interceptor
+ * rejects with the bare response body, losing the status and the Retry-After header; this
+ * runs before it, still sees both, and throws the classified error instead.
+ */
+function classifyPipedriveResponse(data: unknown, headers: unknown, status?: number): unknown {
+  const body = typeof data === 'string' && data !== '' ? parseJson(data) : data;
+  if (status !== undefined && status >= 400) throw pipedriveResponseError(status, headers, body);
+  return body;
+}
+
+function pipedriveResponseError(status: number, headers: unknown, body: unknown): ExternalServiceError {
+  const record = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
+  const message = typeof record.error === 'string' ? record.error : typeof record.message === 'string' ? record.message : undefined;
+  // Pipedrive documents x-ratelimit-reset (seconds left in the window) next to, or instead of, Retry-After.
+  const retryAfterMs = parseRetryAfter(headerValue(headers, 'retry-after')) ?? (status === 429 ? parseRetryAfter(headerValue(headers, 'x-ratelimit-reset')) : undefined);
+  return errorFromHttpStatus('pipedrive', status, { detail: `HTTP ${status}${message ? `: ${message}` : ''}`, retryAfterMs });
+}
+
+function pipedriveError(error: unknown): ExternalServiceError {
+  if (error instanceof ExternalServiceError) return error;
+  // Axios errors carry the request config (with the Authorization header): keep only code and message.
+  if (error instanceof Error && (error as { isAxiosError?: boolean }).isAxiosError) {
+    const code = (error as { code?: string }).code;
+    return errorFromNetworkFailure('pipedrive', new Error(`${code ?? 'network error'}: ${error.message}`));
+  }
+  return unreadable(error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected response');
+}
+
+function headerValue(headers: unknown, name: string): string | undefined {
+  if (!headers || typeof headers !== 'object') return undefined;
+  const getter = (headers as { get?: unknown }).get;
+  const value: unknown = typeof getter === 'function' ? (getter as (header: string) => unknown).call(headers, name) : (headers as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : typeof value === 'number' ? String(value) : undefined;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return text;
+  }
+}

@@ -1,0 +1,244 @@
+/**
+ * Fathom External API client (plain fetch, no SDK): lists a user's meetings with cursor paging
+ * and loads one meeting with its transcript. Every call passes the per-key rate limiter first;
+ * a 429 becomes a retryable ExternalServiceError carrying the server's reset delay, and pauses
+ * the limiter so other calls from this process wait too. Temporal owns retries, so there are none here.
+ */
+import { createHash } from 'node:crypto';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from './errors';
+import {
+  recordingIdOfMeeting,
+  toMeetingListItem,
+  toMeetingsPage,
+  toRecordedMeeting,
+  toTranscriptResponse,
+} from './fathom-meeting-mapper';
+import { sharedFathomRateLimiter, type FathomRateLimiter } from './fathom-rate-limiter';
+import type { MeetingListItem, MeetingPage, MeetingSource, MeetingSourceCredentials, RecordedMeeting } from './meeting-source';
+
+export interface FathomClientOptions {
+  credentials: MeetingSourceCredentials;
+  /** Defaults to Fathom's only server; tests point it at the emulator's `/external/v1`. */
+  baseUrl?: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+  /** How the rate limiter waits; injectable so tests run on a fake clock. */
+  sleep?: (milliseconds: number) => Promise<void>;
+  /** Defaults to the process-wide limiter, so every client for the same key shares one budget. */
+  rateLimiter?: FathomRateLimiter;
+  requestTimeoutMs?: number;
+}
+
+export const defaultFathomBaseUrl = 'https://api.fathom.ai/external/v1';
+const defaultRequestTimeoutMs = 30_000;
+/** listAllMeetings stops here unless told otherwise: a safety net against paging a whole archive. */
+const defaultListAllMax = 500;
+const dayMs = 86_400_000;
+/**
+ * getMeeting searches newest-first in widening windows of `created_at` (most follow-ups are for
+ * meetings from the last days). Each window ends where the previous began, so no page is read
+ * twice; windows overlap by a second because whether Fathom's bounds are inclusive is undocumented.
+ */
+const meetingSearchWindowsDays = [14, 90, 400];
+const windowOverlapMs = 1_000;
+/** At 50 calls a minute this is under a minute of the user's Fathom budget. */
+const maxMeetingSearchPages = 40;
+
+type Query = Record<string, string | undefined>;
+
+function authHeaders(credentials: MeetingSourceCredentials): Record<string, string> {
+  return credentials.type === 'apiKey'
+    ? { 'X-Api-Key': credentials.apiKey }
+    : { Authorization: `Bearer ${credentials.accessToken}` };
+}
+
+/** The limiter is keyed by a hash so raw keys never sit in a long-lived map. */
+function limiterKey(credentials: MeetingSourceCredentials): string {
+  const secret = credentials.type === 'apiKey' ? credentials.apiKey : credentials.accessToken;
+  return createHash('sha256').update(`${credentials.type}:${secret}`).digest('hex');
+}
+
+/** `RateLimit-Reset` is seconds left in the window (IETF draft); an epoch value is tolerated too. */
+function rateLimitResetMs(value: string | null, now: number): number | undefined {
+  const seconds = value === null ? NaN : Number(value);
+  if (!Number.isFinite(seconds) || seconds < 0) return undefined;
+  return seconds > 1e9 ? Math.max(0, seconds * 1000 - now) : seconds * 1000;
+}
+
+function waitBeforeRetryMs(response: Response, now: number): number | undefined {
+  const delays = [
+    parseRetryAfter(response.headers.get('retry-after'), now),
+    rateLimitResetMs(response.headers.get('ratelimit-reset'), now),
+  ].filter((delay): delay is number => delay !== undefined);
+  return delays.length > 0 ? Math.max(...delays) : undefined;
+}
+
+/** Fathom's error body is undocumented; `{ error }` is the common form. Never echoes headers. */
+async function errorDetail(response: Response): Promise<string> {
+  const text = await response.text().catch(() => '');
+  let message = text;
+  try {
+    const parsed = JSON.parse(text) as unknown;
+    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { error?: unknown }).error === 'string') {
+      message = (parsed as { error: string }).error;
+    }
+  } catch {
+    // Not JSON: the raw text is the detail.
+  }
+  return `HTTP ${response.status}${message ? `: ${message.slice(0, 200)}` : ''}`;
+}
+
+export function createFathomClient(options: FathomClientOptions): MeetingSource {
+  const baseUrl = (options.baseUrl ?? defaultFathomBaseUrl).replace(/\/+$/, '');
+  const fetchImplementation = options.fetch ?? fetch;
+  const now = options.now ?? Date.now;
+  const clock = {
+    now,
+    sleep: options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds))),
+  };
+  const rateLimiter = options.rateLimiter ?? sharedFathomRateLimiter;
+  const credentialKey = limiterKey(options.credentials);
+  const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
+  const reconnectMessage =
+    options.credentials.type === 'apiKey'
+      ? 'Fathom rejected the API key. Reconnect Fathom in App Home.'
+      : 'Fathom rejected the connection. Reconnect Fathom in App Home.';
+
+  async function errorFor(response: Response): Promise<ExternalServiceError> {
+    const detail = await errorDetail(response);
+    if (response.status === 401 || response.status === 403) {
+      return new ExternalServiceError({ service: 'fathom', kind: 'reconnect', status: response.status, userMessage: reconnectMessage, detail });
+    }
+    return errorFromHttpStatus('fathom', response.status, { detail, retryAfterMs: waitBeforeRetryMs(response, now()) });
+  }
+
+  /** Keeps this process inside the window the server reports, before it has to answer 429. */
+  function followServerWindow(response: Response): void {
+    const spent = response.status === 429 || response.headers.get('ratelimit-remaining') === '0';
+    const waitMs = spent ? waitBeforeRetryMs(response, now()) : undefined;
+    if (waitMs !== undefined) rateLimiter.pause(credentialKey, now() + waitMs, now());
+  }
+
+  async function get(path: string, query: Query = {}): Promise<unknown> {
+    const url = new URL(`${baseUrl}${path}`);
+    for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
+    await rateLimiter.acquire(credentialKey, clock);
+    let response: Response;
+    try {
+      response = await fetchImplementation(url, {
+        headers: { Accept: 'application/json', ...authHeaders(options.credentials) },
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (error) {
+      throw errorFromNetworkFailure('fathom', error);
+    }
+    followServerWindow(response);
+    if (!response.ok) throw await errorFor(response);
+    try {
+      return (await response.json()) as unknown;
+    } catch (error) {
+      // A 2xx that is not JSON is a proxy or outage page, not a contract change: worth retrying.
+      throw new ExternalServiceError({
+        service: 'fathom',
+        kind: 'retryable',
+        status: response.status,
+        userMessage: 'Fathom sent an unreadable answer; it will be retried automatically.',
+        detail: `HTTP ${response.status} body is not JSON: ${error instanceof Error ? error.message : String(error)}`,
+      });
+    }
+  }
+
+  async function fetchMeetingsPage(query: { cursor?: string; createdAfter?: string; createdBefore?: string }) {
+    return toMeetingsPage(
+      await get('/meetings', { cursor: query.cursor, created_after: query.createdAfter, created_before: query.createdBefore }),
+    );
+  }
+
+  async function listMeetings(query: { cursor?: string; createdAfter?: string; createdBefore?: string }): Promise<MeetingPage> {
+    const page = await fetchMeetingsPage(query);
+    return { items: page.meetings.map(toMeetingListItem), nextCursor: page.nextCursor };
+  }
+
+  async function listAllMeetings(query: { createdAfter?: string; max?: number }): Promise<MeetingListItem[]> {
+    const max = query.max ?? defaultListAllMax;
+    const items: MeetingListItem[] = [];
+    const seenCursors = new Set<string>();
+    let cursor: string | undefined;
+    while (items.length < max) {
+      const page = await listMeetings({ cursor, createdAfter: query.createdAfter });
+      items.push(...page.items);
+      // A repeated cursor would loop forever; treat it as the end.
+      if (!page.nextCursor || seenCursors.has(page.nextCursor)) break;
+      seenCursors.add(page.nextCursor);
+      cursor = page.nextCursor;
+    }
+    return items.slice(0, max);
+  }
+
+  /**
+   * Fathom has no get-by-id endpoint. The meeting's metadata is found by paging `/meetings`
+   * newest first within widening `created_after` windows; the transcript then comes from
+   * `/recordings/{id}/transcript`, which works for API keys and OAuth alike (OAuth apps may not
+   * use include_transcript) and avoids downloading every transcript on the pages searched.
+   */
+  async function findMeeting(recordingId: string): Promise<unknown> {
+    let pagesRead = 0;
+    let windowEnd: number | undefined;
+    for (const days of meetingSearchWindowsDays) {
+      const windowStart = now() - days * dayMs;
+      let cursor: string | undefined;
+      do {
+        if (pagesRead >= maxMeetingSearchPages) return undefined;
+        const page = await fetchMeetingsPage({
+          cursor,
+          createdAfter: new Date(windowStart).toISOString(),
+          createdBefore: windowEnd === undefined ? undefined : new Date(windowEnd + windowOverlapMs).toISOString(),
+        });
+        pagesRead += 1;
+        const found = page.meetings.find((meeting) => recordingIdOfMeeting(meeting) === recordingId);
+        if (found) return found;
+        cursor = page.nextCursor ?? undefined;
+      } while (cursor);
+      windowEnd = windowStart;
+    }
+    return undefined;
+  }
+
+  async function getMeeting(recordingId: string): Promise<RecordedMeeting> {
+    const id = recordingId.trim();
+    if (!/^\d+$/.test(id)) {
+      throw new ExternalServiceError({
+        service: 'fathom',
+        kind: 'invalid',
+        userMessage: 'That is not a Fathom recording id; paste the meeting link from Fathom.',
+        detail: `recording id ${JSON.stringify(recordingId.slice(0, 40))}`,
+      });
+    }
+    const meeting = await findMeeting(id);
+    if (!meeting) {
+      const searchedDays = meetingSearchWindowsDays[meetingSearchWindowsDays.length - 1];
+      throw new ExternalServiceError({
+        service: 'fathom',
+        kind: 'not-found',
+        userMessage: `Fathom has no meeting ${id} among your meetings of the last ${searchedDays} days.`,
+        detail: `recording ${id} not found in /meetings`,
+      });
+    }
+    try {
+      return toRecordedMeeting(meeting, toTranscriptResponse(await get(`/recordings/${id}/transcript`)));
+    } catch (error) {
+      if (error instanceof ExternalServiceError && error.kind === 'not-found') {
+        throw new ExternalServiceError({
+          service: 'fathom',
+          kind: 'not-found',
+          status: error.status,
+          userMessage: 'Fathom has no transcript for this meeting yet.',
+          detail: error.detail,
+        });
+      }
+      throw error;
+    }
+  }
+
+  return { listMeetings, listAllMeetings, getMeeting };
+}

@@ -1,0 +1,43 @@
+/**
+ * Writes the follow-up for a meeting: summary, next steps, sales insights, email, CRM note and
+ * what was agreed about the next meeting. Claude does it in production; an offline extractive
+ * drafter (which labels its output as such) exists for the no-accounts demo.
+ */
+import type { AgreedFollowUp, SalesInsights } from '../workflows/meeting-types';
+import type { TranscriptLine } from './meeting-source';
+
+export interface FollowUpRequest {
+  title: string;
+  startedAt: string;
+  /** ISO 639-1 from the recorder, or null to let the writer detect it. */
+  meetingLanguage: string | null;
+  /** Tenant setting: 'auto' or a language code that overrides the meeting's language. */
+  languageSetting: string;
+  tone: 'professional' | 'friendly' | 'concise';
+  repName: string | null;
+  companyName: string | null;
+  externalAttendees: { name: string | null; email: string | null }[];
+  transcript: TranscriptLine[];
+  /** Used for the spend bound and for Anthropic's metadata.user_id (no personal data). */
+  tenantId: string;
+}
+
+export interface WrittenFollowUp {
+  summary: string;
+  nextSteps: string[];
+  insights: SalesInsights;
+  emailSubject: string;
+  emailHtml: string;
+  crmNote: string;
+  followUp: AgreedFollowUp;
+  language: string;
+  generator: 'claude' | 'extractive';
+  model: string;
+  promptVersion: string;
+  /** Input + output tokens, for per-tenant spend accounting (0 for the extractive drafter). */
+  tokensUsed: number;
+}
+
+export interface FollowUpWriter {
+  write(request: FollowUpRequest): Promise<WrittenFollowUp>;
+}

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { gmail } from '@googleapis/gmail';
+import { ExternalServiceError } from '../errors';
+import type { EmailDraftRequest, EmailDraftResult, EmailDrafts, GoogleTokenSource } from '../google-workspace';
+import { buildFollowUpMessage } from './follow-up-message';
+import { openGoogleSession, type GoogleAppConfig } from './google-auth';
+
+/**
+ * Gmail drafts for one rep. Gmail has no idempotency key, so the message carries a Message-ID
+ * derived from the request's key and Gmail is searched for it before creating: a retry after a
+ * crash (or a timeout after Gmail already saved the draft) finds the first draft instead of
+ * making a second one.
+ */
+export interface GmailDraftsOptions {
+  app: GoogleAppConfig;
+  tokens: GoogleTokenSource;
+  /** Right-hand side of the Message-ID; the rep's email domain when omitted. */
+  messageIdDomain?: string;
+}
+
+const simpleAddress = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
+
+export function createGmailDrafts(options: GmailDraftsOptions): EmailDrafts {
+  return {
+    async createDraft(request: EmailDraftRequest): Promise<EmailDraftResult> {
+      const to = recipients(request.to);
+      const session = await openGoogleSession(options.app, options.tokens);
+      const client = gmail({ version: 'v1', ...session.apiOptions });
+      const keyDigest = digestOf(request.idempotencyKey);
+      const messageId = `followup-${keyDigest}@${options.messageIdDomain ?? domainOf(session.email)}`;
+
+      const existing = await session.call('gmail', () =>
+        // Gmail's search takes the Message-ID without angle brackets.
+        client.users.drafts.list({ userId: 'me', q: `rfc822msgid:${messageId}`, maxResults: 1 }),
+      );
+      const found = existing.data.drafts?.[0];
+      if (found?.id && found.message?.id) return draftResult(found.id, found.message.id);
+
+      const raw = buildFollowUpMessage({
+        to,
+        subject: request.subject,
+        html: request.html,
+        messageId: `<${messageId}>`,
+        boundary: `followup-alternative-${keyDigest}`,
+      });
+      const created = await session.call('gmail', () =>
+        client.users.drafts.create({ userId: 'me', requestBody: { message: { raw: Buffer.from(raw, 'utf8').toString('base64url') } } }),
+      );
+      const { id: draftId, message } = created.data;
+      if (!draftId || !message?.id) {
+        throw new ExternalServiceError({
+          service: 'gmail',
+          kind: 'retryable',
+          userMessage: 'Gmail did not confirm the draft; it will be checked again automatically.',
+          detail: 'drafts.create answered without draft or message id',
+        });
+      }
+      return draftResult(draftId, message.id);
+    },
+  };
+}
+
+/** First 32 hex digits of sha256(key): unique per key, stable across retries and workers. */
+function digestOf(idempotencyKey: string): string {
+  return createHash('sha256').update(idempotencyKey, 'utf8').digest('hex').slice(0, 32);
+}
+
+/** Opens the draft in the composer of the first signed-in Gmail account. */
+export function gmailDraftUrl(gmailMessageId: string): string {
+  return `https://mail.google.com/mail/u/0/#drafts?compose=${encodeURIComponent(gmailMessageId)}`;
+}
+
+function draftResult(draftId: string, gmailMessageId: string): EmailDraftResult {
+  return { draftId, messageId: gmailMessageId, url: gmailDraftUrl(gmailMessageId) };
+}
+
+function recipients(to: string[]): string[] {
+  const unique = [...new Map(to.map((address) => address.trim()).filter(Boolean).map((address) => [address.toLowerCase(), address])).values()];
+  if (unique.length === 0) {
+    throw new ExternalServiceError({
+      service: 'gmail',
+      kind: 'invalid',
+      userMessage: 'No external attendees to email. Add the client as a meeting attendee, or write the email yourself.',
+      detail: 'empty recipient list',
+    });
+  }
+  const malformed = unique.filter((address) => !simpleAddress.test(address));
+  if (malformed.length > 0) {
+    throw new ExternalServiceError({
+      service: 'gmail',
+      kind: 'invalid',
+      userMessage: `Not a valid email address: ${malformed.join(', ')}.`,
+      detail: `${malformed.length} malformed recipient(s)`,
+    });
+  }
+  return unique;
+}
+
+function domainOf(email: string): string {
+  const domain = email.slice(email.lastIndexOf('@') + 1).trim();
+  // RFC 5322 only needs the right-hand side to be unique to us; `.invalid` can never clash.
+  return domain && email.includes('@') ? domain.toLowerCase() : 'followup.invalid';
+}

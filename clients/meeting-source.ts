@@ -1,0 +1,52 @@
+/**
+ * Where recorded meetings come from (Fathom today). Activities and the API use this interface;
+ * the Fathom client implements it.
+ */
+import type { MeetingAttendee } from '../workflows/meeting-types';
+
+export interface TranscriptLine {
+  speaker: string;
+  speakerEmail?: string | null;
+  text: string;
+  /** hh:mm:ss from the start of the recording. */
+  timestamp: string;
+}
+
+export interface RecordedMeeting {
+  recordingId: string;
+  title: string;
+  url: string;
+  shareUrl?: string;
+  startedAt: string;
+  endedAt?: string;
+  /** ISO 639-1 code when the recorder knows it. */
+  language: string | null;
+  attendees: MeetingAttendee[];
+  recordedByEmail: string | null;
+  transcript: TranscriptLine[];
+}
+
+export interface MeetingListItem {
+  recordingId: string;
+  title: string;
+  startedAt: string;
+  durationMinutes: number;
+  externalAttendeeCount: number;
+}
+
+export interface MeetingPage {
+  items: MeetingListItem[];
+  nextCursor: string | null;
+}
+
+/** Per user: Fathom API keys and OAuth tokens are user-scoped. */
+export type MeetingSourceCredentials = { type: 'apiKey'; apiKey: string } | { type: 'oauth'; accessToken: string };
+
+export interface MeetingSource {
+  /** One page of the user's meetings, newest first. */
+  listMeetings(options: { cursor?: string; createdAfter?: string; createdBefore?: string }): Promise<MeetingPage>;
+  /** Follows the cursor until the end (or `max` items). */
+  listAllMeetings(options: { createdAfter?: string; max?: number }): Promise<MeetingListItem[]>;
+  /** The meeting with its transcript; throws ExternalServiceError kind 'not-found' when missing. */
+  getMeeting(recordingId: string): Promise<RecordedMeeting>;
+}

@@ -1,0 +1,62 @@
+import { MikroORM, type Options } from '@mikro-orm/postgresql';
+import { Migrator } from '@mikro-orm/migrations';
+import { entitySchemas } from '../entities';
+import { knownMigrations } from './migrations';
+
+export type Orm = MikroORM;
+
+export function ormOptions(databaseUrl: string): Options {
+  return {
+    clientUrl: databaseUrl,
+    entities: entitySchemas,
+    extensions: [Migrator],
+    discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
+    migrations: {
+      migrationsList: knownMigrations,
+      tableName: 'schema_migration',
+      transactional: true,
+      allOrNothing: true,
+      snapshot: false,
+      silent: true,
+    },
+    forceUtcTimezone: true,
+    // Tenant filters need arguments; a forgotten fork must fail loudly, not share state.
+    allowGlobalContext: false,
+    debug: false,
+    pool: { min: 0, max: Number(process.env.DATABASE_POOL_MAX ?? 10) },
+  };
+}
+
+export async function openOrm(databaseUrl: string): Promise<Orm> {
+  return MikroORM.init(ormOptions(databaseUrl));
+}
+
+/** Applies pending migrations; safe to run from several processes (serialised by an advisory lock). */
+export async function applyMigrations(orm: Orm): Promise<string[]> {
+  const connection = orm.em.getConnection();
+  await connection.execute('select pg_advisory_lock(727001)');
+  try {
+    const applied = await orm.getMigrator().up();
+    return applied.map((migration) => migration.name);
+  } finally {
+    await connection.execute('select pg_advisory_unlock(727001)');
+  }
+}
+
+/**
+ * Refuses to run against a schema this build does not know: missing migrations (run
+ * `npm run migrate`) or migrations from a newer build (deploy that build instead).
+ */
+export async function assertSchemaIsCurrent(orm: Orm): Promise<void> {
+  const migrator = orm.getMigrator();
+  const executed = (await migrator.getExecutedMigrations()).map((migration) => migration.name);
+  const known = knownMigrations.map((migration) => migration.name);
+  const unknown = executed.filter((name) => !known.includes(name));
+  if (unknown.length > 0) {
+    throw new Error(`Database schema is newer than this build (unknown migrations: ${unknown.join(', ')}). Refusing to start.`);
+  }
+  const pending = known.filter((name) => !executed.includes(name));
+  if (pending.length > 0) {
+    throw new Error(`Database schema is out of date (pending migrations: ${pending.join(', ')}). Run \`npm run migrate\`.`);
+  }
+}

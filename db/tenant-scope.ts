@@ -1,0 +1,28 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { tenantFilterName } from '../entities';
+import type { Orm } from './orm';
+
+/**
+ * Runs `work` in one transaction bound to one tenant: the ORM's tenant filter gets the id
+ * (so every query is scoped) and so does Postgres (`app.tenant_id`, read by row-level
+ * security policies), set with `is_local` so a pooled connection never carries it over.
+ */
+export async function inTenant<T>(orm: Orm, tenantId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return orm.em.fork().transactional(async (em) => {
+    em.setFilterParams(tenantFilterName, { tenantId });
+    await em.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+    return work(em);
+  });
+}
+
+/**
+ * For the few places that must look before a tenant is known (finding the tenant of a
+ * verified Slack team) or across all of them (retention cleanup). Tenant-owned entities still
+ * need `filters: false` on each query, which makes every such read visible in review.
+ */
+export async function acrossTenants<T>(orm: Orm, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return orm.em.fork().transactional(async (em) => {
+    await em.execute(`select set_config('app.cross_tenant', 'on', true)`);
+    return work(em);
+  });
+}

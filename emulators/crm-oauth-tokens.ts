@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+
+/** Tokens as a CRM's token endpoint hands them out. */
+export interface IssuedTokens {
+  accessToken: string;
+  refreshToken: string;
+  /** Seconds the access token lives. */
+  expiresIn: number;
+}
+
+export type AccessTokenState = 'valid' | 'expired' | 'unknown';
+
+export interface OAuthTokenStoreOptions {
+  /** Distinguishes tokens of different emulators in logs, e.g. "hs". */
+  prefix: string;
+  accessTokenTtlSeconds: number;
+  /** Whether a refresh hands out a new refresh token and retires the old one (Pipedrive does). */
+  rotateRefreshTokens: boolean;
+}
+
+/**
+ * The token bookkeeping every OAuth CRM emulator shares: which access tokens are live or
+ * expired, which refresh tokens still work, and the knobs tests use to make them fail.
+ */
+export class OAuthTokenStore {
+  private readonly accessTokens = new Map<string, { expiresAt: number }>();
+  private readonly refreshTokens = new Set<string>();
+  /** Refresh grants answered, so tests can assert how often the client refreshed. */
+  refreshCount = 0;
+
+  constructor(private readonly options: OAuthTokenStoreOptions) {}
+
+  issue(): IssuedTokens {
+    const refreshToken = this.newToken('refresh');
+    this.refreshTokens.add(refreshToken);
+    return { ...this.newAccessToken(), refreshToken };
+  }
+
+  /** Exchanges a refresh token; undefined when it is unknown or revoked (invalid_grant). */
+  refresh(refreshToken: string | undefined): IssuedTokens | undefined {
+    if (!refreshToken || !this.refreshTokens.has(refreshToken)) return undefined;
+    this.refreshCount += 1;
+    let nextRefreshToken = refreshToken;
+    if (this.options.rotateRefreshTokens) {
+      this.refreshTokens.delete(refreshToken);
+      nextRefreshToken = this.newToken('refresh');
+      this.refreshTokens.add(nextRefreshToken);
+    }
+    return { ...this.newAccessToken(), refreshToken: nextRefreshToken };
+  }
+
+  check(accessToken: string | undefined): AccessTokenState {
+    const entry = accessToken ? this.accessTokens.get(accessToken) : undefined;
+    if (!entry) return 'unknown';
+    return entry.expiresAt > Date.now() ? 'valid' : 'expired';
+  }
+
+  /** Every access token issued so far stops working, as after the CRM's expiry. */
+  expireAccessTokens(): void {
+    for (const entry of this.accessTokens.values()) entry.expiresAt = 0;
+  }
+
+  /** Every refresh token stops working, as when the user uninstalls the app. */
+  revokeRefreshTokens(): void {
+    this.refreshTokens.clear();
+  }
+
+  private newAccessToken(): { accessToken: string; expiresIn: number } {
+    const accessToken = this.newToken('access');
+    this.accessTokens.set(accessToken, { expiresAt: Date.now() + this.options.accessTokenTtlSeconds * 1000 });
+    return { accessToken, expiresIn: this.options.accessTokenTtlSeconds };
+  }
+
+  private newToken(kind: string): string {
+    return `${this.options.prefix}-${kind}-${randomBytes(16).toString('hex')}`;
+  }
+}
+
+/** The bearer token of a request, if any. */
+export function bearerToken(authorization: string | string[] | undefined): string | undefined {
+  const value = Array.isArray(authorization) ? authorization[0] : authorization;
+  const match = value ? /^Bearer\s+(.+)$/i.exec(value) : null;
+  return match?.[1];
+}

@@ -1,0 +1,200 @@
+import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
+import type { FathomMeeting, InviteeDomainsType } from './fathom-sample-meeting';
+
+/**
+ * Fathom External API emulator (`/external/v1`): meetings list with cursor paging, filters and
+ * `include_*` flags, per-recording transcript and summary, API-key or OAuth bearer auth, and the
+ * per-credential 60-per-minute limit with IETF `RateLimit-*` headers.
+ */
+export interface FathomEmulatorOptions {
+  /** Items per `/meetings` page (Fathom's own default is undocumented). */
+  pageSize?: number;
+  rateLimit?: FathomRateLimit;
+}
+
+export interface FathomRateLimit {
+  limit: number;
+  windowSeconds: number;
+}
+
+interface Caller {
+  credential: string;
+  ownerEmail: string;
+  viaOAuth: boolean;
+}
+
+const API_PREFIX = '/external/v1';
+const DOMAIN_TYPES: InviteeDomainsType[] = ['all', 'only_internal', 'one_or_more_external'];
+
+export class FathomEmulator extends HttpEmulator {
+  pageSize: number;
+  rateLimit: FathomRateLimit;
+
+  private readonly meetings = new Map<number, FathomMeeting>();
+  private readonly apiKeyOwners = new Map<string, string>();
+  private readonly oauthTokenOwners = new Map<string, string>();
+  private readonly rateWindows = new Map<string, { startedAt: number; count: number }>();
+
+  constructor(options: FathomEmulatorOptions = {}) {
+    super('fathom');
+    this.pageSize = options.pageSize ?? 10;
+    this.rateLimit = options.rateLimit ?? { limit: 60, windowSeconds: 60 };
+    this.route('GET', new RegExp(`^${API_PREFIX}/meetings$`), (request) => this.authorized(request, (caller) => this.listMeetings(request, caller)));
+    this.route('GET', new RegExp(`^${API_PREFIX}/recordings/(\\d+)/transcript$`), (request, [id]) =>
+      this.authorized(request, (caller) => this.recordingPart(request, caller, Number(id), (meeting) => ({ transcript: meeting.transcript ?? [] }))),
+    );
+    this.route('GET', new RegExp(`^${API_PREFIX}/recordings/(\\d+)/summary$`), (request, [id]) =>
+      this.authorized(request, (caller) => this.recordingPart(request, caller, Number(id), (meeting) => ({ summary: meeting.default_summary ?? null }))),
+    );
+  }
+
+  /** An API key created by `ownerEmail`; it sees the meetings that person recorded. */
+  registerApiKey(key: string, ownerEmail: string): void {
+    this.apiKeyOwners.set(key, ownerEmail.toLowerCase());
+  }
+
+  registerOAuthToken(token: string, ownerEmail: string): void {
+    this.oauthTokenOwners.set(token, ownerEmail.toLowerCase());
+  }
+
+  revokeApiKey(key: string): void {
+    this.apiKeyOwners.delete(key);
+  }
+
+  addMeeting(meeting: FathomMeeting): FathomMeeting {
+    this.meetings.set(meeting.recording_id, structuredClone(meeting));
+    return meeting;
+  }
+
+  /** Starts every credential on a fresh rate-limit window. */
+  resetRateLimits(): void {
+    this.rateWindows.clear();
+  }
+
+  protected override notFound(): EmulatorResponse {
+    return { status: 404, body: { error: 'Not found' } };
+  }
+
+  private authorized(request: RecordedRequest, handle: (caller: Caller) => EmulatorResponse): EmulatorResponse {
+    const caller = this.identify(request);
+    if (!caller) return { status: 401, body: { error: 'Unauthorized: missing or invalid API key or access token' } };
+    const limit = this.countAgainstRateLimit(caller.credential);
+    if (limit.exceeded) return { status: 429, headers: limit.headers, body: { error: 'Rate limit exceeded' } };
+    const response = handle(caller);
+    return { ...response, headers: { ...limit.headers, ...response.headers } };
+  }
+
+  private identify(request: RecordedRequest): Caller | undefined {
+    const apiKey = request.headers['x-api-key'];
+    if (typeof apiKey === 'string') {
+      const ownerEmail = this.apiKeyOwners.get(apiKey);
+      return ownerEmail ? { credential: apiKey, ownerEmail, viaOAuth: false } : undefined;
+    }
+    const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
+    const ownerEmail = token === undefined ? undefined : this.oauthTokenOwners.get(token);
+    return ownerEmail ? { credential: token!, ownerEmail, viaOAuth: true } : undefined;
+  }
+
+  private countAgainstRateLimit(credential: string): { exceeded: boolean; headers: Record<string, string> } {
+    const now = Date.now();
+    const windowMs = this.rateLimit.windowSeconds * 1000;
+    let window = this.rateWindows.get(credential);
+    if (!window || now - window.startedAt >= windowMs) {
+      window = { startedAt: now, count: 0 };
+      this.rateWindows.set(credential, window);
+    }
+    window.count += 1;
+    const exceeded = window.count > this.rateLimit.limit;
+    return {
+      exceeded,
+      headers: {
+        'ratelimit-limit': String(this.rateLimit.limit),
+        'ratelimit-remaining': String(Math.max(0, this.rateLimit.limit - window.count)),
+        'ratelimit-reset': String(Math.ceil((window.startedAt + windowMs - now) / 1000)),
+      },
+    };
+  }
+
+  private listMeetings(request: RecordedRequest, caller: Caller): EmulatorResponse {
+    const query = request.query;
+    const include = (name: string) => query.get(`include_${name}`) === 'true';
+    if (caller.viaOAuth && (include('transcript') || include('summary'))) {
+      return badRequest('include_transcript and include_summary are not available to OAuth apps; use /recordings/{recording_id}/transcript or /summary');
+    }
+    const createdAfter = parseTime(query.get('created_after'));
+    const createdBefore = parseTime(query.get('created_before'));
+    if (Number.isNaN(createdAfter) || Number.isNaN(createdBefore)) return badRequest('created_after and created_before must be ISO 8601 timestamps');
+    const domainsType = (query.get('calendar_invitees_domains_type') ?? 'all') as InviteeDomainsType;
+    if (!DOMAIN_TYPES.includes(domainsType)) return badRequest(`calendar_invitees_domains_type must be one of ${DOMAIN_TYPES.join(', ')}`);
+    const offset = decodeCursor(query.get('cursor'));
+    if (offset === undefined) return badRequest('Invalid cursor');
+
+    const recordedBy = listParam(query, 'recorded_by').map((email) => email.toLowerCase());
+    const domains = listParam(query, 'calendar_invitees_domains').map((domain) => domain.toLowerCase());
+    const teams = listParam(query, 'teams');
+    const matching = [...this.meetings.values()]
+      .filter((meeting) => meeting.recorded_by.email.toLowerCase() === caller.ownerEmail)
+      .filter((meeting) => recordedBy.length === 0 || recordedBy.includes(meeting.recorded_by.email.toLowerCase()))
+      .filter((meeting) => teams.length === 0 || teams.includes(meeting.recorded_by.team ?? ''))
+      .filter((meeting) => domainsType === 'all' || meeting.calendar_invitees_domains_type === domainsType)
+      .filter((meeting) => domains.length === 0 || meeting.calendar_invitees.some((invitee) => domains.includes(invitee.email_domain?.toLowerCase() ?? '')))
+      .filter((meeting) => createdAfter === undefined || Date.parse(meeting.created_at) > createdAfter)
+      .filter((meeting) => createdBefore === undefined || Date.parse(meeting.created_at) < createdBefore)
+      // Newest first, the order Fathom lists meetings in.
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.recording_id - a.recording_id);
+
+    const page = matching.slice(offset, offset + this.pageSize);
+    const nextOffset = offset + page.length;
+    return {
+      status: 200,
+      body: {
+        limit: this.pageSize,
+        next_cursor: nextOffset < matching.length ? encodeCursor(nextOffset) : null,
+        items: page.map((meeting) => ({
+          ...structuredClone(meeting),
+          transcript: include('transcript') ? (meeting.transcript ?? null) : null,
+          default_summary: include('summary') ? (meeting.default_summary ?? null) : null,
+          action_items: include('action_items') ? (meeting.action_items ?? null) : null,
+          crm_matches: include('crm_matches') ? (meeting.crm_matches ?? null) : null,
+        })),
+      },
+    };
+  }
+
+  private recordingPart(request: RecordedRequest, caller: Caller, recordingId: number, part: (meeting: FathomMeeting) => object): EmulatorResponse {
+    // The asynchronous destination_url mode is not emulated; refuse loudly rather than answer synchronously.
+    if (request.query.has('destination_url')) return badRequest('The emulator does not support destination_url; omit it to get the result in the response');
+    const meeting = this.meetings.get(recordingId);
+    if (!meeting || meeting.recorded_by.email.toLowerCase() !== caller.ownerEmail) return this.notFound();
+    return { status: 200, body: structuredClone(part(meeting)) };
+  }
+}
+
+function badRequest(error: string): EmulatorResponse {
+  return { status: 400, body: { error } };
+}
+
+/** Fathom's array params are `name[]=a&name[]=b`; the bare name is accepted too. */
+function listParam(query: URLSearchParams, name: string): string[] {
+  return [...query.getAll(`${name}[]`), ...query.getAll(name)].filter(Boolean);
+}
+
+/** undefined when absent, NaN when malformed. */
+function parseTime(value: string | null): number | undefined {
+  return value === null ? undefined : Date.parse(value);
+}
+
+function encodeCursor(offset: number): string {
+  return Buffer.from(JSON.stringify({ offset })).toString('base64url');
+}
+
+/** Page offset from an opaque cursor; 0 without one, undefined when the cursor is not ours. */
+function decodeCursor(cursor: string | null): number | undefined {
+  if (!cursor) return 0;
+  try {
+    const { offset } = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { offset?: unknown };
+    return Number.isInteger(offset) && (offset as number) >= 0 ? (offset as number) : undefined;
+  } catch {
+    return undefined;
+  }
+}

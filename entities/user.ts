@@ -1,0 +1,41 @@
+import { randomUUID } from 'node:crypto';
+import { EntitySchema } from '@mikro-orm/core';
+import { tenantFilter } from './tenant-scope';
+
+export type UserRole = 'admin' | 'member';
+
+/** A Slack user of one tenant: a rep, or an admin who can change the tenant's settings. */
+export class User {
+  id: string = randomUUID();
+  tenantId!: string;
+  slackUserId!: string;
+  role: UserRole = 'member';
+  email?: string | null;
+  /** IANA zone from Slack's users.info; dates for events and tasks are computed in it. */
+  timeZone: string = 'UTC';
+  preferences: Record<string, unknown> = {};
+  fathomSecretRef?: string | null;
+  googleSecretRef?: string | null;
+  createdAt: Date = new Date();
+  updatedAt: Date = new Date();
+}
+
+export const UserSchema = new EntitySchema<User>({
+  class: User,
+  tableName: 'app_user',
+  filters: tenantFilter(),
+  uniques: [{ properties: ['tenantId', 'slackUserId'] }],
+  properties: {
+    id: { type: 'uuid', primary: true },
+    tenantId: { type: 'uuid', index: true },
+    slackUserId: { type: 'string', length: 32 },
+    role: { type: 'string', length: 16 },
+    email: { type: 'string', length: 320, nullable: true },
+    timeZone: { type: 'string', length: 64 },
+    preferences: { type: 'json' },
+    fathomSecretRef: { type: 'string', length: 512, nullable: true },
+    googleSecretRef: { type: 'string', length: 512, nullable: true },
+    createdAt: { type: 'datetime' },
+    updatedAt: { type: 'datetime', onUpdate: () => new Date() },
+  },
+});

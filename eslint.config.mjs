@@ -1,0 +1,59 @@
+// Lint rules that protect workflow determinism and async correctness.
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
+
+export default tseslint.config(
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'eslint.config.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+    },
+  },
+  {
+    // Workflow code runs in Temporal's deterministic sandbox: no Node built-ins, and only type
+    // imports of anything that talks to the outside world.
+    files: ['workflows/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not import Node built-ins.' })),
+          patterns: [
+            {
+              group: ['../activities', '../activities/*', '../clients/*', '../clients/**', '../entities/*', '../db/*', '../api/*', '../runtime/*', '../emulators/*'],
+              allowTypeImports: true,
+              message: 'Workflows may only import types from activities, clients, entities, db, api and runtime.',
+            },
+            {
+              group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'],
+              allowTypeImports: true,
+              message: 'Workflows import only @temporalio/workflow (and types).',
+            },
+            {
+              group: ['*', '!@temporalio/workflow', '!@temporalio/common', '!./*', '!../*', '!../**'],
+              allowTypeImports: true,
+              message: 'Workflows import only @temporalio/workflow, local workflow modules and types.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-non-null-assertion': 'off',
+    },
+  },
+);

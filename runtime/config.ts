@@ -1,0 +1,113 @@
+/**
+ * Every setting the processes read, from the environment, validated once at start so a
+ * misconfiguration fails with a clear message instead of at the first Slack click.
+ */
+import { parseLogLevel, type LogLevel } from './logger';
+
+export interface AppConfig {
+  logLevel: LogLevel;
+  temporal: { address: string; namespace: string; taskQueue: string; apiKey?: string; tls: boolean };
+  databaseUrl: string;
+  api: { port: number; publicUrl: string; maxBodyBytes: number; temporalAckTimeoutMs: number };
+  slack: { signingSecret: string; apiUrl: string; clientId?: string; clientSecret?: string; responseUrlHosts: string[] };
+  fathom: { apiUrl: string };
+  ai: {
+    drafter: 'claude' | 'extractive' | 'unconfigured';
+    anthropicApiKey?: string;
+    anthropicBaseUrl?: string;
+    model: string;
+  };
+  crm: {
+    hubspot: { apiUrl: string; clientId?: string; clientSecret?: string };
+    salesforce: { loginUrl: string; clientId?: string; clientSecret?: string };
+    pipedrive: { apiUrl: string; oauthUrl: string; clientId?: string; clientSecret?: string };
+    crono: { apiUrl: string };
+  };
+  google: { apiUrl?: string; tokenUrl?: string; clientId?: string; clientSecret?: string };
+  secrets:
+    | { backend: 'aws'; region: string; endpoint?: string }
+    | { backend: 'local'; keys: string; activeKeyId: string };
+}
+
+type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+function required(env: Env, name: string): string {
+  const value = env[name];
+  if (!value) throw new ConfigError(`${name} must be set.`);
+  return value;
+}
+
+function integer(env: Env, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}".`);
+  return value;
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const apiPort = integer(env, 'API_PORT', 3000);
+  const drafter = env.AI_DRAFTER ?? (env.ANTHROPIC_API_KEY ? 'claude' : 'unconfigured');
+  if (drafter !== 'claude' && drafter !== 'extractive' && drafter !== 'unconfigured') {
+    throw new ConfigError(`AI_DRAFTER must be "claude" or "extractive", got "${drafter}".`);
+  }
+  if (drafter === 'claude' && !env.ANTHROPIC_API_KEY) throw new ConfigError('AI_DRAFTER=claude needs ANTHROPIC_API_KEY.');
+  const secretsBackend = env.SECRETS_BACKEND ?? 'local';
+  if (secretsBackend !== 'aws' && secretsBackend !== 'local') {
+    throw new ConfigError(`SECRETS_BACKEND must be "aws" or "local", got "${secretsBackend}".`);
+  }
+  return {
+    logLevel: parseLogLevel(env.LOG_LEVEL),
+    temporal: {
+      address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
+      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
+      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'meeting-followup',
+      apiKey: env.TEMPORAL_API_KEY || undefined,
+      tls: env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_API_KEY,
+    },
+    databaseUrl: required(env, 'DATABASE_URL'),
+    api: {
+      port: apiPort,
+      publicUrl: env.PUBLIC_URL ?? `http://localhost:${apiPort}`,
+      maxBodyBytes: integer(env, 'API_MAX_BODY_BYTES', 256 * 1024),
+      temporalAckTimeoutMs: integer(env, 'API_TEMPORAL_ACK_TIMEOUT_MS', 2000),
+    },
+    slack: {
+      signingSecret: required(env, 'SLACK_SIGNING_SECRET'),
+      apiUrl: env.SLACK_API_URL ?? 'https://slack.com/api/',
+      clientId: env.SLACK_CLIENT_ID,
+      clientSecret: env.SLACK_CLIENT_SECRET,
+      responseUrlHosts: (env.SLACK_RESPONSE_URL_HOSTS ?? 'hooks.slack.com').split(',').map((host) => host.trim()),
+    },
+    fathom: { apiUrl: env.FATHOM_API_URL ?? 'https://api.fathom.ai/external/v1' },
+    ai: {
+      drafter,
+      anthropicApiKey: env.ANTHROPIC_API_KEY,
+      anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
+      model: env.ANTHROPIC_MODEL ?? 'claude-sonnet-5-5',
+    },
+    crm: {
+      hubspot: { apiUrl: env.HUBSPOT_API_URL ?? 'https://api.hubapi.com', clientId: env.HUBSPOT_CLIENT_ID, clientSecret: env.HUBSPOT_CLIENT_SECRET },
+      salesforce: { loginUrl: env.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com', clientId: env.SALESFORCE_CLIENT_ID, clientSecret: env.SALESFORCE_CLIENT_SECRET },
+      pipedrive: {
+        apiUrl: env.PIPEDRIVE_API_URL ?? 'https://api.pipedrive.com',
+        oauthUrl: env.PIPEDRIVE_OAUTH_URL ?? 'https://oauth.pipedrive.com',
+        clientId: env.PIPEDRIVE_CLIENT_ID,
+        clientSecret: env.PIPEDRIVE_CLIENT_SECRET,
+      },
+      crono: { apiUrl: env.CRONO_API_URL ?? 'https://ext.crono.one' },
+    },
+    google: { apiUrl: env.GOOGLE_API_URL, tokenUrl: env.GOOGLE_TOKEN_URL, clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET },
+    secrets:
+      secretsBackend === 'aws'
+        ? { backend: 'aws', region: env.AWS_REGION ?? 'us-east-1', endpoint: env.SECRETS_MANAGER_ENDPOINT }
+        : { backend: 'local', keys: required(env, 'SECRETS_KEYS'), activeKeyId: required(env, 'SECRETS_ACTIVE_KEY') },
+  };
+}

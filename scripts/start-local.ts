@@ -1,0 +1,194 @@
+// `npm start`: runs the whole app on this machine with embedded defaults. A Temporal dev server
+// (state in .data/temporal), Postgres (embedded in .data/postgres unless DATABASE_URL is set),
+// migrations, then the worker and the API. Ctrl-C stops them in reverse order; data survives restarts.
+//
+// Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (3000), POSTGRES_PORT (54329),
+// DATABASE_URL (skips embedded Postgres). The worker and API also get everything else from our env.
+import { execFile } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { migrateDatabase } from '../db/migrate';
+import { resolveTemporalCli } from '../runtime/temporal-cli';
+import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
+
+const repoRoot = path.resolve(__dirname, '..');
+const LOOPBACK = '127.0.0.1';
+const TEMPORAL_NAMESPACE = 'default';
+const SEARCH_ATTRIBUTES = ['TenantId', 'MeetingStatus', 'CrmSyncStatus', 'CrmProvider']; // all Keyword
+const EMBEDDED_DATABASE = 'followup';
+const READY_TIMEOUT_MS = 60_000;
+const HEALTH_CHECK_TIMEOUT_MS = 5_000;
+const CHILD_STOP_GRACE_MS = 10_000;
+
+function say(message: string): void {
+  console.log(`[start-local] ${message}`);
+}
+
+function portFromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`${name} must be a TCP port, got "${raw}".`);
+  return port;
+}
+
+const ports = {
+  temporal: portFromEnv('TEMPORAL_PORT', 7233),
+  temporalUi: portFromEnv('TEMPORAL_UI_PORT', 8233),
+  api: portFromEnv('API_PORT', 3000),
+  postgres: portFromEnv('POSTGRES_PORT', 54329),
+};
+const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
+
+// What is running, in start order; shutdown stops it last-first (app, Postgres, Temporal).
+const running: { name: string; stop: () => Promise<unknown> }[] = [];
+let shuttingDown = false;
+
+async function shutdown(exitCode: number, reason: string): Promise<void> {
+  if (shuttingDown) return;
+  shuttingDown = true;
+  say(reason);
+  say('stopping');
+  for (let resource = running.pop(); resource; resource = running.pop()) {
+    const { name, stop } = resource;
+    try {
+      await stop();
+      say(`stopped ${name}`);
+    } catch (error) {
+      say(`could not stop ${name}: ${error instanceof Error ? error.message : String(error)}`);
+      exitCode = exitCode || 1;
+    }
+  }
+  process.exit(exitCode);
+}
+
+/** A process that must keep running: its exit outside a shutdown takes everything down. */
+function supervise(child: ManagedProcess): ManagedProcess {
+  void child.exited.then((status) => {
+    if (!shuttingDown) void shutdown(1, `${child.name} exited unexpectedly (${describeExit(status)})`);
+  });
+  return child;
+}
+
+async function assertPortsFree(): Promise<void> {
+  const wanted = [ports.temporal, ports.temporalUi, ports.api];
+  for (const port of wanted) {
+    if (await isTcpPortOpen(LOOPBACK, port)) {
+      throw new Error(`Port ${port} is already in use (an earlier run still going?). Stop it or pick other ports.`);
+    }
+  }
+}
+
+function isTemporalServing(temporalCli: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(
+      temporalCli,
+      ['operator', 'cluster', 'health', '--address', temporalAddress],
+      { timeout: HEALTH_CHECK_TIMEOUT_MS },
+      (error, stdout) => resolve(!error && stdout.includes('SERVING')),
+    );
+  });
+}
+
+async function startTemporal(): Promise<void> {
+  const temporalCli = resolveTemporalCli();
+  const dataDir = path.join(repoRoot, '.data', 'temporal');
+  await fs.mkdir(dataDir, { recursive: true });
+  const server = supervise(
+    spawnWithPrefixedOutput('temporal', temporalCli, [
+      'server',
+      'start-dev',
+      '--db-filename',
+      path.join(dataDir, 'temporal.sqlite'),
+      '--port',
+      String(ports.temporal),
+      '--ui-port',
+      String(ports.temporalUi),
+      '--ip',
+      LOOPBACK,
+      '--namespace',
+      TEMPORAL_NAMESPACE,
+      '--log-level',
+      'warn',
+      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+      // The API serves the payload codec, so the Web UI can show decrypted payloads.
+      '--ui-codec-endpoint',
+      `http://${LOOPBACK}:${ports.api}/codec`,
+    ]),
+  );
+  running.push({ name: 'Temporal dev server', stop: () => server.stop(CHILD_STOP_GRACE_MS) });
+  await waitUntil(`the Temporal frontend at ${temporalAddress}`, () => isTemporalServing(temporalCli), {
+    timeoutMs: READY_TIMEOUT_MS,
+    intervalMs: 500,
+    process: server,
+  });
+  await waitForTcpPort(LOOPBACK, ports.temporalUi, { timeoutMs: READY_TIMEOUT_MS, process: server });
+}
+
+/** The database the app uses: DATABASE_URL as given, or an embedded Postgres started here. */
+async function startDatabase(): Promise<string> {
+  const givenUrl = process.env.DATABASE_URL;
+  if (givenUrl) {
+    say('using DATABASE_URL from the environment');
+    return givenUrl;
+  }
+  const postgres = await startEmbeddedPostgres({
+    dataDir: path.join(repoRoot, '.data', 'postgres'),
+    port: ports.postgres,
+    database: EMBEDDED_DATABASE,
+  });
+  running.push({ name: 'Postgres', stop: () => postgres.stop() });
+  return postgres.url;
+}
+
+async function startApp(databaseUrl: string): Promise<void> {
+  const env = {
+    ...process.env,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE,
+    DATABASE_URL: databaseUrl,
+    API_PORT: String(ports.api),
+  };
+  const runTypeScript = (name: string, entryPoint: string): ManagedProcess =>
+    supervise(
+      spawnWithPrefixedOutput(name, process.execPath, ['-r', 'ts-node/register/transpile-only', entryPoint], {
+        cwd: repoRoot,
+        env,
+      }),
+    );
+  const worker = runTypeScript('worker', 'worker.ts');
+  const api = runTypeScript('api', path.join('api', 'server.ts'));
+  running.push({
+    name: 'worker and API',
+    stop: () => Promise.all([worker.stop(CHILD_STOP_GRACE_MS), api.stop(CHILD_STOP_GRACE_MS)]),
+  });
+  await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
+}
+
+function withMaskedPassword(url: string): string {
+  const parsed = new URL(url);
+  if (parsed.password) parsed.password = '****';
+  return parsed.toString();
+}
+
+async function main(): Promise<void> {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => void shutdown(0, `${signal} received`));
+  }
+  await assertPortsFree();
+  await startTemporal();
+  say(`Temporal dev server is up at ${temporalAddress}`);
+  const databaseUrl = await startDatabase();
+  await migrateDatabase(databaseUrl);
+  say('database schema is up to date');
+  await startApp(databaseUrl);
+
+  say('local stack is running (Ctrl-C stops it):');
+  say(`  Temporal Web UI  http://localhost:${ports.temporalUi}`);
+  say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
+  say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/healthz)`);
+  say(`  Postgres         ${withMaskedPassword(databaseUrl)}`);
+}
+
+void main().catch((error: unknown) => shutdown(1, `start failed: ${error instanceof Error ? error.message : String(error)}`));

@@ -1,0 +1,169 @@
+import {
+  CreateSecretCommand,
+  DeleteSecretCommand,
+  GetSecretValueCommand,
+  ListSecretsCommand,
+  PutSecretValueCommand,
+  RestoreSecretCommand,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager';
+import { type ExternalServiceError } from '../clients/errors';
+import { assertValidSecretName, assertValidSecretPrefix } from './secret-name-rules';
+import { type SecretStore } from './secret-store';
+import { secretStoreError } from './secret-store-errors';
+
+export interface AwsSecretStoreOptions {
+  region: string;
+  /** A Secrets Manager compatible endpoint such as moto or LocalStack; AWS itself when absent. */
+  endpoint?: string;
+  /** Static credentials (moto accepts any); the SDK's default provider chain when absent. */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+// One SDK retry smooths a blip; anything longer is the Temporal activity retry policy's job,
+// which has the backoff and the visibility.
+const SDK_MAX_ATTEMPTS = 2;
+const LIST_PAGE_SIZE = 100;
+const THROTTLING_ERROR_NAMES = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+const NETWORK_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** AWS Secrets Manager (or moto / LocalStack through `endpoint`). */
+export class AwsSecretStore implements SecretStore {
+  private readonly client: SecretsManagerClient;
+
+  constructor(options: AwsSecretStoreOptions) {
+    this.client = new SecretsManagerClient({
+      region: options.region,
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      retryMode: 'standard',
+      maxAttempts: SDK_MAX_ATTEMPTS,
+    });
+  }
+
+  async put(name: string, value: string): Promise<void> {
+    assertValidSecretName(name);
+    try {
+      await this.client.send(new CreateSecretCommand({ Name: name, SecretString: value }));
+    } catch (error) {
+      // AWS answers InvalidRequestException when the name belongs to a secret scheduled for deletion.
+      if (hasErrorName(error, 'ResourceExistsException') || hasErrorName(error, 'InvalidRequestException')) {
+        await this.putNewVersion(name, value);
+        return;
+      }
+      throw toSecretStoreError(error, 'CreateSecret', name, value);
+    }
+  }
+
+  async get(name: string): Promise<string | null> {
+    assertValidSecretName(name);
+    try {
+      const response = await this.client.send(new GetSecretValueCommand({ SecretId: name }));
+      return response.SecretString ?? null;
+    } catch (error) {
+      // Matched by name, not HTTP status: moto answers 404 where AWS answers 400.
+      if (hasErrorName(error, 'ResourceNotFoundException')) return null;
+      // For GetSecretValue this means the secret is scheduled for deletion: deleted, for callers.
+      if (hasErrorName(error, 'InvalidRequestException')) return null;
+      throw toSecretStoreError(error, 'GetSecretValue', name);
+    }
+  }
+
+  async delete(name: string): Promise<void> {
+    assertValidSecretName(name);
+    try {
+      await this.client.send(new DeleteSecretCommand({ SecretId: name, ForceDeleteWithoutRecovery: true }));
+    } catch (error) {
+      // Already gone is the goal reached; uninstall and tenant deletion retry this freely.
+      if (hasErrorName(error, 'ResourceNotFoundException')) return;
+      throw toSecretStoreError(error, 'DeleteSecret', name);
+    }
+  }
+
+  async deletePrefix(prefix: string): Promise<number> {
+    assertValidSecretPrefix(prefix);
+    // Listed completely before deleting: deleting while paging can shift later pages.
+    const names = await this.listNamesStartingWith(prefix);
+    for (const name of names) await this.delete(name);
+    return names.length;
+  }
+
+  private async putNewVersion(name: string, value: string): Promise<void> {
+    try {
+      // PutSecretValue moves AWSCURRENT to the new version and AWSPREVIOUS to the one it replaces.
+      await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+    } catch (error) {
+      if (!hasErrorName(error, 'InvalidRequestException')) throw toSecretStoreError(error, 'PutSecretValue', name, value);
+      // Scheduled for deletion (deleted with a recovery window outside this store): writing a
+      // value means the secret is wanted again.
+      await this.restore(name);
+      try {
+        await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
+      } catch (retryError) {
+        throw toSecretStoreError(retryError, 'PutSecretValue', name, value);
+      }
+    }
+  }
+
+  private async restore(name: string): Promise<void> {
+    try {
+      await this.client.send(new RestoreSecretCommand({ SecretId: name }));
+    } catch (error) {
+      throw toSecretStoreError(error, 'RestoreSecret', name);
+    }
+  }
+
+  private async listNamesStartingWith(prefix: string): Promise<string[]> {
+    const names: string[] = [];
+    let nextToken: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListSecretsCommand({
+            Filters: [{ Key: 'name', Values: [prefix] }],
+            // Secrets pending deletion are still recoverable; tenant deletion must remove them too.
+            IncludePlannedDeletion: true,
+            MaxResults: LIST_PAGE_SIZE,
+            NextToken: nextToken,
+          }),
+        );
+      } catch (error) {
+        throw toSecretStoreError(error, 'ListSecrets', prefix);
+      }
+      // The service's name filter ignores case; deleting another tenant's secret must be impossible.
+      for (const secret of page.SecretList ?? []) {
+        if (secret.Name?.startsWith(prefix)) names.push(secret.Name);
+      }
+      nextToken = page.NextToken;
+    } while (nextToken);
+    return names;
+  }
+}
+
+function hasErrorName(error: unknown, name: string): boolean {
+  return error instanceof Error && error.name === name;
+}
+
+/**
+ * Retryable when the service is throttling or failing (5xx) or could not be reached at all;
+ * invalid otherwise. The value, when given, is cut out of the detail in case a service echoes it.
+ */
+function toSecretStoreError(error: unknown, operation: string, name: string, value?: string): ExternalServiceError {
+  const errorName = error instanceof Error ? error.name : 'Error';
+  const message = error instanceof Error ? error.message : String(error);
+  const status = error instanceof SecretsManagerServiceException ? error.$metadata.httpStatusCode : undefined;
+  let detail = `${operation} "${name}": ${errorName}${status ? ` (HTTP ${status})` : ''}: ${message}`;
+  if (value) detail = detail.split(value).join('[redacted]');
+  return secretStoreError(isRetryable(error) ? 'retryable' : 'invalid', detail, status);
+}
+
+function isRetryable(error: unknown): boolean {
+  if (error instanceof SecretsManagerServiceException) {
+    const status = error.$metadata.httpStatusCode ?? 0;
+    return error.$fault === 'server' || status >= 500 || status === 429 || THROTTLING_ERROR_NAMES.has(error.name);
+  }
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return (code !== undefined && NETWORK_ERROR_CODES.has(code)) || hasErrorName(error, 'TimeoutError');
+}

@@ -1,0 +1,118 @@
+import type { KnownBlock } from '@slack/web-api';
+/**
+ * Block Kit building blocks that respect Slack's limits whatever the input size, so a 2-hour
+ * transcript can never produce a message Slack rejects.
+ */
+export const blockKitLimits = {
+  messageBlocks: 50,
+  viewBlocks: 100,
+  sectionText: 3000,
+  headerText: 150,
+  fieldText: 2000,
+  fields: 10,
+  buttonText: 75,
+  buttonValue: 2000,
+  actionId: 255,
+  actionsElements: 25,
+  contextElements: 10,
+  optionText: 75,
+  optionValue: 150,
+  options: 100,
+  inputInitialValue: 3000,
+  fallbackText: 3000,
+  privateMetadata: 3000,
+} as const;
+
+export type Block = Record<string, unknown>;
+
+export function truncate(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text.slice(0, max - 1);
+  const lastSpace = cut.lastIndexOf(' ');
+  return `${lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut}…`;
+}
+
+/** Escapes the three characters Slack's mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+export function plainText(text: string, max: number = blockKitLimits.sectionText): Record<string, unknown> {
+  return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
+}
+
+export function mrkdwn(text: string, max: number = blockKitLimits.sectionText): Record<string, unknown> {
+  return { type: 'mrkdwn', text: truncate(text || ' ', max) };
+}
+
+export function header(text: string): Block {
+  return { type: 'header', text: plainText(text, blockKitLimits.headerText) };
+}
+
+export function section(text: string, accessory?: Block): Block {
+  return { type: 'section', text: mrkdwn(text), ...(accessory ? { accessory } : {}) };
+}
+
+export function fieldsSection(fields: string[]): Block {
+  return { type: 'section', fields: fields.slice(0, blockKitLimits.fields).map((field) => mrkdwn(field, blockKitLimits.fieldText)) };
+}
+
+export function context(texts: string[]): Block {
+  return { type: 'context', elements: texts.slice(0, blockKitLimits.contextElements).map((text) => mrkdwn(text)) };
+}
+
+export function divider(): Block {
+  return { type: 'divider' };
+}
+
+export function button(options: { text: string; actionId: string; value: string; style?: 'primary' | 'danger'; url?: string }): Block {
+  return {
+    type: 'button',
+    text: plainText(options.text, blockKitLimits.buttonText),
+    action_id: options.actionId.slice(0, blockKitLimits.actionId),
+    value: options.value.slice(0, blockKitLimits.buttonValue),
+    ...(options.style ? { style: options.style } : {}),
+    ...(options.url ? { url: options.url } : {}),
+  };
+}
+
+export function actions(blockId: string, elements: Block[]): Block {
+  return { type: 'actions', block_id: blockId, elements: elements.slice(0, blockKitLimits.actionsElements) };
+}
+
+export function option(text: string, value: string): Block {
+  return { text: plainText(text, blockKitLimits.optionText), value: value.slice(0, blockKitLimits.optionValue) };
+}
+
+/** Keeps the first blocks up to Slack's cap, replacing the overflow with a note. */
+export function capBlocks(blocks: Block[], max: number = blockKitLimits.messageBlocks): Block[] {
+  if (blocks.length <= max) return blocks;
+  return [...blocks.slice(0, max - 1), context(['Some details were left out to fit in Slack.'])];
+}
+
+/** Converts the email's HTML into Slack mrkdwn for the preview. */
+export function htmlToMrkdwn(html: string): string {
+  return html
+    .replace(/<\s*br\s*\/?>/gi, '\n')
+    .replace(/<\s*\/p\s*>/gi, '\n\n')
+    .replace(/<\s*li[^>]*>/gi, '• ')
+    .replace(/<\s*\/li\s*>/gi, '\n')
+    .replace(/<\s*(b|strong)\s*>(.*?)<\s*\/\s*(b|strong)\s*>/gi, '*$2*')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&nbsp;/g, ' ')
+    .replace(/&amp;/g, '&')
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/**
+ * Hands our blocks to @slack/web-api. The builders above produce valid Block Kit within the
+ * limits; the SDK's union types are just narrower than a generic builder can express.
+ */
+export function asSlackBlocks(blocks: Block[]): KnownBlock[] {
+  return blocks as unknown as KnownBlock[];
+}

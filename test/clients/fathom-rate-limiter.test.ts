@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { FathomRateLimiter } from '../../clients/fathom-rate-limiter';
+
+function fakeClock(start = 1_000_000) {
+  const clock = {
+    time: start,
+    sleeps: [] as number[],
+    now: () => clock.time,
+    sleep: async (ms: number) => {
+      clock.sleeps.push(ms);
+      clock.time += ms;
+    },
+  };
+  return clock;
+}
+
+describe('Fathom rate limiter', () => {
+  it('allows a burst of 10, then one call per 1.2 s', async () => {
+    const limiter = new FathomRateLimiter();
+    const clock = fakeClock();
+    for (let call = 0; call < 13; call += 1) await limiter.acquire('key', clock);
+    assert.deepEqual(clock.sleeps, [1_200, 1_200, 1_200]);
+  });
+
+  it('never lets one process exceed 60 calls in any 60-second window', async () => {
+    const limiter = new FathomRateLimiter();
+    const clock = fakeClock();
+    const callTimes: number[] = [];
+    for (let call = 0; call < 200; call += 1) {
+      await limiter.acquire('key', clock);
+      callTimes.push(clock.time);
+    }
+    for (const start of callTimes) {
+      const inWindow = callTimes.filter((time) => time >= start && time < start + 60_000).length;
+      assert.ok(inWindow <= 60, `${inWindow} calls in the window starting at ${start}`);
+    }
+  });
+
+  it('queues concurrent callers one after another instead of releasing them together', async () => {
+    const limiter = new FathomRateLimiter();
+    const clock = { now: () => 0, sleeps: [] as number[], sleep: async (ms: number) => void clock.sleeps.push(ms) };
+    await Promise.all(Array.from({ length: 12 }, () => limiter.acquire('key', clock)));
+    assert.deepEqual(clock.sleeps, [1_200, 2_400]);
+  });
+
+  it('keeps separate budgets per key', async () => {
+    const limiter = new FathomRateLimiter();
+    const clock = fakeClock();
+    for (let call = 0; call < 10; call += 1) await limiter.acquire('first', clock);
+    await limiter.acquire('second', clock);
+    assert.deepEqual(clock.sleeps, []);
+  });
+
+  it('after a pause, the first call waits for the reset and the rest follow at the refill pace', async () => {
+    const limiter = new FathomRateLimiter();
+    const clock = fakeClock();
+    limiter.pause('key', clock.time + 30_000, clock.time);
+    await limiter.acquire('key', clock);
+    await limiter.acquire('key', clock);
+    assert.deepEqual(clock.sleeps, [30_000, 1_200]);
+  });
+});

@@ -1,0 +1,146 @@
+// Static checks of docker-compose.yml and the Dockerfile: no Docker engine runs in CI, so these
+// catch drift (an unpinned image, a missing mounted file, a lost dependency) before a developer does.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+
+const repoRoot = path.resolve(__dirname, '../..');
+
+interface ComposeService {
+  image?: string;
+  build?: string | { context?: string };
+  depends_on?: string[] | Record<string, { condition?: string }>;
+  environment?: Record<string, string | number | null>;
+  ports?: (string | number)[];
+  volumes?: string[];
+  command?: string[];
+}
+
+interface ComposeFile {
+  services: Record<string, ComposeService>;
+}
+
+// Compose accepts YAML merge keys (<<), which the file uses to share the app's settings.
+const compose = parse(fs.readFileSync(path.join(repoRoot, 'docker-compose.yml'), 'utf8'), { merge: true }) as ComposeFile;
+const services = compose.services;
+
+function service(name: string): ComposeService {
+  const found = services[name];
+  assert.ok(found, `service ${name} is missing`);
+  return found;
+}
+
+/** The file writes environments as mappings; a KEY without a value passes it through from the host. */
+function environmentOf(name: string): Record<string, string | number | null> {
+  const environment = service(name).environment ?? {};
+  assert.ok(!Array.isArray(environment), `${name} environment should be a mapping`);
+  return environment;
+}
+
+/** Host paths of bind mounts, e.g. ./deploy/x.sh from "./deploy/x.sh:/scripts/x.sh:ro". */
+function bindMountSources(serviceDefinition: ComposeService): string[] {
+  return (serviceDefinition.volumes ?? [])
+    .map((volume) => volume.split(':')[0]!)
+    .filter((source) => source.startsWith('./') || source.startsWith('../'));
+}
+
+describe('docker-compose.yml', function () {
+  it('defines the Temporal, database, UI and app services', function () {
+    for (const name of ['postgresql', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'migrate', 'api', 'worker']) {
+      service(name);
+    }
+  });
+
+  it('pins every image and does not use the deprecated auto-setup image', function () {
+    for (const [name, definition] of Object.entries(services)) {
+      const image = definition.image;
+      assert.ok(image, `${name} has no image`);
+      const tag = image.split(':')[1];
+      assert.ok(tag && tag !== 'latest', `${name} image ${image} is not pinned`);
+      assert.ok(!image.includes('auto-setup'), `${name} uses ${image}`);
+    }
+    assert.equal(service('temporal').image, 'temporalio/server:1.30.1');
+    assert.equal(service('temporal-admin-tools').image, 'temporalio/admin-tools:1.30.1');
+    assert.equal(service('temporal-ui').image, 'temporalio/ui:2.34.0');
+    assert.equal(service('postgresql').image, 'postgres:16');
+  });
+
+  it('publishes Temporal on 7233, the Web UI on 8080 and the API on 3000', function () {
+    const published = (name: string): string[] => (service(name).ports ?? []).map((port) => String(port).split(':')[0]!);
+    assert.deepEqual(published('temporal'), ['7233']);
+    assert.deepEqual(published('temporal-ui'), ['8080']);
+    assert.deepEqual(published('api'), ['3000']);
+  });
+
+  it('starts Temporal only after admin-tools has set up the schemas', function () {
+    assert.deepEqual(service('temporal').depends_on, {
+      'temporal-admin-tools': { condition: 'service_completed_successfully' },
+    });
+    const setupScript = fs.readFileSync(path.join(repoRoot, 'deploy/temporal/setup-postgres.sh'), 'utf8');
+    for (const fragment of ['temporal-sql-tool', 'setup-schema -v 0.0', 'postgresql/v12/temporal/versioned', 'postgresql/v12/visibility/versioned', 'temporal_visibility']) {
+      assert.ok(setupScript.includes(fragment), `setup-postgres.sh lacks ${fragment}`);
+    }
+    assert.equal(environmentOf('temporal-admin-tools').SQL_PLUGIN, 'postgres12');
+    assert.equal(environmentOf('temporal').DB, 'postgres12');
+  });
+
+  it('registers the four search attributes as Keyword in the namespace job', function () {
+    const [scriptSource] = bindMountSources(service('temporal-create-namespace'));
+    assert.ok(scriptSource, 'temporal-create-namespace mounts no script');
+    const script = fs.readFileSync(path.join(repoRoot, scriptSource), 'utf8');
+    for (const attribute of ['TenantId', 'MeetingStatus', 'CrmSyncStatus', 'CrmProvider']) {
+      assert.match(script, new RegExp(`--name ${attribute} --type Keyword`));
+    }
+    assert.match(script, /temporal operator namespace create/);
+  });
+
+  it('gives the API and worker their database and Temporal address, after migrations and namespace setup', function () {
+    for (const name of ['api', 'worker']) {
+      const environment = environmentOf(name);
+      assert.match(String(environment.DATABASE_URL), /@postgresql:5432\/followup$/, `${name} DATABASE_URL`);
+      assert.equal(environment.TEMPORAL_ADDRESS, 'temporal:7233', `${name} TEMPORAL_ADDRESS`);
+      assert.equal(environment.TEMPORAL_NAMESPACE, 'default', `${name} TEMPORAL_NAMESPACE`);
+      assert.deepEqual(service(name).depends_on, {
+        migrate: { condition: 'service_completed_successfully' },
+        'temporal-create-namespace': { condition: 'service_completed_successfully' },
+      });
+    }
+    assert.deepEqual(service('api').command, ['node', 'dist/api/server.js']);
+    assert.deepEqual(service('worker').command, ['node', 'dist/worker.js']);
+  });
+
+  it('keeps secret values out of the file', function () {
+    for (const name of Object.keys(services)) {
+      for (const [key, value] of Object.entries(environmentOf(name))) {
+        if (!/SECRET|PASSWORD|PWD|TOKEN|API_KEY|KEYS$/.test(key)) continue;
+        assert.ok(value === null || /^\$\{[A-Z_]+(:\?[^}]*)?\}$/.test(String(value)), `${name}.${key} has a literal value`);
+      }
+      const databaseUrl = environmentOf(name).DATABASE_URL;
+      if (databaseUrl !== undefined) {
+        assert.match(String(databaseUrl), /:\$\{POSTGRES_PASSWORD[^}]*\}@/, `${name} DATABASE_URL must take its password from the environment`);
+      }
+    }
+  });
+
+  it('mounts only files that exist in the repository', function () {
+    for (const [name, definition] of Object.entries(services)) {
+      for (const source of bindMountSources(definition)) {
+        assert.ok(fs.existsSync(path.join(repoRoot, source)), `${name} mounts missing ${source}`);
+      }
+    }
+  });
+
+  it('builds the app from a Dockerfile on a glibc Node 20 image, running as a non-root user', function () {
+    const dockerfile = fs.readFileSync(path.join(repoRoot, 'Dockerfile'), 'utf8');
+    const baseImages = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((match) => match[1]!);
+    assert.ok(baseImages.length > 0, 'Dockerfile has no FROM');
+    for (const image of baseImages) {
+      assert.match(image, /^node:20(\.\d+)*-(bookworm|bullseye)(-slim)?$/, `base image ${image} is not a Debian (glibc) Node 20 image`);
+    }
+    assert.match(dockerfile, /^RUN npm ci/m);
+    assert.match(dockerfile, /^RUN npm run build/m);
+    assert.match(dockerfile, /^USER node$/m);
+    assert.ok(fs.existsSync(path.join(repoRoot, '.dockerignore')), '.dockerignore is missing');
+  });
+});

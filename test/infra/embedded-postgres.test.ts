@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
+
+const embeddedPostgresModule = path.resolve(__dirname, '../../db/embedded-postgres');
+
+async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+// Goes through MikroORM, as the app does, so the URL is proven usable by the real driver.
+async function query<Row extends object>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
+  const orm = await MikroORM.init({ clientUrl: url, entities: [], discovery: { warnWhenNoEntities: false } });
+  try {
+    return await orm.em.getConnection().execute<Row[]>(sql, params);
+  } finally {
+    await orm.close();
+  }
+}
+
+/** Starts Postgres in a separate Node process and SIGKILLs that process, leaving the server orphaned. */
+async function startInProcessThatGetsKilled(dataDir: string, port: number): Promise<void> {
+  const startAndReport = `require(${JSON.stringify(embeddedPostgresModule)})
+    .startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, database: 'followup' })
+    .then(() => console.log('ready'), (error) => { console.error(error); process.exit(1); });`;
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', startAndReport], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('ready')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`Postgres starter exited early with code ${code}`)));
+  });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+describe('startEmbeddedPostgres', function () {
+  let dataDir: string;
+  let port: number;
+  let running: RunningEmbeddedPostgres | undefined;
+
+  beforeEach(async function () {
+    dataDir = await fs.mkdtemp(path.join(os.tmpdir(), 'embedded-postgres-test-'));
+    port = await freePort();
+  });
+
+  afterEach(async function () {
+    await running?.stop();
+    running = undefined;
+    await fs.rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('keeps data across a stop and a second start on the same data dir', async function () {
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'followup' });
+    assert.equal(running.url, `postgres://postgres:postgres@127.0.0.1:${port}/followup`);
+    await query(running.url, 'CREATE TABLE notes (id int PRIMARY KEY, body text NOT NULL)');
+    await query(running.url, 'INSERT INTO notes VALUES (1, ?)', ['Grüße, 会議のメモ']);
+    await running.stop();
+
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'followup' });
+    const rows = await query<{ body: string }>(running.url, 'SELECT body FROM notes WHERE id = 1');
+    assert.deepEqual(rows, [{ body: 'Grüße, 会議のメモ' }]);
+  });
+
+  it('uses the given credentials and creates a missing database on an existing data dir', async function () {
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'first', user: 'app', password: 'p@ss:word' });
+    assert.equal(running.url, `postgres://app:p%40ss%3Aword@127.0.0.1:${port}/first`);
+    await running.stop();
+
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'second', user: 'app', password: 'p@ss:word' });
+    const [row] = await query<{ current_database: string }>(running.url, 'SELECT current_database()');
+    assert.equal(row!.current_database, 'second');
+  });
+
+  it('starts after a killed run left its server running with postmaster.pid', async function () {
+    await startInProcessThatGetsKilled(dataDir, port);
+    await fs.access(path.join(dataDir, 'postmaster.pid'));
+
+    const logLines: string[] = [];
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'followup', log: (line) => logLines.push(line) });
+    assert.ok(logLines.some((line) => line.includes('left running') && line.includes('killed run')));
+    const [row] = await query<{ answer: number }>(running.url, 'SELECT 42 AS answer');
+    assert.equal(row!.answer, 42);
+  });
+
+  it('starts when postmaster.pid names a process that is gone', async function () {
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'followup' });
+    await running.stop();
+    const deadPid = 2 ** 22 + 1; // above Linux's pid_max, so never a live process
+    await fs.writeFile(path.join(dataDir, 'postmaster.pid'), `${deadPid}\n${dataDir}\n`);
+
+    const logLines: string[] = [];
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'followup', log: (line) => logLines.push(line) });
+    assert.ok(logLines.some((line) => line.includes('removing stale')));
+    const [row] = await query<{ answer: number }>(running.url, 'SELECT 42 AS answer');
+    assert.equal(row!.answer, 42);
+  });
+});

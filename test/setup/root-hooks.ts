@@ -1,0 +1,60 @@
+/**
+ * Mocha root hooks: one Temporal dev server and one PostgreSQL per test run, started once and
+ * shared by every test file; each test then uses its own task queue and tenant.
+ */
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
+import { migrateDatabase } from '../../db/migrate';
+import { resolveTemporalCli } from '../../runtime/temporal-cli';
+import { workflowsPath } from '../../worker';
+import { meetingSearchAttributes } from '../../workflows/messages';
+import { freePort } from '../support/free-port';
+import { setTestStack, testStack } from '../support/test-stack';
+
+let postgres: RunningEmbeddedPostgres | undefined;
+let postgresDir: string | undefined;
+
+export const mochaHooks = {
+  async beforeAll(this: Mocha.Context): Promise<void> {
+    this.timeout(240_000);
+    Runtime.install({ logger: new DefaultLogger('WARN') });
+    const temporalCliPath = resolveTemporalCli();
+    const [env, database, workflowBundle] = await Promise.all([
+      TestWorkflowEnvironment.createLocal({
+        server: {
+          executable: { type: 'existing-path', path: temporalCliPath },
+          searchAttributes: meetingSearchAttributes,
+        },
+      }),
+      startDatabase(),
+      bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+    ]);
+    setTestStack({ env, temporalCliPath, temporalAddress: env.address, databaseUrl: database, workflowBundle });
+  },
+  async afterAll(this: Mocha.Context): Promise<void> {
+    this.timeout(60_000);
+    try {
+      await testStack().env.teardown();
+    } finally {
+      setTestStack(undefined);
+      await postgres?.stop();
+      if (postgresDir) await rm(postgresDir, { recursive: true, force: true });
+    }
+  },
+};
+
+async function startDatabase(): Promise<string> {
+  const external = process.env.TEST_DATABASE_URL;
+  if (external) {
+    await migrateDatabase(external);
+    return external;
+  }
+  postgresDir = await mkdtemp(path.join(os.tmpdir(), 'followup-test-pg-'));
+  postgres = await startEmbeddedPostgres({ dataDir: postgresDir, port: await freePort(), database: 'followup_test' });
+  await migrateDatabase(postgres.url);
+  return postgres.url;
+}

@@ -1,0 +1,243 @@
+/**
+ * The whole product under test, in one process: the real Koa API on a loopback port, a real
+ * worker on its own task queue, the shared Temporal dev server and Postgres, and emulators of
+ * every external service reached over real HTTP by the real client libraries.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Client } from '@temporalio/client';
+import type { Worker } from '@temporalio/worker';
+import { createApiApp } from '../../api/app';
+import { MeetingGateway } from '../../api/meeting-gateway';
+import type { CrmProviderName } from '../../clients/crm/crm-provider';
+import { openOrm, type Orm } from '../../db/orm';
+import { inTenant } from '../../db/tenant-scope';
+import { CrmConnection, Tenant, User } from '../../entities';
+import { startLocalEmulators, type LocalEmulators } from '../../emulators';
+import { sampleMeeting, type FathomMeeting } from '../../emulators/fathom-sample-meeting';
+import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
+import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emulators/slack-request-signer';
+import { loadConfig, type AppConfig } from '../../runtime/config';
+import { createLogger } from '../../runtime/logger';
+import { buildActivityDependencies, buildSecretStore } from '../../runtime/services';
+import type { SecretStore } from '../../secrets/secret-store';
+import { secretNames } from '../../secrets/secret-store';
+import { createMeetingWorker } from '../../worker';
+import { meetingWorkflowId } from '../../workflows/messages';
+import type { ActionKind } from '../../workflows/meeting-types';
+import { testStack } from './test-stack';
+
+export const signingSecret = 'test-signing-secret-0123456789abcdef';
+const anthropicKey = 'sk-ant-test-key';
+
+export interface SeededTenant {
+  tenant: Tenant;
+  teamId: string;
+  botToken: string;
+  rep: { slackUserId: string; email: string; userId: string };
+}
+
+export interface ProductHarness {
+  emulators: LocalEmulators & { hubspot: HubSpotEmulator };
+  config: AppConfig;
+  orm: Orm;
+  secrets: SecretStore;
+  client: Client;
+  taskQueue: string;
+  apiUrl: string;
+  seedTenant(options?: { crm?: CrmProviderName | null; offeredActions?: ActionKind[]; autoLog?: boolean }): Promise<SeededTenant>;
+  addFathomMeeting(seeded: SeededTenant, overrides?: Partial<FathomMeeting>, options?: { transcriptLines?: number }): FathomMeeting;
+  slashCommand(seeded: SeededTenant, text: string, options?: { channelId?: string; userId?: string }): Promise<Response>;
+  click(seeded: SeededTenant, action: { actionId: string; value?: string; blockId?: string; selected?: { value: string; text: string } }, options?: { userId?: string; teamId?: string }): Promise<Response>;
+  postSigned(path: string, body: string, options?: { timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
+  workflowId(seeded: SeededTenant, recordingId: string | number): string;
+  startWorker(): Promise<void>;
+  stopWorker(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startProductHarness(options: { startWorker?: boolean } = {}): Promise<ProductHarness> {
+  const stack = testStack();
+  const emulators = await startLocalEmulators();
+  const hubspot = new HubSpotEmulator();
+  await hubspot.start();
+  emulators.anthropic.registerApiKey(anthropicKey);
+  const taskQueue = `test-${randomUUID()}`;
+  const config = loadConfig({
+    DATABASE_URL: stack.databaseUrl,
+    TEMPORAL_ADDRESS: stack.temporalAddress,
+    TEMPORAL_TASK_QUEUE: taskQueue,
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: emulators.urls.slackApi,
+    SLACK_RESPONSE_URL_HOSTS: emulators.slack.url,
+    FATHOM_API_URL: emulators.urls.fathomApi,
+    AI_DRAFTER: 'claude',
+    ANTHROPIC_API_KEY: anthropicKey,
+    ANTHROPIC_BASE_URL: emulators.urls.anthropic,
+    HUBSPOT_API_URL: hubspot.url,
+    HUBSPOT_CLIENT_ID: hubspot.oauthClient.clientId,
+    HUBSPOT_CLIENT_SECRET: hubspot.oauthClient.clientSecret,
+    GOOGLE_API_URL: emulators.urls.googleRoot,
+    GOOGLE_TOKEN_URL: emulators.urls.googleToken,
+    GOOGLE_CLIENT_ID: 'google-test-client',
+    GOOGLE_CLIENT_SECRET: 'google-test-secret',
+    SECRETS_BACKEND: 'local',
+    SECRETS_KEYS: `test:${randomBytes(32).toString('base64')}`,
+    SECRETS_ACTIVE_KEY: 'test',
+    API_TEMPORAL_ACK_TIMEOUT_MS: '2500',
+    LOG_LEVEL: 'error',
+  });
+  const logger = createLogger({ level: 'error' });
+  const orm = await openOrm(stack.databaseUrl);
+  const secrets = buildSecretStore(config, orm);
+  const client = stack.env.client;
+  const dependencies = buildActivityDependencies({ config, orm, secrets, logger });
+
+  const app = createApiApp({
+    orm,
+    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs }),
+    secrets,
+    logger,
+    slack: { signingSecret, apiUrl: config.slack.apiUrl, responseUrlOrigins: [emulators.slack.url] },
+    maxBodyBytes: config.api.maxBodyBytes,
+    health: async () => ({ database: await orm.isConnected() }),
+  });
+  const server: Server = await new Promise((resolve) => {
+    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  const startWorker = async (): Promise<void> => {
+    worker = await createMeetingWorker({
+      connection: stack.env.nativeConnection,
+      namespace: stack.env.namespace ?? 'default',
+      taskQueue,
+      dependencies,
+      workflowBundle: stack.workflowBundle,
+    });
+    running = worker.run();
+  };
+  const stopWorker = async (): Promise<void> => {
+    if (!worker) return;
+    worker.shutdown();
+    await running;
+    worker = undefined;
+  };
+  if (options.startWorker !== false) await startWorker();
+
+  const postSigned: ProductHarness['postSigned'] = (path, body, postOptions = {}) => {
+    const signed = signSlackRequest({ signingSecret: postOptions.secret ?? signingSecret, body, timestamp: postOptions.timestamp });
+    return fetch(`${apiUrl}${path}`, { method: 'POST', headers: { ...signed.headers, ...postOptions.headers }, body });
+  };
+
+  let teamCounter = 0;
+  const harness: ProductHarness = {
+    emulators: Object.assign(emulators, { hubspot }),
+    config,
+    orm,
+    secrets,
+    client,
+    taskQueue,
+    apiUrl,
+    async seedTenant(seedOptions = {}) {
+      teamCounter += 1;
+      const teamId = `T${randomUUID().slice(0, 8).toUpperCase()}${teamCounter}`;
+      const botToken = `xoxb-test-${randomUUID()}`;
+      const repSlackUserId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
+      const repEmail = 'alice@acme.com';
+      emulators.slack.registerWorkspace({ teamId, botToken, teamName: 'Acme' });
+      emulators.slack.addUser({ id: repSlackUserId, teamId, tz: 'Europe/Rome', email: repEmail, name: 'Alice Johnson' });
+
+      const tenant = Object.assign(new Tenant(), { slackTeamId: teamId, name: 'Acme' });
+      tenant.botTokenSecretRef = secretNames.slackBotToken(tenant.id);
+      tenant.settings = {
+        ...tenant.settings,
+        ...(seedOptions.offeredActions ? { offeredActions: seedOptions.offeredActions } : {}),
+        autoLogPolicy: seedOptions.autoLog ? 'when-confident' : 'never',
+      };
+      await orm.em.fork().persistAndFlush(tenant);
+      await secrets.put(tenant.botTokenSecretRef, botToken);
+
+      const rep = Object.assign(new User(), { tenantId: tenant.id, slackUserId: repSlackUserId, email: repEmail, timeZone: 'Europe/Rome' });
+      rep.fathomSecretRef = secretNames.userFathom(tenant.id, rep.id);
+      rep.googleSecretRef = secretNames.userGoogle(tenant.id, rep.id);
+      const fathomKey = `fathom-${randomUUID()}`;
+      emulators.fathom.registerApiKey(fathomKey, repEmail);
+      await secrets.put(rep.fathomSecretRef, JSON.stringify({ type: 'apiKey', apiKey: fathomKey }));
+      const googleRefresh = `google-refresh-${randomUUID()}`;
+      emulators.google.registerUser({ email: repEmail, refreshToken: googleRefresh, tz: 'Europe/Rome' });
+      await secrets.put(rep.googleSecretRef, JSON.stringify({ refreshToken: googleRefresh, email: repEmail }));
+
+      const crm = seedOptions.crm === undefined ? 'hubspot' : seedOptions.crm;
+      await inTenant(orm, tenant.id, async (em) => {
+        em.persist(rep);
+        if (crm === 'hubspot') {
+          const connection = Object.assign(new CrmConnection(), { tenantId: tenant.id, provider: 'hubspot' });
+          connection.secretRef = secretNames.crmConnection(tenant.id, connection.id);
+          const tokens = hubspot.issueTokens();
+          await secrets.put(
+            connection.secretRef,
+            JSON.stringify({ type: 'oauth', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 1_800_000 }),
+          );
+          em.persist(connection);
+        }
+      });
+      return { tenant, teamId, botToken, rep: { slackUserId: repSlackUserId, email: repEmail, userId: rep.id } };
+    },
+    addFathomMeeting(_seeded, overrides = {}, meetingOptions = {}) {
+      return emulators.fathom.addMeeting(sampleMeeting(overrides, meetingOptions));
+    },
+    slashCommand(seeded, text, commandOptions = {}) {
+      const body = slashCommandBody({
+        command: '/followup',
+        text,
+        team_id: seeded.teamId,
+        user_id: commandOptions.userId ?? seeded.rep.slackUserId,
+        channel_id: commandOptions.channelId ?? 'C0SALES',
+        trigger_id: emulators.slack.issueTriggerId(),
+        response_url: emulators.slack.responseUrlFor(randomUUID()),
+      });
+      return postSigned('/slack/commands', body);
+    },
+    click(seeded, action, clickOptions = {}) {
+      const userId = clickOptions.userId ?? seeded.rep.slackUserId;
+      const teamId = clickOptions.teamId ?? seeded.teamId;
+      const payload = {
+        type: 'block_actions',
+        team: { id: teamId, domain: 'acme' },
+        enterprise: null,
+        is_enterprise_install: false,
+        user: { id: userId, team_id: teamId },
+        trigger_id: emulators.slack.issueTriggerId(),
+        response_url: emulators.slack.responseUrlFor(randomUUID()),
+        container: { type: 'message', channel_id: 'C0SALES', message_ts: '1' },
+        actions: [
+          {
+            type: action.selected ? 'static_select' : 'button',
+            action_id: action.actionId,
+            block_id: action.blockId ?? 'followup_actions',
+            value: action.value,
+            ...(action.selected ? { selected_option: { value: action.selected.value, text: { type: 'plain_text', text: action.selected.text } } } : {}),
+            action_ts: String(Date.now() / 1000),
+          },
+        ],
+      };
+      return postSigned('/slack/interactions', blockActionsBody(payload));
+    },
+    postSigned,
+    workflowId: (seeded, recordingId) => meetingWorkflowId(seeded.tenant.id, String(recordingId)),
+    startWorker,
+    stopWorker,
+    async close() {
+      await stopWorker();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await orm.close();
+      await Promise.all([emulators.stop(), hubspot.stop()]);
+    },
+  };
+  return harness;
+}

@@ -1,0 +1,73 @@
+/**
+ * The Temporal worker process: runs the meeting workflows and their activities. Refuses to
+ * start on an unknown database schema; drains in-flight work on SIGINT/SIGTERM.
+ */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { createActivities, type ActivityDependencies } from './activities';
+import { assertSchemaIsCurrent, openOrm } from './db/orm';
+import { loadConfig } from './runtime/config';
+import { createLogger } from './runtime/logger';
+import { buildActivityDependencies, buildSecretStore } from './runtime/services';
+import { connectTemporalWorker } from './runtime/temporal-connection';
+
+export const workflowsPath = require.resolve('./workflows');
+
+export interface MeetingWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  dependencies: ActivityDependencies;
+  /** Prebundled workflow code; bundling at start is the fallback for development. */
+  workflowBundle?: WorkerOptions['workflowBundle'];
+}
+
+export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    activities: createActivities(options.dependencies),
+    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000),
+    shutdownGraceTime: '10 seconds',
+  });
+}
+
+function prebundledWorkflows(): WorkerOptions['workflowBundle'] | undefined {
+  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH ?? path.join(__dirname, 'workflow-bundle.js');
+  return existsSync(bundlePath) ? { codePath: bundlePath } : undefined;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
+  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+  const orm = await openOrm(config.databaseUrl);
+  await assertSchemaIsCurrent(orm);
+  const secrets = buildSecretStore(config, orm);
+  const connection = await connectTemporalWorker(config.temporal);
+  try {
+    const worker = await createMeetingWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      dependencies: buildActivityDependencies({ config, orm, secrets, logger }),
+      workflowBundle: prebundledWorkflows(),
+    });
+    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+    await worker.run();
+    logger.info('Worker stopped');
+  } finally {
+    await connection.close();
+    await orm.close();
+  }
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error('Worker failed:', error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,217 @@
+/**
+ * Types shared by the meeting workflow, its activities and the API. Dependency-free on
+ * purpose: the workflow bundle imports it, so it must not pull in anything from Node.
+ */
+import type { CrmCapability, CrmProviderName } from '../clients/crm/crm-provider';
+
+export interface MeetingAttendee {
+  name: string | null;
+  email: string | null;
+  domain: string | null;
+  external: boolean;
+}
+
+export interface SalesInsights {
+  techStack: string;
+  painPoints: string;
+  impact: string;
+  nextSteps: string;
+  roadblocks: string;
+}
+
+/** What was agreed about the next meeting, as understood from the transcript. */
+export interface AgreedFollowUp {
+  agreed: boolean;
+  /** Local date-time the parties agreed on (no offset), e.g. 2026-12-03T15:00, when stated. */
+  localDateTime?: string;
+  /** The words used in the meeting, e.g. "next Tuesday afternoon". */
+  phrase?: string;
+}
+
+export interface FollowUpDraft {
+  summary: string;
+  nextSteps: string[];
+  insights: SalesInsights;
+  emailSubject: string;
+  /** Gmail-safe HTML (b, br, p, ul, li only). */
+  emailHtml: string;
+  crmNote: string;
+  followUp: AgreedFollowUp;
+  language: string;
+  /** 'claude' for Anthropic output; 'extractive' for the offline drafter, which says so. */
+  generator: 'claude' | 'extractive';
+  model: string;
+  promptVersion: string;
+  /** Incremented by every edit; actions record which revision they used. */
+  revision: number;
+  editedBySlackUserId?: string;
+}
+
+export type ActionKind = 'note' | 'draft' | 'event' | 'task' | 'deal';
+export const actionKinds: readonly ActionKind[] = ['note', 'draft', 'event', 'task', 'deal'];
+/** Actions that must be done or dismissed before a meeting counts as finished. */
+export const coreActionKinds: readonly ActionKind[] = ['note', 'draft', 'event'];
+
+export type ActionStatus = 'idle' | 'pending' | 'done' | 'failed' | 'dismissed';
+
+export interface ActionFailure {
+  /** A sentence the rep can act on. */
+  message: string;
+  /** reconnect / invalid / not-found / limit-reached / retryable / unknown */
+  kind: string;
+}
+
+export interface ActionState {
+  status: ActionStatus;
+  attempts: number;
+  externalId?: string;
+  url?: string;
+  /** Short human description of the result, e.g. "Note on Acme Inc" */
+  label?: string;
+  failure?: ActionFailure;
+  bySlackUserId?: string;
+}
+
+export type MatchVerdict = 'matched' | 'ambiguous' | 'none';
+
+export interface AccountCandidate {
+  id: string;
+  name: string;
+  domain?: string;
+  url?: string;
+  /** 0..1: how sure the matcher is. */
+  confidence: number;
+  /** Why it was proposed: 'mapping' | 'domain' | 'name' | 'rep' */
+  source: string;
+}
+
+export interface AccountMatch {
+  verdict: MatchVerdict;
+  candidates: AccountCandidate[];
+  chosen?: AccountCandidate;
+}
+
+export type MeetingStatus =
+  | 'preparing'
+  | 'skipped-internal'
+  | 'awaiting-rep'
+  | 'working'
+  | 'needs-attention'
+  | 'completed'
+  | 'dismissed'
+  | 'expired'
+  | 'cancelled';
+
+export type CrmSyncStatus = 'not-started' | 'pending' | 'synced' | 'failed' | 'dismissed';
+
+/** Facts about the meeting small enough for workflow history (no transcript, no emails). */
+export interface MeetingFacts {
+  meetingRecordId: string;
+  title: string;
+  startedAt: string;
+  language: string | null;
+  externalAttendeeCount: number;
+  internalOnly: boolean;
+}
+
+export interface CrmContext {
+  provider: CrmProviderName | null;
+  capabilities: CrmCapability[];
+}
+
+export interface CardRef {
+  channel: string;
+  ts: string;
+}
+
+export interface MeetingState {
+  tenantId: string;
+  recordingId: string;
+  repSlackUserId: string;
+  status: MeetingStatus;
+  facts?: MeetingFacts;
+  draftRevision: number;
+  draftGenerator?: FollowUpDraft['generator'];
+  account?: AccountMatch;
+  crm: CrmContext;
+  actions: Record<ActionKind, ActionState>;
+  /** The tenant's policy at start: which actions the card offers. */
+  offeredActions: ActionKind[];
+  card?: CardRef;
+  /** Where the card goes: a channel the command came from, or the rep's DM. */
+  cardChannel?: string;
+  nudged: boolean;
+  /** Error that stopped preparation (meeting not found, Fathom not connected...). */
+  preparationFailure?: ActionFailure;
+}
+
+export interface MeetingWorkflowInput {
+  tenantId: string;
+  recordingId: string;
+  repSlackUserId: string;
+  /** Channel the /followup command came from; the rep's DM when absent. */
+  channelId?: string;
+  /** Process even when every attendee is internal. */
+  force?: boolean;
+  trigger: 'fathom-webhook' | 'slack-command' | 'operator';
+  /** Per-tenant timing, copied at start so a settings change does not alter running replays. */
+  nudgeAfterMs: number;
+  expireAfterMs: number;
+  autoLogWhenConfident: boolean;
+  offeredActions: ActionKind[];
+}
+
+/** Who asks for an action: always derived by the API from a verified Slack request. */
+export interface Actor {
+  tenantId: string;
+  slackUserId: string;
+  isAdmin: boolean;
+}
+
+export interface EditTextsInput {
+  actor: Actor;
+  summary?: string;
+  emailSubject?: string;
+  emailBody?: string;
+  crmNote?: string;
+}
+
+export interface ChooseAccountInput {
+  actor: Actor;
+  accountId: string;
+  accountName: string;
+  accountUrl?: string;
+}
+
+export interface ScheduleEventInput {
+  actor: Actor;
+  /** Overrides the date understood from the meeting (local, in the rep's time zone). */
+  localDateTime?: string;
+}
+
+export interface CreateTaskInput {
+  actor: Actor;
+  subject: string;
+  /** Local date-time in the rep's time zone, e.g. 2026-12-03T09:00. */
+  dueLocalDateTime: string;
+  contactId?: string;
+}
+
+export interface UpdateDealInput {
+  actor: Actor;
+  dealId: string;
+  stageId?: string;
+  amount?: number;
+}
+
+export interface DismissInput {
+  actor: Actor;
+  /** One action, or the whole meeting when absent. */
+  action?: ActionKind;
+}
+
+export interface RetryInput {
+  /** Slack user id, or 'operator' when sent from the Web UI / CLI. */
+  by?: string;
+  action?: ActionKind;
+}
