@@ -5,7 +5,8 @@ import { withCrm } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
 import { runAudited } from './run-audited';
 import { loadRep } from './tenant-services';
-import { localDateTimeToIso } from './time-zones';
+import { parseLocalDateTime, toInstant } from '../runtime/zoned-time';
+import { invalidRequest } from './failures';
 
 export interface CreateCrmTaskInput {
   tenantId: string;
@@ -28,6 +29,8 @@ export function createCrmTaskActivity(deps: ActivityDependencies) {
       return { record, rep: await loadRep(em, record.repSlackUserId) };
     });
     const timeZone = rep?.timeZone ?? 'UTC';
+    const due = parseLocalDateTime(input.dueLocalDateTime);
+    if (!due) throw invalidRequest('The due date must look like 2026-12-03T09:00.');
     return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.task', target: input.accountId }, () =>
       withCrm(deps, input.tenantId, async (provider) => {
         const existing = await provider.findTaskByKey(input.accountId, key);
@@ -39,7 +42,7 @@ export function createCrmTaskActivity(deps: ActivityDependencies) {
             idempotencyKey: key,
             subject: input.subject,
             body: `Follow-up of "${record.title}"${record.meetingUrl ? `\nRecording: ${record.meetingUrl}` : ''}`,
-            dueAt: localDateTimeToIso(input.dueLocalDateTime, timeZone),
+            dueAt: toInstant(due, timeZone).toISOString(),
           }));
         return { externalId: task.id, url: task.url, label: `${input.subject}, due ${input.dueLocalDateTime.replace('T', ' ')} (${timeZone})` };
       }),

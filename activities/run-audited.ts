@@ -4,6 +4,8 @@ import { inTenant } from '../db/tenant-scope';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
 
+const heartbeatIntervalMs = 2_000;
+
 export interface AuditedAction {
   tenantId: string;
   workflowId: string;
@@ -21,7 +23,11 @@ export async function runAudited<T extends { externalId?: string }>(
   audit: AuditedAction,
   perform: () => Promise<T>,
 ): Promise<T> {
-  const attempt = Context.current().info.attempt;
+  const context = Context.current();
+  const attempt = context.info.attempt;
+  // Heartbeats let Temporal notice a dead worker within the heartbeat timeout instead of the
+  // much longer start-to-close timeout; the side effect itself is found again by its key.
+  const heartbeat = setInterval(() => context.heartbeat(), heartbeatIntervalMs);
   try {
     const result = await perform();
     await inTenant(deps.orm, audit.tenantId, async (em) => {
@@ -38,5 +44,7 @@ export async function runAudited<T extends { externalId?: string }>(
       });
     }).catch((auditError: unknown) => deps.logger.error('Audit write failed', { error: auditError, workflowId: audit.workflowId }));
     throw failure;
+  } finally {
+    clearInterval(heartbeat);
   }
 }

@@ -1,10 +1,10 @@
-import { resolveFollowUpStart } from '../clients/google/calendar-events';
+import { resolveFollowUpStart } from '../clients/google/follow-up-start';
+import { htmlToPlainText } from '../clients/google/html-to-text';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest } from './failures';
-import { htmlToText } from './html-to-text';
 import { runAudited } from './run-audited';
 import { googleWorkspaceFor, loadRep } from './tenant-services';
 
@@ -45,7 +45,7 @@ export function scheduleFollowUpActivity(deps: ActivityDependencies) {
       const event = await calendar.createEvent({
         idempotencyKey: idempotencyKey(input.workflowId, 'event'),
         title: `Follow-up: ${record.title}`,
-        description: `${htmlToText(draft.summary)}${record.meetingUrl ? `\n\nRecording: ${record.meetingUrl}` : ''}`,
+        description: `${htmlToPlainText(draft.summary)}${record.meetingUrl ? `\n\nRecording: ${record.meetingUrl}` : ''}`,
         localStart,
         durationMinutes: followUpDurationMinutes,
         timeZone,

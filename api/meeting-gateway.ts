@@ -13,6 +13,8 @@ import { cancelMeetingSignal, meetingTaskQueue, meetingWorkflowId, retrySignal, 
 import type { ActionKind, MeetingWorkflowInput } from '../workflows/meeting-types';
 
 const hour = 60 * 60 * 1000;
+/** How long a known outcome may take to decode (payload codec) before we call it accepted. */
+const outcomeSettleMs = 50;
 const day = 24 * hour;
 
 export type UpdateOutcome =
@@ -77,7 +79,7 @@ export class MeetingGateway {
   async update<Ret, Arg>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
     const handle = this.client.workflow.getHandle(this.workflowId(tenant, recordingId));
     const accepted = handle.startUpdate(definition, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
-      (): UpdateOutcome => ({ status: 'accepted' }),
+      (update) => outcomeOf(update.result()),
       (error: unknown): UpdateOutcome => describeUpdateError(error),
     );
     let timer: NodeJS.Timeout | undefined;
@@ -98,6 +100,20 @@ export class MeetingGateway {
   async cancel(workflowId: string, reason: string): Promise<void> {
     await this.client.workflow.getHandle(workflowId).signal(cancelMeetingSignal, { reason });
   }
+}
+
+/**
+ * The SDK returns a handle even for a rejected update; the rejection surfaces from result(),
+ * which then settles at once (the outcome is already known). An accepted update's result only
+ * comes when its work is done, so a result still pending after a moment means "accepted".
+ */
+async function outcomeOf(result: Promise<unknown>): Promise<UpdateOutcome> {
+  const settledAtOnce = result.then(
+    (): UpdateOutcome => ({ status: 'accepted' }),
+    (error: unknown): UpdateOutcome => describeUpdateError(error),
+  );
+  const stillRunning = new Promise<UpdateOutcome>((resolve) => setTimeout(() => resolve({ status: 'accepted' }), outcomeSettleMs));
+  return Promise.race([settledAtOnce, stillRunning]);
 }
 
 function describeUpdateError(error: unknown): UpdateOutcome {

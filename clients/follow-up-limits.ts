@@ -33,7 +33,7 @@ export function truncateAtWord(text: string, maxChars: number): string {
 }
 
 /** One line of plain text: subjects and list items must not carry line breaks into Slack or Gmail. */
-export function singleLine(text: string): string {
+function singleLine(text: string): string {
   return text.replace(/\s+/g, ' ').trim();
 }
 

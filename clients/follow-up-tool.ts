@@ -14,7 +14,7 @@ function text(description: string, maxLength?: number): JsonSchema {
 }
 
 /** Property order is the order the model writes in: language first, so everything after follows it. */
-export const followUpInputSchema: JsonSchema = {
+const followUpInputSchema: JsonSchema = {
   type: 'object',
   required: ['language', 'summary', 'next_steps', 'insights', 'follow_up', 'email_subject', 'email_html', 'crm_note'],
   properties: {

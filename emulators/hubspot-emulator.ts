@@ -107,7 +107,7 @@ const rateLimitMax = 110;
 export class HubSpotEmulator extends HttpEmulator {
   readonly oauthClient = { clientId: 'hubspot-emulator-client', clientSecret: 'hubspot-emulator-secret' };
   readonly tokens = new OAuthTokenStore({ prefix: 'hs', accessTokenTtlSeconds: 1800, rotateRefreshTokens: false });
-  /** Clamps every page (search 200, associations 500, batch 100 in the real API) so tests can page with little data. */
+  /** Clamps search (200 in the real API) and association (500) pages so tests can page with little data. */
   maxPageSize = 500;
   readonly pipelines: HubSpotPipeline[] = [structuredClone(defaultPipeline)];
   private readonly objects = new Map<ObjectType, Map<string, StoredObject>>(objectTypes.map((type) => [type, new Map()]));
@@ -324,7 +324,7 @@ export class HubSpotEmulator extends HttpEmulator {
     if (!Array.isArray(body.propertiesWithHistory)) {
       return { status: 400, body: errorBody('VALIDATION_ERROR', 'Invalid input JSON: propertiesWithHistory is required.') };
     }
-    if (inputs.length > Math.min(100, this.maxPageSize)) return { status: 400, body: errorBody('VALIDATION_ERROR', 'Batch size exceeds the limit.') };
+    if (inputs.length > 100) return { status: 400, body: errorBody('VALIDATION_ERROR', 'Batch input is limited to 100 objects.') };
     const properties = requestedProperties(body.properties, type);
     const found = inputs.map((input) => this.table(type).get(String(input.id))).filter((object): object is StoredObject => object !== undefined);
     const missing = inputs.map((input) => String(input.id)).filter((id) => !this.table(type).has(id));

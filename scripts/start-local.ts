@@ -19,7 +19,7 @@ const SEARCH_ATTRIBUTES = ['TenantId', 'MeetingStatus', 'CrmSyncStatus', 'CrmPro
 const EMBEDDED_DATABASE = 'followup';
 const READY_TIMEOUT_MS = 60_000;
 const HEALTH_CHECK_TIMEOUT_MS = 5_000;
-const CHILD_STOP_GRACE_MS = 10_000;
+const CHILD_STOP_GRACE_MS = 15_000; // longer than the worker's own shutdownGraceTime, so it can drain
 
 function say(message: string): void {
   console.log(`[start-local] ${message}`);

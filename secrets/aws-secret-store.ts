@@ -95,22 +95,25 @@ export class AwsSecretStore implements SecretStore {
       await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
     } catch (error) {
       if (!hasErrorName(error, 'InvalidRequestException')) throw toSecretStoreError(error, 'PutSecretValue', name, value);
-      // Scheduled for deletion (deleted with a recovery window outside this store): writing a
-      // value means the secret is wanted again.
-      await this.restore(name);
-      try {
-        await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
-      } catch (retryError) {
-        throw toSecretStoreError(retryError, 'PutSecretValue', name, value);
-      }
+      await this.restoreAndPutNewVersion(name, value);
     }
   }
 
-  private async restore(name: string): Promise<void> {
+  /**
+   * For a secret scheduled for deletion (deleted with a recovery window outside this store):
+   * writing a value means the secret is wanted again.
+   */
+  private async restoreAndPutNewVersion(name: string, value: string): Promise<void> {
+    let operation = 'RestoreSecret';
     try {
       await this.client.send(new RestoreSecretCommand({ SecretId: name }));
+      operation = 'PutSecretValue';
+      await this.client.send(new PutSecretValueCommand({ SecretId: name, SecretString: value }));
     } catch (error) {
-      throw toSecretStoreError(error, 'RestoreSecret', name);
+      // A force-deleted name is removed asynchronously: for a few seconds it can be neither
+      // restored nor created. A later attempt finds it gone and creates it afresh.
+      const stillBeingDeleted = hasErrorName(error, 'InvalidRequestException') || hasErrorName(error, 'ResourceNotFoundException');
+      throw toSecretStoreError(error, operation, name, value, stillBeingDeleted ? 'retryable' : undefined);
     }
   }
 
@@ -148,15 +151,22 @@ function hasErrorName(error: unknown, name: string): boolean {
 
 /**
  * Retryable when the service is throttling or failing (5xx) or could not be reached at all;
- * invalid otherwise. The value, when given, is cut out of the detail in case a service echoes it.
+ * invalid otherwise, unless the caller knows better. The value, when given, is cut out of the
+ * detail in case a service echoes it.
  */
-function toSecretStoreError(error: unknown, operation: string, name: string, value?: string): ExternalServiceError {
+function toSecretStoreError(
+  error: unknown,
+  operation: string,
+  name: string,
+  value?: string,
+  kind: 'retryable' | 'invalid' = isRetryable(error) ? 'retryable' : 'invalid',
+): ExternalServiceError {
   const errorName = error instanceof Error ? error.name : 'Error';
   const message = error instanceof Error ? error.message : String(error);
   const status = error instanceof SecretsManagerServiceException ? error.$metadata.httpStatusCode : undefined;
   let detail = `${operation} "${name}": ${errorName}${status ? ` (HTTP ${status})` : ''}: ${message}`;
   if (value) detail = detail.split(value).join('[redacted]');
-  return secretStoreError(isRetryable(error) ? 'retryable' : 'invalid', detail, status);
+  return secretStoreError(kind, detail, status);
 }
 
 function isRetryable(error: unknown): boolean {

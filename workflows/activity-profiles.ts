@@ -19,14 +19,21 @@ export const activityProfiles = {
     startToCloseTimeout: '3 minutes',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
-  /** CRMs: rate limited per tenant; back off, and give up to the rep's Retry button after a few. */
+  /** CRM writes: rate limited per tenant; back off, and give up to the rep's Retry button after a few. Heartbeats reveal a dead worker fast. */
   crm: {
     startToCloseTimeout: '1 minute',
+    heartbeatTimeout: '10 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: nonRetryableFailureTypes },
+  },
+  /** CRM lookups (account matching): no side effect to protect, so no heartbeat needed. */
+  crmLookup: {
+    startToCloseTimeout: '2 minutes',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
   /** Gmail and Calendar. */
   google: {
     startToCloseTimeout: '1 minute',
+    heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
   /** Slack: Tier 3 limits on chat.update; the card must eventually show the truth. */

@@ -52,6 +52,7 @@ import { activityProfiles } from './activity-profiles';
 const database = proxyActivities<MeetingActivities>(activityProfiles.database);
 const ai = proxyActivities<MeetingActivities>(activityProfiles.ai);
 const crm = proxyActivities<MeetingActivities>(activityProfiles.crm);
+const crmLookup = proxyActivities<MeetingActivities>(activityProfiles.crmLookup);
 const google = proxyActivities<MeetingActivities>(activityProfiles.google);
 const slack = proxyActivities<MeetingActivities>(activityProfiles.slack);
 
@@ -346,7 +347,7 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
           state.draftGenerator = draft.generator;
         }
         if (!state.account) {
-          const match = await crm.matchAccount({ tenantId: input.tenantId, meetingRecordId: meetingRecordId(), workflowId });
+          const match = await crmLookup.matchAccount({ tenantId: input.tenantId, meetingRecordId: meetingRecordId(), workflowId });
           state.crm = match.crm;
           state.account = match.account;
         }

@@ -1,5 +1,7 @@
-import { StreamPromise, type HttpRequest, type HttpRequestOptions, type HttpResponse } from 'jsforce';
+import type { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce';
 import { Transport } from 'jsforce/lib/transport';
+// The package root re-exports only its default object at runtime, so runtime classes come from lib/.
+import { StreamPromise } from 'jsforce/lib/util/promise';
 import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../errors';
 
 /**

@@ -4,7 +4,7 @@ import { ExternalServiceError } from '../errors';
 import type { CalendarEventRequest, CalendarEventResult, CalendarEvents, GoogleTokenSource } from '../google-workspace';
 import { openGoogleSession, type GoogleAppConfig } from './google-auth';
 import { googleFailureStatus } from './google-errors';
-import { formatLocalDateTime, parseLocalDateTime, toInstant, toLocalDateTime } from './zoned-time';
+import { formatLocalDateTime, parseLocalDateTime, toInstant, toLocalDateTime } from '../../runtime/zoned-time';
 
 export { resolveFollowUpStart, type FollowUpStartInput } from './follow-up-start';
 

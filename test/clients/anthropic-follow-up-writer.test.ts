@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { createAnthropicFollowUpWriter } from '../../clients/anthropic-follow-up-writer';
+import { createAnthropicFollowUpWriter, defaultFollowUpModel } from '../../clients/anthropic-follow-up-writer';
 import { ExternalServiceError } from '../../clients/errors';
 import { toRecordedMeeting } from '../../clients/fathom-meeting-mapper';
 import { countEmailWords } from '../../clients/follow-up-limits';
@@ -10,7 +10,7 @@ import { AnthropicEmulator } from '../../emulators/anthropic-emulator';
 import { sampleMeeting } from '../../emulators/fathom-sample-meeting';
 
 const apiKey = 'sk-ant-test-key';
-/** Not the default model, so the SDK's deprecation warning for the default prints only once. */
+/** An explicit model, so most tests do not depend on the default. */
 const testModel = 'claude-sonnet-4-6';
 
 function requestFor(options: { transcriptLines?: number } & Partial<FollowUpRequest> = {}): FollowUpRequest {
@@ -123,10 +123,10 @@ describe('Anthropic follow-up writer', () => {
     assert.equal(headers['anthropic-version'], '2026-10-21');
   });
 
-  it('uses claude-sonnet-4-5 unless told otherwise', async () => {
+  it('uses the default model unless told otherwise', async () => {
     emulator.respondWith(() => validToolInput());
     await writer({ model: undefined }).write(requestFor());
-    assert.equal(emulator.messageRequests()[0]!.model, 'claude-sonnet-4-5');
+    assert.equal(emulator.messageRequests()[0]!.model, defaultFollowUpModel);
   });
 
   it('enforces the limits on an over-long answer: email cut to 200 words, tags sanitised', async () => {

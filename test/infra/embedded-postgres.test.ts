@@ -1,21 +1,14 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import fs from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import type { Readable } from 'node:stream';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
+import { freePort } from '../support/free-port';
 
 const embeddedPostgresModule = path.resolve(__dirname, '../../db/embedded-postgres');
-
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 // Goes through MikroORM, as the app does, so the URL is proven usable by the real driver.
 async function query<Row extends object>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {
@@ -27,21 +20,28 @@ async function query<Row extends object>(url: string, sql: string, params: unkno
   }
 }
 
-/** Starts Postgres in a separate Node process and SIGKILLs that process, leaving the server orphaned. */
-async function startInProcessThatGetsKilled(dataDir: string, port: number): Promise<void> {
-  const startAndReport = `require(${JSON.stringify(embeddedPostgresModule)})
-    .startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, database: 'followup' })
-    .then(() => console.log('ready'), (error) => { console.error(error); process.exit(1); });`;
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', startAndReport], {
+/** Runs `script` in a separate Node process (with TypeScript support), collecting its stdout. */
+function runNodeScript(script: string): { child: ChildProcessByStdio<null, Readable, null>; stdout: () => string } {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', '-e', script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  await new Promise<void>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (chunk.toString().includes('ready')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`Postgres starter exited early with code ${code}`)));
-  });
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return { child, stdout: () => output };
+}
+
+function startCall(dataDir: string, port: number): string {
+  return `require(${JSON.stringify(embeddedPostgresModule)}).startEmbeddedPostgres({ dataDir: ${JSON.stringify(dataDir)}, port: ${port}, database: 'followup' })`;
+}
+
+/** Starts Postgres in a separate Node process and SIGKILLs that process, leaving the server orphaned. */
+async function startInProcessThatGetsKilled(dataDir: string, port: number): Promise<void> {
+  const { child, stdout } = runNodeScript(`${startCall(dataDir, port)}.then(() => console.log('ready'));`);
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.on('data', () => stdout().includes('ready') && resolve());
+    void exited.then(() => reject(new Error('the Postgres starter exited before it was ready')));
+  });
   child.kill('SIGKILL');
   await exited;
 }
@@ -72,6 +72,21 @@ describe('startEmbeddedPostgres', function () {
     running = await startEmbeddedPostgres({ dataDir, port, database: 'followup' });
     const rows = await query<{ body: string }>(running.url, 'SELECT body FROM notes WHERE id = 1');
     assert.deepEqual(rows, [{ body: 'Grüße, 会議のメモ' }]);
+  });
+
+  it('leaves signal handling and the exit code to the caller', async function () {
+    // The caller stops 2 s after SIGTERM; the package's own handler, had it stayed, would have
+    // stopped the server and exited with 143 long before.
+    const { child, stdout } = runNodeScript(`${startCall(dataDir, port)}.then((postgres) => {
+      process.on('SIGTERM', () => setTimeout(() => postgres.stop().then(() => {
+        console.log('stopped by the caller');
+        process.exit(0);
+      }), 2000));
+      process.kill(process.pid, 'SIGTERM');
+    });`);
+    const exitCode = await new Promise((resolve) => child.once('exit', resolve));
+    assert.equal(exitCode, 0);
+    assert.match(stdout(), /stopped by the caller/);
   });
 
   it('uses the given credentials and creates a missing database on an existing data dir', async function () {

@@ -54,6 +54,16 @@ describe('AwsSecretStore against AWS-specific answers', function () {
     assert.deepEqual(operations(), ['CreateSecret', 'PutSecretValue', 'RestoreSecret', 'PutSecretValue']);
   });
 
+  it('fails as retryable while a force-deleted name is still being removed', async function () {
+    const store = await storeAnswering(({ operation }) => {
+      if (operation === 'RestoreSecret') return { status: 400, error: 'ResourceNotFoundException' };
+      return { status: 400, error: 'InvalidRequestException', message: 'already scheduled for deletion' };
+    });
+    const error = await failureOf(store.put(name, 'v2'));
+    assert.equal(error.kind, 'retryable');
+    assert.deepEqual(operations(), ['CreateSecret', 'PutSecretValue', 'RestoreSecret']);
+  });
+
   it('reads a missing secret as null when AWS answers ResourceNotFoundException with HTTP 400', async function () {
     const store = await storeAnswering(() => ({ status: 400, error: 'ResourceNotFoundException' }));
     assert.equal(await store.get(name), null);

@@ -41,6 +41,8 @@ export interface SeededTenant {
 export interface ProductHarness {
   emulators: LocalEmulators & { hubspot: HubSpotEmulator };
   config: AppConfig;
+  /** The environment the config was read from: a worker process started with it behaves like this one. */
+  env: Record<string, string>;
   orm: Orm;
   secrets: SecretStore;
   client: Client;
@@ -52,6 +54,8 @@ export interface ProductHarness {
   click(seeded: SeededTenant, action: { actionId: string; value?: string; blockId?: string; selected?: { value: string; text: string } }, options?: { userId?: string; teamId?: string }): Promise<Response>;
   postSigned(path: string, body: string, options?: { timestamp?: number; secret?: string; headers?: Record<string, string> }): Promise<Response>;
   workflowId(seeded: SeededTenant, recordingId: string | number): string;
+  /** Gives the tenant's HubSpot connection fresh tokens, as a rep reconnecting HubSpot would. */
+  reconnectHubSpot(seeded: SeededTenant): Promise<void>;
   startWorker(): Promise<void>;
   stopWorker(): Promise<void>;
   close(): Promise<void>;
@@ -64,7 +68,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
   await hubspot.start();
   emulators.anthropic.registerApiKey(anthropicKey);
   const taskQueue = `test-${randomUUID()}`;
-  const config = loadConfig({
+  const env: Record<string, string> = {
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
@@ -87,7 +91,8 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     SECRETS_ACTIVE_KEY: 'test',
     API_TEMPORAL_ACK_TIMEOUT_MS: '2500',
     LOG_LEVEL: 'error',
-  });
+  };
+  const config = loadConfig(env);
   const logger = createLogger({ level: 'error' });
   const orm = await openOrm(stack.databaseUrl);
   const secrets = buildSecretStore(config, orm);
@@ -137,6 +142,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
   const harness: ProductHarness = {
     emulators: Object.assign(emulators, { hubspot }),
     config,
+    env,
     orm,
     secrets,
     client,
@@ -229,6 +235,14 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     },
     postSigned,
     workflowId: (seeded, recordingId) => meetingWorkflowId(seeded.tenant.id, String(recordingId)),
+    async reconnectHubSpot(seeded) {
+      const connection = await inTenant(orm, seeded.tenant.id, (em) => em.findOneOrFail(CrmConnection, { provider: 'hubspot' }));
+      const tokens = hubspot.issueTokens();
+      await secrets.put(
+        connection.secretRef,
+        JSON.stringify({ type: 'oauth', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 1_800_000 }),
+      );
+    },
     startWorker,
     stopWorker,
     async close() {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseLocalDateTime, toInstant, toLocalDateTime } from '../../clients/google/zoned-time';
+import { parseLocalDateTime, toInstant, toLocalDateTime } from '../../runtime/zoned-time';
 
 const instantOf = (local: string, zone: string) => toInstant(parseLocalDateTime(local)!, zone).toISOString();
 

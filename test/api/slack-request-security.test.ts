@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emulators/slack-request-signer';
+import { cardActions } from '../../slack/action-ids';
+import { signingSecret, startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
+
+describe('Slack request security', function () {
+  this.timeout(60_000);
+  let harness: ProductHarness;
+  let seeded: SeededTenant;
+  const recordingId = '424242';
+
+  before(async () => {
+    harness = await startProductHarness();
+    seeded = await harness.seedTenant();
+  });
+  after(async () => harness?.close());
+
+  const commandBody = (teamId = seeded.teamId) =>
+    slashCommandBody({ command: '/followup', text: recordingId, team_id: teamId, user_id: seeded.rep.slackUserId, channel_id: 'C1', trigger_id: 't' });
+
+  async function assertNoWorkflowStarted(): Promise<void> {
+    await assert.rejects(harness.client.workflow.getHandle(harness.workflowId(seeded, recordingId)).describe(), WorkflowNotFoundError);
+  }
+
+  it('refuses a bad signature with 401 and starts nothing', async () => {
+    const response = await harness.postSigned('/slack/commands', commandBody(), { secret: 'not-the-signing-secret' });
+    assert.equal(response.status, 401);
+    await assertNoWorkflowStarted();
+  });
+
+  it('refuses a missing signature with 401', async () => {
+    const response = await fetch(`${harness.apiUrl}/slack/commands`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: commandBody(),
+    });
+    assert.equal(response.status, 401);
+  });
+
+  it('refuses stale and future timestamps with 401', async () => {
+    const now = Math.floor(Date.now() / 1000);
+    assert.equal((await harness.postSigned('/slack/commands', commandBody(), { timestamp: now - 301 })).status, 401);
+    assert.equal((await harness.postSigned('/slack/commands', commandBody(), { timestamp: now + 301 })).status, 401);
+    await assertNoWorkflowStarted();
+  });
+
+  it('refuses a body changed after signing', async () => {
+    const signedBody = commandBody();
+    const { headers } = signSlackRequest({ signingSecret, body: signedBody });
+    const tampered = await fetch(`${harness.apiUrl}/slack/commands`, {
+      method: 'POST',
+      headers,
+      body: signedBody.replace(recordingId, '999999'),
+    });
+    assert.equal(tampered.status, 401);
+  });
+
+  it('refuses an unknown workspace with 403 and starts nothing', async () => {
+    const response = await harness.postSigned('/slack/commands', commandBody('TUNKNOWN'));
+    assert.equal(response.status, 403);
+  });
+
+  it('refuses an interaction whose team differs from its user’s team', async () => {
+    const payload = {
+      type: 'block_actions',
+      team: { id: seeded.teamId },
+      user: { id: seeded.rep.slackUserId, team_id: 'TOTHER' },
+      actions: [{ action_id: cardActions.logNote, value: recordingId }],
+    };
+    const response = await harness.postSigned('/slack/interactions', blockActionsBody(payload));
+    assert.equal(response.status, 403);
+  });
+
+  it('answers malformed payloads with 400 and oversized bodies with 413', async () => {
+    const malformed = await harness.postSigned('/slack/interactions', 'payload=%7Bnot-json');
+    assert.equal(malformed.status, 400);
+    const huge = `payload=${'x'.repeat(1024 * 1024)}`;
+    const oversized = await harness.postSigned('/slack/interactions', huge);
+    assert.equal(oversized.status, 413);
+  });
+});

@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { inTenant } from '../../db/tenant-scope';
+import { AccountMapping } from '../../entities';
+import { cardActions } from '../../slack/action-ids';
+import { crmSyncStatusSearchAttribute, meetingStatusSearchAttribute } from '../../workflows/messages';
+import { cardButtons, cardText } from '../support/card';
+import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
+import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
+import { testStack } from '../support/test-stack';
+import { waitFor } from '../support/wait-for';
+
+const notesPath = /^\/crm\/v3\/objects\/notes$/;
+
+describe('meeting workflow: actions from Slack', function () {
+  this.timeout(120_000);
+  let harness: ProductHarness;
+
+  beforeEach(async () => {
+    harness = await startProductHarness();
+  });
+  afterEach(async () => harness?.close());
+
+  async function seedWithClient(): Promise<SeededTenant> {
+    const seeded = await harness.seedTenant();
+    harness.emulators.hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
+    return seeded;
+  }
+
+  it('runs note, draft and event once each, whatever the double-clicks and Slack retries', async () => {
+    const seeded = await seedWithClient();
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+
+    const clicks = await Promise.all([
+      harness.click(seeded, { actionId: cardActions.logNote, value: recordingId }),
+      harness.click(seeded, { actionId: cardActions.logNote, value: recordingId }),
+    ]);
+    assert.deepEqual(clicks.map((click) => click.status), [200, 200]);
+    await harness.click(seeded, { actionId: cardActions.createDraft, value: recordingId });
+    await harness.click(seeded, { actionId: cardActions.scheduleEvent, value: recordingId });
+    await harness.click(seeded, { actionId: cardActions.createDraft, value: recordingId });
+
+    const result = await harness.client.workflow.getHandle(workflowId).result();
+    assert.equal(result.status, 'completed');
+    assert.equal(harness.emulators.hubspot.notes().length, 1);
+    assert.equal(harness.emulators.google.drafts().length, 1);
+    assert.equal(harness.emulators.google.events().length, 1);
+    const event = harness.emulators.google.events()[0]!;
+    assert.deepEqual(harness.emulators.google.invitationsSent(String(event.id)), [], 'no invitation is sent before the rep confirms');
+    const draft = harness.emulators.google.drafts()[0]!;
+    assert.match(JSON.stringify(draft), /john\.smith@client\.com/);
+    await waitFor('the completed card', () => /All done for this meeting/.test(cardText(harness.emulators.slack, salesChannel)));
+    assert.ok(harness.emulators.slack.ephemeralMessages().length + harness.emulators.slack.responseUrlPosts().length >= 1, 'the double-click was answered');
+  });
+
+  it('logs exactly one note through 500, 500 and 429 (Retry-After 1) before HubSpot accepts it', async () => {
+    const seeded = await seedWithClient();
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    harness.emulators.hubspot.injectFaultSequence({ method: 'POST', path: notesPath }, [
+      { status: 500, body: { status: 'error', message: 'internal', correlationId: 'c1', category: 'INTERNAL_ERROR' } },
+      { status: 500, body: { status: 'error', message: 'internal', correlationId: 'c2', category: 'INTERNAL_ERROR' } },
+      {
+        status: 429,
+        headers: { 'retry-after': '1' },
+        body: { status: 'error', message: 'You have reached your ten_secondly_rolling limit.', errorType: 'RATE_LIMIT', correlationId: 'c3', policyName: 'TEN_SECONDLY_ROLLING' },
+      },
+    ]);
+    await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
+    await waitFor('the note to be logged', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 60_000);
+    assert.equal(harness.emulators.hubspot.notes().length, 1);
+    assert.equal(harness.emulators.hubspot.requestsTo('POST', notesPath).length, 4);
+  });
+
+  it('shows a failed note with Retry, and an operator retry with the temporal CLI logs it once', async () => {
+    const seeded = await seedWithClient();
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    harness.emulators.hubspot.revokeRefreshToken();
+    harness.emulators.hubspot.expireAccessTokens();
+
+    await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
+    await waitFor('the failed note on the card', () => /CRM note failed: .*Reconnect HubSpot/.test(cardText(harness.emulators.slack, salesChannel)));
+    assert.ok(cardButtons(harness.emulators.slack, salesChannel).length >= 0);
+    assert.match(cardText(harness.emulators.slack, salesChannel), new RegExp(cardActions.retry.replace('.', '\\.')));
+    const description = await harness.client.workflow.getHandle(workflowId).describe();
+    assert.equal(description.typedSearchAttributes.get(crmSyncStatusSearchAttribute), 'failed');
+    assert.equal(description.typedSearchAttributes.get(meetingStatusSearchAttribute), 'needs-attention');
+    assert.equal(harness.emulators.hubspot.notes().length, 0);
+
+    await harness.reconnectHubSpot(seeded);
+    const stack = testStack();
+    await promisify(execFile)(stack.temporalCliPath, [
+      'workflow', 'signal', '--address', stack.temporalAddress, '--namespace', 'default',
+      '--workflow-id', workflowId, '--name', 'retry', '--input', '{"by":"operator"}',
+    ]);
+    await waitFor('the retried note', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 30_000);
+    assert.equal(harness.emulators.hubspot.notes().length, 1);
+    const after = await harness.client.workflow.getHandle(workflowId).describe();
+    assert.equal(after.typedSearchAttributes.get(crmSyncStatusSearchAttribute), 'synced');
+  });
+
+  it('asks the rep to pick between accounts sharing a domain, uses the pick and remembers it', async () => {
+    const seeded = await harness.seedTenant();
+    const hubspot = harness.emulators.hubspot;
+    hubspot.addCompany({ name: 'Client Inc (US)', domain: 'client.com' });
+    const europe = hubspot.addCompany({ name: 'Client Inc (EU)', domain: 'client.com' });
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded);
+    assert.match(cardText(harness.emulators.slack, salesChannel), /Several CRM accounts match/);
+    assert.ok(!cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.logNote), 'no note before the account is known');
+
+    await harness.click(seeded, {
+      actionId: cardActions.chooseAccount,
+      blockId: `account:${recordingId}`,
+      selected: { value: europe, text: 'Client Inc (EU) (client.com)' },
+    });
+    await waitFor('the Log to CRM button', () => cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.logNote));
+    await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
+    await waitFor('the note', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done');
+    assert.deepEqual(hubspot.notes()[0]!.companyIds, [europe]);
+
+    const mapping = await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOne(AccountMapping, { domain: 'client.com' }));
+    assert.equal(mapping?.accountId, europe);
+    assert.equal(mapping?.source, 'rep-choice');
+  });
+
+  it('lets neither another rep nor another workspace act on the meeting', async () => {
+    const seeded = await seedWithClient();
+    const other = await harness.seedTenant();
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+
+    await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId }, { userId: 'UANOTHERREP' });
+    await harness.click(other, { actionId: cardActions.logNote, value: recordingId });
+    await waitFor('both refusals', () => harness.emulators.slack.responseUrlPosts().length >= 2);
+    const refusals = harness.emulators.slack.responseUrlPosts().map((post) => JSON.stringify(post));
+    assert.ok(refusals.some((text) => /Only the rep who recorded this meeting/.test(text)));
+    assert.ok(refusals.some((text) => /closed or no longer exists/.test(text)));
+    assert.equal((await meetingState(harness, workflowId)).actions.note.status, 'idle');
+    assert.equal(harness.emulators.hubspot.notes().length, 0);
+  });
+});
