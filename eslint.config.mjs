@@ -36,14 +36,10 @@ export default tseslint.config(
               message: 'Workflows may only import types from activities, clients, entities, db, api and runtime.',
             },
             {
-              group: ['@temporalio/*', '!@temporalio/workflow', '!@temporalio/common'],
+              // Anything but @temporalio/workflow, @temporalio/common and relative paths: only as types.
+              regex: '^(?!@temporalio/(workflow|common)(/|$)|\\.{1,2}/)',
               allowTypeImports: true,
-              message: 'Workflows import only @temporalio/workflow (and types).',
-            },
-            {
-              group: ['*', '!@temporalio/workflow', '!@temporalio/common', '!./*', '!../*', '!../**'],
-              allowTypeImports: true,
-              message: 'Workflows import only @temporalio/workflow, local workflow modules and types.',
+              message: 'Workflows import only @temporalio/workflow (and @temporalio/common), local modules and types.',
             },
           ],
         },

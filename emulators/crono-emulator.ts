@@ -293,7 +293,8 @@ export class CronoEmulator extends HttpEmulator {
     if (!data) return { status: 400, body: failure('ValidationError', 'Data required') };
     const id = pathId ?? stringInput(data, 'opportunityId');
     const deal = id ? this.opportunityRecords.get(id) : undefined;
-    if (!deal) return ok(undefined, [`Opportunity ${id ?? '(missing OpportunityId)'} not found`]);
+    if (!id) return ok(undefined, ['OpportunityId required']);
+    if (!deal) return { status: 404, body: failure('NotFound', `Opportunity ${id} not found`) };
     const stageName = stringInput(data, 'stage');
     const amount = input(data, 'amount');
     if (stageName === undefined && amount === undefined && stringInput(data, 'description') === undefined) {

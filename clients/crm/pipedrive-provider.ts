@@ -383,8 +383,9 @@ function pipedriveError(error: unknown): ExternalServiceError {
   if (error instanceof ExternalServiceError) return error;
   // Axios errors carry the request config (with the Authorization header): keep only code and message.
   if (error instanceof Error && (error as { isAxiosError?: boolean }).isAxiosError) {
-    const code = (error as { code?: string }).code;
-    return errorFromNetworkFailure('pipedrive', new Error(`${code ?? 'network error'}: ${error.message}`));
+    const cause = new Error(error.message);
+    cause.name = (error as { code?: string }).code ?? 'NetworkError';
+    return errorFromNetworkFailure('pipedrive', cause);
   }
   return unreadable(error instanceof Error ? `${error.name}: ${error.message}` : 'unexpected response');
 }

@@ -214,6 +214,8 @@ class SalesforceProvider implements CrmProvider {
     requireId(accountId, 'account');
     const soql = `SELECT Id, Description FROM Task WHERE AccountId = ${soqlString(accountId)} ORDER BY CreatedDate DESC`;
     return this.call(async (conn) => {
+      // One page per request (autoFetch off) so the scan stops at the first match; maxFetch
+      // only caps the rows jsforce keeps of a page and must stay above any page size.
       const options = {
         headers: { 'Sforce-Query-Options': `batchSize=${taskScanBatchSize}` },
         autoFetch: false,

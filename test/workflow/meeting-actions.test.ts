@@ -6,6 +6,7 @@ import { AccountMapping } from '../../entities';
 import { cardActions } from '../../slack/action-ids';
 import { crmSyncStatusSearchAttribute, meetingStatusSearchAttribute } from '../../workflows/messages';
 import { cardButtons, cardText } from '../support/card';
+import { recordHistory } from '../support/history-recorder';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { testStack } from '../support/test-stack';
@@ -52,6 +53,7 @@ describe('meeting workflow: actions from Slack', function () {
     assert.match(JSON.stringify(draft), /john\.smith@client\.com/);
     await waitFor('the completed card', () => /All done for this meeting/.test(cardText(harness.emulators.slack, salesChannel)));
     assert.ok(harness.emulators.slack.ephemeralMessages().length + harness.emulators.slack.responseUrlPosts().length >= 1, 'the double-click was answered');
+    await recordHistory('note-draft-event-completed', harness.client.workflow.getHandle(workflowId));
   });
 
   it('logs exactly one note through 500, 500 and 429 (Retry-After 1) before HubSpot accepts it', async () => {
@@ -97,6 +99,7 @@ describe('meeting workflow: actions from Slack', function () {
     assert.equal(harness.emulators.hubspot.notes().length, 1);
     const after = await harness.client.workflow.getHandle(workflowId).describe();
     assert.equal(after.typedSearchAttributes.get(crmSyncStatusSearchAttribute), 'synced');
+    await recordHistory('note-failed-then-operator-retry', harness.client.workflow.getHandle(workflowId));
   });
 
   it('asks the rep to pick between accounts sharing a domain, uses the pick and remembers it', async () => {
@@ -121,6 +124,7 @@ describe('meeting workflow: actions from Slack', function () {
     const mapping = await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOne(AccountMapping, { domain: 'client.com' }));
     assert.equal(mapping?.accountId, europe);
     assert.equal(mapping?.source, 'rep-choice');
+    await recordHistory('ambiguous-account-chosen-by-rep', harness.client.workflow.getHandle(workflowId));
   });
 
   it('lets neither another rep nor another workspace act on the meeting', async () => {
