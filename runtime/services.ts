@@ -85,10 +85,15 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
   };
 }
 
-/** A connection may pin its own API base (a Pipedrive company domain, a Salesforce sandbox). */
+/**
+ * Per-connection details stored with the connection: its own API base (a Salesforce sandbox),
+ * the HubSpot portal and Pipedrive company domain used to build record links.
+ */
 function pickConnectionOverrides(settings: Record<string, string>): Partial<CrmProviderSettings> {
   return {
     ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
     ...(settings.oauthBaseUrl ? { oauthBaseUrl: settings.oauthBaseUrl } : {}),
+    ...(settings.hubspotPortalId ? { hubspotPortalId: settings.hubspotPortalId } : {}),
+    ...(settings.pipedriveCompanyDomain ? { pipedriveCompanyDomain: settings.pipedriveCompanyDomain } : {}),
   };
 }

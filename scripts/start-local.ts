@@ -8,6 +8,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { localSettings } from './lib/local-settings';
 import { migrateDatabase } from '../db/migrate';
 import { resolveTemporalCli } from '../runtime/temporal-cli';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
@@ -142,9 +143,11 @@ async function startDatabase(): Promise<string> {
   return postgres.url;
 }
 
-async function startApp(databaseUrl: string): Promise<void> {
+async function startApp(databaseUrl: string, appEnv: Record<string, string>): Promise<void> {
   const env = {
     ...process.env,
+    ...(await localSettings(repoRoot)),
+    ...appEnv,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE,
     DATABASE_URL: databaseUrl,
@@ -172,7 +175,17 @@ function withMaskedPassword(url: string): string {
   return parsed.toString();
 }
 
-async function main(): Promise<void> {
+export interface LocalStack {
+  temporalAddress: string;
+  temporalUiUrl: string;
+  apiUrl: string;
+  databaseUrl: string;
+  /** Stops everything (app, Postgres, Temporal) and exits the process with `exitCode`. */
+  shutdown(exitCode: number, reason: string): Promise<void>;
+}
+
+/** Starts the whole local stack; `appEnv` is added to the worker's and API's environment. */
+export async function startLocalStack(appEnv: Record<string, string> = {}): Promise<LocalStack> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => void shutdown(0, `${signal} received`));
   }
@@ -182,13 +195,22 @@ async function main(): Promise<void> {
   const databaseUrl = await startDatabase();
   await migrateDatabase(databaseUrl);
   say('database schema is up to date');
-  await startApp(databaseUrl);
+  await startApp(databaseUrl, appEnv);
 
   say('local stack is running (Ctrl-C stops it):');
   say(`  Temporal Web UI  http://localhost:${ports.temporalUi}`);
   say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
   say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/healthz)`);
   say(`  Postgres         ${withMaskedPassword(databaseUrl)}`);
+  return {
+    temporalAddress,
+    temporalUiUrl: `http://localhost:${ports.temporalUi}`,
+    apiUrl: `http://${LOOPBACK}:${ports.api}`,
+    databaseUrl,
+    shutdown,
+  };
 }
 
-void main().catch((error: unknown) => shutdown(1, `start failed: ${error instanceof Error ? error.message : String(error)}`));
+if (require.main === module) {
+  startLocalStack().catch((error: unknown) => shutdown(1, `start failed: ${error instanceof Error ? error.message : String(error)}`));
+}

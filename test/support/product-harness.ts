@@ -13,16 +13,16 @@ import { MeetingGateway } from '../../api/meeting-gateway';
 import type { CrmProviderName } from '../../clients/crm/crm-provider';
 import { openOrm, type Orm } from '../../db/orm';
 import { inTenant } from '../../db/tenant-scope';
-import { CrmConnection, Tenant, User } from '../../entities';
+import { CrmConnection } from '../../entities';
 import { startLocalEmulators, type LocalEmulators } from '../../emulators';
 import { sampleMeeting, type FathomMeeting } from '../../emulators/fathom-sample-meeting';
 import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
+import { connectEmulatedHubSpot, seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
 import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emulators/slack-request-signer';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { createLogger } from '../../runtime/logger';
 import { buildActivityDependencies, buildSecretStore } from '../../runtime/services';
 import type { SecretStore } from '../../secrets/secret-store';
-import { secretNames } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
 import type { ActionKind } from '../../workflows/meeting-types';
@@ -31,12 +31,7 @@ import { testStack } from './test-stack';
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
 const anthropicKey = 'sk-ant-test-key';
 
-export interface SeededTenant {
-  tenant: Tenant;
-  teamId: string;
-  botToken: string;
-  rep: { slackUserId: string; email: string; userId: string };
-}
+export type SeededTenant = EmulatedWorkspace;
 
 export interface ProductHarness {
   emulators: LocalEmulators & { hubspot: HubSpotEmulator };
@@ -138,7 +133,6 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     return fetch(`${apiUrl}${path}`, { method: 'POST', headers: { ...signed.headers, ...postOptions.headers }, body });
   };
 
-  let teamCounter = 0;
   const harness: ProductHarness = {
     emulators: Object.assign(emulators, { hubspot }),
     config,
@@ -149,49 +143,16 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     taskQueue,
     apiUrl,
     async seedTenant(seedOptions = {}) {
-      teamCounter += 1;
-      const teamId = `T${randomUUID().slice(0, 8).toUpperCase()}${teamCounter}`;
-      const botToken = `xoxb-test-${randomUUID()}`;
-      const repSlackUserId = `U${randomUUID().slice(0, 8).toUpperCase()}`;
-      const repEmail = 'alice@acme.com';
-      emulators.slack.registerWorkspace({ teamId, botToken, teamName: 'Acme' });
-      emulators.slack.addUser({ id: repSlackUserId, teamId, tz: 'Europe/Rome', email: repEmail, name: 'Alice Johnson' });
-
-      const tenant = Object.assign(new Tenant(), { slackTeamId: teamId, name: 'Acme' });
-      tenant.botTokenSecretRef = secretNames.slackBotToken(tenant.id);
-      tenant.settings = {
-        ...tenant.settings,
-        ...(seedOptions.offeredActions ? { offeredActions: seedOptions.offeredActions } : {}),
-        autoLogPolicy: seedOptions.autoLog ? 'when-confident' : 'never',
-      };
-      await orm.em.fork().persistAndFlush(tenant);
-      await secrets.put(tenant.botTokenSecretRef, botToken);
-
-      const rep = Object.assign(new User(), { tenantId: tenant.id, slackUserId: repSlackUserId, email: repEmail, timeZone: 'Europe/Rome' });
-      rep.fathomSecretRef = secretNames.userFathom(tenant.id, rep.id);
-      rep.googleSecretRef = secretNames.userGoogle(tenant.id, rep.id);
-      const fathomKey = `fathom-${randomUUID()}`;
-      emulators.fathom.registerApiKey(fathomKey, repEmail);
-      await secrets.put(rep.fathomSecretRef, JSON.stringify({ type: 'apiKey', apiKey: fathomKey }));
-      const googleRefresh = `google-refresh-${randomUUID()}`;
-      emulators.google.registerUser({ email: repEmail, refreshToken: googleRefresh, tz: 'Europe/Rome' });
-      await secrets.put(rep.googleSecretRef, JSON.stringify({ refreshToken: googleRefresh, email: repEmail }));
-
-      const crm = seedOptions.crm === undefined ? 'hubspot' : seedOptions.crm;
-      await inTenant(orm, tenant.id, async (em) => {
-        em.persist(rep);
-        if (crm === 'hubspot') {
-          const connection = Object.assign(new CrmConnection(), { tenantId: tenant.id, provider: 'hubspot' });
-          connection.secretRef = secretNames.crmConnection(tenant.id, connection.id);
-          const tokens = hubspot.issueTokens();
-          await secrets.put(
-            connection.secretRef,
-            JSON.stringify({ type: 'oauth', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 1_800_000 }),
-          );
-          em.persist(connection);
-        }
+      return seedEmulatedWorkspace({
+        orm,
+        secrets,
+        emulators: { ...emulators, hubspot },
+        crm: seedOptions.crm === undefined ? 'hubspot' : seedOptions.crm === 'hubspot' ? 'hubspot' : null,
+        settings: {
+          ...(seedOptions.offeredActions ? { offeredActions: seedOptions.offeredActions } : {}),
+          autoLogPolicy: seedOptions.autoLog ? 'when-confident' : 'never',
+        },
       });
-      return { tenant, teamId, botToken, rep: { slackUserId: repSlackUserId, email: repEmail, userId: rep.id } };
     },
     addFathomMeeting(_seeded, overrides = {}, meetingOptions = {}) {
       return emulators.fathom.addMeeting(sampleMeeting(overrides, meetingOptions));
@@ -237,11 +198,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     workflowId: (seeded, recordingId) => meetingWorkflowId(seeded.tenant.id, String(recordingId)),
     async reconnectHubSpot(seeded) {
       const connection = await inTenant(orm, seeded.tenant.id, (em) => em.findOneOrFail(CrmConnection, { provider: 'hubspot' }));
-      const tokens = hubspot.issueTokens();
-      await secrets.put(
-        connection.secretRef,
-        JSON.stringify({ type: 'oauth', accessToken: tokens.accessToken, refreshToken: tokens.refreshToken, expiresAt: Date.now() + 1_800_000 }),
-      );
+      await connectEmulatedHubSpot(secrets, hubspot, connection.secretRef);
     },
     startWorker,
     stopWorker,
