@@ -2,6 +2,7 @@ import Router from '@koa/router';
 import Koa from 'koa';
 import type { ApiDependencies } from './dependencies';
 import { rawBody } from './raw-body';
+import { fathomWebhookHandler } from './routes/fathom-webhook';
 import { healthHandler } from './routes/health';
 import { slackCommandsHandler } from './routes/slack-commands';
 import { slackEventsHandler } from './routes/slack-events';
@@ -41,6 +42,7 @@ export function createApiApp(deps: ApiDependencies): Koa {
   router.post('/slack/interactions', slackVerified, slackInteractionsHandler(deps));
   router.post('/slack/commands', slackVerified, slackCommandsHandler(deps));
   router.post('/slack/events', slackVerified, slackEventsHandler(deps, async () => undefined));
+  router.post('/webhooks/fathom/:userId', fathomWebhookHandler(deps));
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -14,7 +14,13 @@ export interface ApiDependencies {
     apiUrl: string;
     /** Origins a response_url may point at: Slack's own hooks host (plus emulators in tests). */
     responseUrlOrigins: string[];
+    /** The app's OAuth client, for installs from /slack/install; absent when this deployment takes none. */
+    oauth?: { clientId: string; clientSecret: string; stateSecret: string };
   };
+  /** The API's address as browsers reach it: OAuth redirect URI and links in App Home. */
+  publicUrl: string;
+  /** Fathom's API base, for the meeting picker of `/followup`. */
+  fathomApiUrl: string;
   maxBodyBytes: number;
   /** Reports whether the API's own dependencies answer (database, Temporal). */
   health(): Promise<Record<string, boolean>>;

@@ -14,3 +14,8 @@ export async function firstDelivery(orm: Orm, source: string, deliveryId: string
     );
   return rows.length === 1;
 }
+
+/** Gives a claimed delivery id back when its work could not be started, so the sender's retry does it. */
+export async function releaseDelivery(orm: Orm, source: string, deliveryId: string): Promise<void> {
+  await orm.em.fork().getConnection().execute('delete from inbound_delivery where source = ? and delivery_id = ?', [source, deliveryId.slice(0, 255)]);
+}

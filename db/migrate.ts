@@ -2,7 +2,8 @@ import { applyMigrations, openOrm } from './orm';
 
 /** Brings the database at `databaseUrl` to the schema this build expects. */
 export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
-  const orm = await openOrm(databaseUrl);
+  // Migrations create and alter tables, so they run as the owner, never as the runtime role.
+  const orm = await openOrm(databaseUrl, 'owner');
   try {
     return await applyMigrations(orm);
   } finally {

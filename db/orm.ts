@@ -2,10 +2,26 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entitySchemas } from '../entities';
 import { knownMigrations } from './migrations';
+import { runtimeRole } from './migrations/Migration20261129090000_row_level_security';
 
 export type Orm = MikroORM;
 
-export function ormOptions(databaseUrl: string): Options {
+/**
+ * Who the sessions act as. 'runtime' (the app): every pooled connection switches to
+ * `app_runtime`, which owns no table and cannot bypass row-level security. 'owner': the login of
+ * DATABASE_URL itself, for migrations only.
+ */
+export type DatabaseRole = 'runtime' | 'owner';
+
+interface PgConnection {
+  query(sql: string, callback: (error: Error | null) => void): void;
+}
+
+function switchToRuntimeRole(connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void): void {
+  connection.query(`set role ${runtimeRole}`, (error) => done(error, connection));
+}
+
+export function ormOptions(databaseUrl: string, role: DatabaseRole = 'runtime'): Options {
   return {
     clientUrl: databaseUrl,
     entities: entitySchemas,
@@ -23,12 +39,17 @@ export function ormOptions(databaseUrl: string): Options {
     // Tenant filters need arguments; a forgotten fork must fail loudly, not share state.
     allowGlobalContext: false,
     debug: false,
-    pool: { min: 0, max: Number(process.env.DATABASE_POOL_MAX ?? 10) },
+    pool: {
+      min: 0,
+      max: Number(process.env.DATABASE_POOL_MAX ?? 10),
+      ...(role === 'runtime' ? { afterCreate: switchToRuntimeRole } : {}),
+    },
   };
 }
 
-export async function openOrm(databaseUrl: string): Promise<Orm> {
-  return MikroORM.init(ormOptions(databaseUrl));
+/** Opens the database as the app (row-level security applies); pass 'owner' only to migrate. */
+export async function openOrm(databaseUrl: string, role: DatabaseRole = 'runtime'): Promise<Orm> {
+  return MikroORM.init(ormOptions(databaseUrl, role));
 }
 
 /** Applies pending migrations; safe to run from several processes (serialised by an advisory lock). */

@@ -2,6 +2,7 @@
  * Every setting the processes read, from the environment, validated once at start so a
  * misconfiguration fails with a clear message instead of at the first Slack click.
  */
+import { createHmac } from 'node:crypto';
 import { parseLogLevel, type LogLevel } from './logger';
 
 export interface AppConfig {
@@ -9,7 +10,15 @@ export interface AppConfig {
   temporal: { address: string; namespace: string; taskQueue: string; apiKey?: string; tls: boolean };
   databaseUrl: string;
   api: { port: number; publicUrl: string; maxBodyBytes: number; temporalAckTimeoutMs: number };
-  slack: { signingSecret: string; apiUrl: string; clientId?: string; clientSecret?: string; responseUrlHosts: string[] };
+  slack: {
+    signingSecret: string;
+    apiUrl: string;
+    clientId?: string;
+    clientSecret?: string;
+    /** Signs the OAuth install `state`: SLACK_STATE_SECRET, or a key derived from the signing secret. */
+    stateSecret: string;
+    responseUrlHosts: string[];
+  };
   fathom: { apiUrl: string };
   ai: {
     drafter: 'claude' | 'extractive' | 'unconfigured';
@@ -27,6 +36,15 @@ export interface AppConfig {
   secrets:
     | { backend: 'aws'; region: string; endpoint?: string }
     | { backend: 'local'; keys: string; activeKeyId: string };
+  /** AES-256-GCM keys of the workflow payload codec (runtime/payload-codec.ts). */
+  payloadCodec: { keys: string; activeKeyId: string };
+  /** Operator access: the codec server for the Temporal Web UI and operator-only routes. */
+  operator: {
+    /** Bearer token of operators; without one, operator routes refuse everyone. */
+    token?: string;
+    /** Origins of the Temporal Web UI allowed to call the codec server from a browser. */
+    temporalUiOrigins: string[];
+  };
 }
 
 type Env = Record<string, string | undefined>;
@@ -50,6 +68,21 @@ function integer(env: Env, name: string, fallback: number): number {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}".`);
   return value;
+}
+
+/**
+ * The install `state` key. Without SLACK_STATE_SECRET it is derived from the signing secret
+ * (HMAC with a fixed label): nothing new to provision, and the derived key can neither sign nor
+ * verify Slack requests. Setting it separately lets it rotate alone (only installs in progress,
+ * at most 10 minutes old, are affected).
+ */
+function oauthStateSecret(env: Env): string {
+  const explicit = env.SLACK_STATE_SECRET;
+  if (explicit !== undefined && explicit !== '') {
+    if (explicit.length < 32) throw new ConfigError('SLACK_STATE_SECRET must be at least 32 characters.');
+    return explicit;
+  }
+  return createHmac('sha256', required(env, 'SLACK_SIGNING_SECRET')).update('slack-oauth-state/v1').digest('base64url');
 }
 
 export function loadConfig(env: Env = process.env): AppConfig {
@@ -84,6 +117,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       apiUrl: env.SLACK_API_URL ?? 'https://slack.com/api/',
       clientId: env.SLACK_CLIENT_ID,
       clientSecret: env.SLACK_CLIENT_SECRET,
+      stateSecret: oauthStateSecret(env),
       responseUrlHosts: (env.SLACK_RESPONSE_URL_HOSTS ?? 'hooks.slack.com').split(',').map((host) => host.trim()),
     },
     fathom: { apiUrl: env.FATHOM_API_URL ?? 'https://api.fathom.ai/external/v1' },
@@ -109,5 +143,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       secretsBackend === 'aws'
         ? { backend: 'aws', region: env.AWS_REGION ?? 'us-east-1', endpoint: env.SECRETS_MANAGER_ENDPOINT }
         : { backend: 'local', keys: required(env, 'SECRETS_KEYS'), activeKeyId: required(env, 'SECRETS_ACTIVE_KEY') },
+    payloadCodec: { keys: required(env, 'PAYLOAD_CODEC_KEYS'), activeKeyId: required(env, 'PAYLOAD_CODEC_ACTIVE_KEY') },
+    operator: {
+      token: env.CODEC_OPERATOR_TOKEN || undefined,
+      temporalUiOrigins: (env.TEMPORAL_UI_ORIGINS ?? 'http://localhost:8233')
+        .split(',')
+        .map((origin) => origin.trim())
+        .filter(Boolean),
+    },
   };
 }

@@ -35,12 +35,17 @@ export function assertValidKeyring(keyring: SecretKeyring): void {
 
 /**
  * Reads the keyring from its environment variables: SECRETS_KEYS="k1:<base64>,k2:<base64>" and
- * SECRETS_ACTIVE_KEY=k2.
+ * SECRETS_ACTIVE_KEY=k2 (or another pair of variables of the same format, named in messages).
  */
-export function parseSecretKeys(keysVariable: string | undefined, activeKeyVariable: string | undefined): SecretKeyring {
-  if (!keysVariable?.trim()) throw new Error(`SECRETS_KEYS is not set: give at least one "keyId:base64Key" (${KEY_GENERATION_HINT}).`);
+export function parseSecretKeys(
+  keysVariable: string | undefined,
+  activeKeyVariable: string | undefined,
+  variableNames: { keys: string; activeKey: string } = { keys: 'SECRETS_KEYS', activeKey: 'SECRETS_ACTIVE_KEY' },
+): SecretKeyring {
+  const { keys: keysName, activeKey: activeKeyName } = variableNames;
+  if (!keysVariable?.trim()) throw new Error(`${keysName} is not set: give at least one "keyId:base64Key" (${KEY_GENERATION_HINT}).`);
   const activeKeyId = activeKeyVariable?.trim();
-  if (!activeKeyId) throw new Error('SECRETS_ACTIVE_KEY is not set: name the SECRETS_KEYS key id that encrypts new secrets.');
+  if (!activeKeyId) throw new Error(`${activeKeyName} is not set: name the ${keysName} key id that encrypts new data.`);
 
   const keys: Record<string, Buffer> = {};
   keysVariable.split(',').forEach((entry, index) => {
@@ -48,7 +53,7 @@ export function parseSecretKeys(keysVariable: string | undefined, activeKeyVaria
     const keyId = entry.slice(0, separator).trim();
     const encodedKey = entry.slice(separator + 1).trim();
     // Entries are identified by position and id only: the text may hold key material.
-    const where = `SECRETS_KEYS entry ${index + 1}`;
+    const where = `${keysName} entry ${index + 1}`;
     if (separator < 0 || !keyId || !encodedKey) throw new Error(`${where} is not in the form "keyId:base64Key".`);
     if (Object.hasOwn(keys, keyId)) throw new Error(`${where} repeats key id "${keyId}".`);
     if (!BASE64_PATTERN.test(encodedKey)) throw new Error(`${where} ("${keyId}") is not valid base64.`);

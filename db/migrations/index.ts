@@ -1,6 +1,8 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128120000_initial } from './Migration20261128120000_initial';
 import { Migration20261128120500_secret_value } from './Migration20261128120500_secret_value';
+import { Migration20261129090000_row_level_security } from './Migration20261129090000_row_level_security';
+import { Migration20261129091000_meeting_usage } from './Migration20261129091000_meeting_usage';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -9,4 +11,6 @@ import { Migration20261128120500_secret_value } from './Migration20261128120500_
 export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261128120000_initial', class: Migration20261128120000_initial },
   { name: 'Migration20261128120500_secret_value', class: Migration20261128120500_secret_value },
+  { name: 'Migration20261129090000_row_level_security', class: Migration20261129090000_row_level_security },
+  { name: 'Migration20261129091000_meeting_usage', class: Migration20261129091000_meeting_usage },
 ];

@@ -16,7 +16,10 @@ import { inTenant } from '../../db/tenant-scope';
 import { CrmConnection } from '../../entities';
 import { startLocalEmulators, type LocalEmulators } from '../../emulators';
 import { sampleMeeting, type FathomMeeting } from '../../emulators/fathom-sample-meeting';
+import { CronoEmulator } from '../../emulators/crono-emulator';
 import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
+import { PipedriveEmulator } from '../../emulators/pipedrive-emulator';
+import { SalesforceEmulator } from '../../emulators/salesforce-emulator';
 import { connectEmulatedHubSpot, seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
 import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emulators/slack-request-signer';
 import { loadConfig, type AppConfig } from '../../runtime/config';
@@ -33,8 +36,16 @@ const anthropicKey = 'sk-ant-test-key';
 
 export type SeededTenant = EmulatedWorkspace;
 
+/** Every CRM the product supports, each behind its own emulator, so a tenant can be seeded with any of them. */
+export interface CrmEmulatorSet {
+  hubspot: HubSpotEmulator;
+  salesforce: SalesforceEmulator;
+  pipedrive: PipedriveEmulator;
+  crono: CronoEmulator;
+}
+
 export interface ProductHarness {
-  emulators: LocalEmulators & { hubspot: HubSpotEmulator };
+  emulators: LocalEmulators & CrmEmulatorSet;
   config: AppConfig;
   /** The environment the config was read from: a worker process started with it behaves like this one. */
   env: Record<string, string>;
@@ -59,8 +70,14 @@ export interface ProductHarness {
 export async function startProductHarness(options: { startWorker?: boolean } = {}): Promise<ProductHarness> {
   const stack = testStack();
   const emulators = await startLocalEmulators();
-  const hubspot = new HubSpotEmulator();
-  await hubspot.start();
+  const crmEmulators: CrmEmulatorSet = {
+    hubspot: new HubSpotEmulator(),
+    salesforce: new SalesforceEmulator(),
+    pipedrive: new PipedriveEmulator(),
+    crono: new CronoEmulator(),
+  };
+  await Promise.all(Object.values(crmEmulators).map((emulator) => emulator.start()));
+  const { hubspot, salesforce, pipedrive, crono } = crmEmulators;
   emulators.anthropic.registerApiKey(anthropicKey);
   const taskQueue = `test-${randomUUID()}`;
   const env: Record<string, string> = {
@@ -77,6 +94,14 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     HUBSPOT_API_URL: hubspot.url,
     HUBSPOT_CLIENT_ID: hubspot.oauthClient.clientId,
     HUBSPOT_CLIENT_SECRET: hubspot.oauthClient.clientSecret,
+    SALESFORCE_LOGIN_URL: salesforce.url,
+    SALESFORCE_CLIENT_ID: salesforce.oauthClient.clientId,
+    SALESFORCE_CLIENT_SECRET: salesforce.oauthClient.clientSecret,
+    PIPEDRIVE_API_URL: pipedrive.url,
+    PIPEDRIVE_OAUTH_URL: pipedrive.url,
+    PIPEDRIVE_CLIENT_ID: pipedrive.oauthClient.clientId,
+    PIPEDRIVE_CLIENT_SECRET: pipedrive.oauthClient.clientSecret,
+    CRONO_API_URL: crono.url,
     GOOGLE_API_URL: emulators.urls.googleRoot,
     GOOGLE_TOKEN_URL: emulators.urls.googleToken,
     GOOGLE_CLIENT_ID: 'google-test-client',
@@ -134,7 +159,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
   };
 
   const harness: ProductHarness = {
-    emulators: Object.assign(emulators, { hubspot }),
+    emulators: Object.assign(emulators, crmEmulators),
     config,
     env,
     orm,
@@ -146,8 +171,8 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
       return seedEmulatedWorkspace({
         orm,
         secrets,
-        emulators: { ...emulators, hubspot },
-        crm: seedOptions.crm === undefined ? 'hubspot' : seedOptions.crm === 'hubspot' ? 'hubspot' : null,
+        emulators: { ...emulators, ...crmEmulators },
+        crm: seedOptions.crm,
         settings: {
           ...(seedOptions.offeredActions ? { offeredActions: seedOptions.offeredActions } : {}),
           autoLogPolicy: seedOptions.autoLog ? 'when-confident' : 'never',
@@ -207,7 +232,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await orm.close();
-      await Promise.all([emulators.stop(), hubspot.stop()]);
+      await Promise.all([emulators.stop(), ...Object.values(crmEmulators).map((emulator) => emulator.stop())]);
     },
   };
   return harness;

@@ -1,0 +1,22 @@
+// The parts of a production build tsc does not produce: the prebundled workflow code (so the
+// worker starts without webpack) and the prompt files the AI writer reads at start.
+import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { bundleWorkflowCode } from '@temporalio/worker';
+
+const repoRoot = path.resolve(__dirname, '..');
+const dist = path.join(repoRoot, 'dist');
+
+async function main(): Promise<void> {
+  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(repoRoot, 'workflows', 'index.ts') });
+  await writeFile(path.join(dist, 'workflow-bundle.js'), code);
+  const prompts = path.join(repoRoot, 'clients', 'prompts');
+  await mkdir(path.join(dist, 'clients', 'prompts'), { recursive: true });
+  for (const file of await readdir(prompts)) await copyFile(path.join(prompts, file), path.join(dist, 'clients', 'prompts', file));
+  console.log('Wrote dist/workflow-bundle.js and dist/clients/prompts/');
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
