@@ -4,13 +4,16 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { assertSchemaIsCurrent, openOrm } from './db/orm';
 import { loadConfig } from './runtime/config';
+import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
 import { createLogger } from './runtime/logger';
 import { buildActivityDependencies, buildSecretStore } from './runtime/services';
-import { connectTemporalWorker } from './runtime/temporal-connection';
+import { connectTemporalClient, connectTemporalWorker } from './runtime/temporal-connection';
+import { ensureTranscriptPurgeSchedule } from './runtime/transcript-purge-schedule';
 
 export const workflowsPath = require.resolve('./workflows');
 
@@ -19,7 +22,9 @@ export interface MeetingWorkerOptions {
   namespace: string;
   taskQueue: string;
   dependencies: ActivityDependencies;
-  /** Prebundled workflow code; bundling at start is the fallback for development. */
+  /** The payload codec and failure converter every client of these workflows uses too. */
+  dataConverter: DataConverter;
+  /** Prebundled workflow code (built with the same failureConverterPath); bundling at start is the fallback for development. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -30,6 +35,7 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
+    dataConverter: options.dataConverter,
     maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000),
     shutdownGraceTime: '10 seconds',
   });
@@ -47,19 +53,25 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.databaseUrl);
   await assertSchemaIsCurrent(orm);
   const secrets = buildSecretStore(config, orm);
+  const dataConverter = encryptedDataConverter(payloadCodecFor(config.payloadCodec));
   const connection = await connectTemporalWorker(config.temporal);
+  const client = await connectTemporalClient(config.temporal, dataConverter);
   try {
     const worker = await createMeetingWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       dependencies: buildActivityDependencies({ config, orm, secrets, logger }),
+      dataConverter,
       workflowBundle: prebundledWorkflows(),
     });
+    const schedule = await ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue);
+    logger.info('Transcript retention schedule ready', { schedule });
     logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
     await worker.run();
     logger.info('Worker stopped');
   } finally {
+    await client.connection.close();
     await connection.close();
     await orm.close();
   }

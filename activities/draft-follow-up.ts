@@ -3,6 +3,7 @@ import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import type { FollowUpDraft } from '../workflows/meeting-types';
+import { assertWithinAiTokenBudget } from './ai-token-budget';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest, notConfigured } from './failures';
 import { loadRep, loadTenant } from './tenant-services';
@@ -18,7 +19,9 @@ export function draftFollowUpActivity(deps: ActivityDependencies) {
   return async function draftFollowUp(input: DraftFollowUpInput): Promise<{ revision: number; generator: FollowUpDraft['generator'] }> {
     const context = await inTenant(deps.orm, input.tenantId, async (em) => {
       const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }, { populate: ['transcript'] });
-      return { record, tenant: await loadTenant(em, input.tenantId), rep: await loadRep(em, record.repSlackUserId) };
+      const tenant = await loadTenant(em, input.tenantId);
+      if (!record.draft && deps.followUpWriter) await assertWithinAiTokenBudget(em, tenant, deps.now());
+      return { record, tenant, rep: await loadRep(em, record.repSlackUserId) };
     });
     const { record, tenant, rep } = context;
     if (record.draft) return { revision: record.draft.revision, generator: record.draft.generator };

@@ -1,9 +1,12 @@
 /**
- * The meeting workflow's activities, built by one factory from injected clients (the pattern of
- * Temporal's samples), so tests run the same code against emulators.
+ * The worker's activities (meeting follow-up and tenant offboarding), built by one factory from
+ * injected clients (the pattern of Temporal's samples), so tests run the same code against emulators.
  */
+import { closeTenantMeetingsActivity } from './close-tenant-meetings';
 import { createCrmTaskActivity } from './create-crm-task';
 import { createEmailDraftActivity } from './create-email-draft';
+import { deactivateTenantActivity } from './deactivate-tenant';
+import { deleteTenantRowsActivity, deleteTenantSecretsActivity, markTenantDeletedActivity } from './delete-tenant';
 import type { ActivityDependencies } from './dependencies';
 import { draftFollowUpActivity } from './draft-follow-up';
 import { loadMeetingActivity } from './load-meeting';
@@ -11,10 +14,12 @@ import { logCrmNoteActivity } from './log-crm-note';
 import { matchAccountActivity } from './match-account';
 import { nudgeRepActivity } from './nudge-rep';
 import { publishCardActivity } from './publish-card';
+import { purgeExpiredTranscriptBatchActivity } from './purge-expired-transcripts';
 import { recordAuditActivity } from './record-audit';
 import { rememberAccountChoiceActivity } from './remember-account-choice';
 import { saveDraftEditsActivity } from './save-draft-edits';
 import { scheduleFollowUpActivity } from './schedule-follow-up';
+import { sendEventInvitationsActivity } from './send-event-invitations';
 import { updateCrmDealActivity } from './update-crm-deal';
 import { toActivityFailure } from './failures';
 
@@ -30,12 +35,19 @@ export function createActivities(deps: ActivityDependencies) {
     logCrmNote: logCrmNoteActivity(deps),
     createEmailDraft: createEmailDraftActivity(deps),
     scheduleFollowUp: scheduleFollowUpActivity(deps),
+    sendEventInvitations: sendEventInvitationsActivity(deps),
     createCrmTask: createCrmTaskActivity(deps),
     updateCrmDeal: updateCrmDealActivity(deps),
     rememberAccountChoice: rememberAccountChoiceActivity(deps),
     saveDraftEdits: saveDraftEditsActivity(deps),
     nudgeRep: nudgeRepActivity(deps),
     recordAudit: recordAuditActivity(deps),
+    deactivateTenant: deactivateTenantActivity(deps),
+    closeTenantMeetings: closeTenantMeetingsActivity(deps),
+    purgeExpiredTranscriptBatch: purgeExpiredTranscriptBatchActivity(deps),
+    markTenantDeleted: markTenantDeletedActivity(deps),
+    deleteTenantSecrets: deleteTenantSecretsActivity(deps),
+    deleteTenantRows: deleteTenantRowsActivity(deps),
   };
   return mapFailures(activities);
 }

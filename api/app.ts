@@ -1,13 +1,19 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ApiDependencies } from './dependencies';
+import { operatorAuthenticated } from './operator-auth';
 import { rawBody } from './raw-body';
+import { auditExportHandler } from './routes/audit-export';
+import { codecHandler, codecLogin, codecLoginPage } from './routes/codec-server';
 import { fathomWebhookHandler } from './routes/fathom-webhook';
 import { healthHandler } from './routes/health';
 import { slackCommandsHandler } from './routes/slack-commands';
 import { slackEventsHandler } from './routes/slack-events';
+import { slackInstallHandler, slackOAuthCallbackHandler } from './routes/slack-install';
 import { slackInteractionsHandler } from './routes/slack-interactions';
+import { handleSlackEvent } from './slack-event-handler';
 import { verifiedSlackRequest } from './slack-request';
+import { temporalUiCors } from './temporal-ui-cors';
 
 /**
  * The thin HTTP edge: verify, parse, resolve the tenant, hand the work to Temporal, answer.
@@ -21,7 +27,8 @@ export function createApiApp(deps: ApiDependencies): Koa {
     orm: deps.orm,
     logger: deps.logger,
     now: deps.now,
-    allowUnknownTenant: (body) => body.kind === 'event' && body.envelope.type === 'url_verification',
+    // Events still arrive for a workspace that just uninstalled; they are acknowledged, not refused.
+    allowUnknownTenant: (body) => body.kind === 'event',
   });
 
   app.use(async (ctx, next) => {
@@ -41,8 +48,20 @@ export function createApiApp(deps: ApiDependencies): Koa {
   router.get('/healthz', healthHandler(deps));
   router.post('/slack/interactions', slackVerified, slackInteractionsHandler(deps));
   router.post('/slack/commands', slackVerified, slackCommandsHandler(deps));
-  router.post('/slack/events', slackVerified, slackEventsHandler(deps, async () => undefined));
+  router.post('/slack/events', slackVerified, slackEventsHandler(deps, handleSlackEvent(deps)));
+  router.get('/slack/install', slackInstallHandler(deps));
+  router.get('/slack/oauth/callback', slackOAuthCallbackHandler(deps));
   router.post('/webhooks/fathom/:userId', fathomWebhookHandler(deps));
+
+  const operator = operatorAuthenticated(deps.operator.token);
+  const uiCors = temporalUiCors(deps.operator.temporalUiOrigins);
+  for (const direction of ['encode', 'decode'] as const) {
+    router.options(`/codec/${direction}`, uiCors);
+    router.post(`/codec/${direction}`, uiCors, operator, codecHandler(deps.payloadCodec, direction));
+  }
+  router.get('/codec/login', codecLoginPage());
+  router.post('/codec/login', codecLogin(deps.operator.token));
+  router.get('/operator/tenants/:tenantId/audit-log', operator, auditExportHandler(deps));
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,3 +1,4 @@
+import type { PayloadCodec } from '@temporalio/common';
 import type { Orm } from '../db/orm';
 import type { Logger } from '../runtime/logger';
 import type { SecretStore } from '../secrets/secret-store';
@@ -22,6 +23,10 @@ export interface ApiDependencies {
   /** Fathom's API base, for the meeting picker of `/followup`. */
   fathomApiUrl: string;
   maxBodyBytes: number;
+  /** The workflows' payload codec, served to authenticated operators at /codec (Temporal Web UI, CLI). */
+  payloadCodec: PayloadCodec;
+  /** Operator access (codec server, audit export): bearer token and the Web UI origins allowed by CORS. */
+  operator: { token?: string; temporalUiOrigins: string[] };
   /** Reports whether the API's own dependencies answer (database, Temporal). */
   health(): Promise<Record<string, boolean>>;
   now?: () => number;

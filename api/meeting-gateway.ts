@@ -8,9 +8,18 @@ import {
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Tenant } from '../entities';
-import { meetingFollowUp } from '../workflows';
-import { cancelMeetingSignal, meetingTaskQueue, meetingWorkflowId, retrySignal, tenantIdSearchAttribute } from '../workflows/messages';
-import type { ActionKind, MeetingWorkflowInput } from '../workflows/meeting-types';
+import { meetingFollowUp, offboardTenant } from '../workflows';
+import {
+  cancelMeetingSignal,
+  meetingStatusSearchAttribute,
+  meetingTaskQueue,
+  meetingWorkflowId,
+  retrySignal,
+  tenantIdSearchAttribute,
+} from '../workflows/messages';
+import type { ActionKind, MeetingStatus, MeetingWorkflowInput } from '../workflows/meeting-types';
+import { offboardWorkflowId, type OffboardReason } from '../workflows/offboard-tenant-types';
+import type { MeetingQuota } from './meeting-quota';
 
 const hour = 60 * 60 * 1000;
 /** How long a known outcome may take to decode (payload codec) before we call it accepted. */
@@ -32,19 +41,24 @@ export type UpdateOutcome =
 export class MeetingGateway {
   constructor(
     private readonly client: Client,
-    private readonly options: { taskQueue?: string; ackTimeoutMs: number },
+    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota },
   ) {}
 
   workflowId(tenant: Tenant, recordingId: string): string {
     return meetingWorkflowId(tenant.id, recordingId);
   }
 
-  /** Starts the meeting's workflow, or joins the running one: two triggers never make two. */
+  /**
+   * Starts the meeting's workflow, or joins the running one: two triggers never make two. A
+   * meeting over the tenant's monthly plan quota is not started; `refusal` tells the rep why.
+   */
   async startMeeting(
     tenant: Tenant,
     request: { recordingId: string; repSlackUserId: string; channelId?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
-  ): Promise<{ workflowId: string; alreadyProcessed: boolean }> {
+  ): Promise<{ workflowId: string; alreadyProcessed: boolean; refusal?: string }> {
     const workflowId = this.workflowId(tenant, request.recordingId);
+    const admission = await this.options.quota.admit(tenant, request.recordingId);
+    if (!admission.admitted) return { workflowId, alreadyProcessed: false, refusal: admission.message };
     const input: MeetingWorkflowInput = {
       tenantId: tenant.id,
       recordingId: request.recordingId,
@@ -99,6 +113,42 @@ export class MeetingGateway {
 
   async cancel(workflowId: string, reason: string): Promise<void> {
     await this.client.workflow.getHandle(workflowId).signal(cancelMeetingSignal, { reason });
+  }
+
+  /** Starts the tenant's offboarding, or joins it when both uninstall events arrive. */
+  async offboard(tenant: Tenant, request: { reason: OffboardReason; uninstalledAt: Date }): Promise<void> {
+    await this.client.workflow.start(offboardTenant, {
+      workflowId: offboardWorkflowId(tenant.id),
+      taskQueue: this.options.taskQueue ?? meetingTaskQueue,
+      args: [{ tenantId: tenant.id, reason: request.reason, uninstalledAt: request.uninstalledAt.toISOString() }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+      staticSummary: `Offboard tenant (${request.reason})`,
+    });
+  }
+
+  /**
+   * Each meeting's status from its MeetingStatus search attribute (describe is answered by the
+   * server alone, for running and closed workflows alike). Unknown when Temporal is slow or the
+   * workflow is gone: a status list must never hold up the page showing it.
+   */
+  async meetingStatuses(tenant: Tenant, recordingIds: string[], timeoutMs: number): Promise<Map<string, MeetingStatus | undefined>> {
+    const statusOf = async (recordingId: string): Promise<MeetingStatus | undefined> => {
+      const description = await this.client.workflow.getHandle(this.workflowId(tenant, recordingId)).describe();
+      return description.typedSearchAttributes.get(meetingStatusSearchAttribute) as MeetingStatus | undefined;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    try {
+      const statuses = await Promise.all(
+        recordingIds.map((recordingId) => Promise.race([statusOf(recordingId).catch(() => undefined), deadline])),
+      );
+      return new Map(recordingIds.map((recordingId, index) => [recordingId, statuses[index]]));
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }
 

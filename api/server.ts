@@ -1,33 +1,51 @@
 /**
- * The API process: Slack and Fathom webhooks, health. Stateless; run as many as needed.
+ * The API process: Slack and Fathom webhooks, the codec server, health. Stateless; run as many as needed.
  */
 import type { Server } from 'node:http';
-import { applyMigrations, assertSchemaIsCurrent, openOrm } from '../db/orm';
+import { migrateDatabase } from '../db/migrate';
+import { assertSchemaIsCurrent, openOrm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
+import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { createLogger } from '../runtime/logger';
 import { buildSecretStore } from '../runtime/services';
 import { connectTemporalClient } from '../runtime/temporal-connection';
 import { createApiApp } from './app';
 import { MeetingGateway } from './meeting-gateway';
+import { MeetingQuota } from './meeting-quota';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
+  // Migrations run as the table owner; the API itself then connects as the runtime role.
+  if (process.env.MIGRATE_ON_START === 'true') await migrateDatabase(config.databaseUrl);
   const orm = await openOrm(config.databaseUrl);
-  if (process.env.MIGRATE_ON_START === 'true') await applyMigrations(orm);
   await assertSchemaIsCurrent(orm);
-  const client = await connectTemporalClient(config.temporal);
+  const payloadCodec = payloadCodecFor(config.payloadCodec);
+  const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec));
+  if (!config.operator.token) logger.warn('CODEC_OPERATOR_TOKEN is not set: the codec server and operator routes refuse everyone.');
   const app = createApiApp({
     orm,
-    gateway: new MeetingGateway(client, { taskQueue: config.temporal.taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs }),
+    gateway: new MeetingGateway(client, {
+      taskQueue: config.temporal.taskQueue,
+      ackTimeoutMs: config.api.temporalAckTimeoutMs,
+      quota: new MeetingQuota(orm),
+    }),
     secrets: buildSecretStore(config, orm),
     logger,
     slack: {
       signingSecret: config.slack.signingSecret,
       apiUrl: config.slack.apiUrl,
       responseUrlOrigins: config.slack.responseUrlHosts.map((host) => (host.includes('://') ? host : `https://${host}`)),
+      oauth:
+        config.slack.clientId && config.slack.clientSecret
+          ? { clientId: config.slack.clientId, clientSecret: config.slack.clientSecret, stateSecret: config.slack.stateSecret }
+          : undefined,
     },
+    publicUrl: config.api.publicUrl.replace(/\/+$/, ''),
+    fathomApiUrl: config.fathom.apiUrl,
     maxBodyBytes: config.api.maxBodyBytes,
+    payloadCodec,
+    operator: config.operator,
     health: async () => ({
       database: await orm.isConnected(),
       temporal: await client.workflowService.getSystemInfo({}).then(() => true, () => false),

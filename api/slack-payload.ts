@@ -43,7 +43,15 @@ export interface SlackEventEnvelope {
   enterprise_id?: string;
   challenge?: string;
   event_id?: string;
-  event?: { type: string; tokens?: { oauth?: string[]; bot?: string[] } };
+  /** Unix seconds at which the event happened. */
+  event_time?: number;
+  event?: {
+    type: string;
+    tokens?: { oauth?: string[]; bot?: string[] };
+    /** app_home_opened: who opened which tab. */
+    user?: string;
+    tab?: string;
+  };
   authorizations?: { team_id?: string; enterprise_id?: string }[];
 }
 

@@ -52,8 +52,8 @@ export async function seedEmulatedWorkspace(options: {
 }): Promise<EmulatedWorkspace> {
   const { orm, secrets, emulators } = options;
   const crm = options.crm === undefined ? 'hubspot' : options.crm;
-  const teamId = options.teamId ?? `T${randomUUID().slice(0, 10).toUpperCase()}`;
-  const repSlackUserId = options.repSlackUserId ?? `U${randomUUID().slice(0, 10).toUpperCase()}`;
+  const teamId = options.teamId ?? slackId('T');
+  const repSlackUserId = options.repSlackUserId ?? slackId('U');
   const botToken = `xoxb-emulated-${randomUUID()}`;
   const repEmail = 'alice@acme.com';
   emulators.slack.registerWorkspace({ teamId, botToken, teamName: 'Acme' });
@@ -99,6 +99,11 @@ export async function seedEmulatedWorkspace(options: {
     await secrets.put(connection.secretRef, JSON.stringify(emulatedCrmCredentials(crm, emulators)));
   }
   return { tenant, teamId, botToken, rep: { slackUserId: repSlackUserId, email: repEmail, userId: rep.id, fathomWebhookSecret } };
+}
+
+/** Slack ids are a type letter and upper-case alphanumerics (a dash makes conversations.open fail). */
+function slackId(prefix: 'T' | 'U'): string {
+  return `${prefix}${randomUUID().replace(/-/g, '').slice(0, 10).toUpperCase()}`;
 }
 
 /**

@@ -12,6 +12,7 @@ import { HubSpotEmulator } from '../emulators/hubspot-emulator';
 import { seedEmulatedWorkspace } from '../emulators/seed-workspace';
 import { blockActionsBody, signSlackRequest, slashCommandBody } from '../emulators/slack-request-signer';
 import { loadConfig } from '../runtime/config';
+import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { buildSecretStore } from '../runtime/services';
 import { connectTemporalClient } from '../runtime/temporal-connection';
 import { cardActions } from '../slack/action-ids';
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
   };
   const stack = await startLocalStack(appEnv);
   try {
-    const settings = await localSettings(repoRoot);
+    const settings = await localSettings(path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? '.data'));
     const config = loadConfig({ ...process.env, ...settings, ...appEnv, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
     const orm = await openOrm(stack.databaseUrl);
     const secrets = buildSecretStore(config, orm);
@@ -115,7 +116,7 @@ async function main(): Promise<void> {
     );
 
     const workflowId = meetingWorkflowId(workspace.tenant.id, recordingId);
-    const temporal = await connectTemporalClient(config.temporal);
+    const temporal = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodecFor(config.payloadCodec)));
     const { runId } = await temporal.workflow.getHandle(workflowId).describe();
     await temporal.connection.close();
     say('');

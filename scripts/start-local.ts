@@ -3,7 +3,7 @@
 // migrations, then the worker and the API. Ctrl-C stops them in reverse order; data survives restarts.
 //
 // Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (3000), POSTGRES_PORT (54329),
-// DATABASE_URL (skips embedded Postgres). The worker and API also get everything else from our env.
+// LOCAL_DATA_DIR (.data), DATABASE_URL (skips embedded Postgres). The worker and API also get everything else from our env.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -14,6 +14,8 @@ import { resolveTemporalCli } from '../runtime/temporal-cli';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');
+/** Where Temporal's SQLite file, Postgres' data and the generated local settings live. */
+const dataRoot = path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? '.data');
 const LOOPBACK = '127.0.0.1';
 const TEMPORAL_NAMESPACE = 'default';
 const SEARCH_ATTRIBUTES = ['TenantId', 'MeetingStatus', 'CrmSyncStatus', 'CrmProvider']; // all Keyword
@@ -41,6 +43,8 @@ const ports = {
   postgres: portFromEnv('POSTGRES_PORT', 54329),
 };
 const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
+const temporalUiUrl = `http://localhost:${ports.temporalUi}`;
+const codecEndpoint = `http://localhost:${ports.api}/codec`;
 
 // What is running, in start order; shutdown stops it last-first (app, Postgres, Temporal).
 const running: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -94,7 +98,7 @@ function isTemporalServing(temporalCli: string): Promise<boolean> {
 
 async function startTemporal(): Promise<void> {
   const temporalCli = resolveTemporalCli();
-  const dataDir = path.join(repoRoot, '.data', 'temporal');
+  const dataDir = path.join(dataRoot, 'temporal');
   await fs.mkdir(dataDir, { recursive: true });
   const server = supervise(
     spawnWithPrefixedOutput('temporal', temporalCli, [
@@ -113,9 +117,10 @@ async function startTemporal(): Promise<void> {
       '--log-level',
       'warn',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
-      // The API serves the payload codec, so the Web UI can show decrypted payloads.
+      // The API serves the payload codec, so the Web UI can show decrypted payloads. `localhost`,
+      // as the UI's own address: same site, so the operator's session cookie goes along.
       '--ui-codec-endpoint',
-      `http://${LOOPBACK}:${ports.api}/codec`,
+      codecEndpoint,
     ]),
   );
   running.push({ name: 'Temporal dev server', stop: () => server.stop(CHILD_STOP_GRACE_MS) });
@@ -135,7 +140,7 @@ async function startDatabase(): Promise<string> {
     return givenUrl;
   }
   const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(repoRoot, '.data', 'postgres'),
+    dataDir: path.join(dataRoot, 'postgres'),
     port: ports.postgres,
     database: EMBEDDED_DATABASE,
   });
@@ -146,7 +151,8 @@ async function startDatabase(): Promise<string> {
 async function startApp(databaseUrl: string, appEnv: Record<string, string>): Promise<void> {
   const env = {
     ...process.env,
-    ...(await localSettings(repoRoot)),
+    ...(await localSettings(dataRoot)),
+    TEMPORAL_UI_ORIGINS: process.env.TEMPORAL_UI_ORIGINS ?? `${temporalUiUrl},http://${LOOPBACK}:${ports.temporalUi}`,
     ...appEnv,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE,
@@ -167,6 +173,15 @@ async function startApp(databaseUrl: string, appEnv: Record<string, string>): Pr
     stop: () => Promise.all([worker.stop(CHILD_STOP_GRACE_MS), api.stop(CHILD_STOP_GRACE_MS)]),
   });
   await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
+}
+
+/** Workflow payloads are encrypted: the Web UI and CLI show them only to an operator signed in to the codec server. */
+function sayHowOperatorsDecrypt(): void {
+  const settingsFile = path.join(dataRoot, 'local-settings.json');
+  say('  Workflow payloads are encrypted. To read them in the Web UI as an operator:');
+  say(`    1. open ${codecEndpoint}/login and enter CODEC_OPERATOR_TOKEN from ${settingsFile}`);
+  say('    2. in the Web UI, open the codec server settings and turn on "Include cross-origin credentials"');
+  say(`  CLI: temporal workflow show -w <id> --codec-endpoint ${codecEndpoint} --codec-auth "Bearer <CODEC_OPERATOR_TOKEN>"`);
 }
 
 function withMaskedPassword(url: string): string {
@@ -198,13 +213,14 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   await startApp(databaseUrl, appEnv);
 
   say('local stack is running (Ctrl-C stops it):');
-  say(`  Temporal Web UI  http://localhost:${ports.temporalUi}`);
+  say(`  Temporal Web UI  ${temporalUiUrl}`);
   say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
   say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/healthz)`);
   say(`  Postgres         ${withMaskedPassword(databaseUrl)}`);
+  sayHowOperatorsDecrypt();
   return {
     temporalAddress,
-    temporalUiUrl: `http://localhost:${ports.temporalUi}`,
+    temporalUiUrl,
     apiUrl: `http://${LOOPBACK}:${ports.api}`,
     databaseUrl,
     shutdown,

@@ -171,6 +171,9 @@ function actionButtons(state: MeetingState, hasDraft: boolean): Block[] {
   }
   if (idle('draft')) buttons.push(button({ text: 'Create Gmail draft', actionId: cardActions.createDraft, value }));
   if (idle('event')) buttons.push(button({ text: 'Schedule follow-up', actionId: cardActions.scheduleEvent, value }));
+  if (state.actions.event.status === 'done' && !state.invitationsSent) {
+    buttons.push(button({ text: 'Send invitations', actionId: cardActions.sendInvitations, value }));
+  }
   if (crmReady && state.offeredActions.includes('deal') && state.crm.capabilities.includes('dealUpdate')) buttons.push(button({ text: 'Deal', actionId: cardActions.openDeal, value }));
   if (idle('task') && crmReady && state.crm.capabilities.includes('tasks')) buttons.push(button({ text: 'CRM task', actionId: cardActions.openTask, value }));
   buttons.push(button({ text: 'Edit', actionId: cardActions.edit, value }));

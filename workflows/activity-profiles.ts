@@ -41,4 +41,10 @@ export const activityProfiles = {
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
+  /** Calls to Temporal itself (listing and signalling workflows): heartbeats while paging a long list. */
+  temporal: {
+    startToCloseTimeout: '5 minutes',
+    heartbeatTimeout: '30 seconds',
+    retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 10, nonRetryableErrorTypes: nonRetryableFailureTypes },
+  },
 } satisfies Record<string, ActivityOptions>;

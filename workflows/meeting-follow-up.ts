@@ -9,6 +9,7 @@ import {
   allHandlersFinished,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   TimeoutFailure,
@@ -30,6 +31,7 @@ import {
   processAnywayUpdate,
   retrySignal,
   scheduleFollowUpUpdate,
+  sendInvitationsUpdate,
   statusQuery,
   tenantIdSearchAttribute,
   updateDealUpdate,
@@ -62,6 +64,8 @@ const autoLogConfidence = 0.9;
 
 export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<MeetingState> {
   const { workflowId } = workflowInfo();
+  // Meetings started before this change completed as soon as the event was created.
+  const eventWaitsForInvitations = patched('event-settles-after-invitations');
   const state: MeetingState = {
     tenantId: input.tenantId,
     recordingId: input.recordingId,
@@ -76,6 +80,7 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
     offeredActions: input.offeredActions,
     cardChannel: input.channelId,
     nudged: false,
+    invitationsSent: false,
   };
   /** How to run each action again when the rep or an operator asks for a retry. */
   const lastAttempt = new Map<ActionKind, { actor: Actor; perform: () => Promise<ActionResult> }>();
@@ -192,6 +197,21 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
         google.scheduleFollowUp({ ...base(), actorSlackUserId: actor.slackUserId, localDateTime }),
       ),
     { validator: ({ actor }) => assertActionAllowed(actor, 'event') },
+  );
+  setHandler(
+    sendInvitationsUpdate,
+    async ({ actor }) => {
+      await google.sendEventInvitations({ ...base(), actorSlackUserId: actor.slackUserId, eventId: state.actions.event.externalId! });
+      state.invitationsSent = true;
+      markChanged();
+    },
+    {
+      validator: ({ actor }) => {
+        assertCanAct(actor);
+        if (state.actions.event.status !== 'done' || !state.actions.event.externalId) throw new Error('Schedule the follow-up meeting first.');
+        if (state.invitationsSent) throw new Error('The invitations were already sent.');
+      },
+    },
   );
   setHandler(
     createTaskUpdate,
@@ -422,7 +442,11 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
   function everyCoreActionSettled(): boolean {
     return coreActionKinds
       .filter((kind) => input.offeredActions.includes(kind))
-      .every((kind) => ['done', 'dismissed'].includes(state.actions[kind].status));
+      .every((kind) => {
+        const { status } = state.actions[kind];
+        if (kind === 'event' && status === 'done' && eventWaitsForInvitations) return state.invitationsSent;
+        return status === 'done' || status === 'dismissed';
+      });
   }
 
   function remaining(): number {

@@ -141,6 +141,8 @@ export interface MeetingState {
   /** Where the card goes: a channel the command came from, or the rep's DM. */
   cardChannel?: string;
   nudged: boolean;
+  /** Calendar invitations go out only when the rep confirms the event. */
+  invitationsSent: boolean;
   /** Error that stopped preparation (meeting not found, Fathom not connected...). */
   preparationFailure?: ActionFailure;
 }

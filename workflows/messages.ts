@@ -27,6 +27,8 @@ export function meetingWorkflowId(tenantId: string, recordingId: string): string
 export const logNoteUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('logNote');
 export const createEmailDraftUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('createEmailDraft');
 export const scheduleFollowUpUpdate = defineUpdate<ActionState, [ScheduleEventInput]>('scheduleFollowUp');
+/** The rep confirms the follow-up event: only now do the attendees get invitations. */
+export const sendInvitationsUpdate = defineUpdate<void, [{ actor: Actor }]>('sendInvitations');
 export const createTaskUpdate = defineUpdate<ActionState, [CreateTaskInput]>('createTask');
 export const updateDealUpdate = defineUpdate<ActionState, [UpdateDealInput]>('updateDeal');
 export const chooseAccountUpdate = defineUpdate<void, [ChooseAccountInput]>('chooseAccount');

@@ -52,9 +52,9 @@ export function fathomWebhookHandler(deps: ApiDependencies) {
       return;
     }
     try {
-      const started = await startFromWebhook(deps, owner, meeting);
+      await startFromWebhook(deps, owner, meeting);
       ctx.status = 200;
-      ctx.body = { ok: true, alreadyProcessed: started.alreadyProcessed };
+      ctx.body = { ok: true };
     } catch (error) {
       // Fathom redelivers with the same webhook-id; forget it so that redelivery does the work.
       await releaseDelivery(deps.orm, deliverySource, verification.webhookId);
@@ -89,7 +89,7 @@ async function webhookOwner(deps: ApiDependencies, userId: string): Promise<Webh
  * meeting is already stored (a /followup got there first). Without a transcript nothing is
  * stored and loadMeeting fetches it with the rep's Fathom key.
  */
-async function startFromWebhook(deps: ApiDependencies, owner: WebhookOwner, meeting: RecordedMeeting) {
+async function startFromWebhook(deps: ApiDependencies, owner: WebhookOwner, meeting: RecordedMeeting): Promise<void> {
   const { tenant, user } = owner;
   const workflowId = deps.gateway.workflowId(tenant, meeting.recordingId);
   if (meeting.transcript.length > 0) {
@@ -98,5 +98,7 @@ async function startFromWebhook(deps: ApiDependencies, owner: WebhookOwner, meet
       await storeRecordedMeeting(deps, { tenantId: tenant.id, recordingId: meeting.recordingId, repSlackUserId: user.slackUserId, workflowId }, meeting);
     }
   }
-  return deps.gateway.startMeeting(tenant, { recordingId: meeting.recordingId, repSlackUserId: user.slackUserId, trigger: 'fathom-webhook' });
+  const started = await deps.gateway.startMeeting(tenant, { recordingId: meeting.recordingId, repSlackUserId: user.slackUserId, trigger: 'fathom-webhook' });
+  // Over the plan's quota: Fathom's delivery was fine, so it is acknowledged and not retried.
+  if (started.refusal) deps.logger.warn('Fathom webhook meeting not started', { tenantId: tenant.id, reason: started.refusal });
 }

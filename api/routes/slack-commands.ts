@@ -1,10 +1,13 @@
 import type { Context } from 'koa';
 import type { Tenant } from '../../entities';
+import { afterResponse } from '../after-response';
 import type { ApiDependencies } from '../dependencies';
+import { openMeetingPicker } from '../meeting-picker';
 import type { SlackRequestState } from '../slack-request';
 
 const helpText = [
   '*/followup* — turn a recorded meeting into a CRM note, a Gmail draft and a follow-up event.',
+  '• `/followup` — pick one of your Fathom meetings of the last two weeks.',
   '• `/followup <Fathom link or recording id>` — prepare the follow-up of that meeting here.',
   '• `/followup <link> --force` — prepare it even if every attendee is internal.',
   '• `/followup help` — this help.',
@@ -25,7 +28,10 @@ export function parseRecordingReference(text: string): string | null {
   }
 }
 
-/** `/followup`: answers at once (ephemeral) and lets the workflow do the work. */
+/**
+ * `/followup`: answers at once (ephemeral) and lets the workflow do the work. Without a link it
+ * answers with nothing and opens the meeting picker right after the answer.
+ */
 export function slackCommandsHandler(deps: ApiDependencies) {
   return async (ctx: Context): Promise<void> => {
     const slack = ctx.state.slack as SlackRequestState;
@@ -34,8 +40,15 @@ export function slackCommandsHandler(deps: ApiDependencies) {
       return;
     }
     const fields = slack.body.fields;
+    const tenant = slack.tenant;
     ctx.status = 200;
-    ctx.body = await answerFollowup(deps, slack.tenant, fields);
+    if (fields.command === '/followup' && (fields.text ?? '').trim() === '' && fields.trigger_id) {
+      const picker = { userId: fields.user_id!, triggerId: fields.trigger_id, responseUrl: fields.response_url, channelId: fields.channel_id };
+      afterResponse(ctx, deps.logger, 'Opening the meeting picker', () => openMeetingPicker(deps, tenant, picker));
+      ctx.body = '';
+      return;
+    }
+    ctx.body = await answerFollowup(deps, tenant, fields);
   };
 }
 
@@ -57,6 +70,7 @@ async function answerFollowup(deps: ApiDependencies, tenant: Tenant, fields: Rec
       trigger: 'slack-command',
       force,
     });
+    if (started.refusal) return ephemeral(`⛔ ${started.refusal}`);
     return ephemeral(
       started.alreadyProcessed
         ? `Recording ${recordingId} was already processed; its follow-up card is in your DMs or the channel it was posted to.`

@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { callSlack } from '../../clients/slack-client';
 import { inTenant } from '../../db/tenant-scope';
 import { MeetingRecord, type Tenant } from '../../entities';
-import { cardActions, editModalFields, modalCallbacks } from '../../slack/action-ids';
+import { cardActions, editModalFields, homeActions, meetingPicker, modalCallbacks, settingsModal } from '../../slack/action-ids';
 import { renderEditModal } from '../../slack/edit-modal';
 import {
   chooseAccountUpdate,
@@ -12,11 +12,16 @@ import {
   logNoteUpdate,
   processAnywayUpdate,
   scheduleFollowUpUpdate,
+  sendInvitationsUpdate,
 } from '../../workflows/messages';
 import { actionKinds, type ActionKind } from '../../workflows/meeting-types';
 import { actorFor } from '../actors';
+import { afterResponse } from '../after-response';
+import { publishAppHome } from '../app-home';
 import type { ApiDependencies } from '../dependencies';
 import type { UpdateOutcome } from '../meeting-gateway';
+import { startPickedMeeting } from '../meeting-picker';
+import { openSettingsModal, submitSettings } from '../settings-editor';
 import type { SlackAction, SlackInteraction } from '../slack-payload';
 import type { SlackRequestState } from '../slack-request';
 import { replyEphemeral, slackClientForTenant } from '../slack-replies';
@@ -37,7 +42,9 @@ export function slackInteractionsHandler(deps: ApiDependencies) {
     const tenant = slack.tenant;
     if (payload.type === 'block_actions') {
       const action = payload.actions?.[0];
-      if (action) await handleBlockAction(deps, tenant, payload, action);
+      if (action?.action_id === homeActions.editSettings) await openSettingsModal(deps, tenant, payload);
+      // The reinstall button is a link; its click only needs the acknowledgement.
+      else if (action && action.action_id !== homeActions.reinstall) await handleBlockAction(deps, tenant, payload, action);
       ctx.status = 200;
       ctx.body = '';
       return;
@@ -45,6 +52,19 @@ export function slackInteractionsHandler(deps: ApiDependencies) {
     if (payload.type === 'view_submission' && payload.view?.callback_id === modalCallbacks.editTexts) {
       ctx.status = 200;
       ctx.body = await handleEditSubmission(deps, tenant, payload);
+      return;
+    }
+    if (payload.type === 'view_submission' && payload.view?.callback_id === meetingPicker.callback) {
+      ctx.status = 200;
+      ctx.body = await startPickedMeeting(deps, tenant, payload);
+      return;
+    }
+    if (payload.type === 'view_submission' && payload.view?.callback_id === settingsModal.callback) {
+      const { answer, saved } = await submitSettings(deps, tenant, payload);
+      const adminSlackUserId = payload.user.id;
+      if (saved) afterResponse(ctx, deps.logger, 'Republishing App Home', () => publishAppHome(deps, tenant, adminSlackUserId));
+      ctx.status = 200;
+      ctx.body = answer;
       return;
     }
     ctx.status = 200;
@@ -68,6 +88,9 @@ async function handleBlockAction(deps: ApiDependencies, tenant: Tenant, payload:
       break;
     case cardActions.scheduleEvent:
       outcome = await deps.gateway.update(tenant, recordingId, scheduleFollowUpUpdate, { actor });
+      break;
+    case cardActions.sendInvitations:
+      outcome = await deps.gateway.update(tenant, recordingId, sendInvitationsUpdate, { actor });
       break;
     case cardActions.dismiss:
       outcome = await deps.gateway.update(tenant, recordingId, dismissUpdate, { actor });

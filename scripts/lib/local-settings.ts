@@ -1,27 +1,38 @@
-// Settings a local run needs but a newcomer has not got yet: a key for the local secret store
-// and a Slack signing secret. Generated once into .data/ (git-ignored) and reused, so secrets
-// stored by one run can be read by the next. Values in the environment always win.
+// Settings a local run needs but a newcomer has not got yet: a key for the local secret store,
+// a Slack signing secret, the workflow payload codec key and the operator token of the codec
+// server. Generated once into .data/ (git-ignored) and reused, so secrets stored and workflows
+// encrypted by one run can be read by the next. A setting missing from an older file is added
+// to it. Values in the environment always win.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 
-const generatedNames = ['SECRETS_KEYS', 'SECRETS_ACTIVE_KEY', 'SLACK_SIGNING_SECRET'] as const;
+const generators = {
+  SECRETS_KEYS: () => `local1:${randomBytes(32).toString('base64')}`,
+  SECRETS_ACTIVE_KEY: () => 'local1',
+  SLACK_SIGNING_SECRET: () => randomBytes(16).toString('hex'),
+  PAYLOAD_CODEC_KEYS: () => `codec1:${randomBytes(32).toString('base64')}`,
+  PAYLOAD_CODEC_ACTIVE_KEY: () => 'codec1',
+  CODEC_OPERATOR_TOKEN: () => randomBytes(24).toString('base64url'),
+} satisfies Record<string, () => string>;
 
-export async function localSettings(repoRoot: string): Promise<Record<string, string>> {
-  const file = path.join(repoRoot, '.data', 'local-settings.json');
-  let stored: Record<string, string>;
+export type LocalSettingName = keyof typeof generators;
+
+export async function localSettings(dataRoot: string): Promise<Record<LocalSettingName, string>> {
+  const file = path.join(dataRoot, 'local-settings.json');
+  let stored: Partial<Record<LocalSettingName, string>> = {};
   try {
-    stored = JSON.parse(await fs.readFile(file, 'utf8')) as Record<string, string>;
-  } catch {
-    stored = {
-      SECRETS_KEYS: `local1:${randomBytes(32).toString('base64')}`,
-      SECRETS_ACTIVE_KEY: 'local1',
-      SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
-    };
+    stored = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Record<LocalSettingName, string>>;
+  } catch (error) {
+    // First run: everything is generated below. A damaged file is not silently replaced: its keys decrypt existing data.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
+  }
+  const names = Object.keys(generators) as LocalSettingName[];
+  const missing = names.filter((name) => !stored[name]);
+  if (missing.length > 0) {
+    for (const name of missing) stored[name] = generators[name]();
     await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   }
-  const settings: Record<string, string> = {};
-  for (const name of generatedNames) settings[name] = process.env[name] || stored[name]!;
-  return settings;
+  return Object.fromEntries(names.map((name) => [name, process.env[name] || stored[name]!])) as Record<LocalSettingName, string>;
 }

@@ -135,7 +135,7 @@ describe('Fathom webhook: a recording reaching the rep without a command', funct
     const runBefore = await currentRun(meeting.recording_id);
 
     const command = await harness.slashCommand(seeded, meeting.url, { channelId: salesChannel });
-    assert.match(((await command.json()) as { text: string }).text, /already processed/);
+    assert.equal(command.status, 200);
     assert.deepEqual(await currentRun(meeting.recording_id), runBefore, 'the same run of the same workflow');
     assert.equal(cardsPosted(), 1);
     assert.equal(harness.emulators.slack.messages(salesChannel).length, 0, 'no second card in the channel');
@@ -150,7 +150,6 @@ describe('Fathom webhook: a recording reaching the rep without a command', funct
 
     const response = await deliver(meeting);
     assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { ok: true, alreadyProcessed: true });
     assert.deepEqual(await currentRun(meeting.recording_id), runBefore, 'the same run of the same workflow');
     assert.equal(cardsPosted(), 1);
     assert.equal(harness.emulators.slack.messages(dmChannel()).length, 0, 'no second card in the DM');

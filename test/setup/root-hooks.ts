@@ -2,6 +2,7 @@
  * Mocha root hooks: one Temporal dev server and one PostgreSQL per test run, started once and
  * shared by every test file; each test then uses its own task queue and tenant.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
 import { migrateDatabase } from '../../db/migrate';
+import { encryptedDataConverter, failureConverterPath, payloadCodecFor } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../runtime/temporal-cli';
 import { workflowsPath } from '../../worker';
 import { meetingSearchAttributes } from '../../workflows/messages';
@@ -23,17 +25,20 @@ export const mochaHooks = {
     this.timeout(240_000);
     Runtime.install({ logger: new DefaultLogger('WARN') });
     const temporalCliPath = resolveTemporalCli();
+    const payloadCodecKeys = { keys: `test-run:${randomBytes(32).toString('base64')}`, activeKeyId: 'test-run' };
+    const dataConverter = encryptedDataConverter(payloadCodecFor(payloadCodecKeys));
     const [env, database, workflowBundle] = await Promise.all([
       TestWorkflowEnvironment.createLocal({
         server: {
           executable: { type: 'existing-path', path: temporalCliPath },
           searchAttributes: meetingSearchAttributes,
         },
+        client: { dataConverter },
       }),
       startDatabase(),
-      bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') }),
+      bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') }),
     ]);
-    setTestStack({ env, temporalCliPath, temporalAddress: env.address, databaseUrl: database, workflowBundle });
+    setTestStack({ env, temporalCliPath, temporalAddress: env.address, databaseUrl: database, workflowBundle, payloadCodecKeys, dataConverter });
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(60_000);

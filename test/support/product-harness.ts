@@ -10,6 +10,7 @@ import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApiApp } from '../../api/app';
 import { MeetingGateway } from '../../api/meeting-gateway';
+import { MeetingQuota } from '../../api/meeting-quota';
 import type { CrmProviderName } from '../../clients/crm/crm-provider';
 import { openOrm, type Orm } from '../../db/orm';
 import { inTenant } from '../../db/tenant-scope';
@@ -23,15 +24,18 @@ import { SalesforceEmulator } from '../../emulators/salesforce-emulator';
 import { connectEmulatedHubSpot, seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
 import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emulators/slack-request-signer';
 import { loadConfig, type AppConfig } from '../../runtime/config';
+import { payloadCodecFor } from '../../runtime/data-converter';
 import { createLogger } from '../../runtime/logger';
 import { buildActivityDependencies, buildSecretStore } from '../../runtime/services';
 import type { SecretStore } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
 import type { ActionKind } from '../../workflows/meeting-types';
+import { freePort } from './free-port';
 import { testStack } from './test-stack';
 
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
+export const operatorToken = 'test-operator-token-0123456789abcdef';
 const anthropicKey = 'sk-ant-test-key';
 
 export type SeededTenant = EmulatedWorkspace;
@@ -49,6 +53,8 @@ export interface ProductHarness {
   config: AppConfig;
   /** The environment the config was read from: a worker process started with it behaves like this one. */
   env: Record<string, string>;
+  /** Every line the app logged (API and activities, all levels), to check what reaches logs. */
+  logs: string[];
   orm: Orm;
   secrets: SecretStore;
   client: Client;
@@ -80,13 +86,19 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
   const { hubspot, salesforce, pipedrive, crono } = crmEmulators;
   emulators.anthropic.registerApiKey(anthropicKey);
   const taskQueue = `test-${randomUUID()}`;
+  // Known before the app is built: it is the OAuth redirect URI's origin.
+  const apiPort = await freePort();
   const env: Record<string, string> = {
     DATABASE_URL: stack.databaseUrl,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SLACK_SIGNING_SECRET: signingSecret,
+    PUBLIC_URL: `http://127.0.0.1:${apiPort}`,
     SLACK_API_URL: emulators.urls.slackApi,
     SLACK_RESPONSE_URL_HOSTS: emulators.slack.url,
+    // The Slack emulator's default app credentials, for installs through /slack/install.
+    SLACK_CLIENT_ID: 'slack-client-id',
+    SLACK_CLIENT_SECRET: 'slack-client-secret',
     FATHOM_API_URL: emulators.urls.fathomApi,
     AI_DRAFTER: 'claude',
     ANTHROPIC_API_KEY: anthropicKey,
@@ -110,10 +122,21 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     SECRETS_KEYS: `test:${randomBytes(32).toString('base64')}`,
     SECRETS_ACTIVE_KEY: 'test',
     API_TEMPORAL_ACK_TIMEOUT_MS: '2500',
+    PAYLOAD_CODEC_KEYS: stack.payloadCodecKeys.keys,
+    PAYLOAD_CODEC_ACTIVE_KEY: stack.payloadCodecKeys.activeKeyId,
+    CODEC_OPERATOR_TOKEN: operatorToken,
     LOG_LEVEL: 'error',
   };
   const config = loadConfig(env);
-  const logger = createLogger({ level: 'error' });
+  // Everything is kept for inspection; only errors are printed, as before.
+  const logs: string[] = [];
+  const logger = createLogger({
+    level: 'debug',
+    write: (line) => {
+      logs.push(line);
+      if (line.includes('"level":"error"')) process.stdout.write(`${line}\n`);
+    },
+  });
   const orm = await openOrm(stack.databaseUrl);
   const secrets = buildSecretStore(config, orm);
   const client = stack.env.client;
@@ -121,15 +144,24 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
 
   const app = createApiApp({
     orm,
-    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs }),
+    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm) }),
     secrets,
     logger,
-    slack: { signingSecret, apiUrl: config.slack.apiUrl, responseUrlOrigins: [emulators.slack.url] },
+    slack: {
+      signingSecret,
+      apiUrl: config.slack.apiUrl,
+      responseUrlOrigins: [emulators.slack.url],
+      oauth: { clientId: config.slack.clientId!, clientSecret: config.slack.clientSecret!, stateSecret: config.slack.stateSecret },
+    },
+    publicUrl: config.api.publicUrl,
+    fathomApiUrl: config.fathom.apiUrl,
     maxBodyBytes: config.api.maxBodyBytes,
+    payloadCodec: payloadCodecFor(config.payloadCodec),
+    operator: config.operator,
     health: async () => ({ database: await orm.isConnected() }),
   });
   const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(0, '127.0.0.1', () => resolve(listening));
+    const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));
   });
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
@@ -141,6 +173,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
       namespace: stack.env.namespace ?? 'default',
       taskQueue,
       dependencies,
+      dataConverter: stack.dataConverter,
       workflowBundle: stack.workflowBundle,
     });
     running = worker.run();
@@ -162,6 +195,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     emulators: Object.assign(emulators, crmEmulators),
     config,
     env,
+    logs,
     orm,
     secrets,
     client,

@@ -1,9 +1,12 @@
+import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { AppConfig } from '../../runtime/config';
 
 /**
  * The infrastructure one test run shares: a real Temporal dev server (the official CLI), a
- * real PostgreSQL with the schema migrated, and the workflow code bundled once.
+ * real PostgreSQL with the schema migrated, the workflow code bundled once, and the payload
+ * codec keys, so the whole suite runs with encrypted payloads as production does.
  */
 export interface TestStack {
   env: TestWorkflowEnvironment;
@@ -11,6 +14,9 @@ export interface TestStack {
   temporalAddress: string;
   databaseUrl: string;
   workflowBundle: WorkflowBundleWithSourceMap;
+  /** This run's payload codec keys: every client and worker of the run encrypts with them. */
+  payloadCodecKeys: AppConfig['payloadCodec'];
+  dataConverter: DataConverter;
 }
 
 let current: TestStack | undefined;

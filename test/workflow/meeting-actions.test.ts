@@ -41,14 +41,17 @@ describe('meeting workflow: actions from Slack', function () {
     await harness.click(seeded, { actionId: cardActions.createDraft, value: recordingId });
     await harness.click(seeded, { actionId: cardActions.scheduleEvent, value: recordingId });
     await harness.click(seeded, { actionId: cardActions.createDraft, value: recordingId });
+    await waitFor('the Send invitations button', () => cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.sendInvitations));
+    const event = harness.emulators.google.events()[0]!;
+    assert.deepEqual(harness.emulators.google.invitationsSent(String(event.id)), [], 'no invitation is sent before the rep confirms');
+    await harness.click(seeded, { actionId: cardActions.sendInvitations, value: recordingId });
 
     const result = await harness.client.workflow.getHandle(workflowId).result();
     assert.equal(result.status, 'completed');
     assert.equal(harness.emulators.hubspot.notes().length, 1);
     assert.equal(harness.emulators.google.drafts().length, 1);
     assert.equal(harness.emulators.google.events().length, 1);
-    const event = harness.emulators.google.events()[0]!;
-    assert.deepEqual(harness.emulators.google.invitationsSent(String(event.id)), [], 'no invitation is sent before the rep confirms');
+    assert.ok(harness.emulators.google.invitationsSent(String(event.id)).length > 0, 'the confirmed event invited the attendees');
     const draft = harness.emulators.google.drafts()[0]!;
     assert.match(JSON.stringify(draft), /john\.smith@client\.com/);
     await waitFor('the completed card', () => /All done for this meeting/.test(cardText(harness.emulators.slack, salesChannel)));

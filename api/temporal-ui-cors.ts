@@ -1,0 +1,32 @@
+import type { Middleware } from 'koa';
+
+/**
+ * CORS for the codec server: the Temporal Web UI calls it from the operator's browser, so its
+ * origin (and only its origin) may; with credentials, so the operator's session cookie goes
+ * along. Requests from any other browser origin are refused outright; clients that send no
+ * Origin (CLI, scripts) are not browsers and go on to authentication.
+ */
+export function temporalUiCors(allowedOrigins: string[]): Middleware {
+  return async (ctx, next) => {
+    ctx.vary('Origin');
+    const origin = ctx.get('origin');
+    if (origin && !allowedOrigins.includes(origin)) {
+      ctx.status = 403;
+      ctx.body = { error: 'origin not allowed' };
+      return;
+    }
+    if (origin) {
+      ctx.set('access-control-allow-origin', origin);
+      ctx.set('access-control-allow-credentials', 'true');
+    }
+    // Preflight: browsers send no credentials with it, so it is answered before authentication.
+    if (ctx.method === 'OPTIONS') {
+      ctx.set('access-control-allow-methods', 'POST, OPTIONS');
+      ctx.set('access-control-allow-headers', 'authorization, content-type, x-namespace');
+      ctx.set('access-control-max-age', '600');
+      ctx.status = 204;
+      return;
+    }
+    return next();
+  };
+}

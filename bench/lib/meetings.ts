@@ -1,0 +1,65 @@
+/**
+ * Meetings waiting for a click: each one a Fathom recording in the emulator, started by the rep's
+ * `/followup <link>` through the real API, ready once its card in Slack offers "Log to CRM".
+ * Each meeting gets its own channel so its card is found without scanning the others.
+ */
+import { sampleMeeting } from '../../emulators/fathom-sample-meeting';
+import { cardActions } from '../../slack/action-ids';
+import type { BenchStack } from './bench-stack';
+import { postRaw } from './http';
+import type { ClickTarget } from './slack-traffic';
+import { signedFollowupCommand } from './slack-traffic';
+
+const READY_TIMEOUT_MS = 10 * 60_000;
+let nextMeeting = 1;
+
+function cardOffersNote(stack: BenchStack, channelId: string): boolean {
+  return stack.emulators.slack.messages(channelId).some((message) => !message.thread_ts && JSON.stringify(message.blocks ?? []).includes(cardActions.logNote));
+}
+
+/** Starts `count` meetings, at most `concurrency` being prepared at once, and waits for every card. */
+export async function prepareMeetings(stack: BenchStack, count: number, options: { concurrency?: number; label?: string } = {}): Promise<ClickTarget[]> {
+  const concurrency = options.concurrency ?? 20;
+  const started = Date.now();
+  const targets: ClickTarget[] = [];
+  const pending = new Set<ClickTarget>();
+  let ready = 0;
+  let lastReport = Date.now();
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+
+  const startOne = async (): Promise<void> => {
+    const number = nextMeeting++;
+    const meeting = stack.emulators.fathom.addMeeting(sampleMeeting({ recording_id: 7_000_000 + number }));
+    const target: ClickTarget = {
+      teamId: stack.workspace.teamId,
+      userId: stack.workspace.rep.slackUserId,
+      channelId: `C0BENCH${number}`,
+      recordingId: String(meeting.recording_id),
+    };
+    const command = signedFollowupCommand(stack.signingSecret, stack.emulators.slack, target, meeting.url);
+    const answer = await postRaw(`${stack.apiUrl}${command.path}`, command.headers, command.body);
+    if (answer.status !== 200) throw new Error(`/followup answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
+    if (answer.body.includes('⛔')) throw new Error(`/followup refused: ${answer.body.slice(0, 300)}`);
+    targets.push(target);
+    pending.add(target);
+  };
+
+  while (ready < count) {
+    while (pending.size < concurrency && targets.length < count) await startOne();
+    for (const target of [...pending]) {
+      if (cardOffersNote(stack, target.channelId)) {
+        pending.delete(target);
+        ready += 1;
+      }
+    }
+    if (Date.now() > deadline) throw new Error(`only ${ready} of ${count} meetings got their card within ${READY_TIMEOUT_MS / 1000} s`);
+    if (Date.now() - lastReport > 10_000) {
+      console.log(`[bench] ${options.label ?? 'meetings'}: ${ready}/${count} cards ready`);
+      lastReport = Date.now();
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  const seconds = (Date.now() - started) / 1000;
+  console.log(`[bench] ${options.label ?? 'meetings'}: ${count} cards ready in ${seconds.toFixed(1)} s (${(count / seconds).toFixed(1)} meetings/s)`);
+  return targets;
+}

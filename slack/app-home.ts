@@ -1,0 +1,92 @@
+import type { CrmProviderName } from '../clients/crm/crm-provider';
+import type { TenantSettings } from '../entities';
+import type { ConnectionHealth } from '../entities/crm-connection';
+import type { MeetingStatus } from '../workflows/meeting-types';
+import { homeActions } from './action-ids';
+import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, section, truncate, type Block } from './block-kit';
+import { autoLogLabels, crmLabels, languageLabel, toneLabels } from './settings-labels';
+
+/**
+ * The app's Home tab: the rep's latest follow-ups, what is connected, and for admins the
+ * workspace settings. It shows only what exists: connections that cannot be made from Slack yet
+ * say so instead of offering a button that leads nowhere.
+ */
+export interface AppHomeInput {
+  meetings: { title: string; startedAt: Date; status: MeetingStatus | undefined }[];
+  fathomConnected: boolean;
+  googleConnected: boolean;
+  crmConnections: { provider: CrmProviderName; health: ConnectionHealth; isDefault: boolean; lastError?: string | null }[];
+  /** Only for workspace admins. */
+  admin?: { settings: TenantSettings; defaultCrm: CrmProviderName | null; reinstallUrl: string | null };
+}
+
+const statusLabels: Record<MeetingStatus, string> = {
+  preparing: '⏳ Preparing',
+  'skipped-internal': 'ℹ️ Internal meeting, skipped',
+  'awaiting-rep': '👀 Waiting for you',
+  working: '⚙️ Working',
+  'needs-attention': '⚠️ Needs attention',
+  completed: '✅ Done',
+  dismissed: '🗑️ Dismissed',
+  expired: '⌛ Expired',
+  cancelled: '⛔ Closed',
+};
+
+const healthLabels: Record<ConnectionHealth, string> = {
+  ok: '✅ connected',
+  'needs-reconnect': '⚠️ needs reconnecting',
+  error: '❌ failing',
+};
+
+export function renderAppHome(input: AppHomeInput): Record<string, unknown> {
+  const blocks: Block[] = [header('Meeting follow-ups'), section('*Your recent meetings*')];
+  if (input.meetings.length === 0) {
+    blocks.push(section('No follow-ups yet. Type `/followup` in any channel to pick one of your recorded meetings.'));
+  }
+  for (const meeting of input.meetings) {
+    const status = meeting.status ? statusLabels[meeting.status] : 'Status unavailable right now';
+    blocks.push(section(`*${escapeMrkdwn(truncate(meeting.title, 200))}*\n${slackDate(meeting.startedAt)} · ${status}`));
+  }
+  blocks.push(divider(), section('*Connections*'), section(connectionLines(input).join('\n')));
+  blocks.push(context(['Fathom, Google and CRM accounts cannot be connected from Slack yet; your workspace admin sets them up.']));
+  if (input.admin) blocks.push(...adminBlocks(input.admin));
+  return { type: 'home', blocks: capBlocks(blocks, blockKitLimits.viewBlocks) };
+}
+
+function connectionLines(input: AppHomeInput): string[] {
+  const lines = [
+    `*Fathom*: ${input.fathomConnected ? '✅ connected' : '❌ not connected — `/followup` and automatic follow-ups need it'}`,
+    `*Google (Gmail & Calendar)*: ${input.googleConnected ? '✅ connected' : '❌ not connected — Gmail drafts and follow-up events need it'}`,
+  ];
+  if (input.crmConnections.length === 0) lines.push('*CRM*: ❌ not connected — notes, tasks and deal updates need it');
+  for (const connection of input.crmConnections) {
+    const problem = connection.health !== 'ok' && connection.lastError ? `: ${escapeMrkdwn(truncate(connection.lastError, 200))}` : '';
+    lines.push(`*${crmLabels[connection.provider]}*${connection.isDefault ? ' (default CRM)' : ''}: ${healthLabels[connection.health]}${problem}`);
+  }
+  return lines;
+}
+
+function adminBlocks(admin: NonNullable<AppHomeInput['admin']>): Block[] {
+  const { settings } = admin;
+  const buttons = [button({ text: 'Edit settings', actionId: homeActions.editSettings, value: 'settings', style: 'primary' })];
+  if (admin.reinstallUrl) buttons.push(button({ text: 'Reinstall in Slack', actionId: homeActions.reinstall, value: 'reinstall', url: admin.reinstallUrl }));
+  return [
+    divider(),
+    section('*Workspace settings* (admins only)'),
+    fieldsSection([
+      `*Language*\n${escapeMrkdwn(languageLabel(settings.language))}`,
+      `*Tone*\n${toneLabels[settings.tone]}`,
+      `*Log to CRM automatically*\n${autoLogLabels[settings.autoLogPolicy]}`,
+      `*Default CRM*\n${admin.defaultCrm ? crmLabels[admin.defaultCrm] : 'None connected'}`,
+      `*Reminder after*\n${settings.nudgeAfterHours} hours`,
+      `*Follow-ups close after*\n${settings.expireAfterDays} days`,
+    ]),
+    actions('home_admin', buttons),
+  ];
+}
+
+/** Slack renders this in each viewer's own time zone. */
+function slackDate(date: Date): string {
+  const seconds = Math.floor(date.getTime() / 1000);
+  return `<!date^${seconds}^{date_short_pretty} {time}|${date.toISOString().slice(0, 16).replace('T', ' ')} UTC>`;
+}
