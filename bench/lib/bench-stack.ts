@@ -87,8 +87,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   // start-local reads its ports and data dir when first loaded, so only after the defaults are set.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { startLocalStack } = require('../../scripts/start-local') as typeof import('../../scripts/start-local');
+  const { startLocalStack } = await import('../../scripts/start-local');
   const stack = await startLocalStack(appEnv);
   try {
     const env = { ...appEnv, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress };

@@ -9,6 +9,8 @@ import { round, summarize, type LatencySummary } from './stats';
 
 export interface LoadSample<T> {
   index: number;
+  /** Epoch ms the request was meant to start at (to line up with emulator timestamps). */
+  intendedAt: number;
   /** From the intended start time to the answer (or failure), ms. */
   latencyMs: number;
   /** How late the request actually left compared with its intended time, ms (generator lag). */
@@ -56,7 +58,7 @@ export async function runOpenLoad<T>(options: { ratePerSecond: number; durationM
         lastSentAt = now;
         inFlight.push(
           options.request(index).then((outcome) => {
-            samples.push({ index, latencyMs: performance.now() - intended, sendLagMs, outcome });
+            samples.push({ index, intendedAt: performance.timeOrigin + intended, latencyMs: performance.now() - intended, sendLagMs, outcome });
           }),
         );
         next += 1;

@@ -1,0 +1,199 @@
+/**
+ * Benchmark 1, the Slack ack path: signed "Log to CRM" clicks at fixed arrival rates against the
+ * real API (separate process, real worker behind it), beside two baselines measured in the same
+ * run at the same rates over the same meetings:
+ *   koa-noop  the same Koa app and route, built in this process, with the Temporal call replaced
+ *             by a gateway whose `update` resolves at once (verification, parsing, tenant and
+ *             actor lookups still run);
+ *   temporal  the bare Temporal client call the route makes: startUpdate(logNote) until ACCEPTED
+ *             (or rejected by the workflow's validator).
+ * Every meeting gets one click first (warm-up, not measured), so every measured click is a
+ * repeat the workflow rejects ("already done"): all three targets do the same work per click.
+ * The accepted path (first click) is timed by the click-to-note benchmark.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { WorkflowUpdateStage } from '@temporalio/client';
+import { createApiApp } from '../api/app';
+import type { ApiDependencies } from '../api/dependencies';
+import type { MeetingGateway, UpdateOutcome } from '../api/meeting-gateway';
+import { payloadCodecFor } from '../runtime/data-converter';
+import { createLogger } from '../runtime/logger';
+import { logNoteUpdate, meetingWorkflowId } from '../workflows/messages';
+import type { BenchStack } from './lib/bench-stack';
+import { postRaw } from './lib/http';
+import { prepareMeetings } from './lib/meetings';
+import { latencySummary, runOpenLoad, type OpenLoadRun } from './lib/open-load';
+import { numberFromEnv, numberListFromEnv, printTable, type Row } from './lib/stats';
+import { signedClick, type ClickTarget } from './lib/slack-traffic';
+
+type Target = 'api' | 'koa-noop' | 'temporal';
+/** 'acked' = HTTP 200 / update accepted or rejected by the workflow; anything else is an error. */
+type ClickOutcome = { acked: true } | { acked: false; error: string };
+
+export interface AckPathResult {
+  meetings: number;
+  durationSeconds: number;
+  warmupSeconds: number;
+  steps: Row[];
+}
+
+/** A gateway whose every update is accepted at once: the route minus Temporal. */
+function noOpGateway(): MeetingGateway {
+  const accepted: UpdateOutcome = { status: 'accepted' };
+  return { update: () => Promise.resolve(accepted) } as unknown as MeetingGateway;
+}
+
+async function startNoOpApi(stack: BenchStack): Promise<{ url: string; close(): Promise<void> }> {
+  const { config } = stack;
+  const deps: ApiDependencies = {
+    orm: stack.orm,
+    gateway: noOpGateway(),
+    secrets: stack.secrets,
+    logger: createLogger({ level: 'error', base: { process: 'bench-noop-api' } }),
+    slack: {
+      signingSecret: config.slack.signingSecret,
+      apiUrl: config.slack.apiUrl,
+      responseUrlOrigins: config.slack.responseUrlHosts.map((host) => (host.includes('://') ? host : `https://${host}`)),
+    },
+    publicUrl: config.api.publicUrl,
+    fathomApiUrl: config.fathom.apiUrl,
+    maxBodyBytes: config.api.maxBodyBytes,
+    payloadCodec: payloadCodecFor(config.payloadCodec),
+    operator: config.operator,
+    health: async () => ({ database: await stack.orm.isConnected() }),
+  };
+  const server: Server = await new Promise((resolve) => {
+    const listening = createApiApp(deps).listen(0, '127.0.0.1', () => resolve(listening));
+  });
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function httpClicker(stack: BenchStack, baseUrl: string, targets: ClickTarget[], runLabel: string): (index: number) => Promise<ClickOutcome> {
+  return async (index) => {
+    const click = signedClick(stack.signingSecret, stack.emulators.slack, targets[index % targets.length]!, `${runLabel}-${index}`);
+    const answer = await postRaw(`${baseUrl}${click.path}`, click.headers, click.body);
+    return answer.status === 200 ? { acked: true } : { acked: false, error: answer.status ? `HTTP ${answer.status}` : (answer.error ?? 'no answer') };
+  };
+}
+
+function temporalClicker(stack: BenchStack, targets: ClickTarget[], rejected: Set<number>): (index: number) => Promise<ClickOutcome> {
+  const actor = { tenantId: stack.workspace.tenant.id, slackUserId: stack.workspace.rep.slackUserId, isAdmin: false };
+  return async (index) => {
+    const target = targets[index % targets.length]!;
+    const handle = stack.client.workflow.getHandle(meetingWorkflowId(stack.workspace.tenant.id, target.recordingId));
+    try {
+      const update = await handle.startUpdate(logNoteUpdate, { args: [{ actor }], waitForStage: WorkflowUpdateStage.ACCEPTED });
+      // A rejected update's result fails at once; an accepted one's comes when the note is logged.
+      update.result().catch(() => rejected.add(index));
+      return { acked: true };
+    } catch (error) {
+      if ((error as { name?: string }).name === 'WorkflowUpdateFailedError') {
+        rejected.add(index);
+        return { acked: true };
+      }
+      return { acked: false, error: (error as Error).message?.slice(0, 120) ?? String(error) };
+    }
+  };
+}
+
+/** Rejections the API sent to the click's response_url ("⚠️ That is already done."). */
+function apiRejections(stack: BenchStack, runLabel: string): { rejected: number; unavailable: number } {
+  let rejected = 0;
+  let unavailable = 0;
+  for (const post of stack.emulators.slack.responseUrlPosts()) {
+    if (!post.id.startsWith(`${runLabel}-`)) continue;
+    const text = JSON.stringify(post.body ?? '');
+    if (/could not reach the workflow service/.test(text)) unavailable += 1;
+    else rejected += 1;
+  }
+  return { rejected, unavailable };
+}
+
+function stepRow(target: Target, run: OpenLoadRun<ClickOutcome>, rejected: number, unavailable = 0): Row {
+  const acked = run.samples.filter((sample) => sample.outcome.acked).length;
+  const errors = run.samples.length - acked;
+  const latency = latencySummary(run.samples);
+  const firstError = run.samples.find((sample) => !sample.outcome.acked)?.outcome;
+  return {
+    target,
+    rate: run.ratePerSecond,
+    sent: run.requested,
+    sentRate: run.sentRate,
+    doneRate: run.completedRate,
+    p50: latency.p50,
+    p90: latency.p90,
+    p99: latency.p99,
+    max: latency.max,
+    acked,
+    accepted: acked - rejected - unavailable,
+    rejected,
+    unavailable,
+    errors,
+    genLagMax: run.maxSendLagMs,
+    firstError: firstError && !firstError.acked ? firstError.error : undefined,
+  };
+}
+
+export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathResult> {
+  const rates = numberListFromEnv('BENCH_ACK_RATES', [50, 100, 200, 400]);
+  const durationSeconds = numberFromEnv('BENCH_ACK_DURATION_S', 30);
+  const warmupSeconds = numberFromEnv('BENCH_WARMUP_S', 5);
+  const meetingCount = Math.round(numberFromEnv('BENCH_ACK_MEETINGS', 200));
+  console.log(`[bench] ack path: rates ${rates.join(', ')}/s for ${durationSeconds} s each over ${meetingCount} meetings`);
+
+  const targets = await prepareMeetings(stack, meetingCount, { label: 'ack-path meetings' });
+  // First click on every meeting (accepted, logs its note), then a short warm-up of every target.
+  const notesBefore = stack.emulators.hubspot.notes().length;
+  const firstClicks = await runOpenLoad({ ratePerSecond: 20, durationMs: (meetingCount / 20) * 1000, request: httpClicker(stack, stack.apiUrl, targets, 'first') });
+  await waitForNotes(stack, notesBefore + meetingCount);
+  const noOpApi = await startNoOpApi(stack);
+  const warmupRejected = new Set<number>();
+  const warmupMs = warmupSeconds * 1000;
+  await runOpenLoad({ ratePerSecond: 50, durationMs: warmupMs, request: httpClicker(stack, noOpApi.url, targets, 'warm-noop') });
+  await runOpenLoad({ ratePerSecond: 50, durationMs: warmupMs, request: temporalClicker(stack, targets, warmupRejected) });
+  await runOpenLoad({ ratePerSecond: 50, durationMs: warmupMs, request: httpClicker(stack, stack.apiUrl, targets, 'warm-api') });
+
+  const steps: Row[] = [stepRow('api', firstClicks, 0)];
+  steps[0]!.target = 'api (1st clicks)';
+  const durationMs = durationSeconds * 1000;
+  try {
+    for (const rate of rates) {
+      const noOp = await runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, noOpApi.url, targets, `noop-${rate}`) });
+      steps.push(stepRow('koa-noop', noOp, 0));
+      const rejected = new Set<number>();
+      const temporal = await runOpenLoad({ ratePerSecond: rate, durationMs, request: temporalClicker(stack, targets, rejected) });
+      await settle(200);
+      steps.push(stepRow('temporal', temporal, rejected.size));
+      const api = await runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, stack.apiUrl, targets, `api-${rate}`) });
+      await settle(500); // rejections reach response_url right before the answer; let the last land
+      const replies = apiRejections(stack, `api-${rate}`);
+      steps.push(stepRow('api', api, replies.rejected, replies.unavailable));
+      printTable(`ack path at ${rate}/s (latency ms from intended send time)`, steps.slice(-3));
+    }
+  } finally {
+    await noOpApi.close();
+  }
+  printTable('Slack ack path: signed "Log to CRM" clicks, open model, latency ms from intended send time', steps);
+  return { meetings: meetingCount, durationSeconds, warmupSeconds, steps };
+}
+
+async function waitForNotes(stack: BenchStack, count: number): Promise<void> {
+  const deadline = performance.now() + 5 * 60_000;
+  while (stack.emulators.hubspot.notes().length < count) {
+    if (performance.now() > deadline) throw new Error(`only ${stack.emulators.hubspot.notes().length} of ${count} notes were logged`);
+    await settle(100);
+  }
+}
+
+function settle(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,48 @@
+/**
+ * `npm run bench`: starts the bench stack once and runs the benchmarks named in BENCH_ONLY
+ * (default: all), printing each table and writing each result to bench/results/. See README.md.
+ */
+import { runAckPathBenchmark } from './ack-path';
+import { runClickToNoteBenchmark } from './click-to-note';
+import { startBenchStack } from './lib/bench-stack';
+import { writeResults } from './lib/stats';
+
+const benchmarks = {
+  'click-to-note': runClickToNoteBenchmark,
+  'ack-path': runAckPathBenchmark,
+} as const;
+type BenchmarkName = keyof typeof benchmarks;
+
+function selected(): BenchmarkName[] {
+  const names = (process.env.BENCH_ONLY ?? Object.keys(benchmarks).join(',')).split(',').map((name) => name.trim());
+  for (const name of names) {
+    if (!Object.hasOwn(benchmarks, name)) throw new Error(`Unknown benchmark "${name}"; known: ${Object.keys(benchmarks).join(', ')}.`);
+  }
+  return names as BenchmarkName[];
+}
+
+async function main(): Promise<void> {
+  const names = selected();
+  const stack = await startBenchStack();
+  let exitCode = 0;
+  for (const name of names) {
+    try {
+      const result = await benchmarks[name](stack);
+      console.log(`[bench] ${name} results: ${writeResults(name, { env: benchEnv(), result })}`);
+    } catch (error) {
+      exitCode = 1;
+      console.error(`[bench] ${name} failed:`, error instanceof Error ? error.stack : error);
+    }
+  }
+  await stack.shutdown(exitCode, 'benchmarks finished');
+}
+
+/** The knobs of this run, stored with its figures. */
+function benchEnv(): Record<string, string> {
+  return Object.fromEntries(Object.entries(process.env).filter(([name]) => name.startsWith('BENCH_')) as [string, string][]);
+}
+
+main().catch((error: unknown) => {
+  console.error('[bench] failed:', error instanceof Error ? error.stack : error);
+  process.exit(1);
+});

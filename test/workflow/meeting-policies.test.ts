@@ -1,0 +1,120 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { blockActionsBody } from '../../emulators/slack-request-signer';
+import { cardActions, editModalFields, modalCallbacks } from '../../slack/action-ids';
+import { createTaskUpdate, updateDealUpdate } from '../../workflows/messages';
+import type { Actor } from '../../workflows/meeting-types';
+import { cardButtons, cardText } from '../support/card';
+import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
+import { startProductHarness, type ProductHarness } from '../support/product-harness';
+import { waitFor } from '../support/wait-for';
+
+describe('meeting workflow: policies, edits, deals and tasks', function () {
+  this.timeout(120_000);
+  let harness: ProductHarness;
+
+  beforeEach(async () => {
+    harness = await startProductHarness();
+  });
+  afterEach(async () => harness?.close());
+
+  it('skips an internal-only meeting until the rep asks to process it anyway', async () => {
+    const seeded = await harness.seedTenant();
+    const colleague = { name: 'Bob Internal', email: 'bob@acme.com', email_domain: 'acme.com', is_external: false, matched_speaker_display_name: 'Bob Internal' };
+    const { recordingId, workflowId } = await prepareMeeting(
+      harness,
+      seeded,
+      { calendar_invitees: [colleague], calendar_invitees_domains_type: 'only_internal' },
+      cardActions.processAnyway,
+    );
+    assert.match(cardText(harness.emulators.slack, salesChannel), /Only internal attendees/);
+    assert.equal(harness.emulators.anthropic.messageRequests().length, 0, 'nothing was drafted for an internal meeting');
+
+    await harness.click(seeded, { actionId: cardActions.processAnyway, value: recordingId });
+    await waitFor('the drafted follow-up', async () => (await meetingState(harness, workflowId)).draftRevision === 1);
+    assert.equal(harness.emulators.anthropic.messageRequests().length, 1);
+  });
+
+  it('logs the note by itself when the tenant allows it and the match is confident', async () => {
+    const seeded = await harness.seedTenant({ autoLog: true });
+    harness.emulators.hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
+    const meeting = harness.addFathomMeeting(seeded);
+    await harness.slashCommand(seeded, meeting.url, { channelId: salesChannel });
+    await waitFor('the automatic note', () => harness.emulators.hubspot.notes().length === 1);
+    const state = await meetingState(harness, harness.workflowId(seeded, meeting.recording_id));
+    assert.equal(state.actions.note.bySlackUserId, 'system');
+  });
+
+  it('uses the rep’s edits for the note, and keeps the modal with an error on the field for bad input', async () => {
+    const seeded = await harness.seedTenant();
+    harness.emulators.hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+
+    await harness.click(seeded, { actionId: cardActions.edit, value: recordingId });
+    await waitFor('the edit modal', () => harness.emulators.slack.calls('views.open').length === 1);
+    const submit = (values: { summary: string; crmNote: string }) => {
+      const field = (name: keyof typeof editModalFields, value: string) => ({
+        [editModalFields[name].block]: { [editModalFields[name].action]: { type: 'plain_text_input', value } },
+      });
+      const payload = {
+        type: 'view_submission',
+        team: { id: seeded.teamId },
+        user: { id: seeded.rep.slackUserId, team_id: seeded.teamId },
+        view: {
+          id: `V${randomUUID().slice(0, 8)}`,
+          callback_id: modalCallbacks.editTexts,
+          private_metadata: recordingId,
+          state: {
+            values: {
+              ...field('summary', values.summary),
+              ...field('emailSubject', 'Next steps for Client Inc'),
+              ...field('emailBody', 'Hi John,\n\nThanks for your time today.'),
+              ...field('crmNote', values.crmNote),
+            },
+          },
+        },
+      };
+      return harness.postSigned('/slack/interactions', blockActionsBody(payload));
+    };
+
+    const refused = await submit({ summary: '   ', crmNote: 'Edited note' });
+    assert.equal(refused.status, 200);
+    const errors = (await refused.json()) as { response_action: string; errors: Record<string, string> };
+    assert.equal(errors.response_action, 'errors');
+    assert.match(errors.errors[editModalFields.summary.block]!, /summary cannot be empty/);
+
+    const saved = await submit({ summary: 'Client Inc wants a pilot before Q3.', crmNote: 'EDITED BY REP: pilot proposal due Friday.' });
+    assert.equal(saved.status, 200);
+    await waitFor('the edited revision', async () => (await meetingState(harness, workflowId)).draftRevision === 2);
+    await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
+    await waitFor('the note', () => harness.emulators.hubspot.notes().length === 1);
+    assert.match(harness.emulators.hubspot.notes()[0]!.body, /EDITED BY REP: pilot proposal due Friday\./);
+    assert.match(cardText(harness.emulators.slack, salesChannel), /Client Inc wants a pilot before Q3\./);
+  });
+
+  it('changes only the deal stage it was asked to, and creates one task at the rep’s local time', async () => {
+    const seeded = await harness.seedTenant();
+    const hubspot = harness.emulators.hubspot;
+    const company = hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
+    const deal = hubspot.addDeal({ name: 'Client Inc pilot', companyId: company, stage: 'qualifiedtobuy', amount: 50000 });
+    const { workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    assert.ok(cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.openDeal));
+    const actor: Actor = { tenantId: seeded.tenant.id, slackUserId: seeded.rep.slackUserId, isAdmin: false };
+    const handle = harness.client.workflow.getHandle(workflowId);
+
+    const dealUpdate = await handle.executeUpdate(updateDealUpdate, { args: [{ actor, dealId: deal, stageId: 'contractsent' }] });
+    assert.equal(dealUpdate.status, 'done');
+    const updated = hubspot.deals().find((candidate) => candidate.id === deal)!;
+    assert.equal(updated.stage, 'contractsent');
+    assert.equal(Number(updated.amount), 50000, 'the amount was not touched');
+
+    const task = await handle.executeUpdate(createTaskUpdate, { args: [{ actor, subject: 'Send the security questionnaire', dueLocalDateTime: '2030-03-05T09:00' }] });
+    assert.equal(task.status, 'done');
+    await assert.rejects(
+      handle.executeUpdate(createTaskUpdate, { args: [{ actor, subject: 'again', dueLocalDateTime: '2030-03-05T09:00' }] }),
+      (error: Error & { cause?: Error }) => /already done/.test(error.cause?.message ?? ''),
+    );
+    assert.equal(hubspot.tasks().length, 1);
+    assert.equal(hubspot.tasks()[0]!.dueAt, '2030-03-05T08:00:00.000Z', '09:00 in Europe/Rome is 08:00 UTC in March');
+  });
+});
