@@ -42,20 +42,8 @@ export function draftFollowUpActivity(deps: ActivityDependencies) {
       transcript: JSON.parse(record.transcript) as TranscriptLine[],
       tenantId: tenant.id,
     });
-    const draft: FollowUpDraft = {
-      summary: written.summary,
-      nextSteps: written.nextSteps,
-      insights: written.insights,
-      emailSubject: written.emailSubject,
-      emailHtml: written.emailHtml,
-      crmNote: written.crmNote,
-      followUp: written.followUp,
-      language: written.language,
-      generator: written.generator,
-      model: written.model,
-      promptVersion: written.promptVersion,
-      revision: 1,
-    };
+    const { tokensUsed, ...writtenDraft } = written;
+    const draft: FollowUpDraft = { ...writtenDraft, revision: 1 };
     await inTenant(deps.orm, input.tenantId, async (em) => {
       const fresh = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
       if (fresh.draft) return; // a parallel attempt stored one first; keep it
@@ -67,7 +55,7 @@ export function draftFollowUpActivity(deps: ActivityDependencies) {
         target: record.recordingId,
         result: 'success',
         workflowId: input.workflowId,
-        detail: { generator: draft.generator, model: draft.model, promptVersion: draft.promptVersion, transcriptSha256: record.transcriptSha256, tokensUsed: written.tokensUsed },
+        detail: { generator: draft.generator, model: draft.model, promptVersion: draft.promptVersion, transcriptSha256: record.transcriptSha256, tokensUsed },
       });
     });
     return { revision: 1, generator: draft.generator };

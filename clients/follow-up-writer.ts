@@ -3,7 +3,7 @@
  * what was agreed about the next meeting. Claude does it in production; an offline extractive
  * drafter (which labels its output as such) exists for the no-accounts demo.
  */
-import type { AgreedFollowUp, SalesInsights } from '../workflows/meeting-types';
+import type { FollowUpDraft } from '../workflows/meeting-types';
 import type { TranscriptLine } from './meeting-source';
 
 export interface FollowUpRequest {
@@ -22,21 +22,11 @@ export interface FollowUpRequest {
   tenantId: string;
 }
 
-export interface WrittenFollowUp {
-  summary: string;
-  nextSteps: string[];
-  insights: SalesInsights;
-  emailSubject: string;
-  emailHtml: string;
-  crmNote: string;
-  followUp: AgreedFollowUp;
-  language: string;
-  generator: 'claude' | 'extractive';
-  model: string;
-  promptVersion: string;
+/** The draft as written, before any edit by the rep. */
+export type WrittenFollowUp = Omit<FollowUpDraft, 'revision' | 'editedBySlackUserId'> & {
   /** Input + output tokens, for per-tenant spend accounting (0 for the extractive drafter). */
   tokensUsed: number;
-}
+};
 
 export interface FollowUpWriter {
   write(request: FollowUpRequest): Promise<WrittenFollowUp>;
