@@ -38,7 +38,9 @@ export function handleSlackEvent(deps: ApiDependencies) {
 }
 
 async function offboard(deps: ApiDependencies, tenant: Tenant, reason: OffboardReason, envelope: SlackEventEnvelope): Promise<void> {
-  const uninstalledAt = new Date(envelope.event_time ? envelope.event_time * 1000 : (deps.now?.() ?? Date.now()));
+  // event_time has whole seconds: take the end of that second, so an install made earlier in the
+  // same second still counts as older (a real reinstall takes far longer than a second).
+  const uninstalledAt = new Date(envelope.event_time ? envelope.event_time * 1000 + 999 : (deps.now?.() ?? Date.now()));
   await deps.gateway.offboard(tenant, { reason, uninstalledAt });
   deps.logger.info('Tenant offboarding started', { tenantId: tenant.id, reason });
 }

@@ -10,7 +10,7 @@ import { postRaw } from './lib/http';
 import { prepareMeetings } from './lib/meetings';
 import { latencySummary, runOpenLoad } from './lib/open-load';
 import { numberFromEnv, printTable, summarize, type Row } from './lib/stats';
-import { signedClick } from './lib/slack-traffic';
+import { noteMarker, signedClick } from './lib/slack-traffic';
 
 const NOTE_PATH = /^\/crm\/v3\/objects\/notes$/;
 
@@ -44,7 +44,7 @@ export async function runClickToNoteBenchmark(stack: BenchStack): Promise<ClickT
   while (noteArrivals.size < clicks && Date.now() < deadline) {
     for (const request of hubspot.requests.slice(firstRequest)) {
       if (request.method !== 'POST' || !NOTE_PATH.test(request.path)) continue;
-      const recordingId = /calls\/(\d+)/.exec(request.rawBody)?.[1];
+      const recordingId = noteMarker.exec(request.rawBody)?.[1];
       if (recordingId && !noteArrivals.has(recordingId)) noteArrivals.set(recordingId, request.at);
     }
     if (noteArrivals.size < clicks) await new Promise((resolve) => setTimeout(resolve, 200));

@@ -13,12 +13,15 @@ import { signedFollowupCommand } from './slack-traffic';
 const READY_TIMEOUT_MS = 10 * 60_000;
 let nextMeeting = 1;
 
-function cardOffersNote(stack: BenchStack, channelId: string): boolean {
+/** What preparing meetings needs of a running stack (the bench stack or the drill stack). */
+export type MeetingHost = Pick<BenchStack, 'apiUrl' | 'signingSecret' | 'emulators' | 'workspace'>;
+
+function cardOffersNote(stack: MeetingHost, channelId: string): boolean {
   return stack.emulators.slack.messages(channelId).some((message) => !message.thread_ts && JSON.stringify(message.blocks ?? []).includes(cardActions.logNote));
 }
 
 /** Starts `count` meetings, at most `concurrency` being prepared at once, and waits for every card. */
-export async function prepareMeetings(stack: BenchStack, count: number, options: { concurrency?: number; label?: string } = {}): Promise<ClickTarget[]> {
+export async function prepareMeetings(stack: MeetingHost, count: number, options: { concurrency?: number; label?: string } = {}): Promise<ClickTarget[]> {
   const concurrency = options.concurrency ?? 20;
   const started = Date.now();
   const targets: ClickTarget[] = [];

@@ -20,8 +20,8 @@ export interface ClickTarget {
   recordingId: string;
 }
 
-/** A "Log to CRM" click; `responseId` names its response_url so a rejection can be found afterwards. */
-export function signedClick(signingSecret: string, slack: SlackEmulator, target: ClickTarget, responseId: string): SignedRequest {
+/** A click on the card ("Log to CRM" unless told); `responseId` names its response_url so a rejection can be found afterwards. */
+export function signedClick(signingSecret: string, slack: SlackEmulator, target: ClickTarget, responseId: string, actionId: string = cardActions.logNote): SignedRequest {
   const body = blockActionsBody({
     type: 'block_actions',
     team: { id: target.teamId, domain: 'acme' },
@@ -31,7 +31,7 @@ export function signedClick(signingSecret: string, slack: SlackEmulator, target:
     trigger_id: `${Date.now()}.${randomUUID()}`,
     response_url: slack.responseUrlFor(responseId),
     container: { type: 'message', channel_id: target.channelId, message_ts: '1' },
-    actions: [{ type: 'button', action_id: cardActions.logNote, block_id: 'followup_actions', value: target.recordingId, action_ts: String(Date.now() / 1000) }],
+    actions: [{ type: 'button', action_id: actionId, block_id: 'followup_actions', value: target.recordingId, action_ts: String(Date.now() / 1000) }],
   });
   return { path: '/slack/interactions', headers: { ...signSlackRequest({ signingSecret, body }).headers }, body };
 }
@@ -48,3 +48,9 @@ export function signedFollowupCommand(signingSecret: string, slack: SlackEmulato
   });
   return { path: '/slack/commands', headers: { ...signSlackRequest({ signingSecret, body }).headers }, body };
 }
+
+/**
+ * The idempotency marker every CRM note carries (activities/log-crm-note.ts: key
+ * `<workflowId>:note`, workflow id `meeting:<tenantId>:<recordingId>`): tells whose note it is.
+ */
+export const noteMarker = /meeting:[0-9a-f-]+:(\d+):note/;

@@ -1,0 +1,156 @@
+/**
+ * The stack the fault drills run against: the same processes as scripts/start-local.ts (file-backed
+ * Temporal dev server, embedded Postgres, migrations, worker.ts and api/server.ts as child
+ * processes, emulators in this process) built from the same parts, but with a handle on each
+ * process. startLocalStack cannot serve here: it takes everything down (and exits) when a child
+ * dies, which is exactly what a drill does on purpose. Own ports and data dir (.data/drills, wiped
+ * at start); the workflow code is prebundled once so a restarted worker is polling in seconds.
+ */
+import { execFile, spawn } from 'node:child_process';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import readline from 'node:readline';
+import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
+import { migrateDatabase } from '../../db/migrate';
+import { failureConverterPath } from '../../runtime/data-converter';
+import { resolveTemporalCli } from '../../runtime/temporal-cli';
+import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
+import { workflowsPath } from '../../worker';
+import { freshDataDir, type BenchStack } from './bench-stack';
+import { seedBenchWorkspace, startEmulatedServices, type EmulatedServices } from './emulated-services';
+
+const repoRoot = path.resolve(__dirname, '..', '..');
+const LOOPBACK = '127.0.0.1';
+const SEARCH_ATTRIBUTES = ['TenantId', 'MeetingStatus', 'CrmSyncStatus', 'CrmProvider'];
+const READY_TIMEOUT_MS = 120_000;
+
+function port(name: string, fallback: number): number {
+  return Number(process.env[name] || fallback);
+}
+
+export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
+  /** Starts the worker (again); returns once its process is spawned. */
+  startWorker(): void;
+  /** kill -9 of the worker process; resolves once it is gone. */
+  killWorker(): Promise<void>;
+  workerRunning(): boolean;
+  /** The API's process: a drill asserts it is still alive. */
+  apiProcess(): ManagedProcess;
+  shutdown(): Promise<void>;
+}
+
+export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string> } = {}): Promise<DrillStack> {
+  const ports = { temporal: port('DRILL_TEMPORAL_PORT', 7433), api: port('DRILL_API_PORT', 3400), postgres: port('DRILL_POSTGRES_PORT', 54349) };
+  const dataDir = await freshDataDir(process.env.DRILL_DATA_DIR || path.join('.data', 'drills'));
+  await fs.mkdir(dataDir, { recursive: true });
+  const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
+  const stops: (() => Promise<unknown>)[] = [];
+  const stopAll = async (): Promise<void> => {
+    for (let stop = stops.pop(); stop; stop = stops.pop()) await stop().catch((error: unknown) => console.error('[drill] stop failed:', error));
+  };
+
+  let services: EmulatedServices | undefined;
+  try {
+    const temporalCli = resolveTemporalCli();
+    const temporal = spawnWithPrefixedOutput('temporal', temporalCli, [
+      'server', 'start-dev', '--headless',
+      '--db-filename', path.join(dataDir, 'temporal.sqlite'),
+      '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
+      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+    ]);
+    stops.push(() => temporal.stop(15_000));
+    const bundling = bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
+    const postgres: RunningEmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, database: 'followup' });
+    stops.push(() => postgres.stop());
+    await migrateDatabase(postgres.url);
+    await waitUntil(`the Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, process: temporal });
+    const bundlePath = path.join(dataDir, 'workflow-bundle.js');
+    await fs.writeFile(bundlePath, (await bundling).code);
+
+    services = await startEmulatedServices(options);
+    stops.push(services.stop);
+    const env: Record<string, string> = {
+      ...services.appEnv,
+      DATABASE_URL: postgres.url,
+      TEMPORAL_ADDRESS: temporalAddress,
+      TEMPORAL_NAMESPACE: 'default',
+      API_PORT: String(ports.api),
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+    };
+    const childEnv = { ...process.env, ...env };
+    const runTypeScript = (name: string, entryPoint: string): ManagedProcess =>
+      spawnWithPrefixedOutput(name, process.execPath, ['-r', 'ts-node/register/transpile-only', entryPoint], { cwd: repoRoot, env: childEnv });
+
+    let worker: KillableWorker | undefined;
+    const startWorker = (): void => {
+      if (worker?.running()) throw new Error('the worker is already running');
+      worker = spawnKillableWorker(childEnv);
+    };
+    startWorker();
+    stops.push(() => worker?.kill() ?? Promise.resolve());
+    const api = runTypeScript('api', path.join('api', 'server.ts'));
+    stops.push(() => api.stop(15_000));
+    await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
+    const seeded = await seedBenchWorkspace(services, env);
+    stops.push(seeded.close);
+
+    return {
+      apiUrl: `http://${LOOPBACK}:${ports.api}`,
+      temporalAddress,
+      emulators: services.emulators,
+      config: seeded.config,
+      orm: seeded.orm,
+      secrets: seeded.secrets,
+      client: seeded.client,
+      workspace: seeded.workspace,
+      signingSecret: services.signingSecret,
+      startWorker,
+      killWorker: () => worker?.kill() ?? Promise.resolve(),
+      workerRunning: () => !!worker?.running(),
+      apiProcess: () => api,
+      shutdown: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+interface KillableWorker {
+  running(): boolean;
+  /** SIGKILL, no grace: what an OOM kill or a lost host does. Resolves once it is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * worker.ts as a plain child (not a ManagedProcess, whose stop() always sends SIGTERM first and
+ * so lets the worker drain): the drill needs a kill the worker never sees coming.
+ */
+function spawnKillableWorker(env: NodeJS.ProcessEnv): KillableWorker {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'worker.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  for (const stream of [child.stdout, child.stderr]) {
+    readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => process.stderr.write(`[worker ${child.pid}] ${line}\n`));
+  }
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let alive = true;
+  void exited.then(() => (alive = false));
+  const killOnExit = (): void => void child.kill('SIGKILL');
+  process.on('exit', killOnExit);
+  return {
+    running: () => alive,
+    async kill() {
+      if (alive) child.kill('SIGKILL');
+      await exited;
+      process.removeListener('exit', killOnExit);
+    },
+  };
+}
+
+function temporalServing(temporalCli: string, address: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile(temporalCli, ['operator', 'cluster', 'health', '--address', address], { timeout: 5_000 }, (error, stdout) =>
+      resolve(!error && stdout.includes('SERVING')),
+    );
+  });
+}

@@ -1,0 +1,114 @@
+/**
+ * What both bench stacks share: the local emulators (in this process, like `npm run demo`), the
+ * environment that points the worker and API at them, and the seeded workspace the load runs as.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Client } from '@temporalio/client';
+import { openOrm, type Orm } from '../../db/orm';
+import { acrossTenants } from '../../db/tenant-scope';
+import { Tenant } from '../../entities';
+import { startLocalEmulators, type LocalEmulators } from '../../emulators';
+import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
+import { seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
+import { loadConfig, type AppConfig } from '../../runtime/config';
+import { encryptedDataConverter, payloadCodecFor } from '../../runtime/data-converter';
+import { buildSecretStore } from '../../runtime/services';
+import { connectTemporalClient } from '../../runtime/temporal-connection';
+import type { SecretStore } from '../../secrets/secret-store';
+
+const anthropicKey = 'sk-ant-bench-emulator';
+
+export type BenchEmulators = LocalEmulators & { hubspot: HubSpotEmulator };
+
+export interface EmulatedServices {
+  emulators: BenchEmulators;
+  signingSecret: string;
+  /** Added to the worker's and API's environment. */
+  appEnv: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/** Starts every emulator; `hubSpotUrl` replaces the HubSpot URL the app is given (a fault proxy). */
+export async function startEmulatedServices(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string> } = {}): Promise<EmulatedServices> {
+  const emulators = await startLocalEmulators();
+  const hubspot = new HubSpotEmulator();
+  await hubspot.start();
+  emulators.anthropic.registerApiKey(anthropicKey);
+  // One emulated rep runs thousands of meetings here; Fathom's real per-user limit (60/min) would
+  // turn the benchmark into a measurement of our backoff.
+  emulators.fathom.rateLimit = { limit: 1_000_000, windowSeconds: 60 };
+  const signingSecret = randomBytes(16).toString('hex');
+  const hubSpotUrl = options.hubSpotUrl ? await options.hubSpotUrl(hubspot.url) : hubspot.url;
+  const appEnv: Record<string, string> = {
+    SLACK_SIGNING_SECRET: signingSecret,
+    SLACK_API_URL: emulators.urls.slackApi,
+    SLACK_RESPONSE_URL_HOSTS: emulators.slack.url,
+    FATHOM_API_URL: emulators.urls.fathomApi,
+    AI_DRAFTER: 'claude',
+    ANTHROPIC_API_KEY: anthropicKey,
+    ANTHROPIC_BASE_URL: emulators.urls.anthropic,
+    HUBSPOT_API_URL: hubSpotUrl,
+    HUBSPOT_CLIENT_ID: hubspot.oauthClient.clientId,
+    HUBSPOT_CLIENT_SECRET: hubspot.oauthClient.clientSecret,
+    GOOGLE_API_URL: emulators.urls.googleRoot,
+    GOOGLE_TOKEN_URL: emulators.urls.googleToken,
+    GOOGLE_CLIENT_ID: 'bench-google-client',
+    GOOGLE_CLIENT_SECRET: 'bench-google-secret',
+    SECRETS_BACKEND: 'local',
+    SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    SECRETS_ACTIVE_KEY: 'bench',
+    PAYLOAD_CODEC_KEYS: `bench:${randomBytes(32).toString('base64')}`,
+    PAYLOAD_CODEC_ACTIVE_KEY: 'bench',
+    LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+  };
+  return {
+    emulators: Object.assign(emulators, { hubspot }),
+    signingSecret,
+    appEnv,
+    async stop() {
+      await emulators.stop();
+      await hubspot.stop();
+    },
+  };
+}
+
+export interface SeededBench {
+  config: AppConfig;
+  orm: Orm;
+  secrets: SecretStore;
+  client: Client;
+  workspace: EmulatedWorkspace;
+  close(): Promise<void>;
+}
+
+/** Opens the database and Temporal as the app does, and seeds one workspace on the unlimited plan. */
+export async function seedBenchWorkspace(services: EmulatedServices, env: Record<string, string>): Promise<SeededBench> {
+  const config = loadConfig(env);
+  const orm = await openOrm(config.databaseUrl);
+  const secrets = buildSecretStore(config, orm);
+  const workspace = await seedEmulatedWorkspace({
+    orm,
+    secrets,
+    emulators: services.emulators,
+    settings: { autoLogPolicy: 'never' },
+  });
+  // Benchmarks run thousands of meetings: the plan without a monthly meeting cap.
+  await acrossTenants(orm, async (em) => {
+    const tenant = await em.findOneOrFail(Tenant, { id: workspace.tenant.id });
+    tenant.plan = 'business';
+  });
+  // The sample meeting's external attendees are at client.com: the card offers "Log to CRM" at once.
+  services.emulators.hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
+  const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodecFor(config.payloadCodec)));
+  return {
+    config,
+    orm,
+    secrets,
+    client,
+    workspace,
+    async close() {
+      await client.connection.close().catch(() => undefined);
+      await orm.close().catch(() => undefined);
+    },
+  };
+}
