@@ -2,6 +2,7 @@
  * `npm run bench`: starts the bench stack once and runs the benchmarks named in BENCH_ONLY
  * (default: all), printing each table and writing each result to bench/results/. See README.md.
  */
+import os from 'node:os';
 import { runAckPathBenchmark } from './ack-path';
 import { runClickToNoteBenchmark } from './click-to-note';
 import { startBenchStack } from './lib/bench-stack';
@@ -27,8 +28,10 @@ async function main(): Promise<void> {
   let exitCode = 0;
   for (const name of names) {
     try {
+      const loadBefore = os.loadavg().map((load) => load.toFixed(2)).join(' ');
+      console.log(`[bench] ${name}: starting (load average ${loadBefore})`);
       const result = await benchmarks[name](stack);
-      console.log(`[bench] ${name} results: ${writeResults(name, { env: benchEnv(), result })}`);
+      console.log(`[bench] ${name} results: ${writeResults(name, { env: benchEnv(), loadAverageBefore: loadBefore, result })}`);
     } catch (error) {
       exitCode = 1;
       console.error(`[bench] ${name} failed:`, error instanceof Error ? error.stack : error);

@@ -63,6 +63,8 @@ export function machineDescription(): Record<string, string | number> {
     cpuModel: os.cpus()[0]?.model ?? 'unknown',
     memoryGiB: round(os.totalmem() / 2 ** 30),
     node: process.version,
+    // Other work on the machine skews every figure: the 1/5/15-minute load averages when written.
+    loadAverage: os.loadavg().map((load) => load.toFixed(2)).join(' '),
     platform: `${os.platform()} ${os.release()}`,
     gitCommit: gitCommit(),
   };
