@@ -9,6 +9,7 @@ import { deactivateTenantActivity } from './deactivate-tenant';
 import { deleteTenantRowsActivity, deleteTenantSecretsActivity, markTenantDeletedActivity } from './delete-tenant';
 import type { ActivityDependencies } from './dependencies';
 import { draftFollowUpActivity } from './draft-follow-up';
+import { forgetOldDeliveriesActivity } from './forget-old-deliveries';
 import { loadMeetingActivity } from './load-meeting';
 import { logCrmNoteActivity } from './log-crm-note';
 import { matchAccountActivity } from './match-account';
@@ -20,6 +21,7 @@ import { rememberAccountChoiceActivity } from './remember-account-choice';
 import { saveDraftEditsActivity } from './save-draft-edits';
 import { scheduleFollowUpActivity } from './schedule-follow-up';
 import { sendEventInvitationsActivity } from './send-event-invitations';
+import { showDealEditorActivity } from './show-deal-editor';
 import { updateCrmDealActivity } from './update-crm-deal';
 import { toActivityFailure } from './failures';
 
@@ -38,10 +40,12 @@ export function createActivities(deps: ActivityDependencies) {
     sendEventInvitations: sendEventInvitationsActivity(deps),
     createCrmTask: createCrmTaskActivity(deps),
     updateCrmDeal: updateCrmDealActivity(deps),
+    showDealEditor: showDealEditorActivity(deps),
     rememberAccountChoice: rememberAccountChoiceActivity(deps),
     saveDraftEdits: saveDraftEditsActivity(deps),
     nudgeRep: nudgeRepActivity(deps),
     recordAudit: recordAuditActivity(deps),
+    forgetOldDeliveries: forgetOldDeliveriesActivity(deps),
     deactivateTenant: deactivateTenantActivity(deps),
     closeTenantMeetings: closeTenantMeetingsActivity(deps),
     purgeExpiredTranscriptBatch: purgeExpiredTranscriptBatchActivity(deps),

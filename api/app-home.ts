@@ -3,6 +3,7 @@ import { inTenant } from '../db/tenant-scope';
 import { CrmConnection, MeetingRecord, Tenant, User } from '../entities';
 import { renderAppHome, type AppHomeInput } from '../slack/app-home';
 import type { ApiDependencies } from './dependencies';
+import { connectStartUrl } from './oauth-connectors';
 import { slackClientForTenant } from './slack-replies';
 
 const recentMeetings = 10;
@@ -35,6 +36,7 @@ async function appHomeFor(deps: ApiDependencies, tenant: Tenant, slackUserId: st
     hasSecret(deps, user?.googleSecretRef),
   ]);
   const isAdmin = user?.role === 'admin';
+  const connectUrl = (target: 'google' | 'hubspot') => connectStartUrl(deps, { tenantId: tenant.id, slackUserId, target });
   return {
     meetings: records.map((record) => ({ title: record.title, startedAt: record.startedAt, status: statuses.get(record.recordingId) })),
     fathomConnected,
@@ -45,11 +47,14 @@ async function appHomeFor(deps: ApiDependencies, tenant: Tenant, slackUserId: st
       isDefault: connection.isDefault,
       lastError: connection.lastError,
     })),
+    googleConnectUrl: connectUrl('google'),
     admin: isAdmin
       ? {
           settings,
           defaultCrm: connections.find((connection) => connection.isDefault)?.provider ?? null,
           reinstallUrl: deps.slack.oauth ? `${deps.publicUrl}/slack/install` : null,
+          hubspotConnectUrl: connectUrl('hubspot'),
+          cronoOffered: !!deps.connections,
         }
       : undefined,
   };

@@ -1,10 +1,12 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ApiDependencies } from './dependencies';
+import { oauthConnectors } from './oauth-connectors';
 import { operatorAuthenticated } from './operator-auth';
 import { rawBody } from './raw-body';
 import { auditExportHandler } from './routes/audit-export';
 import { codecHandler, codecLogin, codecLoginPage } from './routes/codec-server';
+import { connectCallbackHandler, connectStartHandler } from './routes/connections';
 import { fathomWebhookHandler } from './routes/fathom-webhook';
 import { healthHandler } from './routes/health';
 import { slackCommandsHandler } from './routes/slack-commands';
@@ -52,6 +54,11 @@ export function createApiApp(deps: ApiDependencies): Koa {
   router.get('/slack/install', slackInstallHandler(deps));
   router.get('/slack/oauth/callback', slackOAuthCallbackHandler(deps));
   router.post('/webhooks/fathom/:userId', fathomWebhookHandler(deps));
+  for (const target of ['google', 'hubspot'] as const) {
+    const prefix = oauthConnectors[target].pathPrefix;
+    router.get(`${prefix}/start`, connectStartHandler(deps, target));
+    router.get(`${prefix}/callback`, connectCallbackHandler(deps, target));
+  }
 
   const operator = operatorAuthenticated(deps.operator.token);
   const uiCors = temporalUiCors(deps.operator.temporalUiOrigins);

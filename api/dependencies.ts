@@ -2,6 +2,7 @@ import type { PayloadCodec } from '@temporalio/common';
 import type { Orm } from '../db/orm';
 import type { Logger } from '../runtime/logger';
 import type { SecretStore } from '../secrets/secret-store';
+import type { ConnectionSettings } from './connection-settings';
 import type { MeetingGateway } from './meeting-gateway';
 
 /** What the Koa app needs; built by api/server.ts, or by tests with emulator URLs. */
@@ -22,6 +23,8 @@ export interface ApiDependencies {
   publicUrl: string;
   /** Fathom's API base, for the meeting picker of `/followup`. */
   fathomApiUrl: string;
+  /** Connecting Fathom, Google and CRMs from App Home; absent where this deployment offers none. */
+  connections?: ConnectionSettings;
   maxBodyBytes: number;
   /** The workflows' payload codec, served to authenticated operators at /codec (Temporal Web UI, CLI). */
   payloadCodec: PayloadCodec;

@@ -10,6 +10,7 @@ import { createLogger } from '../runtime/logger';
 import { buildSecretStore } from '../runtime/services';
 import { connectTemporalClient } from '../runtime/temporal-connection';
 import { createApiApp } from './app';
+import { connectionSettingsFrom } from './connection-settings';
 import { MeetingGateway } from './meeting-gateway';
 import { MeetingQuota } from './meeting-quota';
 
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
     },
     publicUrl: config.api.publicUrl.replace(/\/+$/, ''),
     fathomApiUrl: config.fathom.apiUrl,
+    connections: connectionSettingsFrom(config),
     maxBodyBytes: config.api.maxBodyBytes,
     payloadCodec,
     operator: config.operator,

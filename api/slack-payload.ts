@@ -34,7 +34,17 @@ export interface SlackView {
   id: string;
   callback_id?: string;
   private_metadata?: string;
-  state?: { values: Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null }>> };
+  state?: { values: Record<string, Record<string, SlackInputValue>> };
+}
+
+/** One input's state: text and number inputs carry `value`, selects and pickers their own key. */
+export interface SlackInputValue {
+  value?: string | null;
+  selected_option?: { value: string } | null;
+  /** datepicker: YYYY-MM-DD */
+  selected_date?: string | null;
+  /** timepicker: HH:mm */
+  selected_time?: string | null;
 }
 
 export interface SlackEventEnvelope {

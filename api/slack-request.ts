@@ -2,6 +2,7 @@ import type { Middleware } from 'koa';
 import type { Orm } from '../db/orm';
 import type { Tenant } from '../entities';
 import type { Logger } from '../runtime/logger';
+import { firstDelivery } from './inbound-deliveries';
 import { claimedWorkspace, parseSlackBody, SlackPayloadError, type SlackBody } from './slack-payload';
 import { verifySlackSignature } from './slack-signature';
 import { resolveTenant } from './tenant-resolver';
@@ -44,6 +45,15 @@ export function verifiedSlackRequest(options: {
       ctx.body = { error: 'invalid signature' };
       return;
     }
+    const retryNumber = Number(ctx.get('x-slack-retry-num') || 0);
+    // A signature is good for 5 minutes; seen once, it is a replay. Slack's own event retries
+    // (X-Slack-Retry-Num) are let through to the event_id de-duplication instead.
+    if (retryNumber === 0 && !(await firstDelivery(options.orm, 'slack-signature', ctx.get('x-slack-signature')))) {
+      options.logger.warn('Refused replayed Slack request', { path: ctx.path });
+      ctx.status = 409;
+      ctx.body = { error: 'replayed request' };
+      return;
+    }
     let body: SlackBody;
     try {
       body = parseSlackBody(rawBody, ctx.get('content-type'));
@@ -66,7 +76,7 @@ export function verifiedSlackRequest(options: {
       ctx.body = { error: 'This workspace has not installed the app.' };
       return;
     }
-    const state: SlackRequestState = { body, tenant, retryNumber: Number(ctx.get('x-slack-retry-num') || 0) };
+    const state: SlackRequestState = { body, tenant, retryNumber };
     ctx.state.slack = state;
     return next();
   };

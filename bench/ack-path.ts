@@ -86,10 +86,10 @@ function httpClicker(stack: BenchStack, baseUrl: string, targets: ClickTarget[],
 }
 
 function temporalClicker(stack: BenchStack, targets: ClickTarget[], rejected: Set<number>): (index: number) => Promise<ClickOutcome> {
-  const actor = { tenantId: stack.workspace.tenant.id, slackUserId: stack.workspace.rep.slackUserId, isAdmin: false };
   return async (index) => {
     const target = targets[index % targets.length]!;
-    const handle = stack.client.workflow.getHandle(meetingWorkflowId(stack.workspace.tenant.id, target.recordingId));
+    const actor = { tenantId: target.tenantId, slackUserId: target.userId, isAdmin: false };
+    const handle = stack.client.workflow.getHandle(meetingWorkflowId(target.tenantId, target.recordingId));
     try {
       const update = await handle.startUpdate(logNoteUpdate, { args: [{ actor }], waitForStage: WorkflowUpdateStage.ACCEPTED });
       // A rejected update's result fails at once; an accepted one's comes when the note is logged.
@@ -105,12 +105,16 @@ function temporalClicker(stack: BenchStack, targets: ClickTarget[], rejected: Se
   };
 }
 
-/** Rejections the API sent to the click's response_url ("⚠️ That is already done."). */
-function apiRejections(stack: BenchStack, runLabel: string): { rejected: number; unavailable: number } {
+/**
+ * Rejections the API sent to an acked click's response_url ("⚠️ That is already done."). A click
+ * the generator gave up on may still be rejected later; it is counted as an error, not here.
+ */
+function apiRejections(stack: BenchStack, runLabel: string, run: OpenLoadRun<ClickOutcome>): { rejected: number; unavailable: number } {
+  const acked = new Set(run.samples.filter((sample) => sample.outcome.acked).map((sample) => sample.index));
   let rejected = 0;
   let unavailable = 0;
   for (const post of stack.emulators.slack.responseUrlPosts()) {
-    if (!post.id.startsWith(`${runLabel}-`)) continue;
+    if (!post.id.startsWith(`${runLabel}-`) || !acked.has(Number(post.id.slice(runLabel.length + 1)))) continue;
     const text = JSON.stringify(post.body ?? '');
     if (/could not reach the workflow service/.test(text)) unavailable += 1;
     else rejected += 1;
@@ -175,7 +179,7 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
       steps.push(stepRow('temporal', temporal, rejected.size));
       const api = await runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, stack.apiUrl, targets, `api-${rate}`) });
       await settle(500); // rejections reach response_url right before the answer; let the last land
-      const replies = apiRejections(stack, `api-${rate}`);
+      const replies = apiRejections(stack, `api-${rate}`, api);
       steps.push(stepRow('api', api, replies.rejected, replies.unavailable));
       printTable(`ack path at ${rate}/s (latency ms from intended send time)`, steps.slice(-3));
     }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
 import type { FathomMeeting, InviteeDomainsType } from './fathom-sample-meeting';
 
@@ -17,6 +18,18 @@ export interface FathomRateLimit {
   windowSeconds: number;
 }
 
+/** A webhook as `POST /webhooks` registered it, with the secret Fathom signs its deliveries with. */
+export interface FathomWebhookRegistration {
+  id: string;
+  url: string;
+  secret: string;
+  ownerEmail: string;
+  include_transcript: boolean;
+  triggered_for: string[];
+}
+
+const TRIGGERS = ['my_recordings', 'shared_external_recordings', 'my_shared_with_team_recordings', 'shared_team_recordings'];
+
 interface Caller {
   credential: string;
   ownerEmail: string;
@@ -34,6 +47,7 @@ export class FathomEmulator extends HttpEmulator {
   private readonly apiKeyOwners = new Map<string, string>();
   private readonly oauthTokenOwners = new Map<string, string>();
   private readonly rateWindows = new Map<string, { startedAt: number; count: number }>();
+  private readonly registeredWebhooks: FathomWebhookRegistration[] = [];
 
   constructor(options: FathomEmulatorOptions = {}) {
     super('fathom');
@@ -46,6 +60,12 @@ export class FathomEmulator extends HttpEmulator {
     this.route('GET', new RegExp(`^${API_PREFIX}/recordings/(\\d+)/summary$`), (request, [id]) =>
       this.authorized(request, (caller) => this.recordingPart(request, caller, Number(id), (meeting) => ({ summary: meeting.default_summary ?? null }))),
     );
+    this.route('POST', new RegExp(`^${API_PREFIX}/webhooks$`), (request) => this.authorized(request, (caller) => this.createWebhook(request, caller)));
+  }
+
+  /** Webhooks registered so far, oldest first. */
+  webhooks(): FathomWebhookRegistration[] {
+    return [...this.registeredWebhooks];
   }
 
   /** An API key created by `ownerEmail`; it sees the meetings that person recorded. */
@@ -112,6 +132,29 @@ export class FathomEmulator extends HttpEmulator {
         'ratelimit-remaining': String(Math.max(0, this.rateLimit.limit - window.count)),
         'ratelimit-reset': String(Math.ceil((window.startedAt + windowMs - now) / 1000)),
       },
+    };
+  }
+
+  private createWebhook(request: RecordedRequest, caller: Caller): EmulatorResponse {
+    const body = (typeof request.body === 'object' && request.body !== null ? request.body : {}) as Record<string, unknown>;
+    const destination = typeof body.destination_url === 'string' ? body.destination_url : '';
+    const triggers = Array.isArray(body.triggered_for) ? body.triggered_for.filter((value): value is string => typeof value === 'string') : [];
+    if (!/^https?:\/\//.test(destination)) return badRequest('destination_url must be a URL');
+    if (triggers.length === 0 || triggers.some((trigger) => !TRIGGERS.includes(trigger))) return badRequest(`triggered_for must list one or more of ${TRIGGERS.join(', ')}`);
+    const flag = (name: string) => body[name] === true;
+    const webhook: FathomWebhookRegistration = {
+      id: `wh_${randomBytes(8).toString('hex')}`,
+      url: destination,
+      secret: `whsec_${randomBytes(24).toString('base64')}`,
+      ownerEmail: caller.ownerEmail,
+      include_transcript: flag('include_transcript'),
+      triggered_for: triggers,
+    };
+    this.registeredWebhooks.push(webhook);
+    const { ownerEmail: _owner, ...answer } = webhook;
+    return {
+      status: 201,
+      body: { ...answer, created_at: new Date().toISOString(), include_summary: flag('include_summary'), include_action_items: flag('include_action_items'), include_crm_matches: flag('include_crm_matches') },
     };
   }
 

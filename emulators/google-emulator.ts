@@ -132,7 +132,7 @@ export class GoogleEmulator extends HttpEmulator {
       if (grant.redirectUri !== undefined && form.redirect_uri !== grant.redirectUri) return oauthError(400, 'redirect_uri_mismatch', 'Bad Request');
       this.authCodes.delete(form.code as string);
       const user = this.consentedUser(grant.email);
-      return tokenResponse({ ...this.issueAccessToken(user.email), refresh_token: user.refreshToken, scope: this.scope });
+      return tokenResponse({ ...this.issueAccessToken(user.email), refresh_token: user.refreshToken, scope: this.scope, id_token: idToken(user.email, form.client_id) });
     }
     return oauthError(400, 'unsupported_grant_type', `Invalid grant_type: ${String(form.grant_type ?? '')}`);
   }
@@ -199,6 +199,13 @@ export class GoogleEmulator extends HttpEmulator {
       return handler(request, params, user);
     });
   }
+}
+
+/** An OpenID Connect ID token as the code exchange returns it with the `openid email` scopes (unsigned: the emulator is the only issuer). */
+function idToken(email: string, clientId: unknown): string {
+  const part = (value: JsonObject) => Buffer.from(JSON.stringify(value)).toString('base64url');
+  const claims = { iss: 'https://accounts.google.com', aud: typeof clientId === 'string' ? clientId : '', sub: email, email, email_verified: true };
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part(claims)}.`;
 }
 
 function tokenResponse(body: JsonObject): EmulatorResponse {

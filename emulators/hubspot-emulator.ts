@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { bearerToken, OAuthTokenStore, type IssuedTokens } from './crm-oauth-tokens';
 import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
 
@@ -113,6 +113,7 @@ export class HubSpotEmulator extends HttpEmulator {
   private readonly objects = new Map<ObjectType, Map<string, StoredObject>>(objectTypes.map((type) => [type, new Map()]));
   private nextId = 1001;
   private recentRequestTimes: number[] = [];
+  private readonly authCodes = new Map<string, { redirectUri: string }>();
 
   constructor() {
     super('hubspot');
@@ -209,6 +210,13 @@ export class HubSpotEmulator extends HttpEmulator {
     return this.tokens.issue();
   }
 
+  /** The code HubSpot appends to the OAuth redirect once an admin approves; single use, bound to the redirect URI. */
+  issueAuthCode(redirectUri: string): string {
+    const code = `hs-code-${randomBytes(12).toString('hex')}`;
+    this.authCodes.set(code, { redirectUri });
+    return code;
+  }
+
   revokeRefreshToken(): void {
     this.tokens.revokeRefreshTokens();
   }
@@ -257,8 +265,16 @@ export class HubSpotEmulator extends HttpEmulator {
     if (form.client_id !== this.oauthClient.clientId || form.client_secret !== this.oauthClient.clientSecret) {
       return { status: 400, body: oauthError('BAD_CLIENT_ID', 'invalid_client', 'missing or unknown client id') };
     }
+    if (form.grant_type === 'authorization_code') {
+      const code = typeof form.code === 'string' ? form.code : '';
+      const grant = this.authCodes.get(code);
+      this.authCodes.delete(code);
+      if (!grant || grant.redirectUri !== form.redirect_uri) return { status: 400, body: oauthError('BAD_AUTH_CODE', 'invalid_grant', 'missing or invalid auth code') };
+      const issued = this.tokens.issue();
+      return { status: 200, body: { token_type: 'bearer', refresh_token: issued.refreshToken, access_token: issued.accessToken, expires_in: issued.expiresIn } };
+    }
     if (form.grant_type !== 'refresh_token') {
-      return { status: 400, body: oauthError('BAD_GRANT_TYPE', 'unsupported_grant_type', 'grant_type must be refresh_token here') };
+      return { status: 400, body: oauthError('BAD_GRANT_TYPE', 'unsupported_grant_type', 'grant_type must be authorization_code or refresh_token') };
     }
     const issued = this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
     if (!issued) return { status: 400, body: oauthError('BAD_REFRESH_TOKEN', 'invalid_grant', 'refresh token is invalid, expired or revoked') };

@@ -27,12 +27,14 @@ export interface AppConfig {
     model: string;
   };
   crm: {
-    hubspot: { apiUrl: string; clientId?: string; clientSecret?: string };
+    /** authorizeUrl: HUBSPOT_AUTHORIZE_URL, where the connect flow sends admins (a stand-in for app.hubspot.com in the demo). */
+    hubspot: { apiUrl: string; clientId?: string; clientSecret?: string; authorizeUrl?: string };
     salesforce: { loginUrl: string; clientId?: string; clientSecret?: string };
     pipedrive: { apiUrl: string; oauthUrl: string; clientId?: string; clientSecret?: string };
     crono: { apiUrl: string };
   };
-  google: { apiUrl?: string; tokenUrl?: string; clientId?: string; clientSecret?: string };
+  /** authorizeUrl: GOOGLE_AUTHORIZE_URL, Google's consent screen (overridable for the demo). */
+  google: { apiUrl?: string; tokenUrl?: string; authorizeUrl?: string; clientId?: string; clientSecret?: string };
   secrets:
     | { backend: 'aws'; region: string; endpoint?: string }
     | { backend: 'local'; keys: string; activeKeyId: string };
@@ -128,7 +130,12 @@ export function loadConfig(env: Env = process.env): AppConfig {
       model: env.ANTHROPIC_MODEL ?? 'claude-sonnet-5-5',
     },
     crm: {
-      hubspot: { apiUrl: env.HUBSPOT_API_URL ?? 'https://api.hubapi.com', clientId: env.HUBSPOT_CLIENT_ID, clientSecret: env.HUBSPOT_CLIENT_SECRET },
+      hubspot: {
+        apiUrl: env.HUBSPOT_API_URL ?? 'https://api.hubapi.com',
+        clientId: env.HUBSPOT_CLIENT_ID,
+        clientSecret: env.HUBSPOT_CLIENT_SECRET,
+        authorizeUrl: env.HUBSPOT_AUTHORIZE_URL || undefined,
+      },
       salesforce: { loginUrl: env.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com', clientId: env.SALESFORCE_CLIENT_ID, clientSecret: env.SALESFORCE_CLIENT_SECRET },
       pipedrive: {
         apiUrl: env.PIPEDRIVE_API_URL ?? 'https://api.pipedrive.com',
@@ -138,7 +145,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
       },
       crono: { apiUrl: env.CRONO_API_URL ?? 'https://ext.crono.one' },
     },
-    google: { apiUrl: env.GOOGLE_API_URL, tokenUrl: env.GOOGLE_TOKEN_URL, clientId: env.GOOGLE_CLIENT_ID, clientSecret: env.GOOGLE_CLIENT_SECRET },
+    google: {
+      apiUrl: env.GOOGLE_API_URL,
+      tokenUrl: env.GOOGLE_TOKEN_URL,
+      authorizeUrl: env.GOOGLE_AUTHORIZE_URL || undefined,
+      clientId: env.GOOGLE_CLIENT_ID,
+      clientSecret: env.GOOGLE_CLIENT_SECRET,
+    },
     secrets:
       secretsBackend === 'aws'
         ? { backend: 'aws', region: env.AWS_REGION ?? 'us-east-1', endpoint: env.SECRETS_MANAGER_ENDPOINT }

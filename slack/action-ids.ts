@@ -30,6 +30,29 @@ export const editModalFields = {
   crmNote: { block: 'crm_note', action: 'crm_note_input' },
 } as const;
 
+/** The CRM task modal the card's "CRM task" button opens; private_metadata is the recording id. */
+export const taskModal = {
+  callback: 'followup.task_modal',
+  fields: {
+    subject: { block: 'task_subject', action: 'task_subject_input' },
+    dueDate: { block: 'task_due_date', action: 'task_due_date_input' },
+    dueTime: { block: 'task_due_time', action: 'task_due_time_input' },
+  },
+} as const;
+
+/**
+ * The deal editor the card's "Deal" button opens. The stage and amount blocks carry the deal id
+ * in their block id, so choosing another deal resets them instead of keeping the old input.
+ */
+export const dealModal = {
+  callback: 'followup.deal_modal',
+  dealSelect: 'deal_select',
+  fields: {
+    stage: { block: 'deal_stage', action: 'deal_stage_select' },
+    amount: { block: 'deal_amount', action: 'deal_amount_input' },
+  },
+} as const;
+
 /** The meeting picker `/followup` opens when given no link. */
 export const meetingPicker = {
   callback: 'followup.pick_meeting',
@@ -52,5 +75,23 @@ export const settingsModal = {
     nudgeAfterHours: { block: 'settings_nudge', action: 'nudge_hours_input' },
     expireAfterDays: { block: 'settings_expiry', action: 'expire_days_input' },
     defaultCrm: { block: 'settings_default_crm', action: 'default_crm_select' },
+  },
+} as const;
+
+/** App Home's Connect buttons: key connections open a modal; OAuth ones are links whose click only needs an acknowledgement. */
+export const connectActions = {
+  fathom: 'home.connect_fathom',
+  crono: 'home.connect_crono',
+  google: 'home.connect_google',
+  hubspot: 'home.connect_hubspot',
+} as const;
+
+/** The modals that take an API key; the key is checked with the service before it is stored. */
+export const connectModals = {
+  fathom: { callback: 'connect.fathom_modal', apiKey: { block: 'fathom_api_key', action: 'api_key_input' } },
+  crono: {
+    callback: 'connect.crono_modal',
+    apiKey: { block: 'crono_api_key', action: 'api_key_input' },
+    apiSecret: { block: 'crono_api_secret', action: 'api_secret_input' },
   },
 } as const;

@@ -2,22 +2,31 @@ import type { CrmProviderName } from '../clients/crm/crm-provider';
 import type { TenantSettings } from '../entities';
 import type { ConnectionHealth } from '../entities/crm-connection';
 import type { MeetingStatus } from '../workflows/meeting-types';
-import { homeActions } from './action-ids';
+import { connectActions, homeActions } from './action-ids';
 import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, section, truncate, type Block } from './block-kit';
 import { autoLogLabels, crmLabels, languageLabel, toneLabels } from './settings-labels';
 
 /**
- * The app's Home tab: the rep's latest follow-ups, what is connected, and for admins the
- * workspace settings. It shows only what exists: connections that cannot be made from Slack yet
- * say so instead of offering a button that leads nowhere.
+ * The app's Home tab: the rep's latest follow-ups, what is connected with a Connect (or
+ * Reconnect) button each, and for admins the workspace settings and CRM connections. A service
+ * this deployment has no OAuth app for gets no button rather than one that leads nowhere.
  */
 export interface AppHomeInput {
   meetings: { title: string; startedAt: Date; status: MeetingStatus | undefined }[];
   fathomConnected: boolean;
   googleConnected: boolean;
   crmConnections: { provider: CrmProviderName; health: ConnectionHealth; isDefault: boolean; lastError?: string | null }[];
+  /** Google's consent link for this rep (10 minutes, single use); null when not offered here. */
+  googleConnectUrl: string | null;
   /** Only for workspace admins. */
-  admin?: { settings: TenantSettings; defaultCrm: CrmProviderName | null; reinstallUrl: string | null };
+  admin?: {
+    settings: TenantSettings;
+    defaultCrm: CrmProviderName | null;
+    reinstallUrl: string | null;
+    /** HubSpot's consent link for this admin; null when not offered here. */
+    hubspotConnectUrl: string | null;
+    cronoOffered: boolean;
+  };
 }
 
 const statusLabels: Record<MeetingStatus, string> = {
@@ -47,8 +56,8 @@ export function renderAppHome(input: AppHomeInput): Record<string, unknown> {
     const status = meeting.status ? statusLabels[meeting.status] : 'Status unavailable right now';
     blocks.push(section(`*${escapeMrkdwn(truncate(meeting.title, 200))}*\n${slackDate(meeting.startedAt)} · ${status}`));
   }
-  blocks.push(divider(), section('*Connections*'), section(connectionLines(input).join('\n')));
-  blocks.push(context(['Fathom, Google and CRM accounts cannot be connected from Slack yet; your workspace admin sets them up.']));
+  blocks.push(divider(), section('*Connections*'), section(connectionLines(input).join('\n')), actions('home_connect', connectButtons(input)));
+  if (!input.admin) blocks.push(context(['Your workspace admin connects the CRM.']));
   if (input.admin) blocks.push(...adminBlocks(input.admin));
   return { type: 'home', blocks: capBlocks(blocks, blockKitLimits.viewBlocks) };
 }
@@ -64,6 +73,23 @@ function connectionLines(input: AppHomeInput): string[] {
     lines.push(`*${crmLabels[connection.provider]}*${connection.isDefault ? ' (default CRM)' : ''}: ${healthLabels[connection.health]}${problem}`);
   }
   return lines;
+}
+
+function connectButtons(input: AppHomeInput): Block[] {
+  const buttons = [connectButton('Fathom', connectActions.fathom, input.fathomConnected ? 'ok' : null)];
+  if (input.googleConnectUrl) buttons.push(connectButton('Google', connectActions.google, input.googleConnected ? 'ok' : null, input.googleConnectUrl));
+  const admin = input.admin;
+  if (!admin) return buttons;
+  const health = (provider: CrmProviderName) => input.crmConnections.find((connection) => connection.provider === provider)?.health ?? null;
+  if (admin.hubspotConnectUrl) buttons.push(connectButton('HubSpot', connectActions.hubspot, health('hubspot'), admin.hubspotConnectUrl));
+  if (admin.cronoOffered) buttons.push(connectButton('Crono', connectActions.crono, health('crono')));
+  return buttons;
+}
+
+/** Not connected, or connected but broken: the button stands out. Connected and fine: Reconnect, plain. */
+function connectButton(label: string, actionId: string, health: ConnectionHealth | null, url?: string): Block {
+  const text = health ? `Reconnect ${label}` : `Connect ${label}`;
+  return button({ text, actionId, value: actionId, ...(health === 'ok' ? {} : { style: 'primary' as const }), ...(url ? { url } : {}) });
 }
 
 function adminBlocks(admin: NonNullable<AppHomeInput['admin']>): Block[] {

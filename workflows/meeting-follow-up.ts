@@ -28,6 +28,7 @@ import {
   editTextsUpdate,
   logNoteUpdate,
   meetingStatusSearchAttribute,
+  prepareDealEditorUpdate,
   processAnywayUpdate,
   retrySignal,
   scheduleFollowUpUpdate,
@@ -241,6 +242,20 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
         assertActionAllowed(actor, 'deal');
         if (stageId === undefined && amount === undefined) throw new Error('Nothing to change on the deal.');
         if (amount !== undefined && (!Number.isFinite(amount) || amount < 0)) throw new Error('The amount must be a positive number.');
+      },
+    },
+  );
+  setHandler(
+    prepareDealEditorUpdate,
+    async ({ viewId, dealId }) => {
+      await crm.showDealEditor({ tenantId: state.tenantId, workflowId, recordingId: state.recordingId, accountId: accountId(), accountName: state.account?.chosen?.name, viewId, dealId });
+    },
+    {
+      validator: ({ actor }) => {
+        assertCanAct(actor);
+        if (!state.crm.provider) throw new Error('Connect your CRM first (App Home → Connections).');
+        if (!state.crm.capabilities.includes('deals')) throw new Error(`Your CRM (${state.crm.provider}) does not list deals.`);
+        if (!state.account?.chosen) throw new Error('Pick the CRM account for this meeting first.');
       },
     },
   );

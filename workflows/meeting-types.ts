@@ -206,6 +206,14 @@ export interface UpdateDealInput {
   amount?: number;
 }
 
+/** Fills the deal editor the API opened (view id) with the account's open deals and the CRM's stages. */
+export interface PrepareDealEditorInput {
+  actor: Actor;
+  viewId: string;
+  /** The deal the rep picked in the editor; the most recently updated one when absent. */
+  dealId?: string;
+}
+
 export interface DismissInput {
   actor: Actor;
   /** One action, or the whole meeting when absent. */

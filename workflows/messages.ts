@@ -13,6 +13,7 @@ import type {
   DismissInput,
   EditTextsInput,
   MeetingState,
+  PrepareDealEditorInput,
   RetryInput,
   ScheduleEventInput,
   UpdateDealInput,
@@ -31,6 +32,8 @@ export const scheduleFollowUpUpdate = defineUpdate<ActionState, [ScheduleEventIn
 export const sendInvitationsUpdate = defineUpdate<void, [{ actor: Actor }]>('sendInvitations');
 export const createTaskUpdate = defineUpdate<ActionState, [CreateTaskInput]>('createTask');
 export const updateDealUpdate = defineUpdate<ActionState, [UpdateDealInput]>('updateDeal');
+/** The CRM data the deal editor needs comes through the workflow: the API never calls the CRM. */
+export const prepareDealEditorUpdate = defineUpdate<void, [PrepareDealEditorInput]>('prepareDealEditor');
 export const chooseAccountUpdate = defineUpdate<void, [ChooseAccountInput]>('chooseAccount');
 export const editTextsUpdate = defineUpdate<number, [EditTextsInput]>('editTexts');
 export const dismissUpdate = defineUpdate<void, [DismissInput]>('dismiss');

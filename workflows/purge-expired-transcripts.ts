@@ -16,6 +16,8 @@ export async function purgeExpiredTranscripts(): Promise<{ purged: number }> {
   for (;;) {
     const batch = await database.purgeExpiredTranscriptBatch({ workflowId, batchSize });
     purged += batch.purged;
-    if (batch.purged < batchSize) return { purged };
+    if (batch.purged < batchSize) break;
   }
+  await database.forgetOldDeliveries();
+  return { purged };
 }

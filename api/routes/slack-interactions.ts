@@ -2,7 +2,7 @@ import type { Context } from 'koa';
 import { callSlack } from '../../clients/slack-client';
 import { inTenant } from '../../db/tenant-scope';
 import { MeetingRecord, type Tenant } from '../../entities';
-import { cardActions, editModalFields, homeActions, meetingPicker, modalCallbacks, settingsModal } from '../../slack/action-ids';
+import { cardActions, dealModal, editModalFields, homeActions, meetingPicker, modalCallbacks, settingsModal, taskModal } from '../../slack/action-ids';
 import { renderEditModal } from '../../slack/edit-modal';
 import {
   chooseAccountUpdate,
@@ -18,13 +18,16 @@ import { actionKinds, type ActionKind } from '../../workflows/meeting-types';
 import { actorFor } from '../actors';
 import { afterResponse } from '../after-response';
 import { publishAppHome } from '../app-home';
+import { openDealEditor, submitDeal, switchEditedDeal } from '../deal-editor';
 import type { ApiDependencies } from '../dependencies';
+import { isConnectButton, openKeyModal, submitKeyModal } from '../key-connections';
 import type { UpdateOutcome } from '../meeting-gateway';
 import { startPickedMeeting } from '../meeting-picker';
 import { openSettingsModal, submitSettings } from '../settings-editor';
 import type { SlackAction, SlackInteraction } from '../slack-payload';
 import type { SlackRequestState } from '../slack-request';
 import { replyEphemeral, slackClientForTenant } from '../slack-replies';
+import { openTaskModal, submitTask } from '../task-editor';
 
 /**
  * Clicks and modal submissions. Each click becomes a workflow update (or the retry signal);
@@ -43,6 +46,8 @@ export function slackInteractionsHandler(deps: ApiDependencies) {
     if (payload.type === 'block_actions') {
       const action = payload.actions?.[0];
       if (action?.action_id === homeActions.editSettings) await openSettingsModal(deps, tenant, payload);
+      else if (action?.action_id === dealModal.dealSelect) await switchEditedDeal(deps, tenant, payload, action);
+      else if (action && isConnectButton(action.action_id)) await openKeyModal(deps, tenant, payload, action.action_id);
       // The reinstall button is a link; its click only needs the acknowledgement.
       else if (action && action.action_id !== homeActions.reinstall) await handleBlockAction(deps, tenant, payload, action);
       ctx.status = 200;
@@ -54,9 +59,27 @@ export function slackInteractionsHandler(deps: ApiDependencies) {
       ctx.body = await handleEditSubmission(deps, tenant, payload);
       return;
     }
+    if (payload.type === 'view_submission' && payload.view?.callback_id === taskModal.callback) {
+      ctx.status = 200;
+      ctx.body = await submitTask(deps, tenant, payload);
+      return;
+    }
+    if (payload.type === 'view_submission' && payload.view?.callback_id === dealModal.callback) {
+      ctx.status = 200;
+      ctx.body = await submitDeal(deps, tenant, payload);
+      return;
+    }
     if (payload.type === 'view_submission' && payload.view?.callback_id === meetingPicker.callback) {
       ctx.status = 200;
       ctx.body = await startPickedMeeting(deps, tenant, payload);
+      return;
+    }
+    const keyConnection = payload.type === 'view_submission' ? await submitKeyModal(deps, tenant, payload) : undefined;
+    if (keyConnection) {
+      const slackUserId = payload.user.id;
+      if (keyConnection.connected) afterResponse(ctx, deps.logger, 'Republishing App Home', () => publishAppHome(deps, tenant, slackUserId));
+      ctx.status = 200;
+      ctx.body = keyConnection.answer;
       return;
     }
     if (payload.type === 'view_submission' && payload.view?.callback_id === settingsModal.callback) {
@@ -121,6 +144,17 @@ async function handleBlockAction(deps: ApiDependencies, tenant: Tenant, payload:
     }
     case cardActions.edit:
       await openEditModal(deps, tenant, recordingId, payload, reply);
+      return;
+    case cardActions.openTask:
+      // The form only goes to the CRM on submit; refuse before the rep fills it in for nothing.
+      if (!(await mayActOn(deps, tenant, recordingId, actor.slackUserId, actor.isAdmin))) {
+        await reply('Only the rep who recorded this meeting (or a workspace admin) can create its CRM task.');
+        return;
+      }
+      await openTaskModal(deps, tenant, recordingId, payload, reply);
+      return;
+    case cardActions.openDeal:
+      await openDealEditor(deps, tenant, recordingId, payload, reply);
       return;
     default:
       return;

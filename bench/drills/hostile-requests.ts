@@ -113,7 +113,7 @@ export async function hostileRequestsDrill(): Promise<DrillResult> {
 
     const apiAlive = !stack.apiProcess().exitStatus;
     const healthz = await getStatus(`${stack.apiUrl}/healthz`);
-    const genuine = signedClick(stack.signingSecret, stack.emulators.slack, { teamId: stack.workspace.teamId, userId: stack.workspace.rep.slackUserId, channelId: 'C0DRILL', recordingId: '7000001' }, 'drill-genuine');
+    const genuine = signedClick(stack.signingSecret, stack.emulators.slack, { tenantId: stack.workspace.tenant.id, teamId: stack.workspace.teamId, userId: stack.workspace.rep.slackUserId, channelId: 'C0DRILL', recordingId: '7000001' }, 'drill-genuine');
     const genuineStatus = (await postRaw(`${stack.apiUrl}${genuine.path}`, genuine.headers, genuine.body)).status;
     const failures: string[] = [];
     if (accepted) failures.push(`${accepted} hostile requests were accepted`);

@@ -56,7 +56,7 @@ export async function clickEveryAction(stack: DrillStack, targets: ClickTarget[]
 
 async function stateOf(stack: DrillStack, target: ClickTarget): Promise<MeetingState | undefined> {
   try {
-    return await stack.client.workflow.getHandle(meetingWorkflowId(stack.workspace.tenant.id, target.recordingId)).query(statusQuery);
+    return await stack.client.workflow.getHandle(meetingWorkflowId(target.tenantId, target.recordingId)).query(statusQuery);
   } catch {
     return undefined; // no worker right now, or Temporal restarting: ask again later
   }

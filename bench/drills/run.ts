@@ -7,11 +7,13 @@ import { printTable, writeResults, type Row } from '../lib/stats';
 import { flakyCrmDrill } from './flaky-crm';
 import { hostileRequestsDrill } from './hostile-requests';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
+import { restartTemporalDrill } from './restart-temporal';
 
 const drills = {
   'hostile-requests': hostileRequestsDrill,
   'kill-worker': killWorkerDrill,
   'flaky-crm': flakyCrmDrill,
+  'restart-temporal': restartTemporalDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

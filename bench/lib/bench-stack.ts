@@ -13,6 +13,7 @@ import type { EmulatedWorkspace } from '../../emulators/seed-workspace';
 import type { AppConfig } from '../../runtime/config';
 import type { SecretStore } from '../../secrets/secret-store';
 import { seedBenchWorkspace, startEmulatedServices, type BenchEmulators } from './emulated-services';
+import { numberFromEnv } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 /** Non-default ports and data dir; each can still be overridden from the environment. */
@@ -33,6 +34,8 @@ export interface BenchStack {
   secrets: SecretStore;
   client: Client;
   workspace: EmulatedWorkspace;
+  /** Every seeded workspace; meetings are spread over them (BENCH_WORKSPACES, default 10). */
+  workspaces: EmulatedWorkspace[];
   signingSecret: string;
   /** Stops everything and exits the process (startLocalStack owns the exit). */
   shutdown(exitCode: number, reason: string): Promise<void>;
@@ -56,7 +59,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   const { startLocalStack } = await import('../../scripts/start-local');
   const stack = await startLocalStack(services.appEnv);
   try {
-    const seeded = await seedBenchWorkspace(services, { ...services.appEnv, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress });
+    const env = { ...services.appEnv, DATABASE_URL: stack.databaseUrl, TEMPORAL_ADDRESS: stack.temporalAddress };
+    const seeded = await seedBenchWorkspace(services, env, Math.round(numberFromEnv('BENCH_WORKSPACES', 10)));
     return {
       apiUrl: stack.apiUrl,
       temporalAddress: stack.temporalAddress,
@@ -66,6 +70,7 @@ export async function startBenchStack(): Promise<BenchStack> {
       secrets: seeded.secrets,
       client: seeded.client,
       workspace: seeded.workspace,
+      workspaces: seeded.workspaces,
       signingSecret: services.signingSecret,
       async shutdown(exitCode, reason) {
         await seeded.close();

@@ -37,6 +37,8 @@ export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
   workerRunning(): boolean;
   /** The API's process: a drill asserts it is still alive. */
   apiProcess(): ManagedProcess;
+  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, starts it again on the same SQLite file. */
+  restartTemporal(downMs: number): Promise<void>;
   shutdown(): Promise<void>;
 }
 
@@ -53,12 +55,14 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
   let services: EmulatedServices | undefined;
   try {
     const temporalCli = resolveTemporalCli();
-    const temporal = spawnWithPrefixedOutput('temporal', temporalCli, [
-      'server', 'start-dev', '--headless',
-      '--db-filename', path.join(dataDir, 'temporal.sqlite'),
-      '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
-      ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
-    ]);
+    const startTemporal = (): ManagedProcess =>
+      spawnWithPrefixedOutput('temporal', temporalCli, [
+        'server', 'start-dev', '--headless',
+        '--db-filename', path.join(dataDir, 'temporal.sqlite'),
+        '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
+        ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+      ]);
+    let temporal = startTemporal();
     stops.push(() => temporal.stop(15_000));
     const bundling = bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
     const postgres: RunningEmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, database: 'followup' });
@@ -104,11 +108,22 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       secrets: seeded.secrets,
       client: seeded.client,
       workspace: seeded.workspace,
+      workspaces: seeded.workspaces,
       signingSecret: services.signingSecret,
       startWorker,
       killWorker: () => worker?.kill() ?? Promise.resolve(),
       workerRunning: () => !!worker?.running(),
       apiProcess: () => api,
+      async restartTemporal(downMs) {
+        await temporal.stop(15_000);
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        temporal = startTemporal();
+        await waitUntil(`the restarted Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), {
+          timeoutMs: READY_TIMEOUT_MS,
+          intervalMs: 500,
+          process: temporal,
+        });
+      },
       shutdown: stopAll,
     };
   } catch (error) {

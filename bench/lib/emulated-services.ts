@@ -77,26 +77,33 @@ export interface SeededBench {
   orm: Orm;
   secrets: SecretStore;
   client: Client;
+  /** The last workspace seeded: the one whose rep's Google account works. */
   workspace: EmulatedWorkspace;
+  workspaces: EmulatedWorkspace[];
   close(): Promise<void>;
 }
 
-/** Opens the database and Temporal as the app does, and seeds one workspace on the unlimited plan. */
-export async function seedBenchWorkspace(services: EmulatedServices, env: Record<string, string>): Promise<SeededBench> {
+/**
+ * Opens the database and Temporal as the app does and seeds `count` workspaces (default 1) on the
+ * unlimited plan. Several workspaces spread meetings over several Fathom accounts: Fathom allows
+ * 60 calls a minute per account and the worker paces itself to that, so one rep's account
+ * cannot prepare hundreds of meetings quickly (nor should it). Every workspace's rep shares one
+ * Google account in the emulator, so only the last one seeded can draft emails and events.
+ */
+export async function seedBenchWorkspace(services: EmulatedServices, env: Record<string, string>, count = 1): Promise<SeededBench> {
   const config = loadConfig(env);
   const orm = await openOrm(config.databaseUrl);
   const secrets = buildSecretStore(config, orm);
-  const workspace = await seedEmulatedWorkspace({
-    orm,
-    secrets,
-    emulators: services.emulators,
-    settings: { autoLogPolicy: 'never' },
-  });
-  // Benchmarks run thousands of meetings: the plan without a monthly meeting cap.
-  await acrossTenants(orm, async (em) => {
-    const tenant = await em.findOneOrFail(Tenant, { id: workspace.tenant.id });
-    tenant.plan = 'business';
-  });
+  const workspaces: EmulatedWorkspace[] = [];
+  for (let index = 0; index < count; index++) {
+    const workspace = await seedEmulatedWorkspace({ orm, secrets, emulators: services.emulators, settings: { autoLogPolicy: 'never' } });
+    // Benchmarks run thousands of meetings: the plan without a monthly meeting cap.
+    await acrossTenants(orm, async (em) => {
+      const tenant = await em.findOneOrFail(Tenant, { id: workspace.tenant.id });
+      tenant.plan = 'business';
+    });
+    workspaces.push(workspace);
+  }
   // The sample meeting's external attendees are at client.com: the card offers "Log to CRM" at once.
   services.emulators.hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
   const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodecFor(config.payloadCodec)));
@@ -105,7 +112,8 @@ export async function seedBenchWorkspace(services: EmulatedServices, env: Record
     orm,
     secrets,
     client,
-    workspace,
+    workspace: workspaces.at(-1)!,
+    workspaces,
     async close() {
       await client.connection.close().catch(() => undefined);
       await orm.close().catch(() => undefined);

@@ -1,7 +1,8 @@
 /**
  * Meetings waiting for a click: each one a Fathom recording in the emulator, started by the rep's
  * `/followup <link>` through the real API, ready once its card in Slack offers "Log to CRM".
- * Each meeting gets its own channel so its card is found without scanning the others.
+ * Meetings take turns over the seeded workspaces; each gets its own channel so its card is found
+ * without scanning the others.
  */
 import { sampleMeeting } from '../../emulators/fathom-sample-meeting';
 import { cardActions } from '../../slack/action-ids';
@@ -11,10 +12,11 @@ import type { ClickTarget } from './slack-traffic';
 import { signedFollowupCommand } from './slack-traffic';
 
 const READY_TIMEOUT_MS = 10 * 60_000;
+const COMMAND_ATTEMPTS = 120;
 let nextMeeting = 1;
 
 /** What preparing meetings needs of a running stack (the bench stack or the drill stack). */
-export type MeetingHost = Pick<BenchStack, 'apiUrl' | 'signingSecret' | 'emulators' | 'workspace'>;
+export type MeetingHost = Pick<BenchStack, 'apiUrl' | 'signingSecret' | 'emulators' | 'workspaces'>;
 
 function cardOffersNote(stack: MeetingHost, channelId: string): boolean {
   return stack.emulators.slack.messages(channelId).some((message) => !message.thread_ts && JSON.stringify(message.blocks ?? []).includes(cardActions.logNote));
@@ -33,16 +35,23 @@ export async function prepareMeetings(stack: MeetingHost, count: number, options
   const startOne = async (): Promise<void> => {
     const number = nextMeeting++;
     const meeting = stack.emulators.fathom.addMeeting(sampleMeeting({ recording_id: 7_000_000 + number }));
+    const workspace = stack.workspaces[number % stack.workspaces.length]!;
     const target: ClickTarget = {
-      teamId: stack.workspace.teamId,
-      userId: stack.workspace.rep.slackUserId,
+      tenantId: workspace.tenant.id,
+      teamId: workspace.teamId,
+      userId: workspace.rep.slackUserId,
       channelId: `C0BENCH${number}`,
       recordingId: String(meeting.recording_id),
     };
-    const command = signedFollowupCommand(stack.signingSecret, stack.emulators.slack, target, meeting.url);
-    const answer = await postRaw(`${stack.apiUrl}${command.path}`, command.headers, command.body);
-    if (answer.status !== 200) throw new Error(`/followup answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
-    if (answer.body.includes('⛔')) throw new Error(`/followup refused: ${answer.body.slice(0, 300)}`);
+    // Like a rep, type the command again when the answer says "try again" (a drill may have Temporal down).
+    for (let attempt = 1; ; attempt++) {
+      const command = signedFollowupCommand(stack.signingSecret, stack.emulators.slack, target, meeting.url);
+      const answer = await postRaw(`${stack.apiUrl}${command.path}`, command.headers, command.body);
+      if (answer.body.includes('⛔')) throw new Error(`/followup refused: ${answer.body.slice(0, 300)}`);
+      if (answer.status === 200 && !answer.body.includes('⚠️')) break;
+      if (attempt >= COMMAND_ATTEMPTS) throw new Error(`/followup answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
     targets.push(target);
     pending.add(target);
   };

@@ -14,6 +14,7 @@ export interface SignedRequest {
 }
 
 export interface ClickTarget {
+  tenantId: string;
   teamId: string;
   userId: string;
   channelId: string;
@@ -36,7 +37,7 @@ export function signedClick(signingSecret: string, slack: SlackEmulator, target:
   return { path: '/slack/interactions', headers: { ...signSlackRequest({ signingSecret, body }).headers }, body };
 }
 
-export function signedFollowupCommand(signingSecret: string, slack: SlackEmulator, target: Omit<ClickTarget, 'recordingId'>, text: string): SignedRequest {
+export function signedFollowupCommand(signingSecret: string, slack: SlackEmulator, target: Omit<ClickTarget, 'recordingId' | 'tenantId'>, text: string): SignedRequest {
   const body = slashCommandBody({
     command: '/followup',
     text,

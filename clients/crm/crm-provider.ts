@@ -53,6 +53,8 @@ export interface CrmDeal {
   closeDate?: string;
   isClosed: boolean;
   url?: string;
+  /** Last modification (ISO 8601), when the provider reports it. */
+  updatedAt?: string;
 }
 
 export interface CrmDealStage {

@@ -286,7 +286,7 @@ class HubSpotProvider implements CrmProvider {
   }
 
   private toDeal(deal: HubSpotRecord, stages: Map<string, StageInfo>): CrmDeal {
-    const { dealname, dealstage, pipeline, amount, closedate, deal_currency_code } = deal.properties;
+    const { dealname, dealstage, pipeline, amount, closedate, deal_currency_code, hs_lastmodifieddate } = deal.properties;
     const stage = dealstage ? stages.get(dealstage) : undefined;
     const parsedAmount = amount === null || amount === undefined || amount === '' ? null : Number(amount);
     return {
@@ -300,6 +300,7 @@ class HubSpotProvider implements CrmProvider {
       closeDate: closedate ?? undefined,
       isClosed: stage?.isClosed ?? false,
       url: this.recordUrl('0-3', deal.id),
+      updatedAt: hs_lastmodifieddate ?? undefined,
     };
   }
 

@@ -56,6 +56,14 @@ describe('Slack request security', function () {
     assert.equal(tampered.status, 401);
   });
 
+  it('refuses a replayed request (same signed body sent again) with 409', async () => {
+    const body = slashCommandBody({ command: '/followup', text: 'help', team_id: seeded.teamId, user_id: seeded.rep.slackUserId, channel_id: 'C1', trigger_id: 't' });
+    const { headers } = signSlackRequest({ signingSecret, body });
+    const send = () => fetch(`${harness.apiUrl}/slack/commands`, { method: 'POST', headers, body });
+    assert.equal((await send()).status, 200);
+    assert.equal((await send()).status, 409);
+  });
+
   it('refuses an unknown workspace with 403 and starts nothing', async () => {
     const response = await harness.postSigned('/slack/commands', commandBody('TUNKNOWN'));
     assert.equal(response.status, 403);

@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApiApp } from '../../api/app';
+import { connectionSettingsFrom } from '../../api/connection-settings';
 import { MeetingGateway } from '../../api/meeting-gateway';
 import { MeetingQuota } from '../../api/meeting-quota';
 import type { CrmProviderName } from '../../clients/crm/crm-provider';
@@ -155,6 +156,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
     },
     publicUrl: config.api.publicUrl,
     fathomApiUrl: config.fathom.apiUrl,
+    connections: connectionSettingsFrom(config),
     maxBodyBytes: config.api.maxBodyBytes,
     payloadCodec: payloadCodecFor(config.payloadCodec),
     operator: config.operator,

@@ -1,0 +1,52 @@
+import { taskModal } from './action-ids';
+import { context, escapeMrkdwn, plainText, truncate } from './block-kit';
+
+export const taskSubjectMaxLength = 200;
+
+/**
+ * The CRM task form. Date and time are read as wall-clock time in the rep's own zone, which the
+ * form names, so "09:00" means 09:00 where the rep is (not UTC). Errors come back on the field.
+ */
+export function renderTaskModal(options: {
+  recordingId: string;
+  meetingTitle: string;
+  timeZone: string;
+  /** YYYY-MM-DD in the rep's zone. */
+  defaultDate: string;
+}): Record<string, unknown> {
+  const { fields } = taskModal;
+  return {
+    type: 'modal',
+    callback_id: taskModal.callback,
+    private_metadata: options.recordingId,
+    title: plainText('CRM task', 24),
+    submit: plainText('Create task', 24),
+    close: plainText('Cancel', 24),
+    blocks: [
+      {
+        type: 'input',
+        block_id: fields.subject.block,
+        label: plainText('Subject', 2000),
+        element: {
+          type: 'plain_text_input',
+          action_id: fields.subject.action,
+          max_length: taskSubjectMaxLength,
+          initial_value: truncate(`Follow up: ${options.meetingTitle}`, taskSubjectMaxLength),
+        },
+      },
+      {
+        type: 'input',
+        block_id: fields.dueDate.block,
+        label: plainText('Due date', 2000),
+        element: { type: 'datepicker', action_id: fields.dueDate.action, initial_date: options.defaultDate },
+      },
+      {
+        type: 'input',
+        block_id: fields.dueTime.block,
+        label: plainText('Due time', 2000),
+        element: { type: 'timepicker', action_id: fields.dueTime.action, initial_time: '09:00' },
+      },
+      context([`Date and time are in your time zone, *${escapeMrkdwn(options.timeZone)}*.`]),
+    ],
+  };
+}
