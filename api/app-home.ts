@@ -1,7 +1,9 @@
+import { oauthCrmProviders } from '../clients/crm/crm-oauth-connect';
 import { callSlack } from '../clients/slack-client';
 import { inTenant } from '../db/tenant-scope';
 import { CrmConnection, MeetingRecord, Tenant, User } from '../entities';
 import { renderAppHome, type AppHomeInput } from '../slack/app-home';
+import type { ConnectTarget } from './connect-state';
 import type { ApiDependencies } from './dependencies';
 import { connectStartUrl } from './oauth-connectors';
 import { slackClientForTenant } from './slack-replies';
@@ -36,7 +38,7 @@ async function appHomeFor(deps: ApiDependencies, tenant: Tenant, slackUserId: st
     hasSecret(deps, user?.googleSecretRef),
   ]);
   const isAdmin = user?.role === 'admin';
-  const connectUrl = (target: 'google' | 'hubspot') => connectStartUrl(deps, { tenantId: tenant.id, slackUserId, target });
+  const connectUrl = (target: ConnectTarget) => connectStartUrl(deps, { tenantId: tenant.id, slackUserId, target });
   return {
     meetings: records.map((record) => ({ title: record.title, startedAt: record.startedAt, status: statuses.get(record.recordingId) })),
     fathomConnected,
@@ -53,7 +55,10 @@ async function appHomeFor(deps: ApiDependencies, tenant: Tenant, slackUserId: st
           settings,
           defaultCrm: connections.find((connection) => connection.isDefault)?.provider ?? null,
           reinstallUrl: deps.slack.oauth ? `${deps.publicUrl}/slack/install` : null,
-          hubspotConnectUrl: connectUrl('hubspot'),
+          crmConnectLinks: oauthCrmProviders.flatMap((provider) => {
+            const url = connectUrl(provider);
+            return url ? [{ provider, url }] : [];
+          }),
           cronoOffered: !!deps.connections,
         }
       : undefined,

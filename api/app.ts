@@ -1,7 +1,7 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import type { ApiDependencies } from './dependencies';
-import { oauthConnectors } from './oauth-connectors';
+import { connectTargets, oauthConnectors } from './oauth-connectors';
 import { operatorAuthenticated } from './operator-auth';
 import { rawBody } from './raw-body';
 import { auditExportHandler } from './routes/audit-export';
@@ -54,7 +54,7 @@ export function createApiApp(deps: ApiDependencies): Koa {
   router.get('/slack/install', slackInstallHandler(deps));
   router.get('/slack/oauth/callback', slackOAuthCallbackHandler(deps));
   router.post('/webhooks/fathom/:userId', fathomWebhookHandler(deps));
-  for (const target of ['google', 'hubspot'] as const) {
+  for (const target of connectTargets) {
     const prefix = oauthConnectors[target].pathPrefix;
     router.get(`${prefix}/start`, connectStartHandler(deps, target));
     router.get(`${prefix}/callback`, connectCallbackHandler(deps, target));

@@ -1,4 +1,5 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
 import type { Orm } from '../db/orm';
 import { firstDelivery } from './inbound-deliveries';
 import { oauthStateLifetimeMs } from './oauth-state';
@@ -9,7 +10,7 @@ import { oauthStateLifetimeMs } from './oauth-state';
  * also names the Slack user and tenant it was minted for, so the callback stores the tokens for
  * the person who saw the link in their own Home tab, never for whoever holds the URL later.
  */
-export type ConnectTarget = 'google' | 'hubspot';
+export type ConnectTarget = 'google' | OAuthCrmProvider;
 
 export interface ConnectGrant {
   tenantId: string;

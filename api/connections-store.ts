@@ -80,3 +80,44 @@ export async function saveCrmConnection(
 function connected(em: Parameters<typeof appendAudit>[0], tenantId: string, actor: string, target: string, detail: Record<string, unknown>): void {
   appendAudit(em, { tenantId, actor, action: 'connection.connected', target, result: 'success', detail });
 }
+
+/** Forgets a rep's Fathom (key and webhook secret) or Google tokens; false when nothing was connected. */
+export async function removeRepConnection(deps: ApiDependencies, tenantId: string, slackUserId: string, service: 'fathom' | 'google'): Promise<boolean> {
+  const user = await inTenant(deps.orm, tenantId, async (em) => {
+    const found = await em.findOne(User, { slackUserId });
+    const secretRef = service === 'fathom' ? found?.fathomSecretRef : found?.googleSecretRef;
+    if (!found || !secretRef) return null;
+    if (service === 'fathom') found.fathomSecretRef = null;
+    else found.googleSecretRef = null;
+    removed(em, tenantId, slackUserId, service);
+    return { id: found.id, secretRef };
+  });
+  if (!user) return false;
+  await deps.secrets.delete(user.secretRef);
+  if (service === 'fathom') await deps.secrets.delete(secretNames.fathomWebhookSecret(tenantId, user.id));
+  return true;
+}
+
+/** Removes the tenant's connection to `provider`; the oldest remaining one becomes the default. */
+export async function removeCrmConnection(deps: ApiDependencies, tenantId: string, slackUserId: string, provider: CrmProviderName): Promise<boolean> {
+  const secretRef = await inTenant(deps.orm, tenantId, async (em) => {
+    const connection = await em.findOne(CrmConnection, { provider });
+    if (!connection) return null;
+    await em.nativeDelete(CrmConnection, { tenantId, id: connection.id });
+    const next = connection.isDefault ? await em.findOne(CrmConnection, {}, { orderBy: { createdAt: 'asc' } }) : null;
+    if (next) await em.nativeUpdate(CrmConnection, { tenantId, id: next.id }, { isDefault: true });
+    if (connection.isDefault) {
+      const tenant = await em.findOneOrFail(Tenant, { id: tenantId });
+      tenant.settings = { ...tenant.settings, defaultCrm: next?.provider };
+    }
+    removed(em, tenantId, slackUserId, `crm:${provider}`);
+    return connection.secretRef;
+  });
+  if (!secretRef) return false;
+  await deps.secrets.delete(secretRef);
+  return true;
+}
+
+function removed(em: Parameters<typeof appendAudit>[0], tenantId: string, actor: string, target: string): void {
+  appendAudit(em, { tenantId, actor, action: 'connection.removed', target, result: 'success' });
+}

@@ -1,5 +1,6 @@
-import { buildCrmAuthorizeUrl, exchangeCrmCode } from '../clients/crm/crm-oauth-connect';
+import { buildCrmAuthorizeUrl, exchangeCrmCode, oauthCrmProviders, type OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
 import { buildGoogleAuthorizeUrl, exchangeGoogleCode } from '../clients/google/google-oauth-connect';
+import { crmLabels } from '../slack/settings-labels';
 import { connectStateSecret, issueConnectState, type ConnectGrant, type ConnectTarget } from './connect-state';
 import { saveCrmConnection, saveGoogleConnection } from './connections-store';
 import type { ApiDependencies } from './dependencies';
@@ -21,30 +22,40 @@ export interface OAuthConnector {
   complete(deps: ApiDependencies, grant: ConnectGrant, options: { code: string; redirectUri: string }): Promise<void>;
 }
 
-export const oauthConnectors: Record<ConnectTarget, OAuthConnector> = {
-  google: {
-    label: 'Google',
-    pathPrefix: '/connect/google',
-    adminsOnly: false,
-    offered: (deps) => !!deps.connections?.google,
-    authorizeUrl: (deps, options) => buildGoogleAuthorizeUrl(deps.connections!.google!, options),
-    complete: async (deps, grant, options) => {
-      const tokens = await exchangeGoogleCode(deps.connections!.google!, { ...options, now: now(deps) });
-      await saveGoogleConnection(deps, grant.tenantId, grant.slackUserId, tokens);
-    },
-  },
-  hubspot: {
-    label: 'HubSpot',
-    pathPrefix: '/connect/crm/hubspot',
-    adminsOnly: true,
-    offered: (deps) => !!deps.connections?.hubspot,
-    authorizeUrl: (deps, options) => buildCrmAuthorizeUrl('hubspot', deps.connections!.hubspot!, options),
-    complete: async (deps, grant, options) => {
-      const credentials = await exchangeCrmCode('hubspot', deps.connections!.hubspot!, { ...options, now: now(deps) });
-      await saveCrmConnection(deps, grant.tenantId, grant.slackUserId, 'hubspot', credentials);
-    },
+const googleConnector: OAuthConnector = {
+  label: 'Google',
+  pathPrefix: '/connect/google',
+  adminsOnly: false,
+  offered: (deps) => !!deps.connections?.google,
+  authorizeUrl: (deps, options) => buildGoogleAuthorizeUrl(deps.connections!.google!, options),
+  complete: async (deps, grant, options) => {
+    const tokens = await exchangeGoogleCode(deps.connections!.google!, { ...options, now: now(deps) });
+    await saveGoogleConnection(deps, grant.tenantId, grant.slackUserId, tokens);
   },
 };
+
+function crmConnector(provider: OAuthCrmProvider): OAuthConnector {
+  return {
+    label: crmLabels[provider],
+    pathPrefix: `/connect/crm/${provider}`,
+    adminsOnly: true,
+    offered: (deps) => !!deps.connections?.crm[provider],
+    authorizeUrl: (deps, options) => buildCrmAuthorizeUrl(provider, deps.connections!.crm[provider]!, options),
+    complete: async (deps, grant, options) => {
+      const credentials = await exchangeCrmCode(provider, deps.connections!.crm[provider]!, { ...options, now: now(deps) });
+      await saveCrmConnection(deps, grant.tenantId, grant.slackUserId, provider, credentials);
+    },
+  };
+}
+
+export const oauthConnectors: Record<ConnectTarget, OAuthConnector> = {
+  google: googleConnector,
+  hubspot: crmConnector('hubspot'),
+  salesforce: crmConnector('salesforce'),
+  pipedrive: crmConnector('pipedrive'),
+};
+
+export const connectTargets: readonly ConnectTarget[] = ['google', ...oauthCrmProviders];
 
 /** The link App Home shows: valid 10 minutes, once, for this Slack user in this workspace only. */
 export function connectStartUrl(deps: ApiDependencies, grant: ConnectGrant): string | null {

@@ -25,6 +25,7 @@ export interface OAuthTokenStoreOptions {
 export class OAuthTokenStore {
   private readonly accessTokens = new Map<string, { expiresAt: number }>();
   private readonly refreshTokens = new Set<string>();
+  private readonly authCodes = new Map<string, { redirectUri: string }>();
   /** Refresh grants answered, so tests can assert how often the client refreshed. */
   refreshCount = 0;
 
@@ -34,6 +35,21 @@ export class OAuthTokenStore {
     const refreshToken = this.newToken('refresh');
     this.refreshTokens.add(refreshToken);
     return { ...this.newAccessToken(), refreshToken };
+  }
+
+  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI. */
+  issueAuthCode(redirectUri: string): string {
+    const code = this.newToken('code');
+    this.authCodes.set(code, { redirectUri });
+    return code;
+  }
+
+  /** Exchanges an authorization code (once); undefined when it is unknown, used or for another redirect URI (invalid_grant). */
+  redeemAuthCode(code: unknown, redirectUri: unknown): IssuedTokens | undefined {
+    const grant = typeof code === 'string' ? this.authCodes.get(code) : undefined;
+    if (!grant) return undefined;
+    this.authCodes.delete(code as string);
+    return grant.redirectUri === redirectUri ? this.issue() : undefined;
   }
 
   /** Exchanges a refresh token; undefined when it is unknown or revoked (invalid_grant). */

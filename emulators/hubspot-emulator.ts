@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { bearerToken, OAuthTokenStore, type IssuedTokens } from './crm-oauth-tokens';
 import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
 
@@ -113,7 +113,6 @@ export class HubSpotEmulator extends HttpEmulator {
   private readonly objects = new Map<ObjectType, Map<string, StoredObject>>(objectTypes.map((type) => [type, new Map()]));
   private nextId = 1001;
   private recentRequestTimes: number[] = [];
-  private readonly authCodes = new Map<string, { redirectUri: string }>();
 
   constructor() {
     super('hubspot');
@@ -212,9 +211,7 @@ export class HubSpotEmulator extends HttpEmulator {
 
   /** The code HubSpot appends to the OAuth redirect once an admin approves; single use, bound to the redirect URI. */
   issueAuthCode(redirectUri: string): string {
-    const code = `hs-code-${randomBytes(12).toString('hex')}`;
-    this.authCodes.set(code, { redirectUri });
-    return code;
+    return this.tokens.issueAuthCode(redirectUri);
   }
 
   revokeRefreshToken(): void {
@@ -266,11 +263,8 @@ export class HubSpotEmulator extends HttpEmulator {
       return { status: 400, body: oauthError('BAD_CLIENT_ID', 'invalid_client', 'missing or unknown client id') };
     }
     if (form.grant_type === 'authorization_code') {
-      const code = typeof form.code === 'string' ? form.code : '';
-      const grant = this.authCodes.get(code);
-      this.authCodes.delete(code);
-      if (!grant || grant.redirectUri !== form.redirect_uri) return { status: 400, body: oauthError('BAD_AUTH_CODE', 'invalid_grant', 'missing or invalid auth code') };
-      const issued = this.tokens.issue();
+      const issued = this.tokens.redeemAuthCode(form.code, form.redirect_uri);
+      if (!issued) return { status: 400, body: oauthError('BAD_AUTH_CODE', 'invalid_grant', 'missing or invalid auth code') };
       return { status: 200, body: { token_type: 'bearer', refresh_token: issued.refreshToken, access_token: issued.accessToken, expires_in: issued.expiresIn } };
     }
     if (form.grant_type !== 'refresh_token') {

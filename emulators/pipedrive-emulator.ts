@@ -182,6 +182,11 @@ export class PipedriveEmulator extends HttpEmulator {
     return { ...this.tokens.issue(), apiDomain: this.url };
   }
 
+  /** The code Pipedrive appends to the OAuth redirect once the user approves; single use. */
+  issueAuthCode(redirectUri: string): string {
+    return this.tokens.issueAuthCode(redirectUri);
+  }
+
   revokeRefreshToken(): void {
     this.tokens.revokeRefreshTokens();
   }
@@ -221,9 +226,12 @@ export class PipedriveEmulator extends HttpEmulator {
       return { status: 401, body: { success: false, error: 'invalid_client', message: 'Invalid client credentials' } };
     }
     const form = asRecord(request.body);
-    if (form.grant_type !== 'refresh_token') return { status: 400, body: { success: false, error: 'unsupported_grant_type', message: 'Unsupported grant type' } };
-    const issued = this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
-    if (!issued) return { status: 400, body: { success: false, error: 'invalid_grant', message: 'Invalid grant: refresh token is invalid' } };
+    if (form.grant_type !== 'refresh_token' && form.grant_type !== 'authorization_code') {
+      return { status: 400, body: { success: false, error: 'unsupported_grant_type', message: 'Unsupported grant type' } };
+    }
+    const byCode = form.grant_type === 'authorization_code';
+    const issued = byCode ? this.tokens.redeemAuthCode(form.code, form.redirect_uri) : this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
+    if (!issued) return { status: 400, body: { success: false, error: 'invalid_grant', message: `Invalid grant: ${byCode ? 'authorization code' : 'refresh token'} is invalid` } };
     return {
       status: 200,
       body: {

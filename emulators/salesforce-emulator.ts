@@ -166,6 +166,11 @@ export class SalesforceEmulator extends HttpEmulator {
     return { ...this.tokens.issue(), instanceUrl: this.url };
   }
 
+  /** The code Salesforce appends to the OAuth redirect once the user approves; single use. */
+  issueAuthCode(redirectUri: string): string {
+    return this.tokens.issueAuthCode(redirectUri);
+  }
+
   revokeRefreshToken(): void {
     this.tokens.revokeRefreshTokens();
   }
@@ -206,16 +211,19 @@ export class SalesforceEmulator extends HttpEmulator {
     if (form.client_id !== this.oauthClient.clientId || (form.client_secret !== undefined && form.client_secret !== this.oauthClient.clientSecret)) {
       return { status: 400, body: { error: 'invalid_client_id', error_description: 'client identifier invalid' } };
     }
-    if (form.grant_type !== 'refresh_token') {
+    if (form.grant_type !== 'refresh_token' && form.grant_type !== 'authorization_code') {
       return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
     }
-    const issued = this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
-    if (!issued) return { status: 400, body: { error: 'invalid_grant', error_description: 'expired access/refresh token' } };
+    const byCode = form.grant_type === 'authorization_code';
+    const issued = byCode ? this.tokens.redeemAuthCode(form.code, form.redirect_uri) : this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
+    if (!issued) return { status: 400, body: { error: 'invalid_grant', error_description: byCode ? 'invalid authorization code' : 'expired access/refresh token' } };
     const issuedAt = String(Date.now());
     return {
       status: 200,
       body: {
         access_token: issued.accessToken,
+        // Only the code exchange hands out a refresh token; refreshes keep the one the client has.
+        ...(byCode ? { refresh_token: issued.refreshToken } : {}),
         signature: Buffer.from(`${issuedAt}-signature`).toString('base64'),
         scope: 'api refresh_token',
         instance_url: this.url,

@@ -84,6 +84,15 @@ export const connectActions = {
   crono: 'home.connect_crono',
   google: 'home.connect_google',
   hubspot: 'home.connect_hubspot',
+  salesforce: 'home.connect_salesforce',
+  pipedrive: 'home.connect_pipedrive',
+} as const;
+
+/** App Home's Disconnect buttons (each asks for confirmation); the CRM one carries the provider as its value. */
+export const disconnectActions = {
+  fathom: 'home.disconnect_fathom',
+  google: 'home.disconnect_google',
+  crm: 'home.disconnect_crm',
 } as const;
 
 /** The modals that take an API key; the key is checked with the service before it is stored. */

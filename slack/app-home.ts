@@ -1,9 +1,10 @@
+import type { OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
 import type { CrmProviderName } from '../clients/crm/crm-provider';
 import type { TenantSettings } from '../entities';
 import type { ConnectionHealth } from '../entities/crm-connection';
 import type { MeetingStatus } from '../workflows/meeting-types';
-import { connectActions, homeActions } from './action-ids';
-import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, section, truncate, type Block } from './block-kit';
+import { connectActions, disconnectActions, homeActions } from './action-ids';
+import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, plainText, section, truncate, type Block } from './block-kit';
 import { autoLogLabels, crmLabels, languageLabel, toneLabels } from './settings-labels';
 
 /**
@@ -23,8 +24,8 @@ export interface AppHomeInput {
     settings: TenantSettings;
     defaultCrm: CrmProviderName | null;
     reinstallUrl: string | null;
-    /** HubSpot's consent link for this admin; null when not offered here. */
-    hubspotConnectUrl: string | null;
+    /** Consent links of the OAuth CRMs this deployment offers, for this admin. */
+    crmConnectLinks: { provider: OAuthCrmProvider; url: string }[];
     cronoOffered: boolean;
   };
 }
@@ -57,6 +58,8 @@ export function renderAppHome(input: AppHomeInput): Record<string, unknown> {
     blocks.push(section(`*${escapeMrkdwn(truncate(meeting.title, 200))}*\n${slackDate(meeting.startedAt)} · ${status}`));
   }
   blocks.push(divider(), section('*Connections*'), section(connectionLines(input).join('\n')), actions('home_connect', connectButtons(input)));
+  const disconnects = disconnectButtons(input);
+  if (disconnects.length > 0) blocks.push(actions('home_disconnect', disconnects));
   if (!input.admin) blocks.push(context(['Your workspace admin connects the CRM.']));
   if (input.admin) blocks.push(...adminBlocks(input.admin));
   return { type: 'home', blocks: capBlocks(blocks, blockKitLimits.viewBlocks) };
@@ -81,7 +84,7 @@ function connectButtons(input: AppHomeInput): Block[] {
   const admin = input.admin;
   if (!admin) return buttons;
   const health = (provider: CrmProviderName) => input.crmConnections.find((connection) => connection.provider === provider)?.health ?? null;
-  if (admin.hubspotConnectUrl) buttons.push(connectButton('HubSpot', connectActions.hubspot, health('hubspot'), admin.hubspotConnectUrl));
+  for (const link of admin.crmConnectLinks) buttons.push(connectButton(crmLabels[link.provider], connectActions[link.provider], health(link.provider), link.url));
   if (admin.cronoOffered) buttons.push(connectButton('Crono', connectActions.crono, health('crono')));
   return buttons;
 }
@@ -90,6 +93,31 @@ function connectButtons(input: AppHomeInput): Block[] {
 function connectButton(label: string, actionId: string, health: ConnectionHealth | null, url?: string): Block {
   const text = health ? `Reconnect ${label}` : `Connect ${label}`;
   return button({ text, actionId, value: actionId, ...(health === 'ok' ? {} : { style: 'primary' as const }), ...(url ? { url } : {}) });
+}
+
+function disconnectButtons(input: AppHomeInput): Block[] {
+  const buttons: Block[] = [];
+  if (input.fathomConnected) buttons.push(disconnectButton('Fathom', disconnectActions.fathom, 'fathom', 'I will stop preparing follow-ups for your new Fathom recordings.'));
+  if (input.googleConnected) buttons.push(disconnectButton('Google', disconnectActions.google, 'google', 'I will stop creating Gmail drafts and calendar events for you.'));
+  if (input.admin) {
+    for (const { provider } of input.crmConnections) {
+      buttons.push(disconnectButton(crmLabels[provider], disconnectActions.crm, provider, `Notes, tasks and deal updates will no longer go to ${crmLabels[provider]} for anyone in this workspace.`));
+    }
+  }
+  return buttons;
+}
+
+function disconnectButton(label: string, actionId: string, value: string, consequence: string): Block {
+  return {
+    ...button({ text: `Disconnect ${label}`, actionId, value }),
+    confirm: {
+      title: plainText(`Disconnect ${label}?`, 100),
+      text: plainText(`${consequence} The stored credentials are deleted now.`, 300),
+      confirm: plainText('Disconnect', 30),
+      deny: plainText('Keep', 30),
+      style: 'danger',
+    },
+  };
 }
 
 function adminBlocks(admin: NonNullable<AppHomeInput['admin']>): Block[] {

@@ -20,6 +20,7 @@ import { afterResponse } from '../after-response';
 import { publishAppHome } from '../app-home';
 import { openDealEditor, submitDeal, switchEditedDeal } from '../deal-editor';
 import type { ApiDependencies } from '../dependencies';
+import { handleDisconnectClick, isDisconnectButton } from '../disconnections';
 import { isConnectButton, openKeyModal, submitKeyModal } from '../key-connections';
 import type { UpdateOutcome } from '../meeting-gateway';
 import { startPickedMeeting } from '../meeting-picker';
@@ -48,6 +49,7 @@ export function slackInteractionsHandler(deps: ApiDependencies) {
       if (action?.action_id === homeActions.editSettings) await openSettingsModal(deps, tenant, payload);
       else if (action?.action_id === dealModal.dealSelect) await switchEditedDeal(deps, tenant, payload, action);
       else if (action && isConnectButton(action.action_id)) await openKeyModal(deps, tenant, payload, action.action_id);
+      else if (action && isDisconnectButton(action.action_id)) await handleDisconnectClick(ctx, deps, tenant, payload, action);
       // The reinstall button is a link; its click only needs the acknowledgement.
       else if (action && action.action_id !== homeActions.reinstall) await handleBlockAction(deps, tenant, payload, action);
       ctx.status = 200;

@@ -1,6 +1,6 @@
 /**
  * Drill 5: N hostile requests to the Slack routes (default 10,000): bad and missing signatures,
- * stale and future timestamps, replays with a fresh timestamp or an edited body, malformed and
+ * stale and future timestamps, exact replays, replays with a fresh timestamp or an edited body, malformed and
  * absurdly nested payloads (correctly signed), oversized bodies, unknown and mismatched teams.
  * Zero may be accepted (2xx), zero may get a 5xx, and the API must stay up and still take a
  * genuine request afterwards.
@@ -18,6 +18,8 @@ interface HostileRequest {
   path: string;
   headers: Record<string, string>;
   body: string;
+  /** The genuine first delivery of a request the drill replays: not itself an attack. */
+  genuineFirstCopy?: boolean;
 }
 
 type Attack = (stack: DrillStack) => HostileRequest;
@@ -32,12 +34,22 @@ function genuineInteraction(stack: DrillStack, overrides: { teamId?: string; use
   });
 }
 
+/**
+ * Signs `body` made unique (trailing spaces for JSON, a nonce field for forms): the API refuses a
+ * signature it has seen before (409), and each attack must reach the check it is aimed at.
+ */
 function signed(stack: DrillStack, path: string, body: string, options: { secret?: string; timestamp?: number; contentType?: string } = {}): HostileRequest {
-  const { headers } = signSlackRequest({ signingSecret: options.secret ?? stack.signingSecret, body, timestamp: options.timestamp, contentType: options.contentType });
-  return { path, headers: { ...headers }, body };
+  const nonce = randomBytes(6).toString('hex');
+  const isJson = options.contentType === 'application/json' || body.trimStart().startsWith('{') || body.startsWith('[');
+  const unique = isJson ? `${body}${' '.repeat(1 + (parseInt(nonce, 16) % 4096))}` : `${body}&nonce=${nonce}`;
+  const { headers } = signSlackRequest({ signingSecret: options.secret ?? stack.signingSecret, body: unique, timestamp: options.timestamp, contentType: options.contentType });
+  return { path, headers: { ...headers }, body: unique };
 }
 
 const nowSeconds = (): number => Math.floor(Date.now() / 1000);
+/** Genuine requests already answered once; the 'exact replay' attack sends each a second time. */
+const genuineRow = 'exact replay: genuine first copy (not counted)';
+const replayed: HostileRequest[] = [];
 const maxBodyBytes = 256 * 1024;
 
 const attacks: Record<string, Attack> = {
@@ -55,6 +67,12 @@ const attacks: Record<string, Attack> = {
   'replay, fresh timestamp': (stack) => {
     const captured = signed(stack, '/slack/interactions', genuineInteraction(stack), { timestamp: nowSeconds() - 600 });
     return { ...captured, headers: { ...captured.headers, 'x-slack-request-timestamp': String(nowSeconds()) } };
+  },
+  'exact replay': (stack) => {
+    // A genuine click (answered 200, counted apart); once answered, the same bytes go again.
+    const earlier = replayed.pop();
+    if (earlier) return earlier;
+    return { ...signed(stack, '/slack/interactions', genuineInteraction(stack)), genuineFirstCopy: true };
   },
   'replay, edited body': (stack) => {
     const captured = signed(stack, '/slack/interactions', genuineInteraction(stack));
@@ -85,14 +103,16 @@ export async function hostileRequestsDrill(): Promise<DrillResult> {
   const started = Date.now();
   try {
     const names = Object.keys(attacks);
-    const perAttack = new Map<string, { sent: number; statuses: Map<string, number> }>(names.map((name) => [name, { sent: 0, statuses: new Map() }]));
+    const perAttack = new Map<string, { sent: number; statuses: Map<string, number> }>([...names, genuineRow].map((name) => [name, { sent: 0, statuses: new Map() }]));
     let next = 0;
     const workerLoop = async (): Promise<void> => {
       while (next < total) {
-        const name = names[next++ % names.length]!;
-        const request = attacks[name]!(stack);
+        const attack = names[next++ % names.length]!;
+        const request = attacks[attack]!(stack);
+        const name = request.genuineFirstCopy ? genuineRow : attack;
         const answer = await postRaw(`${stack.apiUrl}${request.path}`, request.headers, request.body);
         const key = answer.status ? String(answer.status) : `no answer (${answer.error ?? '?'})`;
+        if (request.genuineFirstCopy) replayed.push({ ...request, genuineFirstCopy: false });
         const entry = perAttack.get(name)!;
         entry.sent += 1;
         entry.statuses.set(key, (entry.statuses.get(key) ?? 0) + 1);
@@ -100,12 +120,12 @@ export async function hostileRequestsDrill(): Promise<DrillResult> {
     };
     await Promise.all(Array.from({ length: concurrency }, workerLoop));
 
-    const rows: Row[] = names.map((name) => {
+    const rows: Row[] = [...perAttack.keys()].map((name) => {
       const { sent, statuses } = perAttack.get(name)!;
       return { attack: name, sent, answers: [...statuses.entries()].map(([status, count]) => `${status}×${count}`).join(' ') };
     });
     printTable(`Hostile Slack requests: ${total} at concurrency ${concurrency}`, rows);
-    const all = [...perAttack.values()].flatMap(({ statuses }) => [...statuses.entries()]);
+    const all = [...perAttack.entries()].filter(([name]) => name !== genuineRow).flatMap(([, { statuses }]) => [...statuses.entries()]);
     const count = (predicate: (status: string) => boolean): number => all.filter(([status]) => predicate(status)).reduce((sum, [, n]) => sum + n, 0);
     const accepted = count((status) => /^[23]\d\d$/.test(status));
     const serverErrors = count((status) => /^5\d\d$/.test(status));

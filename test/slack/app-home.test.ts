@@ -72,7 +72,9 @@ describe('App Home: recent meetings, connections, and settings for admins', func
     assert.match(home, /\*Fathom\*: ✅ connected/);
     assert.match(home, /\*Google \(Gmail & Calendar\)\*: ✅ connected/);
     assert.match(home, /\*HubSpot\* \(default CRM\): ✅ connected/);
-    assert.match(home, /cannot be connected from Slack yet/, 'no button pretends to connect what cannot be connected yet');
+    assert.match(home, /Reconnect Fathom/, 'connected accounts can be reconnected from here');
+    assert.match(home, /Your workspace admin connects the CRM/);
+    assert.doesNotMatch(home, /Connect HubSpot|Reconnect HubSpot/, 'CRM connections are for admins');
     assert.doesNotMatch(home, /Workspace settings/, 'a rep who is not an admin sees no settings');
     assert.doesNotMatch(home, new RegExp(homeActions.editSettings));
   });

@@ -4,7 +4,7 @@ import { acrossTenants, inTenant } from '../../db/tenant-scope';
 import { AuditLog, CrmConnection, Tenant, User } from '../../entities';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { secretNames } from '../../secrets/secret-store';
-import { connectActions, connectModals } from '../../slack/action-ids';
+import { connectActions, connectModals, disconnectActions } from '../../slack/action-ids';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { homeOpened, postSlackEvent } from '../support/slack-events';
 import { waitFor } from '../support/wait-for';
@@ -68,6 +68,52 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
     return fetch(`${harness.apiUrl}${path}?${new URLSearchParams(query).toString()}`, { headers: cookie ? { cookie } : {}, redirect: 'manual' });
   }
 
+  describe('Disconnecting', () => {
+    const removedAudit = (seeded: SeededTenant, target: string) =>
+      inTenant(harness.orm, seeded.tenant.id, (em) => em.find(AuditLog, { action: 'connection.removed', target }));
+    const click = (seeded: SeededTenant, userId: string, actionId: string, value: string) =>
+      interact(seeded, userId, { type: 'block_actions', trigger_id: slack().issueTriggerId(), actions: [{ action_id: actionId, value }] });
+
+    it('lets a rep disconnect Fathom and Google: the credentials are deleted and the Home tab offers Connect again', async () => {
+      const seeded = await harness.seedTenant();
+      const rep = seeded.rep.slackUserId;
+      const buttons = await homeButtons(seeded, rep);
+      assert.ok(buttons.some((button) => button.action_id === disconnectActions.fathom && button.text === 'Disconnect Fathom'));
+      assert.ok(!buttons.some((button) => button.action_id === disconnectActions.crm), 'only admins can disconnect the CRM');
+      const before = (await userOf(seeded, rep))!;
+
+      assert.equal((await click(seeded, rep, disconnectActions.fathom, 'fathom')).status, 200);
+      assert.equal((await click(seeded, rep, disconnectActions.google, 'google')).status, 200);
+      const after = (await userOf(seeded, rep))!;
+      assert.equal(after.fathomSecretRef, null);
+      assert.equal(after.googleSecretRef, null);
+      assert.equal(await harness.secrets.get(before.fathomSecretRef!), null);
+      assert.equal(await harness.secrets.get(before.googleSecretRef!), null);
+      assert.equal(await harness.secrets.get(secretNames.fathomWebhookSecret(seeded.tenant.id, before.id)), null, 'webhook deliveries are no longer accepted');
+      assert.equal((await removedAudit(seeded, 'fathom'))[0]?.actor, rep);
+      assert.equal((await removedAudit(seeded, 'google')).length, 1);
+      const home = await homeButtons(seeded, rep);
+      assert.ok(home.some((button) => button.text === 'Connect Fathom') && home.some((button) => button.text === 'Connect Google'));
+    });
+
+    it('lets only an admin disconnect a CRM; the remaining one becomes the default', async () => {
+      const seeded = await harness.seedTenant();
+      const admin = newSlackUser();
+      await setRole(seeded, admin, 'admin');
+      const crono = harness.emulators.crono;
+      await submitModal(seeded, admin, connectModals.crono.callback, { [connectModals.crono.apiKey.block]: crono.apiKey, [connectModals.crono.apiSecret.block]: crono.apiSecret });
+      const cronoConnection = (await connectionsOf(seeded)).find((connection) => connection.provider === 'crono')!;
+
+      await click(seeded, seeded.rep.slackUserId, disconnectActions.crm, 'crono');
+      assert.equal((await connectionsOf(seeded)).length, 2, 'a rep cannot disconnect the CRM');
+
+      await click(seeded, admin, disconnectActions.crm, 'crono');
+      assert.deepEqual((await connectionsOf(seeded)).map(({ provider, isDefault }) => ({ provider, isDefault })), [{ provider: 'hubspot', isDefault: true }]);
+      assert.equal(await harness.secrets.get(cronoConnection.secretRef), null);
+      assert.equal((await removedAudit(seeded, 'crm:crono'))[0]?.actor, admin);
+    });
+  });
+
   describe('Fathom API key (per rep)', () => {
     it('opens the key modal, keeps it open with an error for a rejected key, then stores a working key and registers the webhook', async () => {
       const seeded = await harness.seedTenant();
@@ -103,6 +149,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       assert.equal(audit.length, 1);
       assert.equal(audit[0]!.actor, rep);
       assert.doesNotMatch(JSON.stringify(audit[0]!.detail), new RegExp(apiKey), 'the key never reaches the audit log');
+      assert.ok(!harness.logs.some((line) => line.includes(apiKey) || line.includes(webhook.secret)), 'nor the logs');
 
       const republished = await waitFor('the Home tab republished', () =>
         slack().homeViews(rep).find((view) => /\*Fathom\*: ✅ connected/.test(JSON.stringify(view.blocks))),
@@ -213,7 +260,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
     });
   });
 
-  describe('HubSpot (per workspace, OAuth, admins only)', () => {
+  describe('HubSpot, Salesforce and Pipedrive (per workspace, OAuth, admins only)', () => {
     const callbackPath = '/connect/crm/hubspot/callback';
 
     it('offers Reconnect for a connection that needs it, and an admin’s consent gives it working tokens again', async () => {
@@ -258,6 +305,32 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       assert.equal(healed.lastError, null);
       assert.equal(healed.id, hubspot.id, 'reconnecting updates the same connection');
     });
+
+    for (const provider of ['salesforce', 'pipedrive'] as const) {
+      it(`connects ${provider} with its instance address, as the default CRM`, async () => {
+        const seeded = await harness.seedTenant();
+        const admin = newSlackUser();
+        await setRole(seeded, admin, 'admin');
+        const emulator = harness.emulators[provider];
+        const button = (await homeButtons(seeded, admin)).find((candidate) => candidate.action_id === connectActions[provider])!;
+        assert.match(button.text, /^Connect (Salesforce|Pipedrive)$/);
+        const { location, cookie } = await startFlow(button.url!);
+        assert.equal(location!.searchParams.get('client_id'), emulator.oauthClient.clientId);
+        const redirectUri = location!.searchParams.get('redirect_uri')!;
+        assert.equal(redirectUri, `${harness.config.api.publicUrl}/connect/crm/${provider}/callback`);
+        const code = emulator.issueAuthCode(redirectUri);
+        const response = await callback(`/connect/crm/${provider}/callback`, { code, state: location!.searchParams.get('state')! }, cookie);
+        assert.equal(response.status, 200);
+
+        const connection = (await connectionsOf(seeded)).find((candidate) => candidate.isDefault)!;
+        assert.equal(connection.provider, provider);
+        const credentials = JSON.parse((await harness.secrets.get(connection.secretRef))!) as { accessToken: string; refreshToken: string; instanceUrl: string };
+        assert.equal(credentials.instanceUrl, emulator.url, 'the account’s API address is kept');
+        assert.ok(credentials.refreshToken);
+        assert.equal(emulator.tokens.check(credentials.accessToken), 'valid');
+        assert.equal((await connectedAudit(seeded, `crm:${provider}`))[0]?.actor, admin);
+      });
+    }
 
     it('refuses a rep who is not an admin, even with a valid link', async () => {
       const seeded = await harness.seedTenant({ crm: null });

@@ -22,8 +22,6 @@ describe('Slack event redeliveries', function () {
     assert.equal((await postSlackEvent(harness, seeded.teamId, event, { eventId })).status, 200);
     await waitFor('the Home tab published', () => homePublishes() === 1);
 
-    const again = await postSlackEvent(harness, seeded.teamId, event, { eventId });
-    assert.equal(again.status, 200);
     const retried = await postSlackEvent(harness, seeded.teamId, event, { eventId, retryNum: 1 });
     assert.equal(retried.status, 200, 'a retry (X-Slack-Retry-Num) is acknowledged');
     const lastRetry = await postSlackEvent(harness, seeded.teamId, event, { eventId, retryNum: 3 });

@@ -32,7 +32,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
   }
 
   function command(teamId: string, extra: Record<string, string> = {}): Promise<Response> {
-    return harness.postSigned('/slack/commands', slashCommandBody({ command: '/followup', text: 'help', team_id: teamId, user_id: 'U0SOMEONE', channel_id: 'C1', ...extra }));
+    return harness.postSigned('/slack/commands', slashCommandBody({ command: '/followup', text: 'help', team_id: teamId, user_id: 'U0SOMEONE', channel_id: 'C1', trigger_id: randomUUID(), ...extra }));
   }
 
   const tenantOf = (slackTeamId: string) => acrossTenants(harness.orm, (em) => em.findOne(Tenant, { slackTeamId }));
