@@ -41,7 +41,9 @@ function genuineInteraction(stack: DrillStack, overrides: { teamId?: string; use
 function signed(stack: DrillStack, path: string, body: string, options: { secret?: string; timestamp?: number; contentType?: string } = {}): HostileRequest {
   const nonce = randomBytes(6).toString('hex');
   const isJson = options.contentType === 'application/json' || body.trimStart().startsWith('{') || body.startsWith('[');
-  const unique = isJson ? `${body}${' '.repeat(1 + (parseInt(nonce, 16) % 4096))}` : `${body}&nonce=${nonce}`;
+  // JSON takes the nonce as whitespace: one line of 1-16 spaces per hex digit.
+  const whitespace = [...nonce].map((digit) => `${' '.repeat(1 + parseInt(digit, 16))}\n`).join('');
+  const unique = isJson ? `${body}${whitespace}` : `${body}&nonce=${nonce}`;
   const { headers } = signSlackRequest({ signingSecret: options.secret ?? stack.signingSecret, body: unique, timestamp: options.timestamp, contentType: options.contentType });
   return { path, headers: { ...headers }, body: unique };
 }

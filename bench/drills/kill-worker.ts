@@ -20,8 +20,8 @@ function randomBetween(min: number, max: number): number {
 
 export async function killWorkerDrill(): Promise<DrillResult> {
   const meetings = Math.round(numberFromEnv('DRILL_MEETINGS', 100));
-  const killMinMs = numberFromEnv('DRILL_KILL_MIN_MS', 5_000);
-  const killMaxMs = numberFromEnv('DRILL_KILL_MAX_MS', 20_000);
+  const killMinMs = numberFromEnv('DRILL_KILL_MIN_MS', 15_000);
+  const killMaxMs = numberFromEnv('DRILL_KILL_MAX_MS', 45_000);
   const downMaxMs = numberFromEnv('DRILL_KILL_DOWN_MAX_MS', 3_000);
   const stack = await startDrillStack();
   let kills = 0;

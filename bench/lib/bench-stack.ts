@@ -16,13 +16,12 @@ import { seedBenchWorkspace, startEmulatedServices, type BenchEmulators } from '
 import { numberFromEnv } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
-/** Non-default ports and data dir; each can still be overridden from the environment. */
-const benchDefaults: Record<string, string> = {
+/** Ports start-local reads: the bench's own unless set with a BENCH_ prefix (e.g. BENCH_API_PORT). */
+const benchPorts: Record<string, string> = {
   TEMPORAL_PORT: '7333',
   TEMPORAL_UI_PORT: '8333',
   API_PORT: '3300',
   POSTGRES_PORT: '54339',
-  LOCAL_DATA_DIR: path.join('.data', 'bench'),
 };
 
 export interface BenchStack {
@@ -52,8 +51,11 @@ export async function freshDataDir(relativeDir: string): Promise<string> {
 }
 
 export async function startBenchStack(): Promise<BenchStack> {
-  for (const [name, value] of Object.entries(benchDefaults)) process.env[name] ||= value;
-  await freshDataDir(process.env.LOCAL_DATA_DIR!);
+  // Never the developer's own settings: their LOCAL_DATA_DIR would be wiped, their ports taken.
+  for (const [name, value] of Object.entries(benchPorts)) process.env[name] = process.env[`BENCH_${name}`] || value;
+  process.env.LOCAL_DATA_DIR = process.env.BENCH_DATA_DIR || path.join('.data', 'bench');
+  delete process.env.DATABASE_URL; // the embedded Postgres in the bench data dir, not a configured one
+  await freshDataDir(process.env.LOCAL_DATA_DIR);
   const services = await startEmulatedServices();
   // start-local reads its ports and data dir when first loaded, so only after the defaults are set.
   const { startLocalStack } = await import('../../scripts/start-local');

@@ -34,7 +34,6 @@ export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
   startWorker(): void;
   /** kill -9 of the worker process; resolves once it is gone. */
   killWorker(): Promise<void>;
-  workerRunning(): boolean;
   /** The API's process: a drill asserts it is still alive. */
   apiProcess(): ManagedProcess;
   /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, starts it again on the same SQLite file. */
@@ -112,7 +111,6 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       signingSecret: services.signingSecret,
       startWorker,
       killWorker: () => worker?.kill() ?? Promise.resolve(),
-      workerRunning: () => !!worker?.running(),
       apiProcess: () => api,
       async restartTemporal(downMs) {
         await temporal.stop(15_000);
