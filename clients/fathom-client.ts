@@ -27,10 +27,14 @@ export interface FathomClientOptions {
   /** Defaults to the process-wide limiter, so every client for the same key shares one budget. */
   rateLimiter?: FathomRateLimiter;
   requestTimeoutMs?: number;
+  /** Longest client-side rate-limit wait slept through; beyond it the call fails retryably with that delay. */
+  maxRateLimitWaitMs?: number;
 }
 
 export const defaultFathomBaseUrl = 'https://api.fathom.ai/external/v1';
 const defaultRequestTimeoutMs = 30_000;
+/** Activities have 30 s: waiting longer inside one would only time it out. */
+const defaultMaxRateLimitWaitMs = 5_000;
 /** listAllMeetings stops here unless told otherwise: a safety net against paging a whole archive. */
 const defaultListAllMax = 500;
 const dayMs = 86_400_000;
@@ -122,7 +126,7 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
   async function get(path: string, query: Query = {}): Promise<unknown> {
     const url = new URL(`${baseUrl}${path}`);
     for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
-    await rateLimiter.acquire(credentialKey, clock);
+    await rateLimiter.acquire(credentialKey, clock, options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs);
     let response: Response;
     try {
       response = await fetchImplementation(url, {

@@ -5,6 +5,8 @@
  * processes using the same key are not visible here: the 429 + RateLimit-Reset handling in the
  * client covers them, and a 429 pauses the bucket so this process stops too.
  */
+import { ExternalServiceError } from './errors';
+
 export interface RateLimiterClock {
   now: () => number;
   sleep: (milliseconds: number) => Promise<void>;
@@ -28,11 +30,27 @@ export class FathomRateLimiter {
     private readonly refillPerMs = fathomRefillPerWindow / fathomWindowMs,
   ) {}
 
-  /** Waits until this key may send one request. */
-  async acquire(key: string, clock: RateLimiterClock): Promise<void> {
+  /**
+   * Waits until this key may send one request. A wait longer than `maxWaitMs` is not slept
+   * through (an activity would time out asleep and its retry would queue again): the token is
+   * handed back and the caller gets a retryable error carrying the wait as its retry delay.
+   */
+  async acquire(key: string, clock: RateLimiterClock, maxWaitMs = Number.POSITIVE_INFINITY): Promise<void> {
     const bucket = this.refilled(key, clock.now());
     bucket.tokens -= 1;
-    if (bucket.tokens < 0) await clock.sleep(Math.ceil(-bucket.tokens / this.refillPerMs));
+    if (bucket.tokens >= 0) return;
+    const waitMs = Math.ceil(-bucket.tokens / this.refillPerMs);
+    if (waitMs > maxWaitMs) {
+      bucket.tokens += 1;
+      throw new ExternalServiceError({
+        service: 'fathom',
+        kind: 'retryable',
+        userMessage: 'Fathom’s rate limit for this account is used up; the meeting will be fetched shortly.',
+        detail: `client-side rate limit, next slot in ${waitMs} ms`,
+        retryAfterMs: waitMs,
+      });
+    }
+    await clock.sleep(waitMs);
   }
 
   /**

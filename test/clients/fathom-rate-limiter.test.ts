@@ -15,6 +15,20 @@ function fakeClock(start = 1_000_000) {
 }
 
 describe('Fathom rate limiter', () => {
+  it('fails fast with the wait as retry delay instead of sleeping longer than allowed, keeping the token', async () => {
+    const limiter = new FathomRateLimiter();
+    const clock = fakeClock();
+    for (let call = 0; call < 10; call += 1) await limiter.acquire('key', clock, 1_000);
+    await assert.rejects(limiter.acquire('key', clock, 1_000), (error: { kind?: string; retryAfterMs?: number }) => {
+      assert.equal(error.kind, 'retryable');
+      assert.equal(error.retryAfterMs, 1_200);
+      return true;
+    });
+    assert.deepEqual(clock.sleeps, []);
+    await limiter.acquire('key', clock, 2_000);
+    assert.deepEqual(clock.sleeps, [1_200], 'the refused call did not use up the next slot');
+  });
+
   it('allows a burst of 10, then one call per 1.2 s', async () => {
     const limiter = new FathomRateLimiter();
     const clock = fakeClock();
