@@ -22,8 +22,6 @@ import { offboardWorkflowId, type OffboardReason } from '../workflows/offboard-t
 import type { MeetingQuota } from './meeting-quota';
 
 const hour = 60 * 60 * 1000;
-/** How long a known outcome may take to decode (payload codec) before we call it accepted. */
-const outcomeSettleMs = 50;
 const day = 24 * hour;
 
 export type UpdateOutcome =
@@ -154,15 +152,16 @@ export class MeetingGateway {
 
 /**
  * The SDK returns a handle even for a rejected update; the rejection surfaces from result(),
- * which then settles at once (the outcome is already known). An accepted update's result only
- * comes when its work is done, so a result still pending after a moment means "accepted".
+ * which then settles without any I/O (the outcome is already known, and the payload codec
+ * decrypts synchronously), i.e. within the current microtask queue. An accepted update's result
+ * needs the server again, so a result still pending on the next macrotask means "accepted".
  */
 async function outcomeOf(result: Promise<unknown>): Promise<UpdateOutcome> {
   const settledAtOnce = result.then(
     (): UpdateOutcome => ({ status: 'accepted' }),
     (error: unknown): UpdateOutcome => describeUpdateError(error),
   );
-  const stillRunning = new Promise<UpdateOutcome>((resolve) => setTimeout(() => resolve({ status: 'accepted' }), outcomeSettleMs));
+  const stillRunning = new Promise<UpdateOutcome>((resolve) => setImmediate(() => resolve({ status: 'accepted' })));
   return Promise.race([settledAtOnce, stillRunning]);
 }
 
