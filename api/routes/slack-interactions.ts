@@ -51,7 +51,7 @@ export function slackInteractionsHandler(deps: ApiDependencies) {
       else if (action && isConnectButton(action.action_id)) await openKeyModal(deps, tenant, payload, action.action_id);
       else if (action && isDisconnectButton(action.action_id)) await handleDisconnectClick(ctx, deps, tenant, payload, action);
       // The reinstall button is a link; its click only needs the acknowledgement.
-      else if (action && action.action_id !== homeActions.reinstall) await handleBlockAction(deps, tenant, payload, action);
+      else if (action && action.action_id !== homeActions.reinstall) await handleBlockAction(ctx, deps, tenant, payload, action);
       ctx.status = 200;
       ctx.body = '';
       return;
@@ -97,7 +97,7 @@ export function slackInteractionsHandler(deps: ApiDependencies) {
   };
 }
 
-async function handleBlockAction(deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction, action: SlackAction): Promise<void> {
+async function handleBlockAction(ctx: Context, deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction, action: SlackAction): Promise<void> {
   const actor = await actorFor(deps.orm, tenant, payload.user.id);
   const recordingId = recordingIdOf(action);
   if (!recordingId) return;
@@ -161,8 +161,11 @@ async function handleBlockAction(deps: ApiDependencies, tenant: Tenant, payload:
     default:
       return;
   }
-  if (outcome.status === 'rejected') await reply(`⚠️ ${outcome.reason}`);
-  if (outcome.status === 'unavailable') await reply('⚠️ I could not reach the workflow service. Please try again in a minute.');
+  // The explanation goes out after Slack has its answer: the click's outcome is already decided.
+  if (outcome.status === 'rejected') afterResponse(ctx, deps.logger, 'Explaining a refused click', () => reply(`⚠️ ${outcome.reason}`));
+  if (outcome.status === 'unavailable') {
+    afterResponse(ctx, deps.logger, 'Explaining an unavailable service', () => reply('⚠️ I could not reach the workflow service. Please try again in a minute.'));
+  }
 }
 
 /** Buttons carry the recording id in their value; selects carry it in their block id. */
