@@ -74,3 +74,33 @@ export async function startLocalEmulators(options: LocalEmulatorsOptions = {}): 
     stop,
   };
 }
+
+/**
+ * The settings that point the worker and the API at running emulators (the demo and the
+ * benchmarks), as environment variables the app reads with `loadConfig`.
+ */
+export function emulatorEnvironment(options: {
+  emulators: LocalEmulators;
+  hubspot: { url: string; oauthClient: { clientId: string; clientSecret: string } };
+  /** A key registered with the Anthropic emulator. */
+  anthropicKey: string;
+  /** Replaces the HubSpot URL the app is given, e.g. a fault-injecting proxy in front of it. */
+  hubspotUrl?: string;
+}): Record<string, string> {
+  const { emulators, hubspot } = options;
+  return {
+    SLACK_API_URL: emulators.urls.slackApi,
+    SLACK_RESPONSE_URL_HOSTS: emulators.slack.url,
+    FATHOM_API_URL: emulators.urls.fathomApi,
+    AI_DRAFTER: 'claude',
+    ANTHROPIC_API_KEY: options.anthropicKey,
+    ANTHROPIC_BASE_URL: emulators.urls.anthropic,
+    HUBSPOT_API_URL: options.hubspotUrl ?? hubspot.url,
+    HUBSPOT_CLIENT_ID: hubspot.oauthClient.clientId,
+    HUBSPOT_CLIENT_SECRET: hubspot.oauthClient.clientSecret,
+    GOOGLE_API_URL: emulators.urls.googleRoot,
+    GOOGLE_TOKEN_URL: emulators.urls.googleToken,
+    GOOGLE_CLIENT_ID: 'emulated-google-client',
+    GOOGLE_CLIENT_SECRET: 'emulated-google-secret',
+  };
+}

@@ -4,25 +4,14 @@
 // `temporal workflow list` still shows that workflow. Run by .ci/run after the test suite.
 import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { resolveTemporalCli } from '../runtime/temporal-cli';
+import { freePort } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');
 const run = promisify(execFile);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 async function waitForHttp(url: string, timeoutMs: number): Promise<number> {
   const deadline = Date.now() + timeoutMs;

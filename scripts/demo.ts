@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { openOrm } from '../db/orm';
-import { startLocalEmulators } from '../emulators';
+import { emulatorEnvironment, startLocalEmulators } from '../emulators';
 import { sampleMeeting } from '../emulators/fathom-sample-meeting';
 import { HubSpotEmulator } from '../emulators/hubspot-emulator';
 import { seedEmulatedWorkspace } from '../emulators/seed-workspace';
@@ -48,21 +48,7 @@ async function main(): Promise<void> {
   emulators.anthropic.registerApiKey(demoApiKey);
   say('local emulators are up (Slack, Fathom, Claude, Google, HubSpot); their answers are labelled as emulated');
 
-  const appEnv = {
-    SLACK_API_URL: emulators.urls.slackApi,
-    SLACK_RESPONSE_URL_HOSTS: emulators.slack.url,
-    FATHOM_API_URL: emulators.urls.fathomApi,
-    AI_DRAFTER: 'claude',
-    ANTHROPIC_API_KEY: demoApiKey,
-    ANTHROPIC_BASE_URL: emulators.urls.anthropic,
-    HUBSPOT_API_URL: hubspot.url,
-    HUBSPOT_CLIENT_ID: hubspot.oauthClient.clientId,
-    HUBSPOT_CLIENT_SECRET: hubspot.oauthClient.clientSecret,
-    GOOGLE_API_URL: emulators.urls.googleRoot,
-    GOOGLE_TOKEN_URL: emulators.urls.googleToken,
-    GOOGLE_CLIENT_ID: 'demo-google-client',
-    GOOGLE_CLIENT_SECRET: 'demo-google-secret',
-  };
+  const appEnv = emulatorEnvironment({ emulators, hubspot, anthropicKey: demoApiKey });
   const stack = await startLocalStack(appEnv);
   try {
     const settings = await localSettings(path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? '.data'));

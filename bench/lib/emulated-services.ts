@@ -7,7 +7,7 @@ import type { Client } from '@temporalio/client';
 import { openOrm, type Orm } from '../../db/orm';
 import { acrossTenants } from '../../db/tenant-scope';
 import { Tenant } from '../../entities';
-import { startLocalEmulators, type LocalEmulators } from '../../emulators';
+import { emulatorEnvironment, startLocalEmulators, type LocalEmulators } from '../../emulators';
 import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
 import { seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
 import { loadConfig, type AppConfig } from '../../runtime/config';
@@ -40,20 +40,8 @@ export async function startEmulatedServices(options: { hubSpotUrl?: (emulatorUrl
   const signingSecret = randomBytes(16).toString('hex');
   const hubSpotUrl = options.hubSpotUrl ? await options.hubSpotUrl(hubspot.url) : hubspot.url;
   const appEnv: Record<string, string> = {
+    ...emulatorEnvironment({ emulators, hubspot, anthropicKey, hubspotUrl: hubSpotUrl }),
     SLACK_SIGNING_SECRET: signingSecret,
-    SLACK_API_URL: emulators.urls.slackApi,
-    SLACK_RESPONSE_URL_HOSTS: emulators.slack.url,
-    FATHOM_API_URL: emulators.urls.fathomApi,
-    AI_DRAFTER: 'claude',
-    ANTHROPIC_API_KEY: anthropicKey,
-    ANTHROPIC_BASE_URL: emulators.urls.anthropic,
-    HUBSPOT_API_URL: hubSpotUrl,
-    HUBSPOT_CLIENT_ID: hubspot.oauthClient.clientId,
-    HUBSPOT_CLIENT_SECRET: hubspot.oauthClient.clientSecret,
-    GOOGLE_API_URL: emulators.urls.googleRoot,
-    GOOGLE_TOKEN_URL: emulators.urls.googleToken,
-    GOOGLE_CLIENT_ID: 'bench-google-client',
-    GOOGLE_CLIENT_SECRET: 'bench-google-secret',
     SECRETS_BACKEND: 'local',
     SECRETS_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     SECRETS_ACTIVE_KEY: 'bench',

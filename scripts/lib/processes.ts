@@ -116,6 +116,18 @@ export async function waitUntil(
   }
 }
 
+/** A TCP port on 127.0.0.1 that was free a moment ago (the OS picks it). */
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', resolve);
+  });
+  const { port } = server.address() as net.AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
 /** True if something accepts TCP connections on host:port right now. */
 export function isTcpPortOpen(host: string, port: number, connectTimeoutMs = 1000): Promise<boolean> {
   return new Promise((resolve) => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../scripts/lib/processes';
 
 const embeddedPostgresModule = path.resolve(__dirname, '../../db/embedded-postgres');
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { freePort } from './free-port';
+import { freePort } from '../../scripts/lib/processes';
 
 const MOTO_SCRIPT = path.resolve(__dirname, '..', '..', 'scripts', 'moto.sh');
 const STARTUP_TIMEOUT_MS = 30_000;

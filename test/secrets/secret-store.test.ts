@@ -19,7 +19,7 @@ import { createSecretStore } from '../../secrets/create-secret-store';
 import { LocalSecretStore } from '../../secrets/local-secret-store';
 import { type SecretKeyring } from '../../secrets/secret-keyring';
 import { secretNames, type SecretStore } from '../../secrets/secret-store';
-import { freePort } from './free-port';
+import { freePort } from '../../scripts/lib/processes';
 import { startMotoServer, type RunningMotoServer } from './moto-server';
 import { startScriptedSecretsManager } from './scripted-secrets-manager';
 

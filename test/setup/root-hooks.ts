@@ -14,7 +14,7 @@ import { encryptedDataConverter, failureConverterPath, payloadCodecFor } from '.
 import { resolveTemporalCli } from '../../runtime/temporal-cli';
 import { workflowsPath } from '../../worker';
 import { meetingSearchAttributes } from '../../workflows/messages';
-import { freePort } from '../support/free-port';
+import { freePort } from '../../scripts/lib/processes';
 import { setTestStack, testStack } from '../support/test-stack';
 
 let postgres: RunningEmbeddedPostgres | undefined;

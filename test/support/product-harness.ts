@@ -32,7 +32,7 @@ import type { SecretStore } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
 import type { ActionKind } from '../../workflows/meeting-types';
-import { freePort } from './free-port';
+import { freePort } from '../../scripts/lib/processes';
 import { testStack } from './test-stack';
 
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
