@@ -3,6 +3,7 @@ import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
 import { withCrm } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
+import { mayHaveWrittenBefore } from './earlier-write';
 import { runAudited } from './run-audited';
 import { loadRep } from './tenant-services';
 import { parseLocalDateTime, toInstant } from '../runtime/zoned-time';
@@ -20,7 +21,7 @@ export interface CreateCrmTaskInput {
   contactId?: string;
 }
 
-/** Creates a follow-up task in the CRM, due at the rep's local time; found by key on retry. */
+/** Creates a follow-up task in the CRM, due at the rep's local time; found by key when an earlier attempt may have made it. */
 export function createCrmTaskActivity(deps: ActivityDependencies) {
   return async function createCrmTask(input: CreateCrmTaskInput): Promise<ActionResult> {
     const key = idempotencyKey(input.workflowId, 'task');
@@ -33,7 +34,8 @@ export function createCrmTaskActivity(deps: ActivityDependencies) {
     if (!due) throw invalidRequest('The due date must look like 2026-12-03T09:00.');
     return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.task', target: input.accountId }, () =>
       withCrm(deps, input.tenantId, async (provider) => {
-        const existing = await provider.findTaskByKey(input.accountId, key);
+        const lookFirst = await mayHaveWrittenBefore(deps, { tenantId: input.tenantId, workflowId: input.workflowId, auditAction: 'crm.task', actionKind: 'task' });
+        const existing = lookFirst ? await provider.findTaskByKey(input.accountId, key) : null;
         const task =
           existing ??
           (await provider.createTask({

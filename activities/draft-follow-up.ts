@@ -6,6 +6,7 @@ import type { FollowUpDraft } from '../workflows/meeting-types';
 import { assertWithinAiTokenBudget } from './ai-token-budget';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest, notConfigured } from './failures';
+import { whileHeartbeating } from './heartbeat';
 import { loadRep, loadTenant } from './tenant-services';
 
 export interface DraftFollowUpInput {
@@ -30,7 +31,10 @@ export function draftFollowUpActivity(deps: ActivityDependencies) {
     }
     if (!record.transcript) throw invalidRequest('The transcript of this meeting is no longer stored (retention period passed).');
 
-    const written = await deps.followUpWriter.write({
+    const writer = deps.followUpWriter;
+    const transcript = JSON.parse(record.transcript) as TranscriptLine[];
+    // A model call can take a minute: heartbeats let a dead worker's attempt be retried in seconds.
+    const written = await whileHeartbeating(() => writer.write({
       title: record.title,
       startedAt: record.startedAt.toISOString(),
       meetingLanguage: record.language ?? null,
@@ -39,9 +43,9 @@ export function draftFollowUpActivity(deps: ActivityDependencies) {
       repName: rep?.email ?? null,
       companyName: tenant.name,
       externalAttendees: record.attendees.filter((a) => a.external).map((a) => ({ name: a.name, email: a.email })),
-      transcript: JSON.parse(record.transcript) as TranscriptLine[],
+      transcript,
       tenantId: tenant.id,
-    });
+    }));
     const { tokensUsed, ...writtenDraft } = written;
     const draft: FollowUpDraft = { ...writtenDraft, revision: 1 };
     await inTenant(deps.orm, input.tenantId, async (em) => {

@@ -3,6 +3,7 @@ import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
 import { withCrm } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
+import { mayHaveWrittenBefore } from './earlier-write';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
 
@@ -11,12 +12,16 @@ export interface LogCrmNoteInput {
   meetingRecordId: string;
   workflowId: string;
   accountId: string;
+  /** As the card shows it; the note's label and link on the card. */
+  accountName?: string;
+  accountUrl?: string;
   actorSlackUserId: string;
 }
 
 /**
- * Writes the meeting note on the account (and its single open deal, when the CRM can). Looks
- * the note up by its idempotency key first, so an attempt after a crash finds the earlier note.
+ * Writes the meeting note on the account (and its single open deal, when the CRM can). When an
+ * earlier attempt may have written it, looks the note up by its idempotency key first, so an
+ * attempt after a crash or a lost answer finds the earlier note instead of writing another.
  */
 export function logCrmNoteActivity(deps: ActivityDependencies) {
   return async function logCrmNote(input: LogCrmNoteInput): Promise<ActionResult> {
@@ -26,10 +31,10 @@ export function logCrmNoteActivity(deps: ActivityDependencies) {
     const draft = record.draft;
     return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.note', target: input.accountId }, () =>
       withCrm(deps, input.tenantId, async (provider) => {
-        const account = await provider.getAccount(input.accountId);
-        const accountName = account?.name ?? 'the chosen account';
-        const existing = await provider.findNoteByKey(input.accountId, key);
-        if (existing) return { externalId: existing.id, url: existing.url ?? account?.url, label: `Note on ${accountName}` };
+        const accountName = input.accountName ?? 'the chosen account';
+        const lookFirst = await mayHaveWrittenBefore(deps, { tenantId: input.tenantId, workflowId: input.workflowId, auditAction: 'crm.note', actionKind: 'note' });
+        const existing = lookFirst ? await provider.findNoteByKey(input.accountId, key) : null;
+        if (existing) return { externalId: existing.id, url: existing.url ?? input.accountUrl, label: `Note on ${accountName}` };
         let dealId: string | undefined;
         if (provider.capabilities.has('noteOnDeal') && provider.capabilities.has('deals')) {
           const openDeals = await provider.listDeals(input.accountId, { openOnly: true });
@@ -43,7 +48,7 @@ export function logCrmNoteActivity(deps: ActivityDependencies) {
           body: noteBody(draft.crmNote, record.meetingUrl),
           occurredAt: record.startedAt.toISOString(),
         });
-        return { externalId: note.id, url: note.url ?? account?.url, label: `Note on ${accountName}${dealId ? ' and its open deal' : ''}` };
+        return { externalId: note.id, url: note.url ?? input.accountUrl, label: `Note on ${accountName}${dealId ? ' and its open deal' : ''}` };
       }),
     );
   };

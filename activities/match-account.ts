@@ -4,6 +4,7 @@ import { AccountMapping, MeetingRecord } from '../entities';
 import type { AccountCandidate, AccountMatch, CrmContext } from '../workflows/meeting-types';
 import type { ActivityDependencies } from './dependencies';
 import { isFreeMailDomain } from './free-mail-domains';
+import { whileHeartbeating } from './heartbeat';
 import { crmProviderFor, defaultCrmConnection } from './tenant-services';
 
 export interface MatchAccountInput {
@@ -21,50 +22,55 @@ const confidentMatch = 0.9;
  * accounts for one domain are never guessed between: the rep is asked.
  */
 export function matchAccountActivity(deps: ActivityDependencies) {
+  // CRM searches can be slow: heartbeats let a dead worker's attempt be retried in seconds.
   return async function matchAccount(input: MatchAccountInput): Promise<{ crm: CrmContext; account: AccountMatch }> {
-    const { connection, domains, mappings } = await inTenant(deps.orm, input.tenantId, async (em) => {
-      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-      const connection = await defaultCrmConnection(em);
-      const domains = companyDomains(record.attendees.filter((a) => a.external).map((a) => a.domain ?? a.email ?? ''));
-      const mappings = connection ? await em.find(AccountMapping, { provider: connection.provider, domain: { $in: domains } }) : [];
-      return { connection, domains, mappings };
-    });
-    if (!connection) return { crm: { provider: null, capabilities: [] }, account: { verdict: 'none', candidates: [] } };
-
-    const provider = crmProviderFor(deps, connection);
-    const crm: CrmContext = { provider: connection.provider, capabilities: [...provider.capabilities] };
-    const candidates = new Map<string, AccountCandidate>();
-    const add = (account: CrmAccount, confidence: number, source: string): void => {
-      const existing = candidates.get(account.id);
-      if (!existing || existing.confidence < confidence) {
-        candidates.set(account.id, { id: account.id, name: account.name, domain: account.domain, url: account.url, confidence, source });
-      }
-    };
-
-    for (const mapping of mappings) add({ id: mapping.accountId, name: mapping.accountName, domain: mapping.domain }, 1, 'mapping');
-    if (candidates.size === 0) {
-      for (const domain of domains) {
-        const found = await provider.searchAccountsByDomain(domain);
-        for (const account of found) add(account, found.length === 1 ? 0.95 : 0.5, 'domain');
-      }
-    }
-    if (candidates.size === 0) {
-      for (const domain of domains) {
-        const companyName = domain.split('.')[0] ?? '';
-        if (companyName.length < 2) continue;
-        for (const account of await provider.searchAccountsByName(companyName, 5)) add(account, 0.4, 'name');
-      }
-    }
-    if (mappings.length > 0) {
-      await inTenant(deps.orm, input.tenantId, async (em) => {
-        for (const mapping of await em.find(AccountMapping, { id: { $in: mappings.map((m) => m.id) } })) {
-          mapping.hits += 1;
-          mapping.lastUsedAt = deps.now();
-        }
-      });
-    }
-    return { crm, account: verdictFor([...candidates.values()].sort((a, b) => b.confidence - a.confidence)) };
+    return whileHeartbeating(() => findAccount(deps, input));
   };
+}
+
+async function findAccount(deps: ActivityDependencies, input: MatchAccountInput): Promise<{ crm: CrmContext; account: AccountMatch }> {
+  const { connection, domains, mappings } = await inTenant(deps.orm, input.tenantId, async (em) => {
+    const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+    const connection = await defaultCrmConnection(em);
+    const domains = companyDomains(record.attendees.filter((a) => a.external).map((a) => a.domain ?? a.email ?? ''));
+    const mappings = connection ? await em.find(AccountMapping, { provider: connection.provider, domain: { $in: domains } }) : [];
+    return { connection, domains, mappings };
+  });
+  if (!connection) return { crm: { provider: null, capabilities: [] }, account: { verdict: 'none', candidates: [] } };
+
+  const provider = crmProviderFor(deps, connection);
+  const crm: CrmContext = { provider: connection.provider, capabilities: [...provider.capabilities] };
+  const candidates = new Map<string, AccountCandidate>();
+  const add = (account: CrmAccount, confidence: number, source: string): void => {
+    const existing = candidates.get(account.id);
+    if (!existing || existing.confidence < confidence) {
+      candidates.set(account.id, { id: account.id, name: account.name, domain: account.domain, url: account.url, confidence, source });
+    }
+  };
+
+  for (const mapping of mappings) add({ id: mapping.accountId, name: mapping.accountName, domain: mapping.domain }, 1, 'mapping');
+  if (candidates.size === 0) {
+    for (const domain of domains) {
+      const found = await provider.searchAccountsByDomain(domain);
+      for (const account of found) add(account, found.length === 1 ? 0.95 : 0.5, 'domain');
+    }
+  }
+  if (candidates.size === 0) {
+    for (const domain of domains) {
+      const companyName = domain.split('.')[0] ?? '';
+      if (companyName.length < 2) continue;
+      for (const account of await provider.searchAccountsByName(companyName, 5)) add(account, 0.4, 'name');
+    }
+  }
+  if (mappings.length > 0) {
+    await inTenant(deps.orm, input.tenantId, async (em) => {
+      for (const mapping of await em.find(AccountMapping, { id: { $in: mappings.map((m) => m.id) } })) {
+        mapping.hits += 1;
+        mapping.lastUsedAt = deps.now();
+      }
+    });
+  }
+  return { crm, account: verdictFor([...candidates.values()].sort((a, b) => b.confidence - a.confidence)) };
 }
 
 export function companyDomains(addresses: string[]): string[] {

@@ -3,8 +3,7 @@ import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
-
-const heartbeatIntervalMs = 2_000;
+import { whileHeartbeating } from './heartbeat';
 
 export interface AuditedAction {
   tenantId: string;
@@ -23,28 +22,25 @@ export async function runAudited<T extends { externalId?: string }>(
   audit: AuditedAction,
   perform: () => Promise<T>,
 ): Promise<T> {
-  const context = Context.current();
-  const attempt = context.info.attempt;
-  // Heartbeats let Temporal notice a dead worker within the heartbeat timeout instead of the
-  // much longer start-to-close timeout; the side effect itself is found again by its key.
-  const heartbeat = setInterval(() => context.heartbeat(), heartbeatIntervalMs);
-  try {
-    const result = await perform();
-    await inTenant(deps.orm, audit.tenantId, async (em) => {
-      appendAudit(em, { ...audit, result: 'success', detail: { attempt, externalId: result.externalId ?? null } });
-    });
-    return result;
-  } catch (error) {
-    const failure = toActivityFailure(error);
-    await inTenant(deps.orm, audit.tenantId, async (em) => {
-      appendAudit(em, {
-        ...audit,
-        result: 'failure',
-        detail: { attempt, reason: failure instanceof Error ? failure.message : String(failure) },
+  const attempt = Context.current().info.attempt;
+  // The side effect itself is found again by its key if this worker dies mid-write.
+  return whileHeartbeating(async () => {
+    try {
+      const result = await perform();
+      await inTenant(deps.orm, audit.tenantId, async (em) => {
+        appendAudit(em, { ...audit, result: 'success', detail: { attempt, externalId: result.externalId ?? null } });
       });
-    }).catch((auditError: unknown) => deps.logger.error('Audit write failed', { error: auditError, workflowId: audit.workflowId }));
-    throw failure;
-  } finally {
-    clearInterval(heartbeat);
-  }
+      return result;
+    } catch (error) {
+      const failure = toActivityFailure(error);
+      await inTenant(deps.orm, audit.tenantId, async (em) => {
+        appendAudit(em, {
+          ...audit,
+          result: 'failure',
+          detail: { attempt, reason: failure instanceof Error ? failure.message : String(failure) },
+        });
+      }).catch((auditError: unknown) => deps.logger.error('Audit write failed', { error: auditError, workflowId: audit.workflowId }));
+      throw failure;
+    }
+  });
 }

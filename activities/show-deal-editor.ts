@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CrmDeal, CrmDealStage } from '../clients/crm/crm-provider';
 import { ExternalServiceError } from '../clients/errors';
@@ -7,9 +6,8 @@ import { inTenant } from '../db/tenant-scope';
 import { dealNoticeView, renderDealModal } from '../slack/deal-modal';
 import { withCrm } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
+import { whileHeartbeating } from './heartbeat';
 import { loadTenant, slackClientFor } from './tenant-services';
-
-const heartbeatIntervalMs = 2_000;
 
 export interface ShowDealEditorInput {
   tenantId: string;
@@ -28,16 +26,12 @@ export interface ShowDealEditorInput {
  */
 export function showDealEditorActivity(deps: ActivityDependencies) {
   return async function showDealEditor(input: ShowDealEditorInput): Promise<void> {
-    const context = Context.current();
-    const heartbeat = setInterval(() => context.heartbeat(), heartbeatIntervalMs);
-    try {
+    await whileHeartbeating(async () => {
       const view = await editorView(deps, input);
       const tenant = await inTenant(deps.orm, input.tenantId, (em) => loadTenant(em, input.tenantId));
       const slack = await slackClientFor(deps, tenant);
       await callSlack(() => slack.views.update({ view_id: input.viewId, view: view as never }));
-    } finally {
-      clearInterval(heartbeat);
-    }
+    });
   };
 }
 

@@ -33,6 +33,8 @@ export interface InjectedFault {
   destroySocket?: boolean;
   /** After the delay, handle the request normally: the work is done even if the caller has gone. */
   passThrough?: boolean;
+  /** Do the work, then drop the connection instead of answering (the caller cannot know it was done). */
+  loseAnswer?: boolean;
 }
 
 export interface FaultRule {
@@ -154,19 +156,23 @@ export abstract class HttpEmulator {
       req.socket.destroy();
       return;
     }
-    if (fault && !fault.passThrough) {
+    if (fault && !fault.passThrough && !fault.loseAnswer) {
       send(res, { status: fault.status, body: fault.body, headers: fault.headers });
       return;
     }
+    const response = await this.serve(request);
+    if (fault?.loseAnswer) req.socket.destroy();
+    else send(res, response);
+  }
 
+  private async serve(request: RecordedRequest): Promise<EmulatorResponse> {
     for (const route of this.routes) {
       if (route.method !== request.method) continue;
       const match = route.pattern.exec(request.path);
       if (!match) continue;
-      send(res, await route.handler(request, match.slice(1).map((part) => decodeURIComponent(part))));
-      return;
+      return route.handler(request, match.slice(1).map((part) => decodeURIComponent(part)));
     }
-    send(res, this.notFound(request));
+    return this.notFound(request);
   }
 
   /** The service's own 404 shape; subclasses override to match the real API. */

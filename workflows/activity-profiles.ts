@@ -14,9 +14,10 @@ export const activityProfiles = {
     startToCloseTimeout: '30 seconds',
     retry: { initialInterval: '500 ms', backoffCoefficient: 2, maximumInterval: '30 seconds', maximumAttempts: 20, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
-  /** Anthropic: slow calls, 429/529 under load; a few patient attempts. */
+  /** Anthropic: slow calls, 429/529 under load; a few patient attempts. Heartbeats reveal a dead worker fast. */
   ai: {
     startToCloseTimeout: '3 minutes',
+    heartbeatTimeout: '15 seconds',
     retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 5, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
   /** CRM writes: rate limited per tenant; back off, and give up to the rep's Retry button after a few. Heartbeats reveal a dead worker fast. */
@@ -25,9 +26,10 @@ export const activityProfiles = {
     heartbeatTimeout: '10 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
-  /** CRM lookups (account matching): no side effect to protect, so no heartbeat needed. */
+  /** CRM lookups (account matching): slow searches; heartbeats reveal a dead worker fast. */
   crmLookup: {
     startToCloseTimeout: '2 minutes',
+    heartbeatTimeout: '15 seconds',
     retry: { initialInterval: '1 second', backoffCoefficient: 2, maximumInterval: '1 minute', maximumAttempts: 6, nonRetryableErrorTypes: nonRetryableFailureTypes },
   },
   /** Gmail and Calendar. */

@@ -170,6 +170,9 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
     return chosen.id;
   };
 
+  /** The chosen account as the card shows it: the note needs no CRM read for its label. */
+  const noteAccount = () => ({ accountId: accountId(), accountName: state.account?.chosen?.name, accountUrl: state.account?.chosen?.url });
+
   const meetingRecordId = (): string => state.facts!.meetingRecordId;
   const base = () => ({ tenantId: state.tenantId, meetingRecordId: meetingRecordId(), workflowId });
 
@@ -183,7 +186,7 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
 
   setHandler(
     logNoteUpdate,
-    ({ actor }) => runAction('note', actor, () => crm.logCrmNote({ ...base(), accountId: accountId(), actorSlackUserId: actor.slackUserId })),
+    ({ actor }) => runAction('note', actor, () => crm.logCrmNote({ ...base(), ...noteAccount(), actorSlackUserId: actor.slackUserId })),
     { validator: ({ actor }) => assertActionAllowed(actor, 'note') },
   );
   setHandler(
@@ -406,7 +409,7 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
     if (!input.autoLogWhenConfident || !chosen || chosen.confidence < autoLogConfidence) return;
     if (!state.crm.capabilities.includes('notes') || !input.offeredActions.includes('note')) return;
     const system: Actor = { tenantId: state.tenantId, slackUserId: 'system', isAdmin: true };
-    await runAction('note', system, () => crm.logCrmNote({ ...base(), accountId: chosen.id, actorSlackUserId: 'system' }));
+    await runAction('note', system, () => crm.logCrmNote({ ...base(), ...noteAccount(), actorSlackUserId: 'system' }));
   }
 
   /** The rep's part: actions arrive as updates; this loop handles retries, the nudge and expiry. */

@@ -3,6 +3,7 @@ import { Migration20261128120000_initial } from './Migration20261128120000_initi
 import { Migration20261128120500_secret_value } from './Migration20261128120500_secret_value';
 import { Migration20261129090000_row_level_security } from './Migration20261129090000_row_level_security';
 import { Migration20261129091000_meeting_usage } from './Migration20261129091000_meeting_usage';
+import { Migration20261129100000_audit_by_workflow } from './Migration20261129100000_audit_by_workflow';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -13,4 +14,5 @@ export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261128120500_secret_value', class: Migration20261128120500_secret_value },
   { name: 'Migration20261129090000_row_level_security', class: Migration20261129090000_row_level_security },
   { name: 'Migration20261129091000_meeting_usage', class: Migration20261129091000_meeting_usage },
+  { name: 'Migration20261129100000_audit_by_workflow', class: Migration20261129100000_audit_by_workflow },
 ];

@@ -13,6 +13,7 @@ import { testStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 
 const notesPath = /^\/crm\/v3\/objects\/notes$/;
+const companyNotesPath = /^\/crm\/v4\/objects\/companies\/[^/]+\/associations\/notes$/;
 
 describe('meeting workflow: actions from Slack', function () {
   this.timeout(120_000);
@@ -49,6 +50,7 @@ describe('meeting workflow: actions from Slack', function () {
     const result = await harness.client.workflow.getHandle(workflowId).result();
     assert.equal(result.status, 'completed');
     assert.equal(harness.emulators.hubspot.notes().length, 1);
+    assert.equal(harness.emulators.hubspot.requestsTo('GET', companyNotesPath).length, 0, 'a first note is written without reading the account’s notes');
     assert.equal(harness.emulators.google.drafts().length, 1);
     assert.equal(harness.emulators.google.events().length, 1);
     assert.ok(harness.emulators.google.invitationsSent(String(event.id)).length > 0, 'the confirmed event invited the attendees');
@@ -75,6 +77,17 @@ describe('meeting workflow: actions from Slack', function () {
     await waitFor('the note to be logged', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 60_000);
     assert.equal(harness.emulators.hubspot.notes().length, 1);
     assert.equal(harness.emulators.hubspot.requestsTo('POST', notesPath).length, 4);
+  });
+
+  it('finds the note an attempt wrote when HubSpot’s answer was lost, instead of writing a second one', async () => {
+    const seeded = await seedWithClient();
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    harness.emulators.hubspot.injectFault({ method: 'POST', path: notesPath, times: 1, fault: { status: 0, loseAnswer: true } });
+    await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
+    await waitFor('the note to be logged', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 60_000);
+    assert.equal(harness.emulators.hubspot.notes().length, 1);
+    assert.equal(harness.emulators.hubspot.requestsTo('POST', notesPath).length, 1, 'the retry found the note instead of creating it again');
+    assert.ok(harness.emulators.hubspot.requestsTo('GET', companyNotesPath).length >= 1, 'the retry looked the note up by its key');
   });
 
   it('shows a failed note with Retry, and an operator retry with the temporal CLI logs it once', async () => {

@@ -1,0 +1,32 @@
+import { Context } from '@temporalio/activity';
+import { inTenant } from '../db/tenant-scope';
+import { AuditLog } from '../entities';
+import type { ActionKind } from '../workflows/meeting-types';
+import type { ActivityDependencies } from './dependencies';
+
+export interface WriteToCheck {
+  tenantId: string;
+  workflowId: string;
+  /** The audit action of the write, e.g. 'crm.note'. */
+  auditAction: string;
+  /** The card action a rep's Retry names, e.g. 'note'. */
+  actionKind: ActionKind;
+}
+
+/**
+ * Whether an earlier attempt may already have made this write, so the CRM must be searched by
+ * idempotency key before creating: a retry of this activity (the last attempt may have written
+ * and lost its answer, or died mid-write), or any audit trace of the action for this meeting (an
+ * earlier activity, a rep's Retry after attempts that all died, a previous run of the same
+ * workflow id). Searching reads every record on the account, a cost a first write must not pay.
+ */
+export async function mayHaveWrittenBefore(deps: ActivityDependencies, write: WriteToCheck): Promise<boolean> {
+  if (Context.current().info.attempt > 1) return true;
+  const traces = await inTenant(deps.orm, write.tenantId, (em) =>
+    em.count(AuditLog, {
+      workflowId: write.workflowId,
+      $or: [{ action: write.auditAction }, { action: 'action.retry', target: write.actionKind }],
+    }),
+  );
+  return traces > 0;
+}
