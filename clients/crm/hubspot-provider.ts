@@ -138,6 +138,7 @@ class HubSpotProvider implements CrmProvider {
 
   async listDeals(accountId: string, options: { openOnly?: boolean } = {}): Promise<CrmDeal[]> {
     const dealIds = await this.associatedIds(accountId, 'deals');
+    if (dealIds.length === 0) return []; // most accounts: no need to read the pipelines either
     const [records, stages] = await Promise.all([this.batchRead('deals', dealIds, dealProperties), this.stageIndex()]);
     const deals = records.map((record) => this.toDeal(record, stages));
     return options.openOnly ? deals.filter((deal) => !deal.isClosed) : deals;
