@@ -13,6 +13,7 @@ import {
   toRecordedMeeting,
   toTranscriptResponse,
 } from './fathom-meeting-mapper';
+import { sharedMeetingsPageCache, type MeetingsPageCache } from './fathom-meetings-page-cache';
 import { sharedFathomRateLimiter, type FathomRateLimiter } from './fathom-rate-limiter';
 import type { MeetingListItem, MeetingPage, MeetingSource, MeetingSourceCredentials, RecordedMeeting } from './meeting-source';
 
@@ -26,6 +27,8 @@ export interface FathomClientOptions {
   sleep?: (milliseconds: number) => Promise<void>;
   /** Defaults to the process-wide limiter, so every client for the same key shares one budget. */
   rateLimiter?: FathomRateLimiter;
+  /** Defaults to the process-wide cache, so lookups for the same key share the pages they search. */
+  meetingsPageCache?: MeetingsPageCache;
   requestTimeoutMs?: number;
   /** Longest client-side rate-limit wait slept through; beyond it the call fails retryably with that delay. */
   maxRateLimitWaitMs?: number;
@@ -38,6 +41,7 @@ const defaultMaxRateLimitWaitMs = 5_000;
 /** listAllMeetings stops here unless told otherwise: a safety net against paging a whole archive. */
 const defaultListAllMax = 500;
 const dayMs = 86_400_000;
+const minuteMs = 60_000;
 /**
  * getMeeting searches newest-first in widening windows of `created_at` (most follow-ups are for
  * meetings from the last days). Each window ends where the previous began, so no page is read
@@ -101,6 +105,7 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
     sleep: options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds))),
   };
   const rateLimiter = options.rateLimiter ?? sharedFathomRateLimiter;
+  const meetingsPageCache = options.meetingsPageCache ?? sharedMeetingsPageCache;
   const credentialKey = limiterKey(options.credentials);
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
   const reconnectMessage =
@@ -185,27 +190,34 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
    * `/recordings/{id}/transcript`, which works for API keys and OAuth alike (OAuth apps may not
    * use include_transcript) and avoids downloading every transcript on the pages searched.
    */
-  async function findMeeting(recordingId: string): Promise<unknown> {
+  async function findMeeting(recordingId: string, reusePages: boolean): Promise<{ meeting?: unknown; reusedPages: boolean }> {
     let pagesRead = 0;
+    let reusedPages = false;
     let windowEnd: number | undefined;
+    // Whole minutes, so concurrent lookups ask for the same pages and can share them.
+    const searchStart = Math.floor(now() / minuteMs) * minuteMs;
     for (const days of meetingSearchWindowsDays) {
-      const windowStart = now() - days * dayMs;
+      const windowStart = searchStart - days * dayMs;
       let cursor: string | undefined;
       do {
-        if (pagesRead >= maxMeetingSearchPages) return undefined;
-        const page = await fetchMeetingsPage({
+        if (pagesRead >= maxMeetingSearchPages) return { reusedPages };
+        const query = {
           cursor,
           createdAfter: new Date(windowStart).toISOString(),
           createdBefore: windowEnd === undefined ? undefined : new Date(windowEnd + windowOverlapMs).toISOString(),
-        });
+        };
+        const read = () => fetchMeetingsPage(query);
+        const shared = reusePages ? meetingsPageCache.page(`${credentialKey}:${JSON.stringify(query)}`, now(), read) : { page: read(), reused: false };
+        const page = await shared.page;
+        reusedPages ||= shared.reused;
         pagesRead += 1;
         const found = page.meetings.find((meeting) => recordingIdOfMeeting(meeting) === recordingId);
-        if (found) return found;
+        if (found) return { meeting: found, reusedPages };
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       windowEnd = windowStart;
     }
-    return undefined;
+    return { reusedPages };
   }
 
   async function getMeeting(recordingId: string): Promise<RecordedMeeting> {
@@ -218,7 +230,9 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
         detail: `recording id ${JSON.stringify(recordingId.slice(0, 40))}`,
       });
     }
-    const meeting = await findMeeting(id);
+    const search = await findMeeting(id, true);
+    // Pages read a few seconds ago may predate this meeting: look again in fresh ones.
+    const meeting = search.meeting ?? (search.reusedPages ? (await findMeeting(id, false)).meeting : undefined);
     if (!meeting) {
       const searchedDays = meetingSearchWindowsDays[meetingSearchWindowsDays.length - 1];
       throw new ExternalServiceError({

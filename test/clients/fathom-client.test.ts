@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { ExternalServiceError } from '../../clients/errors';
 import { createFathomClient } from '../../clients/fathom-client';
+import { MeetingsPageCache } from '../../clients/fathom-meetings-page-cache';
 import { FathomRateLimiter } from '../../clients/fathom-rate-limiter';
 import type { MeetingSourceCredentials } from '../../clients/meeting-source';
 import { FathomEmulator } from '../../emulators/fathom-emulator';
@@ -43,7 +44,13 @@ describe('Fathom client', () => {
   });
 
   function client(
-    options: { credentials?: MeetingSourceCredentials; now?: () => number; sleep?: (ms: number) => Promise<void>; maxRateLimitWaitMs?: number } = {},
+    options: {
+      credentials?: MeetingSourceCredentials;
+      now?: () => number;
+      sleep?: (ms: number) => Promise<void>;
+      maxRateLimitWaitMs?: number;
+      meetingsPageCache?: MeetingsPageCache;
+    } = {},
   ) {
     return createFathomClient({
       credentials: options.credentials ?? { type: 'apiKey', apiKey },
@@ -51,6 +58,7 @@ describe('Fathom client', () => {
       now: options.now,
       sleep: options.sleep,
       rateLimiter: new FathomRateLimiter(),
+      meetingsPageCache: options.meetingsPageCache ?? new MeetingsPageCache(),
       maxRateLimitWaitMs: options.maxRateLimitWaitMs,
     });
   }
@@ -130,6 +138,27 @@ describe('Fathom client', () => {
     const secondWindowEnd = Date.parse(searches[1]!.query.get('created_before')!);
     const firstWindowStart = Date.parse(searches[0]!.query.get('created_after')!);
     assert.ok(secondWindowEnd > firstWindowStart && secondWindowEnd - firstWindowStart <= 1_000);
+  });
+
+  it('lets lookups started together share the pages they search, spending the rate limit once', async () => {
+    const meetings = [1, 2, 3, 4].map((index) => emulator.addMeeting(meetingCreatedAgo(index * 60_000, `m${index}`)));
+    const pages = new MeetingsPageCache();
+
+    const found = await Promise.all(meetings.map((meeting) => client({ meetingsPageCache: pages }).getMeeting(String(meeting.recording_id))));
+
+    assert.deepEqual(found.map((meeting) => meeting.title), ['m1', 'm2', 'm3', 'm4']);
+    assert.equal(emulator.requestsTo('GET', /\/meetings$/).length, 2, 'two pages of two meetings, each read once');
+  });
+
+  it('still finds a meeting recorded after the pages it reuses were read', async () => {
+    emulator.addMeeting(meetingCreatedAgo(120_000, 'earlier'));
+    const pages = new MeetingsPageCache();
+    await client({ meetingsPageCache: pages }).getMeeting(String(emulator.addMeeting(meetingCreatedAgo(60_000, 'first')).recording_id));
+    const justRecorded = emulator.addMeeting(meetingCreatedAgo(0, 'just recorded'));
+
+    const meeting = await client({ meetingsPageCache: pages }).getMeeting(String(justRecorded.recording_id));
+
+    assert.equal(meeting.title, 'just recorded');
   });
 
   it('reports a meeting it cannot find as not-found', async () => {
