@@ -7,10 +7,16 @@ import { runAckPathBenchmark } from './ack-path';
 import { runClickToNoteBenchmark } from './click-to-note';
 import { startBenchStack } from './lib/bench-stack';
 import { writeResults } from './lib/stats';
+import { runPipelineThroughputBenchmark } from './pipeline-throughput';
+import { runStartUpBenchmark } from './start-up';
+import { runWaitingWorkBenchmark } from './waiting-work';
 
 const benchmarks = {
   'click-to-note': runClickToNoteBenchmark,
   'ack-path': runAckPathBenchmark,
+  'pipeline-throughput': runPipelineThroughputBenchmark,
+  'start-up': runStartUpBenchmark,
+  'waiting-work': runWaitingWorkBenchmark,
 } as const;
 type BenchmarkName = keyof typeof benchmarks;
 

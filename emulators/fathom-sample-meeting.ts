@@ -64,6 +64,11 @@ export interface FathomMeeting {
 export interface SampleMeetingOptions {
   /** Transcript length; ~1,440 lines at the 5 s spacing used here is a 2-hour call. */
   transcriptLines?: number;
+  /**
+   * The internal rep who recorded the call (recorder, invitee, speaker, assignee): Fathom shows a
+   * meeting only to its recorder's account. alice@acme.com when absent.
+   */
+  repEmail?: string;
 }
 
 const SECONDS_PER_LINE = 5;
@@ -71,12 +76,12 @@ const DEFAULT_TRANSCRIPT_LINES = 24;
 
 let nextRecordingId = 900_000_001;
 
-const rep = { name: 'Alice Johnson', email: 'alice@acme.com' };
+const defaultRep = { name: 'Alice Johnson', email: 'alice@acme.com' };
 const champion = { name: 'John Smith', email: 'john.smith@client.com' };
 const buyer = { name: 'Priya Patel', email: 'priya.patel@client.com' };
 
 /** A discovery call that covers what the follow-up pipeline extracts: pains, budget, timeline, next step. */
-const script: { speaker: { name: string; email: string }; text: string }[] = [
+const script = (rep: { name: string; email: string }): { speaker: { name: string; email: string }; text: string }[] => [
   { speaker: rep, text: 'Thanks for making the time today, John and Priya. I would like to understand how your team handles follow-ups after sales calls.' },
   { speaker: champion, text: 'Right now our reps write follow-up emails by hand and the CRM is usually a week behind.' },
   { speaker: buyer, text: 'Leadership cannot trust the pipeline numbers because notes are missing from most deals.' },
@@ -99,6 +104,8 @@ const script: { speaker: { name: string; email: string }; text: string }[] = [
 export function sampleMeeting(overrides: Partial<FathomMeeting> = {}, options: SampleMeetingOptions = {}): FathomMeeting {
   const recordingId = overrides.recording_id ?? nextRecordingId++;
   const lines = options.transcriptLines ?? DEFAULT_TRANSCRIPT_LINES;
+  const rep = { ...defaultRep, email: options.repEmail ?? defaultRep.email };
+  const call = script(rep);
   const durationSeconds = Math.max(30 * 60, lines * SECONDS_PER_LINE);
   // Recorded recently by default, so "meetings created since the last poll" finds it.
   const recordingStart = new Date(Math.floor((Date.now() - durationSeconds * 1000 - 15 * 60_000) / 60_000) * 60_000);
@@ -125,9 +132,9 @@ export function sampleMeeting(overrides: Partial<FathomMeeting> = {}, options: S
       invitee(champion, true),
       invitee(buyer, true),
     ],
-    recorded_by: { name: rep.name, email: rep.email, email_domain: 'acme.com', team: 'Sales' },
+    recorded_by: { name: rep.name, email: rep.email, email_domain: rep.email.split('@')[1]!, team: 'Sales' },
     transcript: Array.from({ length: lines }, (_, index) => {
-      const line = script[index % script.length]!;
+      const line = call[index % call.length]!;
       return {
         speaker: { display_name: line.speaker.name, matched_calendar_invitee_email: line.speaker.email },
         text: line.text,

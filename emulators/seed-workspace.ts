@@ -46,6 +46,11 @@ export async function seedEmulatedWorkspace(options: {
   emulators: { slack: SlackEmulator; fathom: FathomEmulator; google: GoogleEmulator } & CrmEmulators;
   teamId?: string;
   repSlackUserId?: string;
+  /**
+   * The rep's email, i.e. their Fathom and Google accounts in the emulators (one account per
+   * address): workspaces seeded side by side need distinct ones. alice@acme.com when absent.
+   */
+  repEmail?: string;
   /** The tenant's default CRM; HubSpot when absent, none when null. */
   crm?: CrmProviderName | null;
   settings?: Partial<TenantSettings>;
@@ -55,7 +60,7 @@ export async function seedEmulatedWorkspace(options: {
   const teamId = options.teamId ?? slackId('T');
   const repSlackUserId = options.repSlackUserId ?? slackId('U');
   const botToken = `xoxb-emulated-${randomUUID()}`;
-  const repEmail = 'alice@acme.com';
+  const repEmail = options.repEmail ?? 'alice@acme.com';
   emulators.slack.registerWorkspace({ teamId, botToken, teamName: 'Acme' });
   emulators.slack.addUser({ id: repSlackUserId, teamId, tz: 'Europe/Rome', email: repEmail, name: 'Alice Johnson' });
 

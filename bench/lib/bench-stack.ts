@@ -1,7 +1,7 @@
 /**
  * The stack every benchmark runs against: `startLocalStack` from scripts/start-local.ts (Temporal
  * dev server, embedded Postgres, migrations, worker and API as child processes) pointed at the
- * in-process emulators, exactly like `npm run demo`, plus one seeded workspace. It uses its own
+ * in-process emulators, exactly like `npm run demo`, plus the seeded workspaces. It uses its own
  * ports and data directory (.data/bench, wiped at every start so runs are comparable), so it
  * never clashes with a developer's `npm start`.
  */

@@ -65,7 +65,7 @@ export interface SeededBench {
   orm: Orm;
   secrets: SecretStore;
   client: Client;
-  /** The last workspace seeded: the one whose rep's Google account works. */
+  /** The last workspace seeded. */
   workspace: EmulatedWorkspace;
   workspaces: EmulatedWorkspace[];
   close(): Promise<void>;
@@ -75,8 +75,9 @@ export interface SeededBench {
  * Opens the database and Temporal as the app does and seeds `count` workspaces (default 1) on the
  * unlimited plan. Several workspaces spread meetings over several Fathom accounts: Fathom allows
  * 60 calls a minute per account and the worker paces itself to that, so one rep's account
- * cannot prepare hundreds of meetings quickly (nor should it). Every workspace's rep shares one
- * Google account in the emulator, so only the last one seeded can draft emails and events.
+ * cannot prepare hundreds of meetings quickly (nor should it). Each rep has an address of their
+ * own at acme.com (the tenant's domain, so the rep stays internal to the meeting), hence their own
+ * Fathom and Google accounts: every workspace can draft emails and schedule events.
  */
 export async function seedBenchWorkspace(services: EmulatedServices, env: Record<string, string>, count = 1): Promise<SeededBench> {
   const config = loadConfig(env);
@@ -84,7 +85,13 @@ export async function seedBenchWorkspace(services: EmulatedServices, env: Record
   const secrets = buildSecretStore(config, orm);
   const workspaces: EmulatedWorkspace[] = [];
   for (let index = 0; index < count; index++) {
-    const workspace = await seedEmulatedWorkspace({ orm, secrets, emulators: services.emulators, settings: { autoLogPolicy: 'never' } });
+    const workspace = await seedEmulatedWorkspace({
+      orm,
+      secrets,
+      emulators: services.emulators,
+      repEmail: `rep${index + 1}@acme.com`,
+      settings: { autoLogPolicy: 'never' },
+    });
     // Benchmarks run thousands of meetings: the plan without a monthly meeting cap.
     await acrossTenants(orm, async (em) => {
       const tenant = await em.findOneOrFail(Tenant, { id: workspace.tenant.id });

@@ -34,8 +34,9 @@ export async function prepareMeetings(stack: MeetingHost, count: number, options
 
   const startOne = async (): Promise<void> => {
     const number = nextMeeting++;
-    const meeting = stack.emulators.fathom.addMeeting(sampleMeeting({ recording_id: 7_000_000 + number }));
     const workspace = stack.workspaces[number % stack.workspaces.length]!;
+    // Recorded by this workspace's rep: Fathom lists a meeting only to its recorder's account.
+    const meeting = stack.emulators.fathom.addMeeting(sampleMeeting({ recording_id: 7_000_000 + number }, { repEmail: workspace.rep.email }));
     const target: ClickTarget = {
       tenantId: workspace.tenant.id,
       teamId: workspace.teamId,

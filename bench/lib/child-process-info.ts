@@ -1,0 +1,65 @@
+/**
+ * What Linux tells about the bench's own child processes through /proc: which child runs a given
+ * entry point, its memory and its environment. startLocalStack keeps its children's pids to
+ * itself, and reading /proc needs no change to the product or the stack.
+ */
+import fs from 'node:fs';
+
+const KIB = 1024;
+const MIB = 1024 * 1024;
+
+/** The pid of this process's one child whose command line has `entryPoint` as an argument (e.g. "worker.ts"), ignoring `exceptPids`. */
+export function childPidRunning(entryPoint: string, exceptPids: readonly number[] = []): number {
+  const children = fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => !exceptPids.includes(pid) && parentPid(pid) === process.pid && commandLine(pid).includes(entryPoint));
+  if (children.length !== 1) throw new Error(`Expected one child process running ${entryPoint}, found ${children.length}.`);
+  return children[0]!;
+}
+
+function parentPid(pid: number): number | undefined {
+  try {
+    // The command name (field 2) may hold spaces and parentheses; the fields after its last ')' do not.
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return undefined; // gone since the directory was listed
+  }
+}
+
+function commandLine(pid: number): string[] {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  } catch {
+    return [];
+  }
+}
+
+export interface ProcessMemory {
+  /** Resident set size now (VmRSS), MiB. */
+  rssMiB: number;
+  /** Largest resident set size since the process started (VmHWM), MiB. */
+  peakRssMiB: number;
+}
+
+export function processMemory(pid: number): ProcessMemory {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, 'm').exec(status);
+    if (!match) throw new Error(`/proc/${pid}/status has no ${field}.`);
+    return Number(match[1]);
+  };
+  return { rssMiB: (kib('VmRSS') * KIB) / MIB, peakRssMiB: (kib('VmHWM') * KIB) / MIB };
+}
+
+/** The environment the process was started with (exactly what its parent gave it). */
+export function processEnvironment(pid: number): Record<string, string> {
+  const entries = fs
+    .readFileSync(`/proc/${pid}/environ`, 'utf8')
+    .split('\0')
+    .filter(Boolean)
+    .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]);
+  return Object.fromEntries(entries) as Record<string, string>;
+}
