@@ -14,6 +14,7 @@ import type { AppConfig } from '../../runtime/config';
 import type { SecretStore } from '../../secrets/secret-store';
 import { seedBenchWorkspace, startEmulatedServices, type BenchEmulators } from './emulated-services';
 import { numberFromEnv } from './stats';
+import { writeWorkflowBundle } from './workflow-bundle';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 /** Ports start-local reads: the bench's own unless set with a BENCH_ prefix (e.g. BENCH_API_PORT). */
@@ -55,7 +56,9 @@ export async function startBenchStack(): Promise<BenchStack> {
   for (const [name, value] of Object.entries(benchPorts)) process.env[name] = process.env[`BENCH_${name}`] || value;
   process.env.LOCAL_DATA_DIR = process.env.BENCH_DATA_DIR || path.join('.data', 'bench');
   delete process.env.DATABASE_URL; // the embedded Postgres in the bench data dir, not a configured one
-  await freshDataDir(process.env.LOCAL_DATA_DIR);
+  const dataDir = await freshDataDir(process.env.LOCAL_DATA_DIR);
+  // The worker runs prebundled workflow code, as in production.
+  process.env.WORKFLOW_BUNDLE_PATH = await writeWorkflowBundle(dataDir);
   const services = await startEmulatedServices();
   // start-local reads its ports and data dir when first loaded, so only after the defaults are set.
   const { startLocalStack } = await import('../../scripts/start-local');
