@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { ApiDependencies } from './dependencies';
 import { connectTargets, oauthConnectors } from './oauth-connectors';
 import { operatorAuthenticated } from './operator-auth';
@@ -16,6 +17,7 @@ import { slackInteractionsHandler } from './routes/slack-interactions';
 import { handleSlackEvent } from './slack-event-handler';
 import { verifiedSlackRequest } from './slack-request';
 import { temporalUiCors } from './temporal-ui-cors';
+import { answerUnavailable } from './unavailable-answer';
 
 /**
  * The thin HTTP edge: verify, parse, resolve the tenant, hand the work to Temporal, answer.
@@ -38,9 +40,14 @@ export function createApiApp(deps: ApiDependencies): Koa {
     try {
       await next();
     } catch (error) {
-      deps.logger.error('Request failed', { path: ctx.path, method: ctx.method, error });
-      ctx.status = 500;
-      ctx.body = { error: 'Internal error' };
+      if (isDatabaseUnavailable(error)) {
+        deps.logger.warn('Database unavailable; request refused', { path: ctx.path, method: ctx.method, error });
+        answerUnavailable(ctx);
+      } else {
+        deps.logger.error('Request failed', { path: ctx.path, method: ctx.method, error });
+        ctx.status = 500;
+        ctx.body = { error: 'Internal error' };
+      }
     } finally {
       ctx.set('x-response-time-ms', String(Date.now() - started));
     }

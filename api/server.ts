@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
   // Migrations run as the table owner; the API itself then connects as the runtime role.
   if (process.env.MIGRATE_ON_START === 'true') await migrateDatabase(config.databaseUrl);
-  const orm = await openOrm(config.databaseUrl);
+  const orm = await openOrm(config.databaseUrl, 'runtime', config.api.databaseTimeouts);
   await assertSchemaIsCurrent(orm);
   const payloadCodec = payloadCodecFor(config.payloadCodec);
   const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec));

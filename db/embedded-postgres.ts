@@ -19,7 +19,10 @@ export interface EmbeddedPostgresOptions {
 export interface RunningEmbeddedPostgres {
   /** Connection URL of `database`, e.g. postgres://postgres:postgres@127.0.0.1:54329/followup */
   url: string;
+  /** Fast shutdown: connected clients are disconnected; the data dir stays. */
   stop(): Promise<void>;
+  /** Starts the stopped server again on the same data dir and port (the fault drills' outage). */
+  start(): Promise<void>;
 }
 
 type EmbeddedPostgresConstructor = typeof EmbeddedPostgresServer;
@@ -176,18 +179,22 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       throw failure('initialise the data dir', error);
     });
   }
-  await server.start().catch((error: unknown) => {
-    throw failure('start', error);
-  });
-  const serverPid = await readPidFile(path.join(dataDir, 'postmaster.pid'));
   const ownerFile = path.join(dataDir, OWNER_FILE);
-  await fs.writeFile(ownerFile, `${process.pid}\n`);
-
+  let serverPid: number | undefined;
+  const isRunning = async (): Promise<boolean> => serverPid !== undefined && (await isServerOf(serverPid, dataDir));
+  const start = async (): Promise<void> => {
+    await server.start().catch((error: unknown) => {
+      throw failure('start', error);
+    });
+    serverPid = await readPidFile(path.join(dataDir, 'postmaster.pid'));
+    await fs.writeFile(ownerFile, `${process.pid}\n`);
+  };
   const stop = async (): Promise<void> => {
     // The package's stop() waits for an exit event that never comes if the server already died.
-    if (serverPid !== undefined && (await isServerOf(serverPid, dataDir))) await server.stop();
+    if (await isRunning()) await server.stop();
     await fs.rm(ownerFile, { force: true });
   };
+  await start();
 
   try {
     await createDatabaseIfMissing(server.getPgClient('postgres', '127.0.0.1') as SqlClient, options.database);
@@ -200,5 +207,9 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   return {
     url: `postgres://${credentials}@127.0.0.1:${options.port}/${encodeURIComponent(options.database)}`,
     stop,
+    async start() {
+      if (await isRunning()) throw new Error(`Postgres in ${dataDir} is already running.`);
+      await start();
+    },
   };
 }

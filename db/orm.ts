@@ -21,7 +21,22 @@ function switchToRuntimeRole(connection: PgConnection, done: (error: Error | nul
   connection.query(`set role ${runtimeRole}`, (error) => done(error, connection));
 }
 
-export function ormOptions(databaseUrl: string, role: DatabaseRole = 'runtime'): Options {
+/**
+ * How long a process waits on the database before giving up. Unset, the drivers' defaults apply:
+ * knex waits 60 s for a pooled connection and pg waits for the OS to give up connecting, which
+ * is fine for the worker (Temporal times the attempt out and retries it) but not for the API,
+ * which must answer Slack within 3 s.
+ */
+export interface DatabaseTimeouts {
+  /** TCP connect plus Postgres' startup handshake, per new connection. */
+  connectMs: number;
+  /** Waiting for a pooled connection, creating one included. */
+  acquireMs: number;
+  /** Longest statement, enforced by Postgres itself (`statement_timeout`). */
+  statementMs: number;
+}
+
+export function ormOptions(databaseUrl: string, role: DatabaseRole = 'runtime', timeouts?: DatabaseTimeouts): Options {
   return {
     clientUrl: databaseUrl,
     entities: entitySchemas,
@@ -43,13 +58,15 @@ export function ormOptions(databaseUrl: string, role: DatabaseRole = 'runtime'):
       min: 0,
       max: Number(process.env.DATABASE_POOL_MAX ?? 10),
       ...(role === 'runtime' ? { afterCreate: switchToRuntimeRole } : {}),
+      ...(timeouts ? { acquireTimeoutMillis: timeouts.acquireMs } : {}),
     },
+    ...(timeouts ? { driverOptions: { connection: { connectionTimeoutMillis: timeouts.connectMs, statement_timeout: timeouts.statementMs } } } : {}),
   };
 }
 
 /** Opens the database as the app (row-level security applies); pass 'owner' only to migrate. */
-export async function openOrm(databaseUrl: string, role: DatabaseRole = 'runtime'): Promise<Orm> {
-  return MikroORM.init(ormOptions(databaseUrl, role));
+export async function openOrm(databaseUrl: string, role: DatabaseRole = 'runtime', timeouts?: DatabaseTimeouts): Promise<Orm> {
+  return MikroORM.init(ormOptions(databaseUrl, role, timeouts));
 }
 
 /** Applies pending migrations; safe to run from several processes (serialised by an advisory lock). */

@@ -1,6 +1,23 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantFilterName } from '../entities';
+import { DatabaseUnavailableError } from './database-unavailable';
 import type { Orm } from './orm';
+
+/**
+ * The first statement of a scope's transaction. Finding the transaction already complete there
+ * means its BEGIN failed: the pooled connection had died (the server stopped or restarted), and
+ * knex keeps that error to itself, leaving only "Transaction query already complete".
+ */
+async function firstStatement(em: EntityManager, sql: string, values: unknown[]): Promise<void> {
+  try {
+    await em.execute(sql, values);
+  } catch (error) {
+    if (error instanceof Error && error.message.startsWith('Transaction query already complete')) {
+      throw new DatabaseUnavailableError('The transaction could not begin: its database connection had failed.', { cause: error });
+    }
+    throw error;
+  }
+}
 
 /**
  * Runs `work` in one transaction bound to one tenant: the ORM's tenant filter gets the id
@@ -10,7 +27,7 @@ import type { Orm } from './orm';
 export async function inTenant<T>(orm: Orm, tenantId: string, work: (em: EntityManager) => Promise<T>): Promise<T> {
   return orm.em.fork().transactional(async (em) => {
     em.setFilterParams(tenantFilterName, { tenantId });
-    await em.execute(`select set_config('app.tenant_id', ?, true)`, [tenantId]);
+    await firstStatement(em, `select set_config('app.tenant_id', ?, true)`, [tenantId]);
     return work(em);
   });
 }
@@ -22,7 +39,7 @@ export async function inTenant<T>(orm: Orm, tenantId: string, work: (em: EntityM
  */
 export async function acrossTenants<T>(orm: Orm, work: (em: EntityManager) => Promise<T>): Promise<T> {
   return orm.em.fork().transactional(async (em) => {
-    await em.execute(`select set_config('app.cross_tenant', 'on', true)`);
+    await firstStatement(em, `select set_config('app.cross_tenant', 'on', true)`, []);
     return work(em);
   });
 }

@@ -8,12 +8,14 @@ import { flakyCrmDrill } from './flaky-crm';
 import { hostileRequestsDrill } from './hostile-requests';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
 import { restartTemporalDrill } from './restart-temporal';
+import { stopPostgresDrill } from './stop-postgres';
 
 const drills = {
   'hostile-requests': hostileRequestsDrill,
   'kill-worker': killWorkerDrill,
   'flaky-crm': flakyCrmDrill,
   'restart-temporal': restartTemporalDrill,
+  'stop-postgres': stopPostgresDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

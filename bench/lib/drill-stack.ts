@@ -38,7 +38,19 @@ export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
   apiProcess(): ManagedProcess;
   /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, starts it again on the same SQLite file. */
   restartTemporal(downMs: number): Promise<void>;
+  /** Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs`, starts it again on the same data dir and port. */
+  stopPostgres(downMs: number): Promise<PostgresOutage>;
   shutdown(): Promise<void>;
+}
+
+/** When (Date.now()) each step of a Postgres outage happened, so a drill can tell which requests met it. */
+export interface PostgresOutage {
+  stopRequestedAt: number;
+  /** The server has exited: from here until `startRequestedAt` nothing can reach it. */
+  downAt: number;
+  startRequestedAt: number;
+  /** The server accepts connections again. */
+  upAt: number;
 }
 
 export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string> } = {}): Promise<DrillStack> {
@@ -121,6 +133,15 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
           intervalMs: 500,
           process: temporal,
         });
+      },
+      async stopPostgres(downMs) {
+        const stopRequestedAt = Date.now();
+        await postgres.stop();
+        const downAt = Date.now();
+        await new Promise((resolve) => setTimeout(resolve, downMs));
+        const startRequestedAt = Date.now();
+        await postgres.start();
+        return { stopRequestedAt, downAt, startRequestedAt, upAt: Date.now() };
       },
       shutdown: stopAll,
     };

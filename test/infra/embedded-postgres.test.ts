@@ -74,6 +74,17 @@ describe('startEmbeddedPostgres', function () {
     assert.deepEqual(rows, [{ body: 'Grüße, 会議のメモ' }]);
   });
 
+  it('starts a stopped server again on the same data dir and port, and refuses to start it twice', async function () {
+    running = await startEmbeddedPostgres({ dataDir, port, database: 'followup' });
+    await query(running.url, 'CREATE TABLE notes (id int PRIMARY KEY)');
+    await running.stop();
+    await assert.rejects(query(running.url, 'SELECT 1'), /ECONNREFUSED/);
+
+    await running.start();
+    assert.deepEqual(await query(running.url, 'SELECT count(*)::int AS notes FROM notes'), [{ notes: 0 }]);
+    await assert.rejects(running.start(), /already running/);
+  });
+
   it('leaves signal handling and the exit code to the caller', async function () {
     // The caller stops 2 s after SIGTERM; the package's own handler, had it stayed, would have
     // stopped the server and exited with 143 long before.

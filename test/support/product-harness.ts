@@ -74,7 +74,11 @@ export interface ProductHarness {
   close(): Promise<void>;
 }
 
-export async function startProductHarness(options: { startWorker?: boolean } = {}): Promise<ProductHarness> {
+/**
+ * `databaseUrl`: where the app reaches Postgres instead of the shared test database (e.g. through
+ * an outage proxy); the connection then has the deployed API's timeouts (`API_DATABASE_*`).
+ */
+export async function startProductHarness(options: { startWorker?: boolean; databaseUrl?: string } = {}): Promise<ProductHarness> {
   const stack = testStack();
   const emulators = await startLocalEmulators();
   const crmEmulators: CrmEmulatorSet = {
@@ -138,7 +142,7 @@ export async function startProductHarness(options: { startWorker?: boolean } = {
       if (line.includes('"level":"error"')) process.stdout.write(`${line}\n`);
     },
   });
-  const orm = await openOrm(stack.databaseUrl);
+  const orm = options.databaseUrl ? await openOrm(options.databaseUrl, 'runtime', config.api.databaseTimeouts) : await openOrm(stack.databaseUrl);
   const secrets = buildSecretStore(config, orm);
   const client = stack.env.client;
   const dependencies = buildActivityDependencies({ config, orm, secrets, logger });

@@ -1,0 +1,67 @@
+/**
+ * What the records say about a drill's meetings: the audit log rows of their drilled actions
+ * (activities/run-audited.ts writes a 'success' row, with its attempt number, once the side
+ * effect is done, and a 'failure' row per failed attempt when the database takes it), and from
+ * Temporal's history how many activity attempts failed and were retried.
+ */
+import { tsToMs } from '@temporalio/common/lib/time';
+import { inTenant } from '../../db/tenant-scope';
+import { AuditLog } from '../../entities';
+import { meetingWorkflowId } from '../../workflows/messages';
+import type { DrillStack } from '../lib/drill-stack';
+import type { ClickTarget } from '../lib/slack-traffic';
+import { drilledActions } from './meeting-outcomes';
+
+const auditedAction: Record<(typeof drilledActions)[number], string> = { note: 'crm.note', draft: 'gmail.draft', event: 'calendar.event' };
+
+export interface AuditTrail {
+  /** `<recordingId>:<action>` of every drilled action without a success row. */
+  missingSuccessRows: string[];
+  successRows: number;
+  /** Success rows beyond one per action (an audit commit whose acknowledgement was lost, then redone). */
+  extraSuccessRows: number;
+  /** Failed attempts before each success (its attempt number − 1) that have no failure row: written while the database was down. */
+  unrecordedFailedAttempts: number;
+}
+
+/** Audit rows of the drilled actions of `finished` meetings (each must have its note, draft and event done). */
+export async function auditTrail(stack: DrillStack, finished: ClickTarget[]): Promise<AuditTrail> {
+  const trail: AuditTrail = { missingSuccessRows: [], successRows: 0, extraSuccessRows: 0, unrecordedFailedAttempts: 0 };
+  const tenants = new Set(finished.map((target) => target.tenantId));
+  for (const tenantId of tenants) {
+    const meetings = finished.filter((target) => target.tenantId === tenantId);
+    const rows = await inTenant(stack.orm, tenantId, (em) =>
+      em.find(AuditLog, { workflowId: { $in: meetings.map((target) => meetingWorkflowId(tenantId, target.recordingId)) }, action: { $in: Object.values(auditedAction) } }),
+    );
+    for (const target of meetings) {
+      const workflowId = meetingWorkflowId(tenantId, target.recordingId);
+      for (const kind of drilledActions) {
+        const ofAction = rows.filter((row) => row.workflowId === workflowId && row.action === auditedAction[kind]);
+        const successes = ofAction.filter((row) => row.result === 'success');
+        const failures = ofAction.filter((row) => row.result === 'failure');
+        if (successes.length === 0) trail.missingSuccessRows.push(`${target.recordingId}:${kind}`);
+        trail.successRows += successes.length;
+        trail.extraSuccessRows += Math.max(0, successes.length - 1);
+        const failedBeforeSuccess = Math.max(0, ...successes.map((row) => Number(row.detail.attempt ?? 1) - 1));
+        trail.unrecordedFailedAttempts += Math.max(0, failedBeforeSuccess - failures.length);
+      }
+    }
+  }
+  return trail;
+}
+
+/**
+ * Failed and retried attempts of the activities whose last attempt started at `since` or later,
+ * over the meetings' histories (ActivityTaskStarted carries the attempt number and that time).
+ */
+export async function retriedActivityAttempts(stack: DrillStack, targets: ClickTarget[], since: number): Promise<number> {
+  let retried = 0;
+  for (const target of targets) {
+    const history = await stack.client.workflow.getHandle(meetingWorkflowId(target.tenantId, target.recordingId)).fetchHistory();
+    for (const event of history.events ?? []) {
+      const attempt = event.activityTaskStartedEventAttributes?.attempt ?? 1;
+      if (attempt > 1 && tsToMs(event.eventTime) >= since) retried += attempt - 1;
+    }
+  }
+  return retried;
+}
