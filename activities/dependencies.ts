@@ -2,6 +2,7 @@ import type { CrmCredentialSource, CrmProvider, CrmProviderName } from '../clien
 import type { FollowUpWriter } from '../clients/follow-up-writer';
 import type { CalendarEvents, EmailDrafts, GoogleTokenSource } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
+import type { AuditBacklog } from '../db/audit-backlog';
 import type { Orm } from '../db/orm';
 import type { Logger } from '../runtime/logger';
 import type { SecretStore } from '../secrets/secret-store';
@@ -12,6 +13,8 @@ import type { SecretStore } from '../secrets/secret-store';
  */
 export interface ActivityDependencies {
   orm: Orm;
+  /** Audit rows of this process that wait for the database to come back. */
+  auditBacklog: AuditBacklog;
   secrets: SecretStore;
   logger: Logger;
   slackApiUrl: string;

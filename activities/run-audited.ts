@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { appendAudit } from '../db/audit';
+import { appendAudit, type AuditEntry } from '../db/audit';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import { inTenant } from '../db/tenant-scope';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
@@ -15,7 +16,8 @@ export interface AuditedAction {
 
 /**
  * Runs one side effect and writes its outcome to the audit log, every attempt included, so an
- * operator can see what was tried, when, and why it failed.
+ * operator can see what was tried, when, and why it failed. A row the database cannot take now
+ * (an outage: often the very reason the attempt failed) is held and written once it can.
  */
 export async function runAudited<T extends { externalId?: string }>(
   deps: ActivityDependencies,
@@ -25,22 +27,28 @@ export async function runAudited<T extends { externalId?: string }>(
   const attempt = Context.current().info.attempt;
   // The side effect itself is found again by its key if this worker dies mid-write.
   return whileHeartbeating(async () => {
+    let result: T;
     try {
-      const result = await perform();
-      await inTenant(deps.orm, audit.tenantId, async (em) => {
-        appendAudit(em, { ...audit, result: 'success', detail: { attempt, externalId: result.externalId ?? null } });
-      });
-      return result;
+      result = await perform();
     } catch (error) {
       const failure = toActivityFailure(error);
-      await inTenant(deps.orm, audit.tenantId, async (em) => {
-        appendAudit(em, {
-          ...audit,
-          result: 'failure',
-          detail: { attempt, reason: failure instanceof Error ? failure.message : String(failure) },
-        });
-      }).catch((auditError: unknown) => deps.logger.error('Audit write failed', { error: auditError, workflowId: audit.workflowId }));
+      const reason = failure instanceof Error ? failure.message : String(failure);
+      const row = { ...audit, result: 'failure' as const, detail: { attempt, reason }, occurredAt: new Date() };
+      await writeAudit(deps, row).catch((auditError: unknown) => {
+        if (isDatabaseUnavailable(auditError)) deps.auditBacklog.hold(row);
+        else deps.logger.error('Audit write failed', { error: auditError, workflowId: audit.workflowId });
+      });
       throw failure;
     }
+    await writeAudit(deps, { ...audit, result: 'success', detail: { attempt, externalId: result.externalId ?? null } });
+    return result;
   });
+}
+
+/** Writes one row, then whatever an outage left held (the database evidently takes writes again). */
+async function writeAudit(deps: ActivityDependencies, entry: AuditEntry): Promise<void> {
+  await inTenant(deps.orm, entry.tenantId, async (em) => {
+    appendAudit(em, entry);
+  });
+  if (deps.auditBacklog.size > 0) await deps.auditBacklog.writeHeld(deps.orm);
 }

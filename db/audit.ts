@@ -10,11 +10,14 @@ export interface AuditEntry {
   result: AuditResult;
   workflowId?: string | null;
   detail?: Record<string, unknown>;
+  /** When it happened, for a row written late (db/audit-backlog.ts); now when absent. */
+  occurredAt?: Date;
 }
 
 /** Adds one row to the append-only audit log inside the caller's transaction. */
 export function appendAudit(em: EntityManager, entry: AuditEntry): AuditLog {
-  const row = Object.assign(new AuditLog(), { ...entry, detail: entry.detail ?? {} });
+  const { occurredAt, ...fields } = entry;
+  const row = Object.assign(new AuditLog(), { ...fields, detail: fields.detail ?? {}, createdAt: occurredAt ?? new Date() });
   em.persist(row);
   return row;
 }

@@ -12,6 +12,7 @@ import type { FollowUpWriter } from '../clients/follow-up-writer';
 import { createCalendarEvents } from '../clients/google/calendar-events';
 import { createGmailDrafts } from '../clients/google/gmail-drafts';
 import type { GoogleAppConfig } from '../clients/google/google-auth';
+import { AuditBacklog } from '../db/audit-backlog';
 import type { Orm } from '../db/orm';
 import { createSecretStore } from '../secrets/create-secret-store';
 import { parseSecretKeys } from '../secrets/secret-keyring';
@@ -70,6 +71,9 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
   const googleApp = googleAppConfig(config);
   return {
     orm: options.orm,
+    auditBacklog: new AuditBacklog((row, reason) =>
+      options.logger.error('Audit row given up', { reason, tenantId: row.tenantId, action: row.action, result: row.result, workflowId: row.workflowId, occurredAt: row.occurredAt }),
+    ),
     secrets: options.secrets,
     logger: options.logger,
     slackApiUrl: config.slack.apiUrl,

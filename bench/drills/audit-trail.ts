@@ -1,7 +1,7 @@
 /**
  * What the records say about a drill's meetings: the audit log rows of their drilled actions
  * (activities/run-audited.ts writes a 'success' row, with its attempt number, once the side
- * effect is done, and a 'failure' row per failed attempt when the database takes it), and from
+ * effect is done, and a 'failure' row per failed attempt, held while the database is down), and from
  * Temporal's history how many activity attempts failed and were retried.
  */
 import { tsToMs } from '@temporalio/common/lib/time';
@@ -20,7 +20,7 @@ export interface AuditTrail {
   successRows: number;
   /** Success rows beyond one per action (an audit commit whose acknowledgement was lost, then redone). */
   extraSuccessRows: number;
-  /** Failed attempts before each success (its attempt number − 1) that have no failure row: written while the database was down. */
+  /** Failed attempts before each success (its attempt number − 1) that have no failure row (lost, e.g. while the database was down). */
   unrecordedFailedAttempts: number;
 }
 

@@ -123,6 +123,7 @@ export async function stopPostgresDrill(): Promise<DrillResult> {
     const failures = [...probeFailures(answers, outage, recoveryBoundMs), ...outcomeFailures(outcomes)];
     if (!apiAlive) failures.push('the API process died');
     if (audit.missingSuccessRows.length) failures.push(`${audit.missingSuccessRows.length} done actions have no audit row: ${audit.missingSuccessRows.slice(0, 10).join(', ')}`);
+    if (audit.unrecordedFailedAttempts) failures.push(`${audit.unrecordedFailedAttempts} failed attempts have no audit row`);
     if (retriedAttempts === 0) failures.push('no activity retried since the outage: it missed the running activities (lower DRILL_POSTGRES_STOP_AFTER_MS)');
 
     const down = answers.filter((answer) => answer.kind !== 'healthz' && phaseOf(answer, outage) === 'down');
