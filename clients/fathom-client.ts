@@ -206,8 +206,7 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
           createdAfter: new Date(windowStart).toISOString(),
           createdBefore: windowEnd === undefined ? undefined : new Date(windowEnd + windowOverlapMs).toISOString(),
         };
-        const read = () => fetchMeetingsPage(query);
-        const shared = reusePages ? meetingsPageCache.page(`${credentialKey}:${JSON.stringify(query)}`, now(), read) : { page: read(), reused: false };
+        const shared = meetingsPageCache.page(`${credentialKey}:${JSON.stringify(query)}`, now(), () => fetchMeetingsPage(query), { reread: !reusePages });
         const page = await shared.page;
         reusedPages ||= shared.reused;
         pagesRead += 1;

@@ -23,11 +23,15 @@ export class MeetingsPageCache {
     private readonly maxPages = defaultMaxPages,
   ) {}
 
-  /** The page under `key`, read by `read` unless a fresh one is cached or being read. */
-  page<Page>(key: string, now: number, read: () => Promise<Page>): { page: Promise<Page>; reused: boolean } {
+  /**
+   * The page under `key`, read by `read` unless a fresh one is cached or being read. `reread`
+   * always reads (the cached page lacked what the caller looks for) and caches the new page for
+   * the lookups that follow.
+   */
+  page<Page>(key: string, now: number, read: () => Promise<Page>, options: { reread?: boolean } = {}): { page: Promise<Page>; reused: boolean } {
     const cached = this.pages.get(key);
     // Every key is read by the same kind of `read`, so a cached page has the caller's type.
-    if (cached && now - cached.readAt < this.ttlMs) return { page: cached.page as Promise<Page>, reused: true };
+    if (cached && !options.reread && now - cached.readAt < this.ttlMs) return { page: cached.page as Promise<Page>, reused: true };
     const page = read();
     this.remember(key, { page, readAt: now });
     // A failed read is not an answer worth sharing: the next caller tries again.
