@@ -19,6 +19,7 @@ import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess
 import { workflowsPath } from '../../worker';
 import { freshDataDir, type BenchStack } from './bench-stack';
 import { seedBenchWorkspace, startEmulatedServices, type EmulatedServices } from './emulated-services';
+import { numberFromEnv } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 const LOOPBACK = '127.0.0.1';
@@ -107,7 +108,8 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
     const api = runTypeScript('api', path.join('api', 'server.ts'));
     stops.push(() => api.stop(15_000));
     await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
-    const seeded = await seedBenchWorkspace(services, env);
+    // A sales team, not one rep: Fathom allows each rep's account 60 calls a minute.
+    const seeded = await seedBenchWorkspace(services, env, Math.round(numberFromEnv('DRILL_WORKSPACES', 5)));
     stops.push(seeded.close);
 
     return {
