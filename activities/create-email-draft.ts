@@ -9,6 +9,7 @@ import { googleWorkspaceFor, loadRep } from './tenant-services';
 export interface CreateEmailDraftInput {
   tenantId: string;
   meetingRecordId: string;
+  recordingId: string;
   workflowId: string;
   actorSlackUserId: string;
 }
@@ -16,15 +17,16 @@ export interface CreateEmailDraftInput {
 /** Creates the follow-up email as a Gmail draft of the rep, addressed to the external attendees. Never sends. */
 export function createEmailDraftActivity(deps: ActivityDependencies) {
   return async function createEmailDraft(input: CreateEmailDraftInput): Promise<ActionResult> {
-    const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
-      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-      return { record, rep: await loadRep(em, record.repSlackUserId) };
-    });
-    const draft = record.draft;
-    if (!draft) throw invalidRequest('There is no follow-up email yet.');
-    const to = [...new Set(record.attendees.filter((a) => a.external && a.email).map((a) => a.email!))];
-    if (to.length === 0) throw invalidRequest('No external attendees to email.');
-    return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'gmail.draft', target: record.recordingId }, async () => {
+    const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'gmail.draft', target: input.recordingId };
+    return runAudited(deps, audit, async () => {
+      const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
+        const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+        return { record, rep: await loadRep(em, record.repSlackUserId) };
+      });
+      const draft = record.draft;
+      if (!draft) throw invalidRequest('There is no follow-up email yet.');
+      const to = [...new Set(record.attendees.filter((a) => a.external && a.email).map((a) => a.email!))];
+      if (to.length === 0) throw invalidRequest('No external attendees to email.');
       const { drafts } = await googleWorkspaceFor(deps, rep);
       const result = await drafts.createDraft({ idempotencyKey: idempotencyKey(input.workflowId, 'draft'), to, subject: draft.emailSubject, html: draft.emailHtml });
       return { externalId: result.draftId, url: result.url, label: `Draft to ${to.join(', ')}` };

@@ -26,11 +26,11 @@ export interface LogCrmNoteInput {
 export function logCrmNoteActivity(deps: ActivityDependencies) {
   return async function logCrmNote(input: LogCrmNoteInput): Promise<ActionResult> {
     const key = idempotencyKey(input.workflowId, 'note');
-    const record = await inTenant(deps.orm, input.tenantId, (em) => em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }));
-    if (!record.draft) throw invalidRequest('There is no follow-up draft to log yet.');
-    const draft = record.draft;
-    return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.note', target: input.accountId }, () =>
-      withCrm(deps, input.tenantId, async (provider) => {
+    return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.note', target: input.accountId }, async () => {
+      const record = await inTenant(deps.orm, input.tenantId, (em) => em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }));
+      const draft = record.draft;
+      if (!draft) throw invalidRequest('There is no follow-up draft to log yet.');
+      return withCrm(deps, input.tenantId, async (provider) => {
         const accountName = input.accountName ?? 'the chosen account';
         const lookFirst = await mayHaveWrittenBefore(deps, { tenantId: input.tenantId, workflowId: input.workflowId, auditAction: 'crm.note', actionKind: 'note' });
         const existing = lookFirst ? await provider.findNoteByKey(input.accountId, key) : null;
@@ -49,8 +49,8 @@ export function logCrmNoteActivity(deps: ActivityDependencies) {
           occurredAt: record.startedAt.toISOString(),
         });
         return { externalId: note.id, url: note.url ?? input.accountUrl, label: `Note on ${accountName}${dealId ? ' and its open deal' : ''}` };
-      }),
-    );
+      });
+    });
   };
 }
 

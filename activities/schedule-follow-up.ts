@@ -11,6 +11,7 @@ import { googleWorkspaceFor, loadRep } from './tenant-services';
 export interface ScheduleFollowUpInput {
   tenantId: string;
   meetingRecordId: string;
+  recordingId: string;
   workflowId: string;
   actorSlackUserId: string;
   /** The rep's choice, overriding what was understood from the meeting. */
@@ -25,22 +26,23 @@ const followUpDurationMinutes = 30;
  */
 export function scheduleFollowUpActivity(deps: ActivityDependencies) {
   return async function scheduleFollowUp(input: ScheduleFollowUpInput): Promise<ActionResult> {
-    const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
-      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-      return { record, rep: await loadRep(em, record.repSlackUserId) };
-    });
-    const draft = record.draft;
-    if (!draft) throw invalidRequest('There is no follow-up draft yet.');
-    const attendees = record.attendees.filter((a) => a.external && a.email).map((a) => ({ email: a.email!, name: a.name }));
-    if (attendees.length === 0) throw invalidRequest('No external attendees to invite.');
-    const timeZone = rep?.timeZone ?? 'UTC';
-    const localStart = resolveFollowUpStart({
-      agreedLocalDateTime: input.localDateTime ?? draft.followUp.localDateTime,
-      meetingStartedAt: record.startedAt.toISOString(),
-      timeZone,
-      now: deps.now(),
-    });
-    return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'calendar.event', target: record.recordingId }, async () => {
+    const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'calendar.event', target: input.recordingId };
+    return runAudited(deps, audit, async () => {
+      const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
+        const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+        return { record, rep: await loadRep(em, record.repSlackUserId) };
+      });
+      const draft = record.draft;
+      if (!draft) throw invalidRequest('There is no follow-up draft yet.');
+      const attendees = record.attendees.filter((a) => a.external && a.email).map((a) => ({ email: a.email!, name: a.name }));
+      if (attendees.length === 0) throw invalidRequest('No external attendees to invite.');
+      const timeZone = rep?.timeZone ?? 'UTC';
+      const localStart = resolveFollowUpStart({
+        agreedLocalDateTime: input.localDateTime ?? draft.followUp.localDateTime,
+        meetingStartedAt: record.startedAt.toISOString(),
+        timeZone,
+        now: deps.now(),
+      });
       const { calendar } = await googleWorkspaceFor(deps, rep);
       const event = await calendar.createEvent({
         idempotencyKey: idempotencyKey(input.workflowId, 'event'),

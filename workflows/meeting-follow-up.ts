@@ -174,7 +174,7 @@ export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<Meet
   const noteAccount = () => ({ accountId: accountId(), accountName: state.account?.chosen?.name, accountUrl: state.account?.chosen?.url });
 
   const meetingRecordId = (): string => state.facts!.meetingRecordId;
-  const base = () => ({ tenantId: state.tenantId, meetingRecordId: meetingRecordId(), workflowId });
+  const base = () => ({ tenantId: state.tenantId, meetingRecordId: meetingRecordId(), recordingId: state.recordingId, workflowId });
 
   setHandler(statusQuery, () => state);
   setHandler(retrySignal, (request) => {
