@@ -18,8 +18,6 @@ import os from 'node:os';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
 import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { sampleMeeting } from '../emulators/fathom-sample-meeting';
-import { signFathomWebhook } from '../emulators/fathom-webhook-signer';
-import type { SlackEmulator } from '../emulators/slack-emulator';
 import type { EmulatedWorkspace } from '../emulators/seed-workspace';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { connectTemporalWorker } from '../runtime/temporal-connection';
@@ -31,6 +29,8 @@ import { coreActionKinds, type Actor, type MeetingState, type MeetingWorkflowInp
 import type { BenchStack } from './lib/bench-stack';
 import { postRaw } from './lib/http';
 import { createNoopActivities } from './lib/noop-activities';
+import { deliverFathomWebhook } from './lib/webhook-meetings';
+import { SlackCards } from './lib/slack-cards';
 import { signedClick, type ClickTarget } from './lib/slack-traffic';
 import { numberFromEnv, numberListFromEnv, printTable, round, summarize, type Row } from './lib/stats';
 
@@ -203,11 +203,8 @@ async function runPipelineMeeting(stack: BenchStack, cards: SlackCards, workspac
   const startedAt = Date.now();
   // Not added to the Fathom emulator: the webhook carries the transcript, so no Fathom call is needed.
   const body = JSON.stringify(sampleMeeting({ recording_id: Number(recordingId) }, { repEmail: workspace.rep.email }));
-  const delivery = signFathomWebhook({ secret: workspace.rep.fathomWebhookSecret, body });
-  const answer = await postRaw(`${stack.apiUrl}/webhooks/fathom/${workspace.rep.userId}`, delivery.headers, body);
-  if (answer.status !== 200) throw new Error(`Fathom webhook answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
-
-  await cards.waitForCard(recordingId, deadline);
+  await deliverFathomWebhook(stack, workspace, body);
+  while (!cards.offersNote(recordingId)) await waitBefore(deadline, CARD_CHECK_MS, () => 'card with its buttons');
   const readyAt = Date.now();
   const target: ClickTarget = {
     tenantId: workspace.tenant.id,
@@ -270,30 +267,6 @@ async function runNoopMeeting(stack: BenchStack, cards: NoopCards, workspace: Em
   return { startedAt, readyAt, doneAt: Date.now() };
 }
 
-/** Real cards offering "Log to CRM", read once each from the Slack emulator's chat.postMessage / chat.update requests. */
-class SlackCards {
-  private static readonly cardPath = /^\/api\/chat\.(postMessage|update)$/;
-  private readonly ready = new Set<string>();
-  private scanned = 0;
-
-  constructor(private readonly slack: SlackEmulator) {}
-
-  async waitForCard(recordingId: string, deadline: number): Promise<void> {
-    for (this.scan(); !this.ready.has(recordingId); this.scan()) await waitBefore(deadline, CARD_CHECK_MS, () => 'card with its buttons');
-  }
-
-  /** Reads the requests that arrived since the last scan. */
-  private scan(): void {
-    const { requests } = this.slack;
-    for (; this.scanned < requests.length; this.scanned++) {
-      const request = requests[this.scanned]!;
-      if (request.method !== 'POST' || !SlackCards.cardPath.test(request.path)) continue;
-      const recordingId = logNoteButtonValue((request.body as { blocks?: unknown } | undefined)?.blocks);
-      if (recordingId) this.ready.add(recordingId);
-    }
-  }
-}
-
 /** The no-op worker's cards: ready once the workflow publishes one awaiting the rep. */
 class NoopCards {
   private readonly ready = new Set<string>();
@@ -305,14 +278,6 @@ class NoopCards {
   async waitForCard(recordingId: string, deadline: number): Promise<void> {
     while (!this.ready.has(recordingId)) await waitBefore(deadline, CARD_CHECK_MS, () => 'no-op card awaiting the rep');
   }
-}
-
-/** The recording id on a card's "Log to CRM" button, from the blocks of a Slack call (JSON-encoded in a form body). */
-function logNoteButtonValue(blocks: unknown): string | undefined {
-  if (typeof blocks === 'string' && !blocks.includes(cardActions.logNote)) return undefined;
-  const parsed = (typeof blocks === 'string' ? JSON.parse(blocks) : blocks) as { type?: string; elements?: { action_id?: string; value?: string }[] }[] | undefined;
-  if (!Array.isArray(parsed)) return undefined;
-  return parsed.flatMap((block) => (block.type === 'actions' ? (block.elements ?? []) : [])).find((element) => element.action_id === cardActions.logNote)?.value;
 }
 
 /** The baseline worker, in this process, on the stack's Temporal server and namespace with the app's data converter. */

@@ -4,20 +4,18 @@
  * stores the transcript it carries and starts the meeting workflow exactly as /followup does.
  * loadMeeting then finds the transcript stored and never calls Fathom, so the worker's Fathom
  * pacing (60 calls/min per account) does not cap the rate. A meeting is ready once its card in
- * the rep's Slack DM offers "Log to CRM"; cards are found by scanning the Slack emulator's
- * requests once each, so following 10,000 meetings stays cheap.
+ * the rep's Slack DM offers "Log to CRM" (bench/lib/slack-cards.ts).
  */
 import { sampleMeeting } from '../../emulators/fathom-sample-meeting';
 import { signFathomWebhook } from '../../emulators/fathom-webhook-signer';
-import type { RecordedRequest } from '../../emulators/http-emulator';
-import { cardActions } from '../../slack/action-ids';
+import type { EmulatedWorkspace } from '../../emulators/seed-workspace';
 import type { BenchStack } from './bench-stack';
 import { postRaw } from './http';
+import { SlackCards } from './slack-cards';
 import type { ClickTarget } from './slack-traffic';
 
 /** Recording ids of these meetings: apart from bench/lib/meetings.ts' (7,000,000 + n). */
 const FIRST_RECORDING_ID = 8_000_000;
-const CARD_PATH = /^\/api\/chat\.(postMessage|update)$/;
 const DELIVERY_ATTEMPTS = 10;
 const POLL_MS = 200;
 
@@ -38,14 +36,14 @@ export interface AddOutcome {
 export class WebhookMeetings {
   /** Every meeting started, oldest first. */
   readonly started: ClickTarget[] = [];
-  private readonly withCard = new Set<string>();
-  private scannedSlackRequests = 0;
+  private readonly cards: SlackCards;
 
-  constructor(private readonly stack: BenchStack) {}
+  constructor(private readonly stack: BenchStack) {
+    this.cards = new SlackCards(stack.emulators.slack);
+  }
 
   isReady(target: ClickTarget): boolean {
-    this.scanCards();
-    return this.withCard.has(target.recordingId);
+    return this.cards.offersNote(target.recordingId);
   }
 
   /**
@@ -60,9 +58,8 @@ export class WebhookMeetings {
     let lastReport = startedAt;
     for (;;) {
       while (waiting.size < options.concurrency && this.started.length - first < count) waiting.add(await this.startOne());
-      this.scanCards();
       for (const target of waiting) {
-        if (!this.withCard.has(target.recordingId)) continue;
+        if (!this.cards.offersNote(target.recordingId)) continue;
         waiting.delete(target);
         ready += 1;
       }
@@ -78,19 +75,12 @@ export class WebhookMeetings {
     }
   }
 
-  /** One meeting, on the workspaces in turn, delivered as Fathom does (redelivered on 5xx). */
+  /** One meeting, on the workspaces in turn, delivered as Fathom does. */
   private async startOne(): Promise<ClickTarget> {
     const number = this.started.length;
     const workspace = this.stack.workspaces[number % this.stack.workspaces.length]!;
-    const meeting = this.stack.emulators.fathom.addMeeting(sampleMeeting({ recording_id: FIRST_RECORDING_ID + number }));
-    const body = JSON.stringify(meeting);
-    const signed = signFathomWebhook({ secret: workspace.rep.fathomWebhookSecret, body });
-    for (let attempt = 1; ; attempt++) {
-      const answer = await postRaw(`${this.stack.apiUrl}/webhooks/fathom/${workspace.rep.userId}`, signed.headers, body);
-      if (answer.status === 200) break;
-      if (answer.status < 500 || attempt >= DELIVERY_ATTEMPTS) throw new Error(`Fathom webhook answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const meeting = this.stack.emulators.fathom.addMeeting(sampleMeeting({ recording_id: FIRST_RECORDING_ID + number }, { repEmail: workspace.rep.email }));
+    await deliverFathomWebhook(this.stack, workspace, JSON.stringify(meeting));
     const target: ClickTarget = {
       tenantId: workspace.tenant.id,
       teamId: workspace.teamId,
@@ -101,35 +91,15 @@ export class WebhookMeetings {
     this.started.push(target);
     return target;
   }
-
-  /** Reads the Slack requests that arrived since the last scan, noting each card offering "Log to CRM". */
-  private scanCards(): void {
-    const requests = this.stack.emulators.slack.requests;
-    for (; this.scannedSlackRequests < requests.length; this.scannedSlackRequests++) {
-      const request = requests[this.scannedSlackRequests]!;
-      if (request.method !== 'POST' || !CARD_PATH.test(request.path)) continue;
-      const recordingId = logNoteButtonValue(request);
-      if (recordingId) this.withCard.add(recordingId);
-    }
-  }
 }
 
-/** The value (recording id) of the card's "Log to CRM" button in a chat.postMessage / chat.update call. */
-function logNoteButtonValue(request: RecordedRequest): string | undefined {
-  const blocks = (request.body as { blocks?: unknown } | undefined)?.blocks;
-  const parsed: unknown = typeof blocks === 'string' ? JSON.parse(blocks) : blocks;
-  const search = (node: unknown): string | undefined => {
-    if (Array.isArray(node)) {
-      for (const child of node) {
-        const found = search(child);
-        if (found) return found;
-      }
-      return undefined;
-    }
-    if (typeof node !== 'object' || node === null) return undefined;
-    const element = node as Record<string, unknown>;
-    if (element.action_id === cardActions.logNote && typeof element.value === 'string') return element.value;
-    return search(Object.values(element));
-  };
-  return search(parsed);
+/** The rep's signed "new meeting content ready" webhook, redelivered on a 5xx as Fathom does. */
+export async function deliverFathomWebhook(stack: Pick<BenchStack, 'apiUrl'>, workspace: EmulatedWorkspace, body: string): Promise<void> {
+  const signed = signFathomWebhook({ secret: workspace.rep.fathomWebhookSecret, body });
+  for (let attempt = 1; ; attempt++) {
+    const answer = await postRaw(`${stack.apiUrl}/webhooks/fathom/${workspace.rep.userId}`, signed.headers, body);
+    if (answer.status === 200) return;
+    if (answer.status < 500 || attempt >= DELIVERY_ATTEMPTS) throw new Error(`Fathom webhook answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+  }
 }
