@@ -17,6 +17,17 @@ import { ensureTranscriptPurgeSchedule } from './runtime/transcript-purge-schedu
 
 export const workflowsPath = require.resolve('./workflows');
 
+/**
+ * Meetings wait days for a click, so caching many of them buys little: a click on an evicted one
+ * replays its history in ~45 ms more, while each cached one costs ~0.26 MiB of worker memory
+ * (bench/README.md, benchmark 4). WORKER_MAX_CACHED_WORKFLOWS overrides it.
+ */
+export const defaultMaxCachedWorkflows = 200;
+
+export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env): number {
+  return Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? defaultMaxCachedWorkflows);
+}
+
 export interface MeetingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -36,7 +47,7 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
-    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000),
+    maxCachedWorkflows: maxCachedWorkflows(),
     shutdownGraceTime: '10 seconds',
   });
 }

@@ -22,7 +22,7 @@ import type { EmulatedWorkspace } from '../emulators/seed-workspace';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { connectTemporalWorker } from '../runtime/temporal-connection';
 import { cardActions } from '../slack/action-ids';
-import { workflowsPath } from '../worker';
+import { maxCachedWorkflows, workflowsPath } from '../worker';
 import { meetingFollowUp } from '../workflows';
 import { createEmailDraftUpdate, logNoteUpdate, meetingWorkflowId, scheduleFollowUpUpdate, statusQuery, tenantIdSearchAttribute } from '../workflows/messages';
 import { coreActionKinds, type Actor, type MeetingState, type MeetingWorkflowInput } from '../workflows/meeting-types';
@@ -293,7 +293,7 @@ async function startNoopWorker(stack: BenchStack, cards: NoopCards): Promise<() 
     activities: createNoopActivities({ onCardPublished: cards.published }),
     dataConverter: encryptedDataConverter(payloadCodecFor(stack.config.payloadCodec)),
     // The same workflow cache as the app's worker (worker.ts, createMeetingWorker).
-    maxCachedWorkflows: Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? 1000),
+    maxCachedWorkflows: maxCachedWorkflows(),
   });
   const running = worker.run();
   return async () => {

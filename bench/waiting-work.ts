@@ -18,6 +18,7 @@ import { childPidRunning, processEnvironment, processMemory } from './lib/child-
 import { postRaw } from './lib/http';
 import { noteMarker, signedClick, type ClickTarget } from './lib/slack-traffic';
 import { numberFromEnv, numberListFromEnv, printTable, round, summarize, type Row } from './lib/stats';
+import { maxCachedWorkflows } from '../worker';
 import { WebhookMeetings, type AddProgress } from './lib/webhook-meetings';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -30,7 +31,6 @@ const RATE_ESTIMATE_AFTER_S = 60;
 /** Lets the worker finish what the last cards started before memory is read. */
 const SETTLE_MS = 10_000;
 const MEMORY_SAMPLES = 5;
-const DEFAULT_WORKER_CACHE = 1000; // worker.ts: WORKER_MAX_CACHED_WORKFLOWS default
 
 export interface WaitingWorkResult {
   workerCacheSize: number;
@@ -55,7 +55,7 @@ export async function runWaitingWorkBenchmark(stack: BenchStack): Promise<Waitin
   const concurrency = Math.round(numberFromEnv('BENCH_WAITING_CONCURRENCY', 50));
   const workerPid = childPidRunning('worker.ts');
   const workerEnv = processEnvironment(workerPid);
-  const workerCacheSize = Number(workerEnv.WORKER_MAX_CACHED_WORKFLOWS ?? DEFAULT_WORKER_CACHE);
+  const workerCacheSize = maxCachedWorkflows(workerEnv);
   const workflowCode = workflowCodeOf(workerEnv);
   console.log(`[bench] waiting work: sizes ${sizes.join(', ')}, budget ${budgetSeconds} s per size, worker pid ${workerPid}, workflow cache ${workerCacheSize}, workflow code ${workflowCode}`);
 
