@@ -1,11 +1,9 @@
-import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
 import { withCrm } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
 import { mayHaveWrittenBefore } from './earlier-write';
 import { runAudited } from './run-audited';
-import { loadRep } from './tenant-services';
+import { loadMeetingOfRep } from './tenant-services';
 import { parseLocalDateTime, toInstant } from '../runtime/zoned-time';
 import { invalidRequest } from './failures';
 
@@ -25,10 +23,7 @@ export interface CreateCrmTaskInput {
 export function createCrmTaskActivity(deps: ActivityDependencies) {
   return async function createCrmTask(input: CreateCrmTaskInput): Promise<ActionResult> {
     const key = idempotencyKey(input.workflowId, 'task');
-    const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
-      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-      return { record, rep: await loadRep(em, record.repSlackUserId) };
-    });
+    const { record, rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);
     const timeZone = rep?.timeZone ?? 'UTC';
     const due = parseLocalDateTime(input.dueLocalDateTime);
     if (!due) throw invalidRequest('The due date must look like 2026-12-03T09:00.');

@@ -1,10 +1,8 @@
-import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
-import { googleWorkspaceFor, loadRep } from './tenant-services';
+import { googleWorkspaceFor, loadMeetingOfRep } from './tenant-services';
 
 export interface CreateEmailDraftInput {
   tenantId: string;
@@ -19,10 +17,7 @@ export function createEmailDraftActivity(deps: ActivityDependencies) {
   return async function createEmailDraft(input: CreateEmailDraftInput): Promise<ActionResult> {
     const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'gmail.draft', target: input.recordingId };
     return runAudited(deps, audit, async () => {
-      const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
-        const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-        return { record, rep: await loadRep(em, record.repSlackUserId) };
-      });
+      const { record, rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);
       const draft = record.draft;
       if (!draft) throw invalidRequest('There is no follow-up email yet.');
       const to = [...new Set(record.attendees.filter((a) => a.external && a.email).map((a) => a.email!))];

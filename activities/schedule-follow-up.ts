@@ -1,12 +1,10 @@
 import { resolveFollowUpStart } from '../clients/google/follow-up-start';
 import { htmlToPlainText } from '../clients/google/html-to-text';
-import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
-import { googleWorkspaceFor, loadRep } from './tenant-services';
+import { googleWorkspaceFor, loadMeetingOfRep } from './tenant-services';
 
 export interface ScheduleFollowUpInput {
   tenantId: string;
@@ -28,10 +26,7 @@ export function scheduleFollowUpActivity(deps: ActivityDependencies) {
   return async function scheduleFollowUp(input: ScheduleFollowUpInput): Promise<ActionResult> {
     const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'calendar.event', target: input.recordingId };
     return runAudited(deps, audit, async () => {
-      const { record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => {
-        const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-        return { record, rep: await loadRep(em, record.repSlackUserId) };
-      });
+      const { record, rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);
       const draft = record.draft;
       if (!draft) throw invalidRequest('There is no follow-up draft yet.');
       const attendees = record.attendees.filter((a) => a.external && a.email).map((a) => ({ email: a.email!, name: a.name }));

@@ -4,7 +4,8 @@ import type { CrmCredentials, CrmProvider } from '../clients/crm/crm-provider';
 import type { GoogleTokens } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
 import { createSlackClient } from '../clients/slack-client';
-import { CrmConnection, Tenant, User } from '../entities';
+import { inTenant } from '../db/tenant-scope';
+import { CrmConnection, MeetingRecord, Tenant, User } from '../entities';
 import type { ActivityDependencies } from './dependencies';
 import { notConfigured } from './failures';
 
@@ -27,6 +28,14 @@ export async function loadTenant(em: EntityManager, tenantId: string): Promise<T
 
 export async function loadRep(em: EntityManager, slackUserId: string): Promise<User | null> {
   return em.findOne(User, { slackUserId });
+}
+
+/** A meeting and the rep it belongs to, for an action the rep asked for. */
+export async function loadMeetingOfRep(deps: ActivityDependencies, tenantId: string, meetingRecordId: string): Promise<{ record: MeetingRecord; rep: User | null }> {
+  return inTenant(deps.orm, tenantId, async (em) => {
+    const record = await em.findOneOrFail(MeetingRecord, { id: meetingRecordId });
+    return { record, rep: await loadRep(em, record.repSlackUserId) };
+  });
 }
 
 export async function defaultCrmConnection(em: EntityManager): Promise<CrmConnection | null> {
