@@ -7,7 +7,7 @@ import { prepareDealEditorUpdate, updateDealUpdate } from '../workflows/messages
 import { actorFor } from './actors';
 import type { ApiDependencies } from './dependencies';
 import type { SlackAction, SlackInteraction } from './slack-payload';
-import { slackClientForTenant } from './slack-replies';
+import { slackClientForTenant, slackClientOrExplain } from './slack-replies';
 
 type SubmissionAnswer = Record<string, unknown> | '';
 
@@ -23,8 +23,8 @@ export async function openDealEditor(
   reply: (text: string) => Promise<void>,
 ): Promise<void> {
   if (!payload.trigger_id) return;
-  const slack = await slackClientForTenant(deps, tenant);
-  if (!slack) return reply('This workspace’s Slack installation is incomplete; reinstall the app.');
+  const slack = await slackClientOrExplain(deps, tenant, reply);
+  if (!slack) return;
   let viewId: string | undefined;
   try {
     const opened = await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: dealLoadingView(recordingId) as never }));

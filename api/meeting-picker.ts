@@ -9,7 +9,7 @@ import { blockKitLimits } from '../slack/block-kit';
 import { loadingPickerView, meetingPickerView, pickerNoticeView } from '../slack/meeting-picker';
 import type { ApiDependencies } from './dependencies';
 import type { SlackInteraction } from './slack-payload';
-import { replyEphemeral, slackClientForTenant } from './slack-replies';
+import { replyEphemeral, slackClientOrExplain } from './slack-replies';
 
 const lookBackDays = 14;
 const dayMs = 24 * 60 * 60 * 1000;
@@ -25,8 +25,8 @@ export async function openMeetingPicker(
   request: { userId: string; triggerId: string; responseUrl?: string; channelId?: string },
 ): Promise<void> {
   const reply = (text: string) => replyEphemeral(deps, tenant, { responseUrl: request.responseUrl, channelId: request.channelId, userId: request.userId }, text);
-  const slack = await slackClientForTenant(deps, tenant);
-  if (!slack) return reply('This workspace’s Slack installation is incomplete; ask an admin to reinstall the app.');
+  const slack = await slackClientOrExplain(deps, tenant, reply);
+  if (!slack) return;
   let opened;
   try {
     opened = await callSlack(() => slack.views.open({ trigger_id: request.triggerId, view: loadingPickerView() as never }));

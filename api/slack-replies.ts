@@ -39,3 +39,10 @@ export async function slackClientForTenant(deps: ApiDependencies, tenant: Tenant
   const token = tenant.botTokenSecretRef ? await deps.secrets.get(tenant.botTokenSecretRef) : null;
   return token ? createSlackClient({ token, apiUrl: deps.slack.apiUrl }) : null;
 }
+
+/** The tenant's Slack client; when its installation has no bot token, says so to the user instead. */
+export async function slackClientOrExplain(deps: ApiDependencies, tenant: Tenant, reply: (text: string) => Promise<void>) {
+  const slack = await slackClientForTenant(deps, tenant);
+  if (!slack) await reply('This workspace’s Slack installation is incomplete; ask an admin to reinstall the app.');
+  return slack;
+}

@@ -8,7 +8,7 @@ import { createTaskUpdate } from '../workflows/messages';
 import { actorFor } from './actors';
 import type { ApiDependencies } from './dependencies';
 import type { SlackInteraction } from './slack-payload';
-import { slackClientForTenant } from './slack-replies';
+import { slackClientOrExplain } from './slack-replies';
 
 type SubmissionAnswer = Record<string, unknown> | '';
 const { fields } = taskModal;
@@ -24,8 +24,8 @@ export async function openTaskModal(
   if (!payload.trigger_id) return;
   const meeting = await meetingOf(deps, tenant, recordingId);
   if (!meeting) return reply('The follow-up is still being prepared; try again in a moment.');
-  const slack = await slackClientForTenant(deps, tenant);
-  if (!slack) return reply('This workspace’s Slack installation is incomplete; reinstall the app.');
+  const slack = await slackClientOrExplain(deps, tenant, reply);
+  if (!slack) return;
   const view = renderTaskModal({ recordingId, meetingTitle: meeting.title, timeZone: meeting.timeZone, defaultDate: nextWeekday(now(deps), meeting.timeZone) });
   await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: view as never }));
 }

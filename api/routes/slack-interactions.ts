@@ -27,7 +27,7 @@ import { startPickedMeeting } from '../meeting-picker';
 import { openSettingsModal, submitSettings } from '../settings-editor';
 import type { SlackAction, SlackInteraction } from '../slack-payload';
 import type { SlackRequestState } from '../slack-request';
-import { replyEphemeral, slackClientForTenant } from '../slack-replies';
+import { replyEphemeral, slackClientOrExplain } from '../slack-replies';
 import { openTaskModal, submitTask } from '../task-editor';
 
 /**
@@ -190,8 +190,8 @@ async function openEditModal(
   const record = await inTenant(deps.orm, tenant.id, (em) => em.findOne(MeetingRecord, { recordingId }));
   if (!record?.draft) return reply('The follow-up is still being prepared; try again in a moment.');
   if (!payload.trigger_id) return;
-  const slack = await slackClientForTenant(deps, tenant);
-  if (!slack) return reply('This workspace’s Slack installation is incomplete; reinstall the app.');
+  const slack = await slackClientOrExplain(deps, tenant, reply);
+  if (!slack) return;
   const view = renderEditModal(recordingId, record.draft);
   await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: view as never }));
 }
