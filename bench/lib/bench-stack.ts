@@ -12,7 +12,7 @@ import type { Orm } from '../../db/orm';
 import type { EmulatedWorkspace } from '../../emulators/seed-workspace';
 import type { AppConfig } from '../../runtime/config';
 import type { SecretStore } from '../../secrets/secret-store';
-import { seedBenchWorkspace, startEmulatedServices, type BenchEmulators } from './emulated-services';
+import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type BenchEmulators } from './emulated-services';
 import { numberFromEnv } from './stats';
 import { writeWorkflowBundle } from './workflow-bundle';
 
@@ -69,14 +69,7 @@ export async function startBenchStack(): Promise<BenchStack> {
     return {
       apiUrl: stack.apiUrl,
       temporalAddress: stack.temporalAddress,
-      emulators: services.emulators,
-      config: seeded.config,
-      orm: seeded.orm,
-      secrets: seeded.secrets,
-      client: seeded.client,
-      workspace: seeded.workspace,
-      workspaces: seeded.workspaces,
-      signingSecret: services.signingSecret,
+      ...seededStackParts(services, seeded),
       async shutdown(exitCode, reason) {
         await seeded.close();
         await services.stop();

@@ -18,7 +18,7 @@ import { resolveTemporalCli } from '../../runtime/temporal-cli';
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
 import { workflowsPath } from '../../worker';
 import { freshDataDir, type BenchStack } from './bench-stack';
-import { seedBenchWorkspace, startEmulatedServices, type EmulatedServices } from './emulated-services';
+import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices } from './emulated-services';
 import { numberFromEnv } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -115,14 +115,7 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
     return {
       apiUrl: `http://${LOOPBACK}:${ports.api}`,
       temporalAddress,
-      emulators: services.emulators,
-      config: seeded.config,
-      orm: seeded.orm,
-      secrets: seeded.secrets,
-      client: seeded.client,
-      workspace: seeded.workspace,
-      workspaces: seeded.workspaces,
-      signingSecret: services.signingSecret,
+      ...seededStackParts(services, seeded),
       startWorker,
       killWorker: () => worker?.kill() ?? Promise.resolve(),
       apiProcess: () => api,

@@ -115,3 +115,9 @@ export async function seedBenchWorkspace(services: EmulatedServices, env: Record
     },
   };
 }
+
+/** What the bench and drill stacks hand to a benchmark from the emulators and the seeded workspaces. */
+export function seededStackParts(services: EmulatedServices, seeded: SeededBench) {
+  const { config, orm, secrets, client, workspace, workspaces } = seeded;
+  return { emulators: services.emulators, signingSecret: services.signingSecret, config, orm, secrets, client, workspace, workspaces };
+}
