@@ -6,7 +6,7 @@ import tseslint from 'typescript-eslint';
 const nodeBuiltins = builtinModules.flatMap((name) => [name, `node:${name}`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'eslint.config.mjs'] },
+  { ignores: ['node_modules/**', 'dist/**', '.tools/**', '.data/**', 'eslint.config.mjs', '.dependency-cruiser.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -31,9 +31,9 @@ export default tseslint.config(
           paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must not import Node built-ins.' })),
           patterns: [
             {
-              group: ['../activities', '../activities/*', '../clients/*', '../clients/**', '../entities/*', '../db/*', '../api/*', '../runtime/*', '../emulators/*'],
+              group: ['../activities', '../activities/*', '../clients/*', '../clients/**', '../entities/*', '../db/*', '../api/*', '../runtime/*', '../emulators/*', '../wiring/*', '../slack/*', '../secrets/*'],
               allowTypeImports: true,
-              message: 'Workflows may only import types from activities, clients, entities, db, api and runtime.',
+              message: 'Workflows may only import types from the floors above them (activities, clients, entities, db, api, runtime, wiring, slack, secrets).',
             },
             {
               // Anything but @temporalio/workflow, @temporalio/common and relative paths: only as types.
@@ -43,6 +43,17 @@ export default tseslint.config(
             },
           ],
         },
+      ],
+    },
+  },
+  {
+    // The ground floor: the product's vocabulary imports nothing, not even an npm package, so
+    // every other floor (the workflow sandbox included) can use it.
+    files: ['domain/**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        { patterns: [{ regex: '^(?!\\./)', message: 'domain/ imports only other domain/ modules.' }] },
       ],
     },
   },

@@ -11,9 +11,9 @@ import { assertSchemaIsCurrent, openOrm } from './db/orm';
 import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
 import { createLogger } from './runtime/logger';
-import { buildActivityDependencies, buildSecretStore } from './runtime/services';
-import { connectTemporalClient, connectTemporalWorker } from './runtime/temporal-connection';
-import { ensureTranscriptPurgeSchedule } from './runtime/transcript-purge-schedule';
+import { buildActivityDependencies, buildSecretStore } from './wiring/services';
+import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
+import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedule';
 
 export const workflowsPath = require.resolve('./workflows');
 

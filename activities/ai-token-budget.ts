@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Tenant } from '../entities';
-import { limitsOf, usageMonthOf } from '../plans/plan-limits';
+import { limitsOf, usageMonthOf } from '../domain/plan-limits';
 
 /**
  * Refuses drafting once the tenant's AI tokens this month (summed from the audit log's

@@ -4,7 +4,7 @@ import type { ActivityDependencies } from './dependencies';
 import { mayHaveWrittenBefore } from './earlier-write';
 import { runAudited } from './run-audited';
 import { loadMeetingOfRep } from './tenant-services';
-import { parseLocalDateTime, toInstant } from '../runtime/zoned-time';
+import { parseLocalDateTime, toInstant } from '../domain/zoned-time';
 import { invalidRequest } from './failures';
 
 export interface CreateCrmTaskInput {

@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { CrmProvider } from '../clients/crm/crm-provider';
-import { ExternalServiceError } from '../clients/errors';
+import { ExternalServiceError } from '../domain/service-errors';
 import { inTenant } from '../db/tenant-scope';
 import { CrmConnection } from '../entities';
 import type { ActivityDependencies } from './dependencies';

@@ -1,4 +1,5 @@
-import type { CrmCredentialSource, CrmProvider, CrmProviderName } from '../clients/crm/crm-provider';
+import type { CrmCredentialSource, CrmProvider } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
 import type { FollowUpWriter } from '../clients/follow-up-writer';
 import type { CalendarEvents, EmailDrafts, GoogleTokenSource } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';

@@ -1,8 +1,8 @@
-import type { TranscriptLine } from '../clients/meeting-source';
+import type { TranscriptLine } from '../domain/meeting';
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
-import type { FollowUpDraft } from '../workflows/meeting-types';
+import type { FollowUpDraft } from '../domain/meeting';
 import { assertWithinAiTokenBudget } from './ai-token-budget';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest, notConfigured } from './failures';

@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { inTenant } from '../db/tenant-scope';
 import { AuditLog } from '../entities';
-import type { ActionKind } from '../workflows/meeting-types';
+import type { ActionKind } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 
 export interface WriteToCheck {

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { ExternalServiceError } from '../clients/errors';
+import { ExternalServiceError } from '../domain/service-errors';
 
 /**
  * Translates client errors into what Temporal understands: retryable failures carry the

@@ -1,8 +1,7 @@
-import { createHash } from 'node:crypto';
-import type { RecordedMeeting } from '../clients/meeting-source';
+import { storeRecordedMeeting } from '../db/meeting-records';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
-import type { MeetingFacts } from '../workflows/meeting-types';
+import type { MeetingFacts } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { loadRep, meetingSourceFor } from './tenant-services';
 
@@ -27,36 +26,9 @@ export function loadMeetingActivity(deps: ActivityDependencies) {
 
     // Network call outside any transaction: Fathom may be slow, the database must not wait on it.
     const meeting = await (await meetingSourceFor(deps, rep)).getMeeting(input.recordingId);
-    const record = await storeRecordedMeeting(deps, input, meeting);
+    const record = await storeRecordedMeeting(deps.orm, input, meeting);
     return factsOf(record);
   };
-}
-
-export async function storeRecordedMeeting(
-  deps: Pick<ActivityDependencies, 'orm'>,
-  input: LoadMeetingInput,
-  meeting: RecordedMeeting,
-): Promise<MeetingRecord> {
-  return inTenant(deps.orm, input.tenantId, async (em) => {
-    const record =
-      (await em.findOne(MeetingRecord, { recordingId: input.recordingId })) ??
-      Object.assign(new MeetingRecord(), { tenantId: input.tenantId, recordingId: input.recordingId });
-    const transcript = JSON.stringify(meeting.transcript);
-    Object.assign(record, {
-      workflowId: input.workflowId,
-      repSlackUserId: input.repSlackUserId,
-      title: meeting.title.slice(0, 512),
-      meetingUrl: meeting.shareUrl ?? meeting.url,
-      startedAt: new Date(meeting.startedAt),
-      endedAt: meeting.endedAt ? new Date(meeting.endedAt) : null,
-      language: meeting.language,
-      attendees: meeting.attendees,
-      transcript,
-      transcriptSha256: createHash('sha256').update(transcript).digest('hex'),
-    });
-    em.persist(record);
-    return record;
-  });
 }
 
 function factsOf(record: MeetingRecord): MeetingFacts {

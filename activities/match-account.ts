@@ -1,7 +1,7 @@
-import { normaliseDomain, type CrmAccount } from '../clients/crm/crm-provider';
+import { normaliseDomain, type CrmAccount } from '../domain/crm';
 import { inTenant } from '../db/tenant-scope';
 import { AccountMapping, MeetingRecord } from '../entities';
-import type { AccountCandidate, AccountMatch, CrmContext } from '../workflows/meeting-types';
+import type { AccountCandidate, AccountMatch, CrmContext } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { isFreeMailDomain } from './free-mail-domains';
 import { whileHeartbeating } from './heartbeat';

@@ -1,6 +1,6 @@
 import { callSlack } from '../clients/slack-client';
 import { inTenant } from '../db/tenant-scope';
-import type { CardRef } from '../workflows/meeting-types';
+import type { CardRef } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { loadTenant, slackClientFor } from './tenant-services';
 

@@ -3,7 +3,7 @@ import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import { asSlackBlocks } from '../slack/block-kit';
 import { renderMeetingCard } from '../slack/meeting-card';
-import type { CardRef, MeetingState } from '../workflows/meeting-types';
+import type { CardRef, MeetingState } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { loadTenant, slackClientFor } from './tenant-services';
 

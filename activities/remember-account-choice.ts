@@ -1,7 +1,7 @@
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { AccountMapping, MeetingRecord } from '../entities';
-import type { AccountCandidate } from '../workflows/meeting-types';
+import type { AccountCandidate } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { companyDomains } from './match-account';
 import { defaultCrmConnection } from './tenant-services';

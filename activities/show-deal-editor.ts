@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import type { CrmDeal, CrmDealStage } from '../clients/crm/crm-provider';
-import { ExternalServiceError } from '../clients/errors';
+import type { CrmDeal, CrmDealStage } from '../domain/crm';
+import { ExternalServiceError } from '../domain/service-errors';
 import { callSlack } from '../clients/slack-client';
 import { inTenant } from '../db/tenant-scope';
 import { dealNoticeView, renderDealModal } from '../slack/deal-modal';

@@ -1,23 +1,23 @@
 import Router from '@koa/router';
 import Koa from 'koa';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
-import type { ApiDependencies } from './dependencies';
-import { connectTargets, oauthConnectors } from './oauth-connectors';
-import { operatorAuthenticated } from './operator-auth';
-import { rawBody } from './raw-body';
-import { auditExportHandler } from './routes/audit-export';
-import { codecHandler, codecLogin, codecLoginPage } from './routes/codec-server';
-import { connectCallbackHandler, connectStartHandler } from './routes/connections';
-import { fathomWebhookHandler } from './routes/fathom-webhook';
-import { healthHandler } from './routes/health';
-import { slackCommandsHandler } from './routes/slack-commands';
-import { slackEventsHandler } from './routes/slack-events';
-import { slackInstallHandler, slackOAuthCallbackHandler } from './routes/slack-install';
-import { slackInteractionsHandler } from './routes/slack-interactions';
-import { handleSlackEvent } from './slack-event-handler';
-import { verifiedSlackRequest } from './slack-request';
-import { temporalUiCors } from './temporal-ui-cors';
-import { answerUnavailable } from './unavailable-answer';
+import type { ApiDependencies } from './http/dependencies';
+import { connectTargets, oauthConnectors } from './connections/oauth-connectors';
+import { operatorAuthenticated } from './operator/operator-auth';
+import { rawBody } from './http/raw-body';
+import { auditExportHandler } from './operator/audit-export';
+import { codecHandler, codecLogin, codecLoginPage } from './operator/codec-server';
+import { connectCallbackHandler, connectStartHandler } from './connections/connect-routes';
+import { fathomWebhookHandler } from './triggers/fathom-webhook';
+import { healthHandler } from './http/health';
+import { slackCommandsHandler } from './triggers/slack-commands';
+import { slackEventsHandler } from './slack/slack-events';
+import { slackInstallHandler, slackOAuthCallbackHandler } from './connections/slack-install';
+import { slackInteractionsHandler } from './interactions/slack-interactions';
+import { handleSlackEvent } from './interactions/slack-event-handler';
+import { verifiedSlackRequest } from './slack/slack-request';
+import { temporalUiCors } from './operator/temporal-ui-cors';
+import { answerUnavailable } from './http/unavailable-answer';
 
 /**
  * The thin HTTP edge: verify, parse, resolve the tenant, hand the work to Temporal, answer.

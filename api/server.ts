@@ -7,12 +7,12 @@ import { assertSchemaIsCurrent, openOrm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { createLogger } from '../runtime/logger';
-import { buildSecretStore } from '../runtime/services';
-import { connectTemporalClient } from '../runtime/temporal-connection';
+import { buildSecretStore } from '../wiring/services';
+import { connectTemporalClient } from '../wiring/temporal-connection';
 import { createApiApp } from './app';
-import { connectionSettingsFrom } from './connection-settings';
-import { MeetingGateway } from './meeting-gateway';
-import { MeetingQuota } from './meeting-quota';
+import { connectionSettingsFrom } from './http/connection-settings';
+import { MeetingGateway } from './meetings/meeting-gateway';
+import { MeetingQuota } from './meetings/meeting-quota';
 
 async function main(): Promise<void> {
   const config = loadConfig();

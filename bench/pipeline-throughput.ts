@@ -20,12 +20,13 @@ import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
 import { sampleMeeting } from '../emulators/fathom-sample-meeting';
 import type { EmulatedWorkspace } from '../emulators/seed-workspace';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
-import { connectTemporalWorker } from '../runtime/temporal-connection';
+import { connectTemporalWorker } from '../wiring/temporal-connection';
 import { cardActions } from '../slack/action-ids';
 import { maxCachedWorkflows, workflowsPath } from '../worker';
 import { meetingFollowUp } from '../workflows';
 import { createEmailDraftUpdate, logNoteUpdate, meetingWorkflowId, scheduleFollowUpUpdate, statusQuery, tenantIdSearchAttribute } from '../workflows/messages';
-import { coreActionKinds, type Actor, type MeetingState, type MeetingWorkflowInput } from '../workflows/meeting-types';
+import { coreActionKinds, type Actor, type MeetingState } from '../domain/meeting';
+import { type MeetingWorkflowInput } from '../workflows/messages';
 import type { BenchStack } from './lib/bench-stack';
 import { postRaw } from './lib/http';
 import { createNoopActivities } from './lib/noop-activities';
@@ -233,7 +234,7 @@ async function runPipelineMeeting(stack: BenchStack, cards: SlackCards, workspac
 async function runNoopMeeting(stack: BenchStack, cards: NoopCards, workspace: EmulatedWorkspace, recordingId: string, deadline: number): Promise<MeetingTiming> {
   const startedAt = Date.now();
   const { tenant } = workspace;
-  // The input MeetingGateway.startMeeting (api/meeting-gateway.ts) builds for a webhook.
+  // The input MeetingGateway.startMeeting (api/meetings/meeting-gateway.ts) builds for a webhook.
   const input: MeetingWorkflowInput = {
     tenantId: tenant.id,
     recordingId,

@@ -5,7 +5,7 @@
  * that says whether another attempt can help.
  */
 import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import { ExternalServiceError, parseRetryAfter } from './errors';
+import { ExternalServiceError, parseRetryAfter } from '../domain/service-errors';
 import { buildFollowUpPrompt, followUpPromptVersion } from './follow-up-prompt';
 import { followUpTool, followUpToolName, invalidDraftError, readFollowUpToolInput } from './follow-up-tool';
 import type { FollowUpRequest, FollowUpWriter, WrittenFollowUp } from './follow-up-writer';

@@ -5,7 +5,7 @@
  * the limiter so other calls from this process wait too. Temporal owns retries, so there are none here.
  */
 import { createHash } from 'node:crypto';
-import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from './errors';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../domain/service-errors';
 import {
   recordingIdOfMeeting,
   toMeetingListItem,
@@ -15,7 +15,8 @@ import {
 } from './fathom-meeting-mapper';
 import { sharedMeetingsPageCache, type MeetingsPageCache } from './fathom-meetings-page-cache';
 import { sharedFathomRateLimiter, type FathomRateLimiter } from './fathom-rate-limiter';
-import type { MeetingListItem, MeetingPage, MeetingSource, MeetingSourceCredentials, RecordedMeeting } from './meeting-source';
+import type { MeetingPage, MeetingSource, MeetingSourceCredentials } from './meeting-source';
+import type { MeetingListItem, RecordedMeeting } from '../domain/meeting';
 
 export interface FathomClientOptions {
   credentials: MeetingSourceCredentials;

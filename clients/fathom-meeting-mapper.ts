@@ -4,9 +4,9 @@
  * the same whether it arrived by webhook or was fetched. Every field is checked, because both
  * inputs are untrusted JSON: a shape problem becomes an ExternalServiceError naming the field.
  */
-import type { MeetingAttendee } from '../workflows/meeting-types';
-import { ExternalServiceError } from './errors';
-import type { MeetingListItem, RecordedMeeting, TranscriptLine } from './meeting-source';
+import type { MeetingAttendee } from '../domain/meeting';
+import { ExternalServiceError } from '../domain/service-errors';
+import type { MeetingListItem, RecordedMeeting, TranscriptLine } from '../domain/meeting';
 
 type JsonObject = Record<string, unknown>;
 

@@ -5,7 +5,7 @@
  * processes using the same key are not visible here: the 429 + RateLimit-Reset handling in the
  * client covers them, and a 429 pauses the bucket so this process stops too.
  */
-import { ExternalServiceError } from './errors';
+import { ExternalServiceError } from '../domain/service-errors';
 
 export interface RateLimiterClock {
   now: () => number;

@@ -4,7 +4,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { toRecordedMeeting } from './fathom-meeting-mapper';
-import type { RecordedMeeting } from './meeting-source';
+import type { RecordedMeeting } from '../domain/meeting';
 
 /** Accepts Node/Koa request headers as they are (values may be arrays or absent). */
 export interface FathomWebhookHeaders {

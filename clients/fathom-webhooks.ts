@@ -2,7 +2,7 @@
  * Registers a rep's Fathom webhook (`POST /webhooks`), so Fathom posts each new recording with
  * its transcript to us. The answer carries the secret Fathom signs deliveries with.
  */
-import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from './errors';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../domain/service-errors';
 import type { MeetingSourceCredentials } from './meeting-source';
 
 export interface RegisteredFathomWebhook {

@@ -3,7 +3,7 @@
  * the draft. The same schema object validates what comes back; anything that does not fit is a
  * non-retryable 'invalid' error (no free-text parsing, no guessing), then the size limits are applied.
  */
-import { ExternalServiceError } from './errors';
+import { ExternalServiceError } from '../domain/service-errors';
 import { enforceFollowUpLimits, followUpLimits, type FollowUpContent } from './follow-up-limits';
 import { schemaProblems, type JsonSchema } from './json-schema-subset';
 

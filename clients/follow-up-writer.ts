@@ -3,8 +3,8 @@
  * what was agreed about the next meeting. Claude does it in production; an offline extractive
  * drafter (which labels its output as such) exists for the no-accounts demo.
  */
-import type { FollowUpDraft } from '../workflows/meeting-types';
-import type { TranscriptLine } from './meeting-source';
+import type { FollowUpDraft } from '../domain/meeting';
+import type { TranscriptLine } from '../domain/meeting';
 
 export interface FollowUpRequest {
   title: string;

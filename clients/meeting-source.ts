@@ -2,37 +2,7 @@
  * Where recorded meetings come from (Fathom today). Activities and the API use this interface;
  * the Fathom client implements it.
  */
-import type { MeetingAttendee } from '../workflows/meeting-types';
-
-export interface TranscriptLine {
-  speaker: string;
-  speakerEmail?: string | null;
-  text: string;
-  /** hh:mm:ss from the start of the recording. */
-  timestamp: string;
-}
-
-export interface RecordedMeeting {
-  recordingId: string;
-  title: string;
-  url: string;
-  shareUrl?: string;
-  startedAt: string;
-  endedAt?: string;
-  /** ISO 639-1 code when the recorder knows it. */
-  language: string | null;
-  attendees: MeetingAttendee[];
-  recordedByEmail: string | null;
-  transcript: TranscriptLine[];
-}
-
-export interface MeetingListItem {
-  recordingId: string;
-  title: string;
-  startedAt: string;
-  durationMinutes: number;
-  externalAttendeeCount: number;
-}
+import type { MeetingListItem, RecordedMeeting } from '../domain/meeting';
 
 export interface MeetingPage {
   items: MeetingListItem[];

@@ -6,7 +6,7 @@ import {
   type WebAPIPlatformError,
   type WebAPIRateLimitedError,
 } from '@slack/web-api';
-import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure } from './errors';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure } from '../domain/service-errors';
 
 /**
  * A Slack Web API client for one workspace's bot token. The SDK's own retry queue is off

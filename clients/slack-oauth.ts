@@ -1,5 +1,5 @@
 import { WebClient, LogLevel } from '@slack/web-api';
-import { ExternalServiceError } from './errors';
+import { ExternalServiceError } from '../domain/service-errors';
 import { callSlack } from './slack-client';
 
 /**

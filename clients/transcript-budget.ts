@@ -4,7 +4,7 @@
  * dropping the middle behind an explicit "[… N lines omitted …]" marker, so the model knows a
  * gap exists instead of reading a silently spliced conversation.
  */
-import type { TranscriptLine } from './meeting-source';
+import type { TranscriptLine } from '../domain/meeting';
 
 /**
  * About four characters per token for English text. UTF-8 bytes are counted rather than

@@ -5,7 +5,8 @@
  * connections would be. Used by the demo and the tests.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import type { CrmCredentials, CrmProviderName } from '../clients/crm/crm-provider';
+import type { CrmCredentials } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
 import type { Orm } from '../db/orm';
 import { acrossTenants, inTenant } from '../db/tenant-scope';
 import { CrmConnection, Tenant, User, type TenantSettings } from '../entities';

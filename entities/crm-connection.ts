@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema } from '@mikro-orm/core';
-import type { CrmProviderName } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
 import { tenantFilter } from './tenant-scope';
 
 export type ConnectionHealth = 'ok' | 'needs-reconnect' | 'error';

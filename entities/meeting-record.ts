@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema } from '@mikro-orm/core';
-import type { FollowUpDraft, MeetingAttendee } from '../workflows/meeting-types';
+import type { FollowUpDraft, MeetingAttendee } from '../domain/meeting';
 import { tenantFilter } from './tenant-scope';
 
 /**

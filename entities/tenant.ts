@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema } from '@mikro-orm/core';
-import type { CrmProviderName } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
+import type { TenantPlan } from '../domain/plan-limits';
 
 export type TenantStatus = 'active' | 'inactive' | 'deleted';
-export type TenantPlan = 'free' | 'team' | 'business';
 export type AutoLogPolicy = 'never' | 'when-confident';
 export type OfferedAction = 'note' | 'draft' | 'event' | 'deal' | 'task';
 

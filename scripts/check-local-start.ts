@@ -7,7 +7,7 @@ import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { resolveTemporalCli } from '../runtime/temporal-cli';
+import { resolveTemporalCli } from './lib/temporal-cli';
 import { freePort } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');

@@ -7,10 +7,10 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startEmbeddedPostgres } from '../db/embedded-postgres';
+import { startEmbeddedPostgres } from './lib/embedded-postgres';
 import { localSettings } from './lib/local-settings';
 import { migrateDatabase } from '../db/migrate';
-import { resolveTemporalCli } from '../runtime/temporal-cli';
+import { resolveTemporalCli } from './lib/temporal-cli';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');

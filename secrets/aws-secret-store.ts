@@ -8,7 +8,7 @@ import {
   SecretsManagerClient,
   SecretsManagerServiceException,
 } from '@aws-sdk/client-secrets-manager';
-import { type ExternalServiceError } from '../clients/errors';
+import { type ExternalServiceError } from '../domain/service-errors';
 import { assertValidSecretName, assertValidSecretPrefix } from './secret-name-rules';
 import { type SecretStore } from './secret-store';
 import { secretStoreError } from './secret-store-errors';

@@ -1,4 +1,4 @@
-import { ExternalServiceError, serviceDisplayName } from '../clients/errors';
+import { ExternalServiceError, serviceDisplayName } from '../domain/service-errors';
 
 /**
  * The two outcomes a secret store failure can have for an activity: try again later, or stop.

@@ -1,8 +1,8 @@
 import type { OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
-import type { CrmProviderName } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
 import type { TenantSettings } from '../entities';
 import type { ConnectionHealth } from '../entities/crm-connection';
-import type { MeetingStatus } from '../workflows/meeting-types';
+import type { MeetingStatus } from '../domain/meeting';
 import { connectActions, disconnectActions, homeActions } from './action-ids';
 import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, plainText, section, truncate, type Block } from './block-kit';
 import { autoLogLabels, crmLabels, languageLabel, toneLabels } from './settings-labels';

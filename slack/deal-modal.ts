@@ -1,4 +1,4 @@
-import type { CrmDeal, CrmDealStage } from '../clients/crm/crm-provider';
+import type { CrmDeal, CrmDealStage } from '../domain/crm';
 import { dealModal } from './action-ids';
 import { blockKitLimits, context, escapeMrkdwn, option, plainText, section, type Block } from './block-kit';
 

@@ -1,4 +1,4 @@
-import type { FollowUpDraft } from '../workflows/meeting-types';
+import type { FollowUpDraft } from '../domain/meeting';
 import { editModalFields, modalCallbacks } from './action-ids';
 import { blockKitLimits, context, htmlToMrkdwn, plainText, type Block } from './block-kit';
 

@@ -1,4 +1,4 @@
-import type { ActionKind, ActionState, FollowUpDraft, MeetingState } from '../workflows/meeting-types';
+import type { ActionKind, ActionState, FollowUpDraft, MeetingState } from '../domain/meeting';
 import { cardActions } from './action-ids';
 import {
   actions,

@@ -1,4 +1,4 @@
-import type { MeetingListItem } from '../clients/meeting-source';
+import type { MeetingListItem } from '../domain/meeting';
 import { meetingPicker } from './action-ids';
 import { blockKitLimits, option, plainText, section, truncate, type Block } from './block-kit';
 

@@ -1,4 +1,4 @@
-import type { CrmProviderName } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
 import type { TenantSettings } from '../entities';
 
 /** How workspace settings read in App Home and the settings modal. */

@@ -1,5 +1,5 @@
 import type { TenantSettings } from '../entities';
-import type { CrmProviderName } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
 import { settingsModal } from './action-ids';
 import { context, option, plainText, type Block } from './block-kit';
 import { autoLogLabels, crmLabels, toneLabels } from './settings-labels';

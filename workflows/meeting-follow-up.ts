@@ -43,13 +43,11 @@ import type {
   ActionState,
   Actor,
   CrmSyncStatus,
-  DismissInput,
   MeetingState,
-  MeetingStatus,
-  MeetingWorkflowInput,
-  RetryInput,
-} from './meeting-types';
-import { actionKinds, coreActionKinds } from './meeting-types';
+  MeetingStatus
+} from '../domain/meeting';
+import type { DismissInput, MeetingWorkflowInput, RetryInput } from './messages';
+import { actionKinds, coreActionKinds } from '../domain/meeting';
 import { activityProfiles } from './activity-profiles';
 
 const database = proxyActivities<MeetingActivities>(activityProfiles.database);

@@ -5,19 +5,7 @@
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type {
-  ActionState,
-  Actor,
-  ChooseAccountInput,
-  CreateTaskInput,
-  DismissInput,
-  EditTextsInput,
-  MeetingState,
-  PrepareDealEditorInput,
-  RetryInput,
-  ScheduleEventInput,
-  UpdateDealInput,
-} from './meeting-types';
+import type { ActionKind, ActionState, Actor, MeetingState } from '../domain/meeting';
 
 export const meetingTaskQueue = 'meeting-followup';
 
@@ -60,3 +48,75 @@ export const meetingSearchAttributes = [
   crmSyncStatusSearchAttribute,
   crmProviderSearchAttribute,
 ];
+
+export interface MeetingWorkflowInput {
+  tenantId: string;
+  recordingId: string;
+  repSlackUserId: string;
+  /** Channel the /followup command came from; the rep's DM when absent. */
+  channelId?: string;
+  /** Process even when every attendee is internal. */
+  force?: boolean;
+  trigger: 'fathom-webhook' | 'slack-command' | 'operator';
+  /** Per-tenant timing, copied at start so a settings change does not alter running replays. */
+  nudgeAfterMs: number;
+  expireAfterMs: number;
+  autoLogWhenConfident: boolean;
+  offeredActions: ActionKind[];
+}
+
+export interface EditTextsInput {
+  actor: Actor;
+  summary?: string;
+  emailSubject?: string;
+  emailBody?: string;
+  crmNote?: string;
+}
+
+export interface ChooseAccountInput {
+  actor: Actor;
+  accountId: string;
+  accountName: string;
+  accountUrl?: string;
+}
+
+export interface ScheduleEventInput {
+  actor: Actor;
+  /** Overrides the date understood from the meeting (local, in the rep's time zone). */
+  localDateTime?: string;
+}
+
+export interface CreateTaskInput {
+  actor: Actor;
+  subject: string;
+  /** Local date-time in the rep's time zone, e.g. 2026-12-03T09:00. */
+  dueLocalDateTime: string;
+  contactId?: string;
+}
+
+export interface UpdateDealInput {
+  actor: Actor;
+  dealId: string;
+  stageId?: string;
+  amount?: number;
+}
+
+/** Fills the deal editor the API opened (view id) with the account's open deals and the CRM's stages. */
+export interface PrepareDealEditorInput {
+  actor: Actor;
+  viewId: string;
+  /** The deal the rep picked in the editor; the most recently updated one when absent. */
+  dealId?: string;
+}
+
+export interface DismissInput {
+  actor: Actor;
+  /** One action, or the whole meeting when absent. */
+  action?: ActionKind;
+}
+
+export interface RetryInput {
+  /** Slack user id, or 'operator' when sent from the Web UI / CLI. */
+  by?: string;
+  action?: ActionKind;
+}

@@ -1,6 +1,6 @@
 /**
  * Deletes transcripts older than their tenant's retention period (settings.transcriptRetentionDays),
- * in batches, across tenants. Run daily by a Temporal Schedule (runtime/transcript-purge-schedule.ts);
+ * in batches, across tenants. Run daily by a Temporal Schedule (wiring/transcript-purge-schedule.ts);
  * safe to run at any time or twice: a purged transcript is not matched again.
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';

@@ -6,7 +6,7 @@
  */
 import { cardActions } from '../../slack/action-ids';
 import { meetingWorkflowId, statusQuery } from '../../workflows/messages';
-import type { ActionKind, MeetingState } from '../../workflows/meeting-types';
+import type { ActionKind, MeetingState } from '../../domain/meeting';
 import type { DrillStack } from '../lib/drill-stack';
 import { postRaw } from '../lib/http';
 import { noteMarker, signedClick, type ClickTarget } from '../lib/slack-traffic';

@@ -12,8 +12,8 @@ import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
 import { seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from '../../runtime/data-converter';
-import { buildSecretStore } from '../../runtime/services';
-import { connectTemporalClient } from '../../runtime/temporal-connection';
+import { buildSecretStore } from '../../wiring/services';
+import { connectTemporalClient } from '../../wiring/temporal-connection';
 import type { SecretStore } from '../../secrets/secret-store';
 
 const anthropicKey = 'sk-ant-bench-emulator';

@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { MeetingActivities } from '../../activities';
-import type { AccountCandidate, MeetingState } from '../../workflows/meeting-types';
+import type { AccountCandidate, MeetingState } from '../../domain/meeting';
 
 const account: AccountCandidate = { id: 'noop-account', name: 'Client Inc', domain: 'client.com', confidence: 1, source: 'domain' };
 

@@ -1,6 +1,6 @@
 /**
  * Many meetings waiting for clicks, started the cheapest faithful way: the rep's signed Fathom
- * "new meeting content ready" webhook through the real API (api/routes/fathom-webhook.ts), which
+ * "new meeting content ready" webhook through the real API (api/triggers/fathom-webhook.ts), which
  * stores the transcript it carries and starts the meeting workflow exactly as /followup does.
  * loadMeeting then finds the transcript stored and never calls Fathom, so the worker's Fathom
  * pacing (60 calls/min per account) does not cap the rate. A meeting is ready once its card in

@@ -1,4 +1,5 @@
-import type { CrmProvider, CrmProviderName, CrmProviderSettings } from './crm-provider';
+import type { CrmProvider, CrmProviderSettings } from './crm-provider';
+import type { CrmProviderName } from '../../domain/crm';
 import { createCronoProvider } from './crono-provider';
 import { createHubSpotProvider } from './hubspot-provider';
 import { createPipedriveProvider } from './pipedrive-provider';

@@ -1,4 +1,4 @@
-import { ExternalServiceError, serviceDisplayName, type ExternalService } from '../errors';
+import { ExternalServiceError, serviceDisplayName, type ExternalService } from '../../domain/service-errors';
 import type { CrmCredentials, CrmCredentialSource } from './crm-provider';
 
 export type OAuthCredentials = Extract<CrmCredentials, { type: 'oauth' }>;

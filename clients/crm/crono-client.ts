@@ -1,4 +1,4 @@
-import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../errors';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../../domain/service-errors';
 
 /**
  * Typed client for Crono's public API (https://ext.crono.one/api/v1); Crono publishes no SDK.

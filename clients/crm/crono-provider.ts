@@ -1,21 +1,14 @@
-import { ExternalServiceError } from '../errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import {
   idempotencyMarker,
-  normaliseDomain,
   type CreateNoteInput,
   type CreateTaskInput,
-  type CrmAccount,
-  type CrmCapability,
-  type CrmContact,
   type CrmCredentials,
-  type CrmDeal,
-  type CrmDealStage,
-  type CrmNote,
   type CrmProvider,
   type CrmProviderSettings,
-  type CrmTask,
   type UpdateDealInput,
 } from './crm-provider';
+import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, type CrmDeal, type CrmDealStage, type CrmNote, type CrmTask } from '../../domain/crm';
 import { CredentialSession } from './credential-session';
 import { CronoClient, type CronoAccount, type CronoOpportunity, type CronoPage, type CronoPageRequest } from './crono-client';
 import { hasIdempotencyMarker, recordText } from './record-text';

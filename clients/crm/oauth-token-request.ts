@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   serviceDisplayName,
   type ExternalService,
-} from '../errors';
+} from '../../domain/service-errors';
 
 /** The fields CRM token endpoints answer with (RFC 6749 plus provider extras). */
 export interface OAuthTokenResponse {

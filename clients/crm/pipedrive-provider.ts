@@ -1,21 +1,14 @@
 import { v1, v2 } from 'pipedrive';
-import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../errors';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../../domain/service-errors';
 import {
-  normaliseDomain,
   type CreateNoteInput,
   type CreateTaskInput,
-  type CrmAccount,
-  type CrmCapability,
-  type CrmContact,
   type CrmCredentials,
-  type CrmDeal,
-  type CrmDealStage,
-  type CrmNote,
   type CrmProvider,
   type CrmProviderSettings,
-  type CrmTask,
   type UpdateDealInput,
 } from './crm-provider';
+import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, type CrmDeal, type CrmDealStage, type CrmNote, type CrmTask } from '../../domain/crm';
 import { CredentialSession, type TokenRefresher } from './credential-session';
 import { expiresAtFrom, requestOAuthToken } from './oauth-token-request';
 import { hasIdempotencyMarker, recordHtml } from './record-text';

@@ -1,21 +1,14 @@
 import { Connection, type Record as SalesforceRecord, type SaveResult } from 'jsforce';
-import { ExternalServiceError, type ExternalErrorKind } from '../errors';
+import { ExternalServiceError, type ExternalErrorKind } from '../../domain/service-errors';
 import {
-  normaliseDomain,
   type CreateNoteInput,
   type CreateTaskInput,
-  type CrmAccount,
-  type CrmCapability,
-  type CrmContact,
   type CrmCredentials,
-  type CrmDeal,
-  type CrmDealStage,
-  type CrmNote,
   type CrmProvider,
   type CrmProviderSettings,
-  type CrmTask,
   type UpdateDealInput,
 } from './crm-provider';
+import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, type CrmDeal, type CrmDealStage, type CrmNote, type CrmTask } from '../../domain/crm';
 import { CredentialSession, type TokenRefresher } from './credential-session';
 import { requestOAuthToken } from './oauth-token-request';
 import { hasIdempotencyMarker, recordText, truncateText } from './record-text';

@@ -2,7 +2,7 @@ import type { HttpRequest, HttpRequestOptions, HttpResponse } from 'jsforce';
 import { Transport } from 'jsforce/lib/transport';
 // The package root re-exports only its default object at runtime, so runtime classes come from lib/.
 import { StreamPromise } from 'jsforce/lib/util/promise';
-import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../errors';
+import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../../domain/service-errors';
 
 /**
  * jsforce's HTTP transport with two changes, installed on every Connection we create:

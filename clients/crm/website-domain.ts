@@ -1,4 +1,4 @@
-import { normaliseDomain } from './crm-provider';
+import { normaliseDomain } from '../../domain/crm';
 
 /**
  * CRMs without a domain search store free-text websites ("https://www.Acme.com/about"); a

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import { calendar, type calendar_v3 } from '@googleapis/calendar';
-import { ExternalServiceError } from '../errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import type { CalendarEventRequest, CalendarEventResult, CalendarEvents, GoogleTokenSource } from '../google-workspace';
 import { openGoogleSession, type GoogleAppConfig } from './google-auth';
 import { googleFailureStatus } from './google-errors';
-import { formatLocalDateTime, parseLocalDateTime, toInstant, toLocalDateTime } from '../../runtime/zoned-time';
+import { formatLocalDateTime, parseLocalDateTime, toInstant, toLocalDateTime } from '../../domain/zoned-time';
 
 export { resolveFollowUpStart, type FollowUpStartInput } from './follow-up-start';
 

@@ -1,4 +1,4 @@
-import { addLocalDays, formatLocalDateTime, isWeekend, parseLocalDateTime, toInstant, toLocalDateTime, type LocalDateTime } from '../../runtime/zoned-time';
+import { addLocalDays, formatLocalDateTime, isWeekend, parseLocalDateTime, toInstant, toLocalDateTime, type LocalDateTime } from '../../domain/zoned-time';
 
 /**
  * When to put the follow-up meeting, as a local `YYYY-MM-DDTHH:mm` in the rep's zone. The old

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { gmail } from '@googleapis/gmail';
-import { ExternalServiceError } from '../errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import type { EmailDraftRequest, EmailDraftResult, EmailDrafts, GoogleTokenSource } from '../google-workspace';
 import { buildFollowUpMessage } from './follow-up-message';
 import { openGoogleSession, type GoogleAppConfig } from './google-auth';

@@ -1,6 +1,6 @@
 import type { GlobalOptions } from '@googleapis/gmail';
 import { OAuth2Client, type Credentials } from 'google-auth-library';
-import { ExternalServiceError } from '../errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import type { GoogleTokenSource, GoogleTokens } from '../google-workspace';
 import { googleFailureStatus, reconnectGoogleMessage, toGoogleServiceError, type GoogleApiService } from './google-errors';
 

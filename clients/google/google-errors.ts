@@ -5,7 +5,7 @@ import {
   parseRetryAfter,
   serviceDisplayName,
   type ExternalService,
-} from '../errors';
+} from '../../domain/service-errors';
 
 /**
  * Turns whatever the Google clients throw (gaxios errors from the API or the token endpoint,

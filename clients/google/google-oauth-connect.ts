@@ -5,7 +5,7 @@
  * §3.1.3.7 lets a client skip its signature check then).
  */
 import { requestOAuthToken } from '../crm/oauth-token-request';
-import { ExternalServiceError } from '../errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import type { GoogleTokens } from '../google-workspace';
 import { googleTokenUrl } from './google-auth';
 

@@ -2,7 +2,7 @@ import { Migration } from '@mikro-orm/migrations';
 import { tenantIsolationCondition } from './Migration20261129090000_row_level_security';
 
 /**
- * One row per meeting counted against a tenant's monthly plan quota (api/meeting-quota.ts),
+ * One row per meeting counted against a tenant's monthly plan quota (api/meetings/meeting-quota.ts),
  * written before its workflow starts. Keyed by recording, so a repeated trigger for the same
  * meeting is not counted twice.
  */

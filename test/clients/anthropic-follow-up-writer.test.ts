@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createAnthropicFollowUpWriter, defaultFollowUpModel } from '../../clients/anthropic-follow-up-writer';
-import { ExternalServiceError } from '../../clients/errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import { toRecordedMeeting } from '../../clients/fathom-meeting-mapper';
 import { countEmailWords } from '../../clients/follow-up-limits';
 import { followUpSystemPrompt } from '../../clients/follow-up-prompt';

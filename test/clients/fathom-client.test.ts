@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ExternalServiceError } from '../../clients/errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import { createFathomClient } from '../../clients/fathom-client';
 import { MeetingsPageCache } from '../../clients/fathom-meetings-page-cache';
 import { FathomRateLimiter } from '../../clients/fathom-rate-limiter';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ExternalServiceError } from '../../clients/errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import { parseFathomWebhookMeeting, verifyFathomWebhook } from '../../clients/fathom-webhook';
 import { sampleMeeting } from '../../emulators/fathom-sample-meeting';
 import { signFathomWebhook } from '../../emulators/fathom-webhook-signer';

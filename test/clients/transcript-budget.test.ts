@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { TranscriptLine } from '../../clients/meeting-source';
+import type { TranscriptLine } from '../../domain/meeting';
 import { estimateTokens, fitTranscriptToBudget } from '../../clients/transcript-budget';
 
 describe('Transcript budget', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { CrmCredentials } from '../../clients/crm/crm-provider';
 import { CredentialSession, type OAuthCredentials } from '../../clients/crm/credential-session';
-import { ExternalServiceError, errorFromHttpStatus } from '../../clients/errors';
+import { ExternalServiceError, errorFromHttpStatus } from '../../domain/service-errors';
 import { MemoryCredentialSource } from './memory-credentials';
 
 const unauthorized = () => errorFromHttpStatus('hubspot', 401);

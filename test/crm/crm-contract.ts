@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { idempotencyMarker, type CrmProvider, type CrmProviderSettings } from '../../clients/crm/crm-provider';
-import { ExternalServiceError } from '../../clients/errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import type { HttpEmulator } from '../../emulators/http-emulator';
 import type { MemoryCredentialSource } from './memory-credentials';
 

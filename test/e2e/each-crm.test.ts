@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CrmProviderName } from '../../clients/crm/crm-provider';
+import type { CrmProviderName } from '../../domain/crm';
 import { cardActions } from '../../slack/action-ids';
 import { statusQuery } from '../../workflows/messages';
 import { cardButtons, cardText } from '../support/card';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { resolveFollowUpStart } from '../../clients/google/calendar-events';
-import { isWeekend, parseLocalDateTime, toInstant } from '../../runtime/zoned-time';
+import { isWeekend, parseLocalDateTime, toInstant } from '../../domain/zoned-time';
 
 const rome = 'Europe/Rome';
 const losAngeles = 'America/Los_Angeles';

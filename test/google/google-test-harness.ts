@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ExternalServiceError, type ExternalErrorKind, type ExternalService } from '../../clients/errors';
+import { ExternalServiceError, type ExternalErrorKind, type ExternalService } from '../../domain/service-errors';
 import type { GoogleTokenSource, GoogleTokens } from '../../clients/google-workspace';
 import type { GoogleAppConfig } from '../../clients/google/google-auth';
 import { GoogleEmulator } from '../../emulators/google-emulator';

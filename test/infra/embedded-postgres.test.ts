@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
 import { freePort } from '../../scripts/lib/processes';
 
-const embeddedPostgresModule = path.resolve(__dirname, '../../db/embedded-postgres');
+const embeddedPostgresModule = path.resolve(__dirname, '../../scripts/lib/embedded-postgres');
 
 // Goes through MikroORM, as the app does, so the URL is proven usable by the real driver.
 async function query<Row extends object>(url: string, sql: string, params: unknown[] = []): Promise<Row[]> {

@@ -3,7 +3,7 @@
  * change that breaks running meetings unless guarded with patched(). Replay must reject it.
  */
 import { sleep } from '@temporalio/workflow';
-import type { MeetingWorkflowInput } from '../../workflows/meeting-types';
+import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { meetingFollowUp as currentMeetingFollowUp } from '../../workflows/meeting-follow-up';
 
 export async function meetingFollowUp(input: MeetingWorkflowInput): ReturnType<typeof currentMeetingFollowUp> {

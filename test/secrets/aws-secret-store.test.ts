@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { ExternalServiceError } from '../../clients/errors';
+import { ExternalServiceError } from '../../domain/service-errors';
 import { AwsSecretStore } from '../../secrets/aws-secret-store';
 import { startScriptedSecretsManager, type ScriptedReply, type ScriptedRequest, type ScriptedSecretsManager } from './scripted-secrets-manager';
 

@@ -11,8 +11,8 @@ import {
 } from '@aws-sdk/client-secrets-manager';
 import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM } from '@mikro-orm/postgresql';
-import { ExternalServiceError } from '../../clients/errors';
-import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../db/embedded-postgres';
+import { ExternalServiceError } from '../../domain/service-errors';
+import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
 import { Migration20261128120500_secret_value } from '../../db/migrations/Migration20261128120500_secret_value';
 import { AwsSecretStore } from '../../secrets/aws-secret-store';
 import { createSecretStore } from '../../secrets/create-secret-store';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { CrmDeal, CrmDealStage } from '../../clients/crm/crm-provider';
+import type { CrmDeal, CrmDealStage } from '../../domain/crm';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { cardActions, dealModal, taskModal } from '../../slack/action-ids';
 import { renderDealModal } from '../../slack/deal-modal';

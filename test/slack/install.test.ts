@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { issueOAuthState } from '../../api/oauth-state';
+import { issueOAuthState } from '../../api/connections/oauth-state';
 import { acrossTenants, inTenant } from '../../db/tenant-scope';
 import { AuditLog, Tenant, User } from '../../entities';
 import { slashCommandBody } from '../../emulators/slack-request-signer';

@@ -3,7 +3,7 @@ import { WorkflowNotFoundError } from '@temporalio/client';
 import { acrossTenants, inTenant } from '../../db/tenant-scope';
 import { AuditLog, Tenant } from '../../entities';
 import { secretNames } from '../../secrets/secret-store';
-import type { MeetingState } from '../../workflows/meeting-types';
+import type { MeetingState } from '../../domain/meeting';
 import { offboardWorkflowId, type OffboardTenantResult } from '../../workflows/offboard-tenant-types';
 import { meetingState } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';

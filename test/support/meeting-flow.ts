@@ -1,7 +1,7 @@
 import type { FathomMeeting } from '../../emulators/fathom-sample-meeting';
 import { cardActions } from '../../slack/action-ids';
 import { statusQuery } from '../../workflows/messages';
-import type { MeetingState } from '../../workflows/meeting-types';
+import type { MeetingState } from '../../domain/meeting';
 import { cardButtons } from './card';
 import type { ProductHarness, SeededTenant } from './product-harness';
 import { waitFor } from './wait-for';

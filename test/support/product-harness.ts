@@ -9,10 +9,10 @@ import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
 import type { Worker } from '@temporalio/worker';
 import { createApiApp } from '../../api/app';
-import { connectionSettingsFrom } from '../../api/connection-settings';
-import { MeetingGateway } from '../../api/meeting-gateway';
-import { MeetingQuota } from '../../api/meeting-quota';
-import type { CrmProviderName } from '../../clients/crm/crm-provider';
+import { connectionSettingsFrom } from '../../api/http/connection-settings';
+import { MeetingGateway } from '../../api/meetings/meeting-gateway';
+import { MeetingQuota } from '../../api/meetings/meeting-quota';
+import type { CrmProviderName } from '../../domain/crm';
 import { openOrm, type Orm } from '../../db/orm';
 import { inTenant } from '../../db/tenant-scope';
 import { CrmConnection } from '../../entities';
@@ -27,11 +27,11 @@ import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emul
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { payloadCodecFor } from '../../runtime/data-converter';
 import { createLogger } from '../../runtime/logger';
-import { buildActivityDependencies, buildSecretStore } from '../../runtime/services';
+import { buildActivityDependencies, buildSecretStore } from '../../wiring/services';
 import type { SecretStore } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
-import type { ActionKind } from '../../workflows/meeting-types';
+import type { ActionKind } from '../../domain/meeting';
 import { freePort } from '../../scripts/lib/processes';
 import { testStack } from './test-stack';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { acrossTenants, inTenant } from '../../db/tenant-scope';
 import { AuditLog, MeetingRecord, Tenant } from '../../entities';
-import { ensureTranscriptPurgeSchedule } from '../../runtime/transcript-purge-schedule';
+import { ensureTranscriptPurgeSchedule } from '../../wiring/transcript-purge-schedule';
 import { secretNames } from '../../secrets/secret-store';
 import { cardActions } from '../../slack/action-ids';
 import { deleteTenant, purgeExpiredTranscripts } from '../../workflows';

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { cardActions, editModalFields, modalCallbacks } from '../../slack/action-ids';
 import { createTaskUpdate, updateDealUpdate } from '../../workflows/messages';
-import type { Actor } from '../../workflows/meeting-types';
+import type { Actor } from '../../domain/meeting';
 import { cardButtons, cardText } from '../support/card';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness } from '../support/product-harness';

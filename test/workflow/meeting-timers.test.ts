@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { meetingFollowUp } from '../../workflows';
-import { coreActionKinds } from '../../workflows/meeting-types';
+import { coreActionKinds } from '../../domain/meeting';
 import { cardText } from '../support/card';
 import { recordHistory } from '../support/history-recorder';
 import { salesChannel } from '../support/meeting-flow';

@@ -1,0 +1,36 @@
+import type { PayloadCodec } from '@temporalio/common';
+import type { Orm } from '../../db/orm';
+import type { Logger } from '../../runtime/logger';
+import type { SecretStore } from '../../secrets/secret-store';
+import type { ConnectionSettings } from './connection-settings';
+import type { MeetingGateway } from '../meetings/meeting-gateway';
+
+/** What the Koa app needs; built by api/server.ts, or by tests with emulator URLs. */
+export interface ApiDependencies {
+  orm: Orm;
+  gateway: MeetingGateway;
+  secrets: SecretStore;
+  logger: Logger;
+  slack: {
+    signingSecret: string;
+    apiUrl: string;
+    /** Origins a response_url may point at: Slack's own hooks host (plus emulators in tests). */
+    responseUrlOrigins: string[];
+    /** The app's OAuth client, for installs from /slack/install; absent when this deployment takes none. */
+    oauth?: { clientId: string; clientSecret: string; stateSecret: string };
+  };
+  /** The API's address as browsers reach it: OAuth redirect URI and links in App Home. */
+  publicUrl: string;
+  /** Fathom's API base, for the meeting picker of `/followup`. */
+  fathomApiUrl: string;
+  /** Connecting Fathom, Google and CRMs from App Home; absent where this deployment offers none. */
+  connections?: ConnectionSettings;
+  maxBodyBytes: number;
+  /** The workflows' payload codec, served to authenticated operators at /codec (Temporal Web UI, CLI). */
+  payloadCodec: PayloadCodec;
+  /** Operator access (codec server, audit export): bearer token and the Web UI origins allowed by CORS. */
+  operator: { token?: string; temporalUiOrigins: string[] };
+  /** Reports whether the API's own dependencies answer (database, Temporal). */
+  health(): Promise<Record<string, boolean>>;
+  now?: () => number;
+}

@@ -1,0 +1,85 @@
+import { callSlack } from '../../clients/slack-client';
+import { inTenant } from '../../db/tenant-scope';
+import { MeetingRecord, User, type Tenant } from '../../entities';
+import { addLocalDays, formatLocalDateTime, isWeekend, parseLocalDateTime, toInstant, toLocalDateTime } from '../../domain/zoned-time';
+import { taskModal } from '../../slack/action-ids';
+import { renderTaskModal, taskSubjectMaxLength } from '../../slack/task-modal';
+import { createTaskUpdate } from '../../workflows/messages';
+import { actorFor } from './actors';
+import type { ApiDependencies } from '../http/dependencies';
+import type { SlackInteraction } from '../slack/slack-payload';
+import { slackClientOrExplain } from '../slack/slack-replies';
+
+type SubmissionAnswer = Record<string, unknown> | '';
+const { fields } = taskModal;
+
+/** The card's "CRM task" button: the form opens at once, prefilled, in the rep's time zone. */
+export async function openTaskModal(
+  deps: ApiDependencies,
+  tenant: Tenant,
+  recordingId: string,
+  payload: SlackInteraction,
+  reply: (text: string) => Promise<void>,
+): Promise<void> {
+  if (!payload.trigger_id) return;
+  const meeting = await meetingOf(deps, tenant, recordingId);
+  if (!meeting) return reply('The follow-up is still being prepared; try again in a moment.');
+  const slack = await slackClientOrExplain(deps, tenant, reply);
+  if (!slack) return;
+  const view = renderTaskModal({ recordingId, meetingTitle: meeting.title, timeZone: meeting.timeZone, defaultDate: nextWeekday(now(deps), meeting.timeZone) });
+  await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: view as never }));
+}
+
+/**
+ * The task form's submit: bad input and the workflow's refusals come back on the field, so the
+ * modal and the rep's input stay; success closes only this modal.
+ */
+export async function submitTask(deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction): Promise<SubmissionAnswer> {
+  const recordingId = payload.view?.private_metadata ?? '';
+  const values = payload.view?.state?.values ?? {};
+  const subject = values[fields.subject.block]?.[fields.subject.action]?.value?.trim() ?? '';
+  const date = values[fields.dueDate.block]?.[fields.dueDate.action]?.selected_date ?? '';
+  const time = values[fields.dueTime.block]?.[fields.dueTime.action]?.selected_time ?? '';
+  if (!subject) return fieldError(fields.subject.block, 'The task needs a subject.');
+  if (subject.length > taskSubjectMaxLength) return fieldError(fields.subject.block, `Keep the subject under ${taskSubjectMaxLength} characters.`);
+  if (!parseLocalDateTime(`${date}T00:00`)) return fieldError(fields.dueDate.block, 'Choose a valid due date.');
+  const due = parseLocalDateTime(`${date}T${time}`);
+  if (!due) return fieldError(fields.dueTime.block, 'Choose a valid due time.');
+  const meeting = await meetingOf(deps, tenant, recordingId);
+  if (!meeting) return fieldError(fields.subject.block, 'This meeting is no longer available.');
+  if (toInstant(due, meeting.timeZone).getTime() <= now(deps).getTime()) {
+    const today = formatLocalDateTime(toLocalDateTime(now(deps), meeting.timeZone)).slice(0, 10);
+    const block = date < today ? fields.dueDate.block : fields.dueTime.block;
+    return fieldError(block, `That is in the past (${meeting.timeZone} time); choose a later date or time.`);
+  }
+  const actor = await actorFor(deps.orm, tenant, payload.user.id);
+  const outcome = await deps.gateway.update(tenant, recordingId, createTaskUpdate, { actor, subject, dueLocalDateTime: formatLocalDateTime(due) });
+  if (outcome.status === 'rejected') return fieldError(/due date/i.test(outcome.reason) ? fields.dueDate.block : fields.subject.block, outcome.reason);
+  if (outcome.status === 'unavailable') return fieldError(fields.subject.block, 'Could not create the task right now; please submit again in a minute.');
+  return '';
+}
+
+/** The meeting's title and its rep's time zone: the task is due at the rep's wall-clock time. */
+async function meetingOf(deps: ApiDependencies, tenant: Tenant, recordingId: string): Promise<{ title: string; timeZone: string } | undefined> {
+  return inTenant(deps.orm, tenant.id, async (em) => {
+    const record = await em.findOne(MeetingRecord, { recordingId });
+    if (!record) return undefined;
+    const rep = await em.findOne(User, { slackUserId: record.repSlackUserId });
+    return { title: record.title, timeZone: rep?.timeZone ?? 'UTC' };
+  });
+}
+
+/** YYYY-MM-DD of the first working day after today, in `timeZone`. */
+function nextWeekday(instant: Date, timeZone: string): string {
+  let day = addLocalDays(toLocalDateTime(instant, timeZone), 1);
+  while (isWeekend(day)) day = addLocalDays(day, 1);
+  return formatLocalDateTime(day).slice(0, 10);
+}
+
+function now(deps: ApiDependencies): Date {
+  return new Date(deps.now ? deps.now() : Date.now());
+}
+
+function fieldError(block: string, message: string): SubmissionAnswer {
+  return { response_action: 'errors', errors: { [block]: message } };
+}

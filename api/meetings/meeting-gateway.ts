@@ -1,0 +1,177 @@
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowIdConflictPolicy,
+  WorkflowIdReusePolicy,
+  WorkflowUpdateFailedError,
+  WorkflowUpdateStage,
+  type Client,
+} from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
+import type { Tenant } from '../../entities';
+import { meetingFollowUp, offboardTenant } from '../../workflows';
+import {
+  cancelMeetingSignal,
+  meetingStatusSearchAttribute,
+  meetingTaskQueue,
+  meetingWorkflowId,
+  retrySignal,
+  tenantIdSearchAttribute,
+} from '../../workflows/messages';
+import type { ActionKind, MeetingStatus } from '../../domain/meeting';
+import type { MeetingWorkflowInput } from '../../workflows/messages';
+import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
+import type { MeetingQuota } from './meeting-quota';
+
+const hour = 60 * 60 * 1000;
+const day = 24 * hour;
+
+export type UpdateOutcome =
+  | { status: 'accepted' }
+  | { status: 'rejected'; reason: string }
+  /** Not accepted within the ack budget; it carries on and reports through the card. */
+  | { status: 'pending' }
+  | { status: 'unavailable' };
+
+/**
+ * Everything the API asks of Temporal, in one place: start (or join) a meeting's workflow and
+ * hand it the rep's clicks. Workflow ids come from the verified tenant plus the recording id,
+ * so a request can only ever reach its own tenant's meetings.
+ */
+export class MeetingGateway {
+  constructor(
+    private readonly client: Client,
+    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota },
+  ) {}
+
+  workflowId(tenant: Tenant, recordingId: string): string {
+    return meetingWorkflowId(tenant.id, recordingId);
+  }
+
+  /**
+   * Starts the meeting's workflow, or joins the running one: two triggers never make two. A
+   * meeting over the tenant's monthly plan quota is not started; `refusal` tells the rep why.
+   */
+  async startMeeting(
+    tenant: Tenant,
+    request: { recordingId: string; repSlackUserId: string; channelId?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
+  ): Promise<{ workflowId: string; alreadyProcessed: boolean; refusal?: string }> {
+    const workflowId = this.workflowId(tenant, request.recordingId);
+    const admission = await this.options.quota.admit(tenant, request.recordingId);
+    if (!admission.admitted) return { workflowId, alreadyProcessed: false, refusal: admission.message };
+    const input: MeetingWorkflowInput = {
+      tenantId: tenant.id,
+      recordingId: request.recordingId,
+      repSlackUserId: request.repSlackUserId,
+      channelId: request.channelId,
+      force: request.force,
+      trigger: request.trigger,
+      nudgeAfterMs: tenant.settings.nudgeAfterHours * hour,
+      expireAfterMs: tenant.settings.expireAfterDays * day,
+      autoLogWhenConfident: tenant.settings.autoLogPolicy === 'when-confident',
+      offeredActions: tenant.settings.offeredActions,
+    };
+    try {
+      await this.client.workflow.start(meetingFollowUp, {
+        workflowId,
+        taskQueue: this.options.taskQueue ?? meetingTaskQueue,
+        args: [input],
+        workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+        // A finished meeting is not re-run by a late webhook or a repeated command; a failed one may be.
+        workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+        typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+        staticSummary: `Meeting follow-up (${request.trigger})`,
+      });
+      return { workflowId, alreadyProcessed: false };
+    } catch (error) {
+      if (error instanceof WorkflowExecutionAlreadyStartedError) return { workflowId, alreadyProcessed: true };
+      throw error;
+    }
+  }
+
+  /** Sends an update and waits only until the workflow has accepted or rejected it. */
+  async update<Ret, Arg>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
+    const handle = this.client.workflow.getHandle(this.workflowId(tenant, recordingId));
+    const accepted = handle.startUpdate(definition, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
+      (update) => outcomeOf(update.result()),
+      (error: unknown): UpdateOutcome => describeUpdateError(error),
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<UpdateOutcome>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 'pending' }), this.options.ackTimeoutMs);
+    });
+    try {
+      return await Promise.race([accepted, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  async retry(tenant: Tenant, recordingId: string, by: string, action?: ActionKind): Promise<void> {
+    await this.client.workflow.getHandle(this.workflowId(tenant, recordingId)).signal(retrySignal, { by, action });
+  }
+
+  async cancel(workflowId: string, reason: string): Promise<void> {
+    await this.client.workflow.getHandle(workflowId).signal(cancelMeetingSignal, { reason });
+  }
+
+  /** Starts the tenant's offboarding, or joins it when both uninstall events arrive. */
+  async offboard(tenant: Tenant, request: { reason: OffboardReason; uninstalledAt: Date }): Promise<void> {
+    await this.client.workflow.start(offboardTenant, {
+      workflowId: offboardWorkflowId(tenant.id),
+      taskQueue: this.options.taskQueue ?? meetingTaskQueue,
+      args: [{ tenantId: tenant.id, reason: request.reason, uninstalledAt: request.uninstalledAt.toISOString() }],
+      workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
+      typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+      staticSummary: `Offboard tenant (${request.reason})`,
+    });
+  }
+
+  /**
+   * Each meeting's status from its MeetingStatus search attribute (describe is answered by the
+   * server alone, for running and closed workflows alike). Unknown when Temporal is slow or the
+   * workflow is gone: a status list must never hold up the page showing it.
+   */
+  async meetingStatuses(tenant: Tenant, recordingIds: string[], timeoutMs: number): Promise<Map<string, MeetingStatus | undefined>> {
+    const statusOf = async (recordingId: string): Promise<MeetingStatus | undefined> => {
+      const description = await this.client.workflow.getHandle(this.workflowId(tenant, recordingId)).describe();
+      return description.typedSearchAttributes.get(meetingStatusSearchAttribute) as MeetingStatus | undefined;
+    };
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<undefined>((resolve) => {
+      timer = setTimeout(() => resolve(undefined), timeoutMs);
+    });
+    try {
+      const statuses = await Promise.all(
+        recordingIds.map((recordingId) => Promise.race([statusOf(recordingId).catch(() => undefined), deadline])),
+      );
+      return new Map(recordingIds.map((recordingId, index) => [recordingId, statuses[index]]));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+}
+
+/**
+ * The SDK returns a handle even for a rejected update; the rejection surfaces from result(),
+ * which then settles without any I/O (the outcome is already known, and the payload codec
+ * decrypts synchronously), i.e. within the current microtask queue. An accepted update's result
+ * needs the server again, so a result still pending on the next macrotask means "accepted".
+ */
+async function outcomeOf(result: Promise<unknown>): Promise<UpdateOutcome> {
+  const settledAtOnce = result.then(
+    (): UpdateOutcome => ({ status: 'accepted' }),
+    (error: unknown): UpdateOutcome => describeUpdateError(error),
+  );
+  const stillRunning = new Promise<UpdateOutcome>((resolve) => setImmediate(() => resolve({ status: 'accepted' })));
+  return Promise.race([settledAtOnce, stillRunning]);
+}
+
+function describeUpdateError(error: unknown): UpdateOutcome {
+  if (error instanceof WorkflowUpdateFailedError) {
+    const cause = (error as { cause?: { message?: string } }).cause;
+    return { status: 'rejected', reason: cause?.message ?? error.message };
+  }
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'WorkflowNotFoundError') return { status: 'rejected', reason: 'This follow-up is closed or no longer exists.' };
+  return { status: 'unavailable' };
+}

@@ -1,0 +1,83 @@
+import type { Middleware } from 'koa';
+import type { Orm } from '../../db/orm';
+import type { Tenant } from '../../entities';
+import type { Logger } from '../../runtime/logger';
+import { firstDelivery } from '../../db/inbound-deliveries';
+import { claimedWorkspace, parseSlackBody, SlackPayloadError, type SlackBody } from './slack-payload';
+import { verifySlackSignature } from './slack-signature';
+import { resolveTenant } from './tenant-resolver';
+
+export interface SlackRequestState {
+  body: SlackBody;
+  /** Null only for events that need no tenant (url_verification) or arrive after uninstall. */
+  tenant: Tenant | null;
+  retryNumber: number;
+}
+
+/**
+ * The one verification path for every Slack route: signature over the raw bytes, then parse,
+ * then tenant from the verified payload. Nothing downstream runs on an unverified request.
+ */
+export function verifiedSlackRequest(options: {
+  signingSecret: string;
+  orm: Orm;
+  logger: Logger;
+  now?: () => number;
+  allowUnknownTenant?: (body: SlackBody) => boolean;
+}): Middleware {
+  const now = options.now ?? (() => Date.now());
+  return async (ctx, next) => {
+    const rawBody = ctx.state.rawBody as Buffer | undefined;
+    if (!rawBody) {
+      ctx.status = 400;
+      return;
+    }
+    const check = verifySlackSignature({
+      signingSecret: options.signingSecret,
+      timestampHeader: ctx.get('x-slack-request-timestamp') || undefined,
+      signatureHeader: ctx.get('x-slack-signature') || undefined,
+      rawBody,
+      nowSeconds: Math.floor(now() / 1000),
+    });
+    if (!check.ok) {
+      options.logger.warn('Refused Slack request', { reason: check.reason, path: ctx.path });
+      ctx.status = 401;
+      ctx.body = { error: 'invalid signature' };
+      return;
+    }
+    const retryNumber = Number(ctx.get('x-slack-retry-num') || 0);
+    // A signature is good for 5 minutes; seen once, it is a replay. Slack's own event retries
+    // (X-Slack-Retry-Num) are let through to the event_id de-duplication instead.
+    if (retryNumber === 0 && !(await firstDelivery(options.orm, 'slack-signature', ctx.get('x-slack-signature')))) {
+      options.logger.warn('Refused replayed Slack request', { path: ctx.path });
+      ctx.status = 409;
+      ctx.body = { error: 'replayed request' };
+      return;
+    }
+    let body: SlackBody;
+    try {
+      body = parseSlackBody(rawBody, ctx.get('content-type'));
+    } catch (error) {
+      if (!(error instanceof SlackPayloadError)) throw error;
+      ctx.status = 400;
+      ctx.body = { error: `malformed Slack payload: ${error.message}` };
+      return;
+    }
+    if (body.kind === 'interaction' && body.payload.team?.id && body.payload.user.team_id && !body.payload.is_enterprise_install) {
+      if (body.payload.team.id !== body.payload.user.team_id) {
+        ctx.status = 403;
+        ctx.body = { error: 'workspace mismatch' };
+        return;
+      }
+    }
+    const tenant = await resolveTenant(options.orm, claimedWorkspace(body));
+    if (!tenant && !options.allowUnknownTenant?.(body)) {
+      ctx.status = 403;
+      ctx.body = { error: 'This workspace has not installed the app.' };
+      return;
+    }
+    const state: SlackRequestState = { body, tenant, retryNumber };
+    ctx.state.slack = state;
+    return next();
+  };
+}

@@ -1,0 +1,104 @@
+/**
+ * Builds the real clients from configuration: one place where configuration meets the
+ * third-party modules, shared by the worker, the API, the demo and the end-to-end tests.
+ */
+import type { ActivityDependencies } from '../activities';
+import { createAnthropicFollowUpWriter } from '../clients/anthropic-follow-up-writer';
+import { createCrmProvider } from '../clients/crm/create-crm-provider';
+import type { CrmProviderSettings } from '../clients/crm/crm-provider';
+import type { CrmProviderName } from '../domain/crm';
+import { createExtractiveFollowUpWriter } from '../clients/extractive-follow-up-writer';
+import { createFathomClient } from '../clients/fathom-client';
+import type { FollowUpWriter } from '../clients/follow-up-writer';
+import { createCalendarEvents } from '../clients/google/calendar-events';
+import { createGmailDrafts } from '../clients/google/gmail-drafts';
+import type { GoogleAppConfig } from '../clients/google/google-auth';
+import { AuditBacklog } from '../db/audit-backlog';
+import type { Orm } from '../db/orm';
+import { createSecretStore } from '../secrets/create-secret-store';
+import { parseSecretKeys } from '../secrets/secret-keyring';
+import type { SecretStore } from '../secrets/secret-store';
+import type { AppConfig } from '../runtime/config';
+import type { Logger } from '../runtime/logger';
+
+export function buildSecretStore(config: AppConfig, orm: Orm): SecretStore {
+  if (config.secrets.backend === 'aws') {
+    return createSecretStore({ kind: 'aws', aws: { region: config.secrets.region, endpoint: config.secrets.endpoint } });
+  }
+  return createSecretStore({
+    kind: 'local',
+    local: parseSecretKeys(config.secrets.keys, config.secrets.activeKeyId),
+    em: () => orm.em.fork(),
+  });
+}
+
+export function buildFollowUpWriter(config: AppConfig): FollowUpWriter | null {
+  switch (config.ai.drafter) {
+    case 'claude':
+      return createAnthropicFollowUpWriter({ apiKey: config.ai.anthropicApiKey!, baseURL: config.ai.anthropicBaseUrl, model: config.ai.model });
+    case 'extractive':
+      return createExtractiveFollowUpWriter();
+    case 'unconfigured':
+      return null;
+  }
+}
+
+export function crmSettingsFor(config: AppConfig, provider: CrmProviderName): Omit<CrmProviderSettings, 'credentials'> {
+  const crm = config.crm;
+  const oauthClient = (clientId?: string, clientSecret?: string) => (clientId && clientSecret ? { clientId, clientSecret } : undefined);
+  switch (provider) {
+    case 'hubspot':
+      return { apiBaseUrl: crm.hubspot.apiUrl, oauthBaseUrl: crm.hubspot.apiUrl, oauthClient: oauthClient(crm.hubspot.clientId, crm.hubspot.clientSecret) };
+    case 'salesforce':
+      return { oauthBaseUrl: crm.salesforce.loginUrl, oauthClient: oauthClient(crm.salesforce.clientId, crm.salesforce.clientSecret) };
+    case 'pipedrive':
+      return { apiBaseUrl: crm.pipedrive.apiUrl, oauthBaseUrl: crm.pipedrive.oauthUrl, oauthClient: oauthClient(crm.pipedrive.clientId, crm.pipedrive.clientSecret) };
+    case 'crono':
+      return { apiBaseUrl: crm.crono.apiUrl };
+  }
+}
+
+export function googleAppConfig(config: AppConfig): GoogleAppConfig {
+  return {
+    clientId: config.google.clientId ?? '',
+    clientSecret: config.google.clientSecret ?? '',
+    tokenUrl: config.google.tokenUrl,
+    apiRootUrl: config.google.apiUrl,
+  };
+}
+
+export function buildActivityDependencies(options: { config: AppConfig; orm: Orm; secrets: SecretStore; logger: Logger }): ActivityDependencies {
+  const { config } = options;
+  const googleApp = googleAppConfig(config);
+  return {
+    orm: options.orm,
+    auditBacklog: new AuditBacklog((row, reason) =>
+      options.logger.error('Audit row given up', { reason, tenantId: row.tenantId, action: row.action, result: row.result, workflowId: row.workflowId, occurredAt: row.occurredAt }),
+    ),
+    secrets: options.secrets,
+    logger: options.logger,
+    slackApiUrl: config.slack.apiUrl,
+    meetingSource: (credentials) => createFathomClient({ credentials, baseUrl: config.fathom.apiUrl }),
+    followUpWriter: buildFollowUpWriter(config),
+    crmProvider: (provider, credentials, connectionSettings) =>
+      createCrmProvider(provider, { ...crmSettingsFor(config, provider), ...pickConnectionOverrides(connectionSettings), credentials }),
+    googleWorkspace: (tokens) => ({
+      drafts: createGmailDrafts({ app: googleApp, tokens }),
+      calendar: createCalendarEvents({ app: googleApp, tokens }),
+    }),
+    now: () => new Date(),
+  };
+}
+
+/**
+ * Per-connection details stored with the connection: its own API base (a Salesforce sandbox),
+ * the HubSpot portal and Pipedrive company domain used to build record links.
+ */
+function pickConnectionOverrides(settings: Record<string, string>): Partial<CrmProviderSettings> {
+  return {
+    ...(settings.apiBaseUrl ? { apiBaseUrl: settings.apiBaseUrl } : {}),
+    ...(settings.oauthBaseUrl ? { oauthBaseUrl: settings.oauthBaseUrl } : {}),
+    ...(settings.hubspotPortalId ? { hubspotPortalId: settings.hubspotPortalId } : {}),
+    ...(settings.pipedriveCompanyDomain ? { pipedriveCompanyDomain: settings.pipedriveCompanyDomain } : {}),
+  };
+}

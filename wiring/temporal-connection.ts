@@ -1,0 +1,23 @@
+import { Client, Connection } from '@temporalio/client';
+import type { DataConverter } from '@temporalio/common';
+import { NativeConnection } from '@temporalio/worker';
+import type { AppConfig } from '../runtime/config';
+
+/**
+ * Client connection for the API and scripts (local dev server, self-hosted or Temporal Cloud).
+ * The data converter is required: a client without the payload codec could neither read the
+ * workflows' encrypted payloads nor should it write plaintext ones.
+ */
+export async function connectTemporalClient(config: AppConfig['temporal'], dataConverter: DataConverter): Promise<Client> {
+  const connection = await Connection.connect({
+    address: config.address,
+    tls: config.tls ? {} : undefined,
+    apiKey: config.apiKey,
+  });
+  return new Client({ connection, namespace: config.namespace, dataConverter });
+}
+
+/** Worker connection (Rust core) with the same settings; the worker gets the data converter itself. */
+export function connectTemporalWorker(config: AppConfig['temporal']): Promise<NativeConnection> {
+  return NativeConnection.connect({ address: config.address, tls: config.tls ? {} : undefined, apiKey: config.apiKey });
+}
