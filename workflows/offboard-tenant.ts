@@ -3,13 +3,9 @@
  * its bot token leaves the secret store, and every meeting workflow still running is asked to
  * finish (it ends as 'cancelled'). One run per tenant at a time (id `offboard:<tenantId>`).
  */
-import { proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { MeetingActivities } from '../activities';
-import { activityProfiles } from './activity-profiles';
+import { sleep, workflowInfo } from '@temporalio/workflow';
+import { closeTenantMeetings, deactivateTenant } from './activity-profiles';
 import type { OffboardTenantInput, OffboardTenantResult } from './offboard-tenant-types';
-
-const database = proxyActivities<MeetingActivities>(activityProfiles.database);
-const temporal = proxyActivities<MeetingActivities>(activityProfiles.temporal);
 
 /**
  * Visibility (the list of running workflows) lags behind starts, and a request that resolved
@@ -20,11 +16,11 @@ const cancelReason = 'The app was removed from this workspace.';
 
 export async function offboardTenant(input: OffboardTenantInput): Promise<OffboardTenantResult> {
   const { workflowId } = workflowInfo();
-  const { deactivated } = await database.deactivateTenant({ ...input, workflowId });
+  const { deactivated } = await deactivateTenant({ ...input, workflowId });
   if (!deactivated) return { deactivated: false, cancelSignalsSent: 0 };
   const closing = { tenantId: input.tenantId, reason: cancelReason, workflowId };
-  let cancelSignalsSent = await temporal.closeTenantMeetings(closing);
+  let cancelSignalsSent = await closeTenantMeetings(closing);
   await sleep(lateStartsWindow);
-  cancelSignalsSent += await temporal.closeTenantMeetings(closing);
+  cancelSignalsSent += await closeTenantMeetings(closing);
   return { deactivated: true, cancelSignalsSent };
 }

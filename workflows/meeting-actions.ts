@@ -1,0 +1,168 @@
+/**
+ * What the rep, the system or an operator's retry asks the meeting to do, once its rule in
+ * meeting-rules.ts has accepted the request: the state changes, the card is marked stale and the
+ * activity runs. Actions (note, draft, event, task, deal) share runAction, which records each
+ * attempt so a retry can run it again.
+ */
+import { ApplicationFailure, log } from '@temporalio/workflow';
+import type { ActionResult } from '../activities';
+import type { ActionKind, ActionState, Actor } from '../domain/meeting';
+import {
+  createCrmTask,
+  createEmailDraft,
+  logCrmNote,
+  recordAudit,
+  rememberAccountChoice,
+  saveDraftEdits,
+  scheduleFollowUp,
+  sendEventInvitations,
+  showDealEditor,
+  updateCrmDeal,
+} from './activity-profiles';
+import { describeFailure, requestedRetries } from './meeting-rules';
+import { markChanged, refreshStatus, type MeetingRun } from './meeting-run';
+import type {
+  ChooseAccountInput,
+  CreateTaskInput,
+  DismissInput,
+  EditTextsInput,
+  PrepareDealEditorInput,
+  RetryInput,
+  ScheduleEventInput,
+  UpdateDealInput,
+} from './messages';
+
+export function logNote(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
+  return runAction(run, 'note', actor, () => logCrmNote({ ...meetingRef(run), ...noteAccount(run), actorSlackUserId: actor.slackUserId }));
+}
+
+export function createDraft(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
+  return runAction(run, 'draft', actor, () => createEmailDraft({ ...meetingRef(run), actorSlackUserId: actor.slackUserId }));
+}
+
+export function scheduleEvent(run: MeetingRun, { actor, localDateTime }: ScheduleEventInput): Promise<ActionState> {
+  return runAction(run, 'event', actor, () => scheduleFollowUp({ ...meetingRef(run), actorSlackUserId: actor.slackUserId, localDateTime }));
+}
+
+export function createTask(run: MeetingRun, { actor, subject, dueLocalDateTime, contactId }: CreateTaskInput): Promise<ActionState> {
+  return runAction(run, 'task', actor, () =>
+    createCrmTask({ ...meetingRef(run), accountId: chosenAccountId(run), actorSlackUserId: actor.slackUserId, subject, dueLocalDateTime, contactId }),
+  );
+}
+
+export function updateDeal(run: MeetingRun, { actor, dealId, stageId, amount }: UpdateDealInput): Promise<ActionState> {
+  run.dealUpdates += 1;
+  const idempotencySuffix = String(run.dealUpdates);
+  return runAction(run, 'deal', actor, () =>
+    updateCrmDeal({ ...meetingRef(run), actorSlackUserId: actor.slackUserId, dealId, stageId, amount, idempotencySuffix }),
+  );
+}
+
+export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor }): Promise<void> {
+  const { state } = run;
+  await sendEventInvitations({ ...meetingRef(run), actorSlackUserId: actor.slackUserId, eventId: state.actions.event.externalId! });
+  state.invitationsSent = true;
+  markChanged(run);
+}
+
+export async function prepareDealEditor(run: MeetingRun, { viewId, dealId }: PrepareDealEditorInput): Promise<void> {
+  const { state, workflowId } = run;
+  await showDealEditor({
+    tenantId: state.tenantId,
+    workflowId,
+    recordingId: state.recordingId,
+    accountId: chosenAccountId(run),
+    accountName: state.account?.chosen?.name,
+    viewId,
+    dealId,
+  });
+}
+
+export async function chooseAccount(run: MeetingRun, { actor, accountId, accountName, accountUrl }: ChooseAccountInput): Promise<void> {
+  const { state } = run;
+  const chosen = { id: accountId, name: accountName, url: accountUrl, confidence: 1, source: 'rep' };
+  state.account = { verdict: 'matched', candidates: state.account?.candidates ?? [], chosen };
+  markChanged(run);
+  await rememberAccountChoice({ ...meetingRef(run), account: chosen, actorSlackUserId: actor.slackUserId });
+}
+
+export async function editTexts(run: MeetingRun, { actor, summary, emailSubject, emailBody, crmNote }: EditTextsInput): Promise<number> {
+  const { state } = run;
+  state.draftRevision = await saveDraftEdits({
+    ...meetingRef(run),
+    actorSlackUserId: actor.slackUserId,
+    edits: { summary, emailSubject, emailBody, crmNote },
+  });
+  run.repActed = true;
+  markChanged(run);
+  return state.draftRevision;
+}
+
+/** One action, or the whole meeting when no action is named. */
+export function dismiss(run: MeetingRun, { actor, action }: DismissInput): void {
+  const { state } = run;
+  run.repActed = true;
+  if (action) {
+    state.actions[action].status = 'dismissed';
+    state.actions[action].bySlackUserId = actor.slackUserId;
+    refreshStatus(run);
+  } else {
+    state.status = 'dismissed';
+  }
+  markChanged(run);
+}
+
+/** Runs each failed action the requests name again, as its last attempt did, and audits who asked. */
+export async function retryFailedActions(run: MeetingRun, requests: RetryInput[]): Promise<void> {
+  const { state, workflowId } = run;
+  for (const { kind, by } of requestedRetries(requests)) {
+    const attempt = run.lastAttempt.get(kind);
+    if (state.actions[kind].status !== 'failed' || !attempt) continue;
+    await recordAudit({ tenantId: state.tenantId, actor: by, action: 'action.retry', target: kind, result: 'attempt', workflowId });
+    await runAction(run, kind, attempt.actor, attempt.perform);
+  }
+}
+
+async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perform: () => Promise<ActionResult>): Promise<ActionState> {
+  const action = run.state.actions[kind];
+  run.lastAttempt.set(kind, { actor, perform });
+  action.status = 'pending';
+  action.attempts += 1;
+  action.failure = undefined;
+  action.bySlackUserId = actor.slackUserId;
+  if (actor.slackUserId !== 'system') run.repActed = true;
+  refreshStatus(run);
+  markChanged(run);
+  try {
+    const result = await perform();
+    action.status = 'done';
+    action.externalId = result.externalId;
+    action.url = result.url;
+    action.label = result.label;
+  } catch (error) {
+    action.status = 'failed';
+    action.failure = describeFailure(error);
+    log.warn('Meeting action failed', { action: kind, kind: action.failure.kind });
+  }
+  refreshStatus(run);
+  markChanged(run);
+  return { ...action };
+}
+
+/** What every activity input names: the tenant, the meeting and this workflow. */
+function meetingRef(run: MeetingRun) {
+  const { state, workflowId } = run;
+  return { tenantId: state.tenantId, meetingRecordId: state.facts!.meetingRecordId, recordingId: state.recordingId, workflowId };
+}
+
+function chosenAccountId(run: MeetingRun): string {
+  const chosen = run.state.account?.chosen;
+  if (!chosen) throw ApplicationFailure.nonRetryable('No CRM account chosen', 'invalid');
+  return chosen.id;
+}
+
+/** The chosen account as the card shows it: the note needs no CRM read for its label. */
+function noteAccount(run: MeetingRun) {
+  const chosen = run.state.account?.chosen;
+  return { accountId: chosenAccountId(run), accountName: chosen?.name, accountUrl: chosen?.url };
+}

@@ -1,0 +1,94 @@
+/**
+ * One run of the meeting workflow: its queryable state plus what only the run needs (why it may
+ * stop, how to retry, whether the card is stale). Created per run and passed around, never kept
+ * in a module: workflow modules are shared by the runs of a worker.
+ */
+import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import type { ActionResult } from '../activities';
+import { actionKinds } from '../domain/meeting';
+import type { ActionKind, ActionState, Actor, MeetingState, MeetingStatus } from '../domain/meeting';
+import { crmSyncStatus, derivedStatus } from './meeting-rules';
+import { crmProviderSearchAttribute, crmSyncStatusSearchAttribute, meetingStatusSearchAttribute } from './messages';
+import type { MeetingWorkflowInput, RetryInput } from './messages';
+
+export interface MeetingRun {
+  readonly input: MeetingWorkflowInput;
+  readonly workflowId: string;
+  readonly state: MeetingState;
+  /** Meetings started before invitations were confirmed separately completed as soon as the event was created. */
+  readonly eventWaitsForInvitations: boolean;
+  readonly startedAt: number;
+  readonly expiresAt: number;
+  /** How to run each action again when the rep or an operator asks for a retry. */
+  readonly lastAttempt: Map<ActionKind, { actor: Actor; perform: () => Promise<ActionResult> }>;
+  readonly retryRequests: RetryInput[];
+  cancelReason?: string;
+  /** Process the meeting even if every attendee is internal. */
+  forced: boolean;
+  /** Someone (not the system) acted, so the rep needs no nudge. */
+  repActed: boolean;
+  /** The card shows an older state than the current one. */
+  cardDirty: boolean;
+  cardLoopDone: boolean;
+  /** Numbers each deal update, so every change the rep asks for has its own idempotency key. */
+  dealUpdates: number;
+}
+
+export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
+  const { workflowId } = workflowInfo();
+  const eventWaitsForInvitations = patched('event-settles-after-invitations');
+  const actions = Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }]));
+  const startedAt = Date.now();
+  return {
+    input,
+    workflowId,
+    state: {
+      tenantId: input.tenantId,
+      recordingId: input.recordingId,
+      repSlackUserId: input.repSlackUserId,
+      status: 'preparing',
+      draftRevision: 0,
+      crm: { provider: null, capabilities: [] },
+      actions: actions as Record<ActionKind, ActionState>,
+      offeredActions: input.offeredActions,
+      cardChannel: input.channelId,
+      nudged: false,
+      invitationsSent: false,
+    },
+    eventWaitsForInvitations,
+    startedAt,
+    expiresAt: startedAt + input.expireAfterMs,
+    lastAttempt: new Map(),
+    retryRequests: [],
+    forced: input.force ?? false,
+    repActed: false,
+    cardDirty: false,
+    cardLoopDone: false,
+    dealUpdates: 0,
+  };
+}
+
+/** The card gets republished, and the search attributes follow the state at once. */
+export function markChanged(run: MeetingRun): void {
+  const { state } = run;
+  run.cardDirty = true;
+  upsertSearchAttributes([
+    { key: meetingStatusSearchAttribute, value: state.status },
+    { key: crmSyncStatusSearchAttribute, value: crmSyncStatus(state) },
+    ...(state.crm.provider ? [{ key: crmProviderSearchAttribute, value: state.crm.provider }] : []),
+  ]);
+}
+
+export function setStatus(run: MeetingRun, status: MeetingStatus): void {
+  run.state.status = status;
+  markChanged(run);
+}
+
+export function refreshStatus(run: MeetingRun): void {
+  run.state.status = derivedStatus(run.state);
+}
+
+/** Time left before the meeting expires (at least 1 ms). */
+export function remaining(run: MeetingRun): number {
+  return Math.max(1, run.expiresAt - Date.now());
+}
