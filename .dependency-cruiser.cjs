@@ -31,7 +31,7 @@ module.exports = {
       to: { path: '^(clients|entities|secrets|db|slack|runtime|emulators|activities|wiring|api|scripts|bench|test)/|^worker\\.ts', dependencyTypesNot: ['type-only'] },
     },
     floor('floor-3-stays-below-runtime', '^(db|slack)/', '^(workflows|runtime|emulators|activities|wiring|api|scripts|bench|test)/|^worker\\.ts'),
-    floor('runtime-stays-below-the-work', '^runtime/', '^(workflows|slack|emulators|activities|wiring|api|scripts|bench|test)/|^worker\\.ts'),
+    floor('runtime-stays-below-the-work', '^runtime/', '^(slack|emulators|activities|wiring|api|scripts|bench|test)/|^worker\\.ts'),
     floor('emulators-stay-test-only', '^(domain|workflows|clients|entities|secrets|db|slack|runtime|activities|wiring|api|worker\\.ts)', '^emulators/', 'Only scripts/, bench/ and test/ may import the emulators.'),
     floor('activities-stay-below-wiring', '^activities/', '^(wiring|api|scripts|bench|test)/|^worker\\.ts'),
     floor('wiring-stays-below-entry-points', '^wiring/', '^(api|scripts|bench|test)/|^worker\\.ts'),

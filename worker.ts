@@ -17,6 +17,9 @@ import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedul
 
 export const workflowsPath = require.resolve('./workflows');
 
+/** Every workflow runs behind these interceptors (bundled with the code, or loaded beside it). */
+export const workflowInterceptorModules = [require.resolve('./workflows/unencrypted-input')];
+
 /**
  * Meetings wait days for a click, so caching many of them buys little: a click on an evicted one
  * replays its history in ~45 ms more, while each cached one costs ~0.26 MiB of worker memory
@@ -35,7 +38,7 @@ export interface MeetingWorkerOptions {
   dependencies: ActivityDependencies;
   /** The payload codec and failure converter every client of these workflows uses too. */
   dataConverter: DataConverter;
-  /** Prebundled workflow code (built with the same failureConverterPath); bundling at start is the fallback for development. */
+  /** Prebundled workflow code (built with the same failureConverterPath and workflowInterceptorModules); bundling at start is the fallback for development. */
   workflowBundle?: WorkerOptions['workflowBundle'];
 }
 
@@ -44,7 +47,9 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    ...(options.workflowBundle
+      ? { workflowBundle: options.workflowBundle }
+      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
     maxCachedWorkflows: maxCachedWorkflows(),

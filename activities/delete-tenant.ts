@@ -1,19 +1,31 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
-import { Tenant } from '../entities';
+import { AuditLog, Tenant } from '../entities';
 import { secretNames } from '../secrets/secret-store';
-import type { DeleteTenantStepInput } from '../workflows/data-lifecycle-types';
+import { tenantDeletionRequestedAction, type DeleteTenantStepInput } from '../workflows/data-lifecycle-types';
 import type { ActivityDependencies } from './dependencies';
 
 /** Kept: the history of what happened, including this deletion. */
 const keptTables = ['audit_log'];
 
-/** Stops the tenant from resolving (Slack requests, webhooks) before anything is removed. */
+/**
+ * Stops the tenant from resolving (Slack requests, webhooks) before anything is removed. Refuses,
+ * before touching anything, a deletion that did not come through requestTenantDeletion: the
+ * tenant must already be out of service and the request recorded for this very workflow.
+ */
 export function markTenantDeletedActivity(deps: ActivityDependencies) {
   return async function markTenantDeleted(input: DeleteTenantStepInput): Promise<void> {
     await inTenant(deps.orm, input.tenantId, async (em) => {
       const tenant = await em.findOne(Tenant, { id: input.tenantId });
       if (!tenant || tenant.status === 'deleted') return;
+      const requested = await em.count(AuditLog, { action: tenantDeletionRequestedAction, workflowId: input.workflowId });
+      if (tenant.status === 'active' || requested === 0) {
+        throw ApplicationFailure.nonRetryable(
+          'Refused: this tenant deletion was not requested through the deletion command (npm run tenant:delete), so nothing was deleted.',
+          'DeletionNotRequested',
+        );
+      }
       tenant.status = 'deleted';
       tenant.deletedAt = deps.now();
       appendAudit(em, {

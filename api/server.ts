@@ -22,6 +22,8 @@ async function main(): Promise<void> {
   const orm = await openOrm(config.databaseUrl, 'runtime', config.api.databaseTimeouts);
   await assertSchemaIsCurrent(orm);
   const payloadCodec = payloadCodecFor(config.payloadCodec);
+  // The codec server also shows payloads recorded before encryption; nothing else accepts them.
+  const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');
   const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec));
   if (!config.operator.token) logger.warn('CODEC_OPERATOR_TOKEN is not set: the codec server and operator routes refuse everyone.');
   const app = createApiApp({
@@ -46,7 +48,7 @@ async function main(): Promise<void> {
     fathomApiUrl: config.fathom.apiUrl,
     connections: connectionSettingsFrom(config),
     maxBodyBytes: config.api.maxBodyBytes,
-    payloadCodec,
+    payloadCodec: codecServerCodec,
     operator: config.operator,
     health: async () => ({
       database: await orm.isConnected(),

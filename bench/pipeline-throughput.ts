@@ -22,7 +22,7 @@ import type { EmulatedWorkspace } from '../emulators/seed-workspace';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { connectTemporalWorker } from '../wiring/temporal-connection';
 import { cardActions } from '../slack/action-ids';
-import { maxCachedWorkflows, workflowsPath } from '../worker';
+import { maxCachedWorkflows, workflowInterceptorModules, workflowsPath } from '../worker';
 import { meetingFollowUp } from '../workflows';
 import { createEmailDraftUpdate, logNoteUpdate, meetingWorkflowId, scheduleFollowUpUpdate, statusQuery, tenantIdSearchAttribute } from '../workflows/messages';
 import { coreActionKinds, type Actor, type MeetingState } from '../domain/meeting';
@@ -291,6 +291,7 @@ async function startNoopWorker(stack: BenchStack, cards: NoopCards): Promise<() 
     namespace: stack.config.temporal.namespace,
     taskQueue: NOOP_TASK_QUEUE,
     workflowsPath,
+    interceptors: { workflowModules: workflowInterceptorModules },
     activities: createNoopActivities({ onCardPublished: cards.published }),
     dataConverter: encryptedDataConverter(payloadCodecFor(stack.config.payloadCodec)),
     // The same workflow cache as the app's worker (worker.ts, createMeetingWorker).

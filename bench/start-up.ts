@@ -21,7 +21,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { failureConverterPath } from '../runtime/data-converter';
 import { describeExit, freePort, spawnWithPrefixedOutput, waitUntil, type ManagedProcess } from '../scripts/lib/processes';
-import { workflowsPath } from '../worker';
+import { workflowInterceptorModules, workflowsPath } from '../worker';
 import type { BenchStack } from './lib/bench-stack';
 import { childPidRunning, processEnvironment, processMemory } from './lib/child-process-info';
 import { getStatus } from './lib/http';
@@ -58,7 +58,7 @@ export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpRes
   const dataDir = path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? path.join('.data', 'bench'));
   const bundlePath = path.join(dataDir, 'start-up-workflow-bundle.js');
   const bundleStarted = performance.now();
-  const bundle = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
+  const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') });
   await fs.writeFile(bundlePath, bundle.code);
   const bundleBuildMs = round(performance.now() - bundleStarted);
   console.log(`[bench] start-up: ${runs} runs each; workflow bundle built in the bench process in ${bundleBuildMs} ms`);

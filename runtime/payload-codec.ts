@@ -8,6 +8,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { assertValidKeyring, parseSecretKeys, type SecretKeyring } from '../secrets/secret-keyring';
+import { refusedPlaintextValue } from '../workflows/unencrypted-input';
 
 export const encryptedEncoding = 'binary/encrypted';
 export const encryptionKeyIdMetadataKey = 'encryption-key-id';
@@ -22,12 +23,22 @@ export function parsePayloadCodecKeys(keys: string | undefined, activeKeyId: str
 }
 
 /**
+ * What decoding does with a payload that is not encrypted. Workers and clients `refuse` it: only
+ * a holder of the key can put input into a workflow, so a client that reaches Temporal without
+ * the key cannot act on a meeting. The codec server `show`s it, so the Web UI and CLI can still
+ * display histories recorded before encryption.
+ */
+export type PlaintextPolicy = 'refuse' | 'show';
+
+/**
  * New payloads are encrypted with the active key; any configured key decrypts, so keys rotate by
  * adding a key, making it active, and dropping the old one once no open workflow needs it.
- * Payloads that are not encrypted (histories recorded before encryption) pass through unchanged.
  */
 export class AesGcmPayloadCodec implements PayloadCodec {
-  constructor(private readonly keyring: SecretKeyring) {
+  constructor(
+    private readonly keyring: SecretKeyring,
+    private readonly plaintext: PlaintextPolicy = 'refuse',
+  ) {
     assertValidKeyring(keyring);
   }
 
@@ -51,7 +62,7 @@ export class AesGcmPayloadCodec implements PayloadCodec {
 
   async decode(payloads: Payload[]): Promise<Payload[]> {
     return payloads.map((payload) => {
-      if (metadataText(payload, METADATA_ENCODING_KEY) !== encryptedEncoding) return payload;
+      if (metadataText(payload, METADATA_ENCODING_KEY) !== encryptedEncoding) return this.plaintext === 'show' ? payload : refusedPayload;
       const keyId = metadataText(payload, encryptionKeyIdMetadataKey);
       if (!keyId || !Object.hasOwn(this.keyring.keys, keyId)) {
         throw new Error(`Payload is encrypted with key "${keyId ?? '(none)'}", which is not configured in PAYLOAD_CODEC_KEYS.`);
@@ -71,6 +82,16 @@ export class AesGcmPayloadCodec implements PayloadCodec {
     });
   }
 }
+
+/**
+ * Throwing here would fail the workflow task over and over (a forged signal would wedge the
+ * meeting), so a refused payload decodes to a marker value that the workflow interceptor turns
+ * away: a rejected update, an ignored signal, a failed start.
+ */
+const refusedPayload: Payload = {
+  metadata: { [METADATA_ENCODING_KEY]: Buffer.from('json/plain', 'utf8') },
+  data: Buffer.from(JSON.stringify(refusedPlaintextValue), 'utf8'),
+};
 
 function metadataText(payload: Payload, key: string): string | undefined {
   const value = payload.metadata?.[key];

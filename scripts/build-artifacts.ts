@@ -4,13 +4,14 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../runtime/data-converter';
+import { workflowInterceptorModules, workflowsPath } from '../worker';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dist = path.join(repoRoot, 'dist');
 
 async function main(): Promise<void> {
   // The failure converter goes into the bundle too, so failures raised in workflow code are encrypted like the rest.
-  const { code } = await bundleWorkflowCode({ workflowsPath: path.join(repoRoot, 'workflows', 'index.ts'), failureConverterPath });
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath });
   await writeFile(path.join(dist, 'workflow-bundle.js'), code);
   const prompts = path.join(repoRoot, 'clients', 'prompts');
   await mkdir(path.join(dist, 'clients', 'prompts'), { recursive: true });

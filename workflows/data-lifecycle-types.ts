@@ -25,6 +25,9 @@ export interface DeleteTenantResult {
   cancelSignalsSent: number;
 }
 
+/** The audit record, written by the request path (wiring/tenant-deletion.ts), without which nothing is deleted. */
+export const tenantDeletionRequestedAction = 'tenant.deletion-requested';
+
 export function deleteTenantWorkflowId(tenantId: string): string {
   return `delete-tenant:${tenantId}`;
 }

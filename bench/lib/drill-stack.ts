@@ -16,7 +16,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { failureConverterPath } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
-import { workflowsPath } from '../../worker';
+import { workflowInterceptorModules, workflowsPath } from '../../worker';
 import { freshDataDir, type BenchStack } from './bench-stack';
 import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices } from './emulated-services';
 import { numberFromEnv } from './stats';
@@ -76,7 +76,7 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       ]);
     let temporal = startTemporal();
     stops.push(() => temporal.stop(15_000));
-    const bundling = bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
+    const bundling = bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') });
     const postgres: RunningEmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, database: 'followup' });
     stops.push(() => postgres.stop());
     await migrateDatabase(postgres.url);

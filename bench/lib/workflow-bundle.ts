@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { failureConverterPath } from '../../runtime/data-converter';
-import { workflowsPath } from '../../worker';
+import { workflowInterceptorModules, workflowsPath } from '../../worker';
 
 /**
  * Bundles the workflow code once into `dataDir` and returns the file's path, for
@@ -10,7 +10,7 @@ import { workflowsPath } from '../../worker';
  * a restarted worker polls within seconds instead of bundling again.
  */
 export async function writeWorkflowBundle(dataDir: string): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') });
   const bundlePath = path.join(dataDir, 'workflow-bundle.js');
   await fs.mkdir(dataDir, { recursive: true });
   await fs.writeFile(bundlePath, code);

@@ -12,7 +12,7 @@ import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scrip
 import { migrateDatabase } from '../../db/migrate';
 import { encryptedDataConverter, failureConverterPath, payloadCodecFor } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
-import { workflowsPath } from '../../worker';
+import { workflowInterceptorModules, workflowsPath } from '../../worker';
 import { meetingSearchAttributes } from '../../workflows/messages';
 import { freePort } from '../../scripts/lib/processes';
 import { setTestStack, testStack } from '../support/test-stack';
@@ -36,7 +36,7 @@ export const mochaHooks = {
         client: { dataConverter },
       }),
       startDatabase(),
-      bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('WARN') }),
+      bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') }),
     ]);
     setTestStack({ env, temporalCliPath, temporalAddress: env.address, databaseUrl: database, workflowBundle, payloadCodecKeys, dataConverter });
   },

@@ -162,7 +162,7 @@ export async function startProductHarness(options: { startWorker?: boolean; data
     fathomApiUrl: config.fathom.apiUrl,
     connections: connectionSettingsFrom(config),
     maxBodyBytes: config.api.maxBodyBytes,
-    payloadCodec: payloadCodecFor(config.payloadCodec),
+    payloadCodec: payloadCodecFor(config.payloadCodec, 'show'),
     operator: config.operator,
     health: async () => ({ database: await orm.isConnected() }),
   });

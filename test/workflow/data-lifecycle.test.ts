@@ -5,6 +5,7 @@ import { AuditLog, MeetingRecord, Tenant } from '../../entities';
 import { ensureTranscriptPurgeSchedule } from '../../wiring/transcript-purge-schedule';
 import { secretNames } from '../../secrets/secret-store';
 import { cardActions } from '../../slack/action-ids';
+import { requestTenantDeletion } from '../../wiring/tenant-deletion';
 import { deleteTenant, purgeExpiredTranscripts } from '../../workflows';
 import { deleteTenantWorkflowId } from '../../workflows/data-lifecycle-types';
 import { prepareMeeting } from '../support/meeting-flow';
@@ -102,11 +103,11 @@ describe('data lifecycle: retention and tenant deletion', function () {
     const { workflowId: meetingWorkflowId } = await prepareMeeting(harness, doomed, {}, cardActions.logNote);
     await storeMeeting(bystander, 1);
 
-    const result = await harness.client.workflow.execute(deleteTenant, {
-      taskQueue: harness.taskQueue,
-      workflowId: deleteTenantWorkflowId(doomed.tenant.id),
-      args: [{ tenantId: doomed.tenant.id, requestedBy: 'ticket-4711' }],
+    const { result: deletion } = await requestTenantDeletion(harness.orm, harness.client, harness.taskQueue, {
+      tenantId: doomed.tenant.id,
+      requestedBy: 'ticket-4711',
     });
+    const result = await deletion;
     assert.equal(result.deletedRows.tenant, 1);
     assert.ok(result.deletedRows.meeting_record! >= 1);
     assert.ok(result.deletedSecrets >= 4, 'bot token, Fathom, Google and CRM credentials');
@@ -146,5 +147,20 @@ describe('data lifecycle: retention and tenant deletion', function () {
     assert.equal(exported.status, 200);
     const lines = (await exported.text()).trim().split('\n').map((line) => JSON.parse(line) as { action: string });
     assert.ok(lines.some((line) => line.action === 'tenant.deleted'));
+  });
+
+  it('deletes nothing when a deleteTenant workflow is started without the audited request, even with the payload key', async () => {
+    const target = await harness.seedTenant();
+    await assert.rejects(
+      harness.client.workflow.execute(deleteTenant, {
+        taskQueue: harness.taskQueue,
+        workflowId: deleteTenantWorkflowId(target.tenant.id),
+        args: [{ tenantId: target.tenant.id, requestedBy: 'someone' }],
+      }),
+      (error: Error) => /not requested through the deletion command/.test(String((error.cause as Error | undefined)?.cause ?? error.cause)),
+    );
+    const tenant = await inTenant(harness.orm, target.tenant.id, (em) => em.findOneOrFail(Tenant, { id: target.tenant.id }));
+    assert.equal(tenant.status, 'active');
+    assert.notEqual(await harness.secrets.get(secretNames.slackBotToken(target.tenant.id)), null);
   });
 });

@@ -8,7 +8,7 @@ import { crmSyncStatusSearchAttribute, meetingStatusSearchAttribute } from '../.
 import { cardButtons, cardText } from '../support/card';
 import { recordHistory } from '../support/history-recorder';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
-import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
+import { operatorToken, startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { testStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 
@@ -98,7 +98,6 @@ describe('meeting workflow: actions from Slack', function () {
 
     await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
     await waitFor('the failed note on the card', () => /CRM note failed: .*Reconnect HubSpot/.test(cardText(harness.emulators.slack, salesChannel)));
-    assert.ok(cardButtons(harness.emulators.slack, salesChannel).length >= 0);
     assert.match(cardText(harness.emulators.slack, salesChannel), new RegExp(cardActions.retry.replace('.', '\\.')));
     const description = await harness.client.workflow.getHandle(workflowId).describe();
     assert.equal(description.typedSearchAttributes.get(crmSyncStatusSearchAttribute), 'failed');
@@ -110,6 +109,8 @@ describe('meeting workflow: actions from Slack', function () {
     await promisify(execFile)(stack.temporalCliPath, [
       'workflow', 'signal', '--address', stack.temporalAddress, '--namespace', 'default',
       '--workflow-id', workflowId, '--name', 'retry', '--input', '{"by":"operator"}',
+      // Through the codec server, as an operator must: the worker refuses unencrypted input.
+      '--codec-endpoint', `${harness.apiUrl}/codec`, '--codec-auth', `Bearer ${operatorToken}`,
     ]);
     await waitFor('the retried note', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 30_000);
     assert.equal(harness.emulators.hubspot.notes().length, 1);
