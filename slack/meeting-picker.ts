@@ -9,11 +9,11 @@ import { blockKitLimits, option, plainText, section, truncate, type Block } from
 const title = plainText('Meeting follow-up', 24);
 
 export function loadingPickerView(): Record<string, unknown> {
-  return { type: 'modal', title, close: plainText('Cancel', 24), blocks: [section('⏳ Loading your recent meetings…')] };
+  return { type: 'modal', callback_id: meetingPicker.callback, title, close: plainText('Cancel', 24), blocks: [section('⏳ Loading your recent meetings…')] };
 }
 
 export function pickerNoticeView(text: string): Record<string, unknown> {
-  return { type: 'modal', title, close: plainText('Close', 24), blocks: [section(text)] };
+  return { type: 'modal', callback_id: meetingPicker.callback, title, close: plainText('Close', 24), blocks: [section(text)] };
 }
 
 export function meetingPickerView(meetings: MeetingListItem[], options: { lookBackDays: number; timeZone: string }): Record<string, unknown> {

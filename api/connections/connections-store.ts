@@ -13,8 +13,11 @@ import type { ApiDependencies } from '../http/dependencies';
  * an audit row to Postgres, in the tenant's scope. Credentials never reach the audit detail.
  */
 
+/** Where a connection is kept: the secret store for credentials, Postgres for the rest. */
+type StoreDependencies = Pick<ApiDependencies, 'orm' | 'secrets'>;
+
 /** The rep's row, created on first connect (a rep may connect before any meeting created it). */
-export async function userFor(deps: ApiDependencies, tenantId: string, slackUserId: string): Promise<User> {
+export async function userFor(deps: Pick<ApiDependencies, 'orm'>, tenantId: string, slackUserId: string): Promise<User> {
   return inTenant(deps.orm, tenantId, async (em) => {
     const existing = await em.findOne(User, { slackUserId });
     if (existing) return existing;
@@ -25,7 +28,7 @@ export async function userFor(deps: ApiDependencies, tenantId: string, slackUser
 }
 
 export async function saveFathomConnection(
-  deps: ApiDependencies,
+  deps: StoreDependencies,
   user: User,
   credentials: MeetingSourceCredentials,
   webhook: { id: string; secret: string },
@@ -39,7 +42,7 @@ export async function saveFathomConnection(
   });
 }
 
-export async function saveGoogleConnection(deps: ApiDependencies, tenantId: string, slackUserId: string, tokens: GoogleTokens): Promise<void> {
+export async function saveGoogleConnection(deps: StoreDependencies, tenantId: string, slackUserId: string, tokens: GoogleTokens): Promise<void> {
   const user = await userFor(deps, tenantId, slackUserId);
   const secretRef = secretNames.userGoogle(tenantId, user.id);
   await deps.secrets.put(secretRef, JSON.stringify(tokens));
@@ -53,7 +56,7 @@ export async function saveGoogleConnection(deps: ApiDependencies, tenantId: stri
 
 /** The tenant's connection to `provider` (created or given new credentials) becomes its default CRM. */
 export async function saveCrmConnection(
-  deps: ApiDependencies,
+  deps: StoreDependencies,
   tenantId: string,
   slackUserId: string,
   provider: CrmProviderName,
@@ -83,7 +86,7 @@ function connected(em: Parameters<typeof appendAudit>[0], tenantId: string, acto
 }
 
 /** Forgets a rep's Fathom (key and webhook secret) or Google tokens; false when nothing was connected. */
-export async function removeRepConnection(deps: ApiDependencies, tenantId: string, slackUserId: string, service: 'fathom' | 'google'): Promise<boolean> {
+export async function removeRepConnection(deps: StoreDependencies, tenantId: string, slackUserId: string, service: 'fathom' | 'google'): Promise<boolean> {
   const user = await inTenant(deps.orm, tenantId, async (em) => {
     const found = await em.findOne(User, { slackUserId });
     const secretRef = service === 'fathom' ? found?.fathomSecretRef : found?.googleSecretRef;
@@ -100,7 +103,7 @@ export async function removeRepConnection(deps: ApiDependencies, tenantId: strin
 }
 
 /** Removes the tenant's connection to `provider`; the oldest remaining one becomes the default. */
-export async function removeCrmConnection(deps: ApiDependencies, tenantId: string, slackUserId: string, provider: CrmProviderName): Promise<boolean> {
+export async function removeCrmConnection(deps: StoreDependencies, tenantId: string, slackUserId: string, provider: CrmProviderName): Promise<boolean> {
   const secretRef = await inTenant(deps.orm, tenantId, async (em) => {
     const connection = await em.findOne(CrmConnection, { provider });
     if (!connection) return null;

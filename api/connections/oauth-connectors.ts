@@ -16,7 +16,7 @@ export interface OAuthConnector {
   /** CRM connections belong to the whole workspace: only its admins make them. */
   adminsOnly: boolean;
   /** False when this deployment has no OAuth app for the service. */
-  offered(deps: ApiDependencies): boolean;
+  offered(deps: Pick<ApiDependencies, 'connections'>): boolean;
   authorizeUrl(deps: ApiDependencies, options: { redirectUri: string; state: string }): string;
   /** Exchanges the code and stores the result; throws ExternalServiceError when the provider refuses. */
   complete(deps: ApiDependencies, grant: ConnectGrant, options: { code: string; redirectUri: string }): Promise<void>;
@@ -58,13 +58,13 @@ export const oauthConnectors: Record<ConnectTarget, OAuthConnector> = {
 export const connectTargets: readonly ConnectTarget[] = ['google', ...oauthCrmProviders];
 
 /** The link App Home shows: valid 10 minutes, once, for this Slack user in this workspace only. */
-export function connectStartUrl(deps: ApiDependencies, grant: ConnectGrant): string | null {
+export function connectStartUrl(deps: Pick<ApiDependencies, 'slack' | 'publicUrl' | 'connections' | 'now'>, grant: ConnectGrant): string | null {
   const connector = oauthConnectors[grant.target];
   if (!connector.offered(deps)) return null;
   const state = issueConnectState(connectStateSecret(deps.slack.signingSecret), grant, now(deps));
   return `${deps.publicUrl}${connector.pathPrefix}/start?state=${encodeURIComponent(state)}`;
 }
 
-export function now(deps: ApiDependencies): number {
+export function now(deps: Pick<ApiDependencies, 'now'>): number {
   return deps.now?.() ?? Date.now();
 }

@@ -5,41 +5,35 @@ import { dealModal } from '../../slack/action-ids';
 import { dealLoadingView, dealNoticeView, dealViewRecordingId, parseDealEditorMetadata } from '../../slack/deal-modal';
 import { prepareDealEditorUpdate, updateDealUpdate } from '../../workflows/messages';
 import { actorFor } from './actors';
+import type { CardClick } from './card-actions';
 import type { ApiDependencies } from '../http/dependencies';
-import type { SlackAction, SlackInteraction } from '../slack/slack-payload';
-import { slackClientForTenant, slackClientOrExplain } from '../slack/slack-replies';
+import type { SlackClick, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
+import { modalOpener, slackClientForTenant } from '../slack/slack-replies';
 
-type SubmissionAnswer = Record<string, unknown> | '';
+type DealEditorDependencies = Pick<ApiDependencies, 'orm' | 'gateway' | 'secrets' | 'slack' | 'logger'>;
 
 /**
  * The card's "Deal" button. The deals and stages live in the CRM, which only the workflow talks
  * to: the modal opens at once with a loading note and the workflow fills it in.
  */
-export async function openDealEditor(
-  deps: ApiDependencies,
-  tenant: Tenant,
-  recordingId: string,
-  payload: SlackInteraction,
-  reply: (text: string) => Promise<void>,
-): Promise<void> {
-  if (!payload.trigger_id) return;
-  const slack = await slackClientOrExplain(deps, tenant, reply);
-  if (!slack) return;
+export async function openDealEditor(deps: DealEditorDependencies, card: CardClick): Promise<void> {
+  const modal = await modalOpener(deps, card.tenant, card.payload.trigger_id, card.reply);
+  if (!modal) return;
   let viewId: string | undefined;
   try {
-    const opened = await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: dealLoadingView(recordingId) as never }));
-    viewId = opened.view?.id;
+    viewId = await modal.open(dealLoadingView(card.recordingId));
   } catch (error) {
-    deps.logger.warn('Could not open the deal editor', { tenantId: tenant.id, error });
-    return reply('I could not open the deal editor in time. Please click Deal again.');
+    deps.logger.warn('Could not open the deal editor', { tenantId: card.tenant.id, error });
+    return card.reply('I could not open the deal editor in time. Please click Deal again.');
   }
-  if (viewId) await fillDealEditor(deps, tenant, slack, { recordingId, slackUserId: payload.user.id, viewId });
+  if (viewId) await fillDealEditor(deps, card.tenant, modal.slack, { recordingId: card.recordingId, slackUserId: card.payload.user.id, viewId });
 }
 
 /** The rep picked another of the account's open deals in the editor. */
-export async function switchEditedDeal(deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction, action: SlackAction): Promise<void> {
+export async function switchEditedDeal(deps: Pick<ApiDependencies, 'orm' | 'gateway' | 'secrets' | 'slack'>, click: SlackClick): Promise<void> {
+  const { tenant, payload } = click;
   const recordingId = dealViewRecordingId(payload.view?.private_metadata);
-  const dealId = action.selected_option?.value;
+  const dealId = click.action.selected_option?.value;
   const viewId = payload.view?.id;
   if (!recordingId || !dealId || !viewId) return;
   const slack = await slackClientForTenant(deps, tenant);
@@ -51,13 +45,14 @@ export async function switchEditedDeal(deps: ApiDependencies, tenant: Tenant, pa
  * The editor's Save: sends only the fields the rep changed from what the form showed, so an
  * untouched stage or amount is never written back. Errors stay on the field, input kept.
  */
-export async function submitDeal(deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction): Promise<SubmissionAnswer> {
-  const shown = parseDealEditorMetadata(payload.view?.private_metadata);
+export async function submitDeal(deps: Pick<ApiDependencies, 'orm' | 'gateway'>, submission: SlackSubmission): Promise<SubmissionAnswer> {
+  const { tenant, view } = submission;
+  const shown = parseDealEditorMetadata(view.private_metadata);
   // Only the filled-in editor has a submit button; anything else has nothing to save.
   if (!shown) return '';
   const stageBlock = `${dealModal.fields.stage.block}:${shown.dealId}`;
   const amountBlock = `${dealModal.fields.amount.block}:${shown.dealId}`;
-  const values = payload.view?.state?.values ?? {};
+  const values = view.state?.values ?? {};
   const stageId = values[stageBlock]?.[dealModal.fields.stage.action]?.selected_option?.value;
   const amountText = values[amountBlock]?.[dealModal.fields.amount.action]?.value?.trim() ?? '';
   const amount = amountText === '' ? null : Number(amountText);
@@ -68,7 +63,7 @@ export async function submitDeal(deps: ApiDependencies, tenant: Tenant, payload:
     ...(amount !== null && amount !== shown.amount ? { amount } : {}),
   };
   if (Object.keys(changes).length === 0) return '';
-  const actor = await actorFor(deps.orm, tenant, payload.user.id);
+  const actor = await actorFor(deps.orm, tenant, submission.payload.user.id);
   const outcome = await deps.gateway.update(tenant, shown.recordingId, updateDealUpdate, { actor, dealId: shown.dealId, ...changes });
   if (outcome.status === 'rejected') return fieldError(/amount/i.test(outcome.reason) ? amountBlock : stageBlock, outcome.reason);
   if (outcome.status === 'unavailable') return fieldError(stageBlock, 'Could not update the deal right now; please submit again in a minute.');
@@ -77,7 +72,7 @@ export async function submitDeal(deps: ApiDependencies, tenant: Tenant, payload:
 
 /** Asks the workflow to fill the editor; a refusal is shown in the modal instead of a form. */
 async function fillDealEditor(
-  deps: ApiDependencies,
+  deps: Pick<ApiDependencies, 'orm' | 'gateway'>,
   tenant: Tenant,
   slack: WebClient,
   request: { recordingId: string; slackUserId: string; viewId: string; dealId?: string },

@@ -4,23 +4,47 @@ import { inTenant } from '../../db/tenant-scope';
 import { CrmConnection, MeetingRecord, Tenant, User } from '../../entities';
 import { renderAppHome, type AppHomeInput } from '../../slack/app-home';
 import type { ConnectTarget } from '../connections/connect-state';
-import type { ApiDependencies } from '../http/dependencies';
 import { connectStartUrl } from '../connections/oauth-connectors';
+import { afterResponse } from '../http/after-response';
+import type { ApiDependencies } from '../http/dependencies';
 import { slackClientForTenant } from '../slack/slack-replies';
+import type { SlackClick, SlackSubmission } from '../slack/slack-request';
 
 const recentMeetings = 10;
 /** The Home tab waits this long for meeting statuses; slower ones show as unavailable. */
 const statusTimeoutMs = 1500;
 
+/** The Home tab reads Postgres, the secret store and Temporal, and offers the connect links this deployment has. */
+export type AppHomeDependencies = Pick<ApiDependencies, 'orm' | 'gateway' | 'secrets' | 'slack' | 'publicUrl' | 'connections' | 'now'>;
+
+/** What a handler that may change the Home tab answers: Slack's answer, and whether the tab is now out of date. */
+export interface HomeChange<Answer> {
+  answer: Answer;
+  changed: boolean;
+}
+
+/** Wraps such a handler: the user's Home tab is republished once Slack has its answer. */
+export function republishingHome<Request extends SlackClick | SlackSubmission, Answer>(
+  deps: AppHomeDependencies & Pick<ApiDependencies, 'logger'>,
+  handle: (request: Request) => Promise<HomeChange<Answer>>,
+): (request: Request) => Promise<Answer> {
+  return async (request) => {
+    const { answer, changed } = await handle(request);
+    const slackUserId = request.payload.user.id;
+    if (changed) afterResponse(request.ctx, deps.logger, 'Republishing App Home', () => publishAppHome(deps, request.tenant, slackUserId));
+    return answer;
+  };
+}
+
 /** Builds the user's Home tab from Postgres, the secret store and Temporal, and publishes it. */
-export async function publishAppHome(deps: ApiDependencies, tenant: Tenant, slackUserId: string): Promise<void> {
+export async function publishAppHome(deps: AppHomeDependencies, tenant: Tenant, slackUserId: string): Promise<void> {
   const slack = await slackClientForTenant(deps, tenant);
   if (!slack) return;
   const home = await appHomeFor(deps, tenant, slackUserId);
   await callSlack(() => slack.views.publish({ user_id: slackUserId, view: renderAppHome(home) as never }));
 }
 
-async function appHomeFor(deps: ApiDependencies, tenant: Tenant, slackUserId: string): Promise<AppHomeInput> {
+async function appHomeFor(deps: AppHomeDependencies, tenant: Tenant, slackUserId: string): Promise<AppHomeInput> {
   // Settings are read fresh: the Home tab is republished right after an admin saves them.
   const { settings, user, records, connections } = await inTenant(deps.orm, tenant.id, async (em) => ({
     settings: (await em.findOneOrFail(Tenant, { id: tenant.id })).settings,
@@ -66,6 +90,6 @@ async function appHomeFor(deps: ApiDependencies, tenant: Tenant, slackUserId: st
 }
 
 /** A reference alone is not a connection: the secret must still be there. */
-async function hasSecret(deps: ApiDependencies, secretRef: string | null | undefined): Promise<boolean> {
+async function hasSecret(deps: Pick<ApiDependencies, 'secrets'>, secretRef: string | null | undefined): Promise<boolean> {
   return secretRef ? (await deps.secrets.get(secretRef)) !== null : false;
 }

@@ -1,221 +1,158 @@
 import type { Context } from 'koa';
-import { callSlack } from '../../clients/slack-client';
-import { inTenant } from '../../db/tenant-scope';
-import { MeetingRecord, type Tenant } from '../../entities';
-import { cardActions, dealModal, editModalFields, homeActions, meetingPicker, modalCallbacks, settingsModal, taskModal } from '../../slack/action-ids';
-import { renderEditModal } from '../../slack/edit-modal';
+import type { Tenant } from '../../entities';
+import type { Logger } from '../../runtime/logger';
 import {
-  chooseAccountUpdate,
+  cardActions,
+  connectActions,
+  connectModals,
+  dealModal,
+  disconnectActions,
+  homeActions,
+  meetingPicker,
+  modalCallbacks,
+  settingsModal,
+  taskModal,
+} from '../../slack/action-ids';
+import {
   createEmailDraftUpdate,
   dismissUpdate,
-  editTextsUpdate,
   logNoteUpdate,
   processAnywayUpdate,
   scheduleFollowUpUpdate,
   sendInvitationsUpdate,
 } from '../../workflows/messages';
-import { actionKinds, type ActionKind } from '../../domain/meeting';
-import { actorFor } from './actors';
-import { afterResponse } from '../http/after-response';
-import { publishAppHome } from './publish-app-home';
+import { chooseAccount, onCard, openEditModal, requestUpdate, retryAction, submitEditedTexts } from './card-actions';
 import { openDealEditor, submitDeal, switchEditedDeal } from './deal-editor';
-import type { ApiDependencies } from '../http/dependencies';
-import { handleDisconnectClick, isDisconnectButton } from './disconnections';
-import { isConnectButton, openKeyModal, submitKeyModal } from './key-connections';
-import type { UpdateOutcome } from '../meetings/meeting-gateway';
-import { startPickedMeeting } from '../triggers/pick-meeting';
+import { disconnect, openKeyModal, submitCronoKeys, submitFathomKey } from './home-connections';
+import { republishingHome } from './publish-app-home';
 import { openSettingsModal, submitSettings } from './settings-editor';
-import type { SlackAction, SlackInteraction } from '../slack/slack-payload';
-import type { SlackRequestState } from '../slack/slack-request';
-import { replyEphemeral, slackClientOrExplain } from '../slack/slack-replies';
 import { openTaskModal, submitTask } from './task-editor';
+import type { ApiDependencies } from '../http/dependencies';
+import type { SlackInteraction } from '../slack/slack-payload';
+import type { SlackClick, SlackRequestState, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
+import { startPickedMeeting } from '../triggers/pick-meeting';
+
+export type ClickHandler = (click: SlackClick) => Promise<void>;
+export type SubmissionHandler = (submission: SlackSubmission) => Promise<SubmissionAnswer>;
 
 /**
- * Clicks and modal submissions. Each click becomes a workflow update (or the retry signal);
- * Slack gets its answer as soon as the workflow has accepted or rejected it, and the card is
- * updated by the workflow when the work is done.
+ * Who handles what Slack sends to /slack/interactions: one handler per block action's action_id
+ * and per modal's callback_id. No view asks for view_closed and no select loads its options from
+ * here (block_suggestion), so those have no handlers yet; like any unknown id they are answered.
  */
-export function slackInteractionsHandler(deps: ApiDependencies) {
+export interface InteractionRegistry {
+  clicks: ReadonlyMap<string, ClickHandler>;
+  submissions: ReadonlyMap<string, SubmissionHandler>;
+}
+
+/** The longest id worth logging: Slack's own limit for action and callback ids. */
+const loggedIdLength = 255;
+
+/** Link buttons (OAuth Connect, Reinstall): the browser does the work, the click only needs its acknowledgement. */
+const acknowledgeOnly: ClickHandler = async () => {};
+
+export function interactionRegistry(deps: ApiDependencies): InteractionRegistry {
+  const card = (handle: Parameters<typeof onCard>[1]) => onCard(deps, handle);
+  return {
+    clicks: oneHandlerEach<ClickHandler>([
+      [cardActions.logNote, card((click) => requestUpdate(deps, click, logNoteUpdate))],
+      [cardActions.createDraft, card((click) => requestUpdate(deps, click, createEmailDraftUpdate))],
+      [cardActions.scheduleEvent, card((click) => requestUpdate(deps, click, scheduleFollowUpUpdate))],
+      [cardActions.sendInvitations, card((click) => requestUpdate(deps, click, sendInvitationsUpdate))],
+      [cardActions.dismiss, card((click) => requestUpdate(deps, click, dismissUpdate))],
+      [cardActions.processAnyway, card((click) => requestUpdate(deps, click, processAnywayUpdate))],
+      [cardActions.chooseAccount, card((click) => chooseAccount(deps, click))],
+      [cardActions.searchAccount, card((click) => chooseAccount(deps, click))],
+      [cardActions.retry, card((click) => retryAction(deps, click))],
+      [cardActions.edit, card((click) => openEditModal(deps, click))],
+      [cardActions.openTask, card((click) => openTaskModal(deps, click))],
+      [cardActions.openDeal, card((click) => openDealEditor(deps, click))],
+      [dealModal.dealSelect, (click) => switchEditedDeal(deps, click)],
+      [homeActions.editSettings, (click) => openSettingsModal(deps, click)],
+      [homeActions.reinstall, acknowledgeOnly],
+      [connectActions.fathom, (click) => openKeyModal(deps, click, 'fathom')],
+      [connectActions.crono, (click) => openKeyModal(deps, click, 'crono')],
+      [connectActions.google, acknowledgeOnly],
+      [connectActions.hubspot, acknowledgeOnly],
+      [connectActions.salesforce, acknowledgeOnly],
+      [connectActions.pipedrive, acknowledgeOnly],
+      [disconnectActions.fathom, republishingHome(deps, (click: SlackClick) => disconnect(deps, click, 'fathom'))],
+      [disconnectActions.google, republishingHome(deps, (click: SlackClick) => disconnect(deps, click, 'google'))],
+      [disconnectActions.crm, republishingHome(deps, (click: SlackClick) => disconnect(deps, click, 'crm'))],
+    ]),
+    submissions: oneHandlerEach<SubmissionHandler>([
+      [modalCallbacks.editTexts, (submission) => submitEditedTexts(deps, submission)],
+      [taskModal.callback, (submission) => submitTask(deps, submission)],
+      [dealModal.callback, (submission) => submitDeal(deps, submission)],
+      [meetingPicker.callback, (submission) => startPickedMeeting(deps, submission)],
+      [connectModals.fathom.callback, republishingHome(deps, (submission: SlackSubmission) => submitFathomKey(deps, submission))],
+      [connectModals.crono.callback, republishingHome(deps, (submission: SlackSubmission) => submitCronoKeys(deps, submission))],
+      [settingsModal.callback, republishingHome(deps, (submission: SlackSubmission) => submitSettings(deps, submission))],
+    ]),
+  };
+}
+
+/** Clicks and modal submissions: verified and tenant-resolved upstream, handed to their handler here. */
+export function slackInteractionsHandler(deps: ApiDependencies, registry: InteractionRegistry = interactionRegistry(deps)) {
   return async (ctx: Context): Promise<void> => {
     const slack = ctx.state.slack as SlackRequestState;
     if (slack.body.kind !== 'interaction' || !slack.tenant) {
       ctx.status = 400;
       return;
     }
-    const payload = slack.body.payload;
-    const tenant = slack.tenant;
-    if (payload.type === 'block_actions') {
-      const action = payload.actions?.[0];
-      if (action?.action_id === homeActions.editSettings) await openSettingsModal(deps, tenant, payload);
-      else if (action?.action_id === dealModal.dealSelect) await switchEditedDeal(deps, tenant, payload, action);
-      else if (action && isConnectButton(action.action_id)) await openKeyModal(deps, tenant, payload, action.action_id);
-      else if (action && isDisconnectButton(action.action_id)) await handleDisconnectClick(ctx, deps, tenant, payload, action);
-      // The reinstall button is a link; its click only needs the acknowledgement.
-      else if (action && action.action_id !== homeActions.reinstall) await handleBlockAction(ctx, deps, tenant, payload, action);
-      ctx.status = 200;
-      ctx.body = '';
-      return;
-    }
-    if (payload.type === 'view_submission' && payload.view?.callback_id === modalCallbacks.editTexts) {
-      ctx.status = 200;
-      ctx.body = await handleEditSubmission(deps, tenant, payload);
-      return;
-    }
-    if (payload.type === 'view_submission' && payload.view?.callback_id === taskModal.callback) {
-      ctx.status = 200;
-      ctx.body = await submitTask(deps, tenant, payload);
-      return;
-    }
-    if (payload.type === 'view_submission' && payload.view?.callback_id === dealModal.callback) {
-      ctx.status = 200;
-      ctx.body = await submitDeal(deps, tenant, payload);
-      return;
-    }
-    if (payload.type === 'view_submission' && payload.view?.callback_id === meetingPicker.callback) {
-      ctx.status = 200;
-      ctx.body = await startPickedMeeting(deps, tenant, payload);
-      return;
-    }
-    const keyConnection = payload.type === 'view_submission' ? await submitKeyModal(deps, tenant, payload) : undefined;
-    if (keyConnection) {
-      const slackUserId = payload.user.id;
-      if (keyConnection.connected) afterResponse(ctx, deps.logger, 'Republishing App Home', () => publishAppHome(deps, tenant, slackUserId));
-      ctx.status = 200;
-      ctx.body = keyConnection.answer;
-      return;
-    }
-    if (payload.type === 'view_submission' && payload.view?.callback_id === settingsModal.callback) {
-      const { answer, saved } = await submitSettings(deps, tenant, payload);
-      const adminSlackUserId = payload.user.id;
-      if (saved) afterResponse(ctx, deps.logger, 'Republishing App Home', () => publishAppHome(deps, tenant, adminSlackUserId));
-      ctx.status = 200;
-      ctx.body = answer;
-      return;
-    }
+    const answer = await answerInteraction(registry, deps.logger, { ctx, tenant: slack.tenant, payload: slack.body.payload });
     ctx.status = 200;
-    ctx.body = '';
+    ctx.body = answer;
   };
 }
 
-async function handleBlockAction(ctx: Context, deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction, action: SlackAction): Promise<void> {
-  const actor = await actorFor(deps.orm, tenant, payload.user.id);
-  const recordingId = recordingIdOf(action);
-  if (!recordingId) return;
-  const reply = (text: string) =>
-    replyEphemeral(deps, tenant, { responseUrl: payload.response_url, channelId: payload.container?.channel_id, userId: payload.user.id }, text);
-  let outcome: UpdateOutcome;
-  switch (action.action_id) {
-    case cardActions.logNote:
-      outcome = await deps.gateway.update(tenant, recordingId, logNoteUpdate, { actor });
-      break;
-    case cardActions.createDraft:
-      outcome = await deps.gateway.update(tenant, recordingId, createEmailDraftUpdate, { actor });
-      break;
-    case cardActions.scheduleEvent:
-      outcome = await deps.gateway.update(tenant, recordingId, scheduleFollowUpUpdate, { actor });
-      break;
-    case cardActions.sendInvitations:
-      outcome = await deps.gateway.update(tenant, recordingId, sendInvitationsUpdate, { actor });
-      break;
-    case cardActions.dismiss:
-      outcome = await deps.gateway.update(tenant, recordingId, dismissUpdate, { actor });
-      break;
-    case cardActions.processAnyway:
-      outcome = await deps.gateway.update(tenant, recordingId, processAnywayUpdate, { actor });
-      break;
-    case cardActions.chooseAccount:
-    case cardActions.searchAccount: {
-      const selected = action.selected_option;
-      if (!selected) return;
-      outcome = await deps.gateway.update(tenant, recordingId, chooseAccountUpdate, {
-        actor,
-        accountId: selected.value,
-        accountName: selected.text?.text ?? selected.value,
-      });
-      break;
+/**
+ * Finds the one handler for the interaction's id and returns Slack's answer. An id nobody handles
+ * is acknowledged all the same (Slack shows an error on anything but a 200) and logged once.
+ */
+export async function answerInteraction(
+  registry: InteractionRegistry,
+  logger: Pick<Logger, 'warn'>,
+  request: { ctx: Context; tenant: Tenant; payload: SlackInteraction },
+): Promise<SubmissionAnswer | { options: [] }> {
+  const { payload } = request;
+  const unhandled = (id: string | undefined) =>
+    logger.warn('Slack interaction without a handler acknowledged', {
+      tenantId: request.tenant.id,
+      type: payload.type.slice(0, loggedIdLength),
+      id: id?.slice(0, loggedIdLength),
+    });
+  switch (payload.type) {
+    case 'block_actions': {
+      const action = payload.actions?.[0];
+      const handler = action && registry.clicks.get(action.action_id);
+      if (action && handler) await handler({ ...request, action });
+      else unhandled(action?.action_id);
+      return '';
     }
-    case cardActions.retry: {
-      const requested = action.value?.split(':')[1];
-      const kind = actionKinds.includes(requested as ActionKind) ? (requested as ActionKind) : undefined;
-      if (!(await mayActOn(deps, tenant, recordingId, actor.slackUserId, actor.isAdmin))) {
-        await reply('Only the rep who recorded this meeting (or a workspace admin) can retry it.');
-        return;
-      }
-      await deps.gateway.retry(tenant, recordingId, actor.slackUserId, kind);
-      return;
+    case 'view_submission': {
+      const view = payload.view;
+      const handler = view?.callback_id === undefined ? undefined : registry.submissions.get(view.callback_id);
+      if (view && handler) return handler({ ...request, view });
+      unhandled(view?.callback_id);
+      return '';
     }
-    case cardActions.edit:
-      await openEditModal(deps, tenant, recordingId, payload, reply);
-      return;
-    case cardActions.openTask:
-      // The form only goes to the CRM on submit; refuse before the rep fills it in for nothing.
-      if (!(await mayActOn(deps, tenant, recordingId, actor.slackUserId, actor.isAdmin))) {
-        await reply('Only the rep who recorded this meeting (or a workspace admin) can create its CRM task.');
-        return;
-      }
-      await openTaskModal(deps, tenant, recordingId, payload, reply);
-      return;
-    case cardActions.openDeal:
-      await openDealEditor(deps, tenant, recordingId, payload, reply);
-      return;
+    case 'block_suggestion':
+      // An options load is answered with options; none is the empty answer.
+      unhandled(payload.action_id);
+      return { options: [] };
     default:
-      return;
-  }
-  // The explanation goes out after Slack has its answer: the click's outcome is already decided.
-  if (outcome.status === 'rejected') afterResponse(ctx, deps.logger, 'Explaining a refused click', () => reply(`⚠️ ${outcome.reason}`));
-  if (outcome.status === 'unavailable') {
-    afterResponse(ctx, deps.logger, 'Explaining an unavailable service', () => reply('⚠️ I could not reach the workflow service. Please try again in a minute.'));
+      unhandled(payload.view?.callback_id ?? payload.action_id ?? payload.actions?.[0]?.action_id);
+      return '';
   }
 }
 
-/** Buttons carry the recording id in their value; selects carry it in their block id. */
-function recordingIdOf(action: SlackAction): string | undefined {
-  if (action.block_id?.startsWith('account:')) return action.block_id.slice('account:'.length);
-  return action.value?.split(':')[0] || undefined;
-}
-
-async function mayActOn(deps: ApiDependencies, tenant: Tenant, recordingId: string, slackUserId: string, isAdmin: boolean): Promise<boolean> {
-  if (isAdmin) return true;
-  const record = await inTenant(deps.orm, tenant.id, (em) => em.findOne(MeetingRecord, { recordingId }));
-  return record?.repSlackUserId === slackUserId;
-}
-
-async function openEditModal(
-  deps: ApiDependencies,
-  tenant: Tenant,
-  recordingId: string,
-  payload: SlackInteraction,
-  reply: (text: string) => Promise<void>,
-): Promise<void> {
-  const record = await inTenant(deps.orm, tenant.id, (em) => em.findOne(MeetingRecord, { recordingId }));
-  if (!record?.draft) return reply('The follow-up is still being prepared; try again in a moment.');
-  if (!payload.trigger_id) return;
-  const slack = await slackClientOrExplain(deps, tenant, reply);
-  if (!slack) return;
-  const view = renderEditModal(recordingId, record.draft);
-  await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: view as never }));
-}
-
-async function handleEditSubmission(deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction): Promise<Record<string, unknown> | ''> {
-  const view = payload.view!;
-  const recordingId = view.private_metadata ?? '';
-  const values = view.state?.values ?? {};
-  const read = (field: keyof typeof editModalFields): string | undefined =>
-    values[editModalFields[field].block]?.[editModalFields[field].action]?.value ?? undefined;
-  const actor = await actorFor(deps.orm, tenant, payload.user.id);
-  const outcome = await deps.gateway.update(tenant, recordingId, editTextsUpdate, {
-    actor,
-    summary: read('summary'),
-    emailSubject: read('emailSubject'),
-    emailBody: read('emailBody'),
-    crmNote: read('crmNote'),
-  });
-  if (outcome.status === 'rejected') {
-    const field = /subject/i.test(outcome.reason) ? 'emailSubject' : 'summary';
-    return { response_action: 'errors', errors: { [editModalFields[field].block]: outcome.reason } };
+/** Builds an id → handler map; two handlers for one id is a programming error, caught at startup. */
+function oneHandlerEach<Handler>(entries: [string, Handler][]): ReadonlyMap<string, Handler> {
+  const handlers = new Map<string, Handler>();
+  for (const [id, handler] of entries) {
+    if (handlers.has(id)) throw new Error(`Two handlers for the Slack interaction id ${id}`);
+    handlers.set(id, handler);
   }
-  if (outcome.status === 'unavailable') {
-    return { response_action: 'errors', errors: { [editModalFields.summary.block]: 'Could not save right now; please submit again in a minute.' } };
-  }
-  return '';
+  return handlers;
 }

@@ -1,4 +1,3 @@
-import { callSlack } from '../../clients/slack-client';
 import { inTenant } from '../../db/tenant-scope';
 import { MeetingRecord, User, type Tenant } from '../../entities';
 import { addLocalDays, formatLocalDateTime, isWeekend, parseLocalDateTime, toInstant, toLocalDateTime } from '../../domain/zoned-time';
@@ -6,37 +5,34 @@ import { taskModal } from '../../slack/action-ids';
 import { renderTaskModal, taskSubjectMaxLength } from '../../slack/task-modal';
 import { createTaskUpdate } from '../../workflows/messages';
 import { actorFor } from './actors';
+import { mayActOn, type CardClick } from './card-actions';
 import type { ApiDependencies } from '../http/dependencies';
-import type { SlackInteraction } from '../slack/slack-payload';
-import { slackClientOrExplain } from '../slack/slack-replies';
+import { modalOpener } from '../slack/slack-replies';
+import type { SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
 
-type SubmissionAnswer = Record<string, unknown> | '';
 const { fields } = taskModal;
 
 /** The card's "CRM task" button: the form opens at once, prefilled, in the rep's time zone. */
-export async function openTaskModal(
-  deps: ApiDependencies,
-  tenant: Tenant,
-  recordingId: string,
-  payload: SlackInteraction,
-  reply: (text: string) => Promise<void>,
-): Promise<void> {
-  if (!payload.trigger_id) return;
+export async function openTaskModal(deps: Pick<ApiDependencies, 'orm' | 'secrets' | 'slack' | 'now'>, card: CardClick): Promise<void> {
+  const { tenant, recordingId } = card;
+  // The form only goes to the CRM on submit; refuse before the rep fills it in for nothing.
+  if (!(await mayActOn(deps, tenant, recordingId, await actorFor(deps.orm, tenant, card.payload.user.id)))) {
+    return card.reply('Only the rep who recorded this meeting (or a workspace admin) can create its CRM task.');
+  }
   const meeting = await meetingOf(deps, tenant, recordingId);
-  if (!meeting) return reply('The follow-up is still being prepared; try again in a moment.');
-  const slack = await slackClientOrExplain(deps, tenant, reply);
-  if (!slack) return;
-  const view = renderTaskModal({ recordingId, meetingTitle: meeting.title, timeZone: meeting.timeZone, defaultDate: nextWeekday(now(deps), meeting.timeZone) });
-  await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: view as never }));
+  if (!meeting) return card.reply('The follow-up is still being prepared; try again in a moment.');
+  const modal = await modalOpener(deps, tenant, card.payload.trigger_id, card.reply);
+  await modal?.open(renderTaskModal({ recordingId, meetingTitle: meeting.title, timeZone: meeting.timeZone, defaultDate: nextWeekday(now(deps), meeting.timeZone) }));
 }
 
 /**
  * The task form's submit: bad input and the workflow's refusals come back on the field, so the
  * modal and the rep's input stay; success closes only this modal.
  */
-export async function submitTask(deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction): Promise<SubmissionAnswer> {
-  const recordingId = payload.view?.private_metadata ?? '';
-  const values = payload.view?.state?.values ?? {};
+export async function submitTask(deps: Pick<ApiDependencies, 'orm' | 'gateway' | 'now'>, submission: SlackSubmission): Promise<SubmissionAnswer> {
+  const { tenant, view, payload } = submission;
+  const recordingId = view.private_metadata ?? '';
+  const values = view.state?.values ?? {};
   const subject = values[fields.subject.block]?.[fields.subject.action]?.value?.trim() ?? '';
   const date = values[fields.dueDate.block]?.[fields.dueDate.action]?.selected_date ?? '';
   const time = values[fields.dueTime.block]?.[fields.dueTime.action]?.selected_time ?? '';
@@ -60,7 +56,7 @@ export async function submitTask(deps: ApiDependencies, tenant: Tenant, payload:
 }
 
 /** The meeting's title and its rep's time zone: the task is due at the rep's wall-clock time. */
-async function meetingOf(deps: ApiDependencies, tenant: Tenant, recordingId: string): Promise<{ title: string; timeZone: string } | undefined> {
+async function meetingOf(deps: Pick<ApiDependencies, 'orm'>, tenant: Tenant, recordingId: string): Promise<{ title: string; timeZone: string } | undefined> {
   return inTenant(deps.orm, tenant.id, async (em) => {
     const record = await em.findOne(MeetingRecord, { recordingId });
     if (!record) return undefined;
@@ -76,7 +72,7 @@ function nextWeekday(instant: Date, timeZone: string): string {
   return formatLocalDateTime(day).slice(0, 10);
 }
 
-function now(deps: ApiDependencies): Date {
+function now(deps: Pick<ApiDependencies, 'now'>): Date {
   return new Date(deps.now ? deps.now() : Date.now());
 }
 

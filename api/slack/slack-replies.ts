@@ -1,13 +1,17 @@
+import type { WebClient } from '@slack/web-api';
 import type { Tenant } from '../../entities';
 import { callSlack, createSlackClient } from '../../clients/slack-client';
 import type { ApiDependencies } from '../http/dependencies';
+
+/** What talking to a tenant's Slack workspace needs: its bot token (secret store) and Slack's address. */
+export type SlackAccess = Pick<ApiDependencies, 'secrets' | 'slack'>;
 
 /**
  * Tells the clicking user something only they see. Uses the interaction's response_url when
  * it points at Slack (never anywhere else: no SSRF), otherwise chat.postEphemeral.
  */
 export async function replyEphemeral(
-  deps: ApiDependencies,
+  deps: SlackAccess,
   tenant: Tenant,
   target: { responseUrl?: string; channelId?: string; userId: string },
   text: string,
@@ -35,14 +39,40 @@ export function isSlackResponseUrl(url: string, allowedOrigins: string[]): boole
   }
 }
 
-export async function slackClientForTenant(deps: ApiDependencies, tenant: Tenant) {
+export async function slackClientForTenant(deps: SlackAccess, tenant: Tenant) {
   const token = tenant.botTokenSecretRef ? await deps.secrets.get(tenant.botTokenSecretRef) : null;
   return token ? createSlackClient({ token, apiUrl: deps.slack.apiUrl }) : null;
 }
 
 /** The tenant's Slack client; when its installation has no bot token, says so to the user instead. */
-export async function slackClientOrExplain(deps: ApiDependencies, tenant: Tenant, reply: (text: string) => Promise<void>) {
+export async function slackClientOrExplain(deps: SlackAccess, tenant: Tenant, reply: (text: string) => Promise<void>) {
   const slack = await slackClientForTenant(deps, tenant);
   if (!slack) await reply('This workspace’s Slack installation is incomplete; ask an admin to reinstall the app.');
   return slack;
+}
+
+/** A modal about to open in answer to a click, and the client that opens it (to update the view later). */
+export interface ModalOpener {
+  slack: WebClient;
+  /** Opens `view` on the click's trigger id; resolves to the opened view's id. */
+  open(view: Record<string, unknown>): Promise<string | undefined>;
+}
+
+/**
+ * What every modal opened from a click needs first: Slack's trigger id, and the workspace's bot
+ * (or a word to the user that the installation is incomplete). Undefined when it cannot open.
+ */
+export async function modalOpener(
+  deps: SlackAccess,
+  tenant: Tenant,
+  triggerId: string | undefined,
+  reply: (text: string) => Promise<void>,
+): Promise<ModalOpener | undefined> {
+  if (!triggerId) return undefined;
+  const slack = await slackClientOrExplain(deps, tenant, reply);
+  if (!slack) return undefined;
+  return {
+    slack,
+    open: async (view) => (await callSlack(() => slack.views.open({ trigger_id: triggerId, view: view as never }))).view?.id,
+  };
 }

@@ -1,9 +1,9 @@
-import type { Middleware } from 'koa';
+import type { Context, Middleware } from 'koa';
 import type { Orm } from '../../db/orm';
 import type { Tenant } from '../../entities';
 import type { Logger } from '../../runtime/logger';
 import { firstDelivery } from '../../db/inbound-deliveries';
-import { claimedWorkspace, parseSlackBody, SlackPayloadError, type SlackBody } from './slack-payload';
+import { claimedWorkspace, parseSlackBody, SlackPayloadError, type SlackAction, type SlackBody, type SlackInteraction, type SlackView } from './slack-payload';
 import { verifySlackSignature } from './slack-signature';
 import { resolveTenant } from './tenant-resolver';
 
@@ -13,6 +13,25 @@ export interface SlackRequestState {
   tenant: Tenant | null;
   retryNumber: number;
 }
+
+/** A verified click, as the handler of its action id sees it. */
+export interface SlackClick {
+  ctx: Context;
+  tenant: Tenant;
+  payload: SlackInteraction;
+  action: SlackAction;
+}
+
+/** A verified modal submission, as the handler of its callback id sees it. */
+export interface SlackSubmission {
+  ctx: Context;
+  tenant: Tenant;
+  payload: SlackInteraction;
+  view: SlackView;
+}
+
+/** What Slack takes as a submission's answer: '' closes the modal, `errors` keeps it open. */
+export type SubmissionAnswer = Record<string, unknown> | '';
 
 /**
  * The one verification path for every Slack route: signature over the raw bytes, then parse,

@@ -9,8 +9,8 @@ import { meetingPicker } from '../../slack/action-ids';
 import { blockKitLimits } from '../../slack/block-kit';
 import { loadingPickerView, meetingPickerView, pickerNoticeView } from '../../slack/meeting-picker';
 import type { ApiDependencies } from '../http/dependencies';
-import type { SlackInteraction } from '../slack/slack-payload';
 import { replyEphemeral, slackClientOrExplain } from '../slack/slack-replies';
+import type { SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
 
 const lookBackDays = 14;
 const dayMs = 24 * 60 * 60 * 1000;
@@ -82,9 +82,10 @@ async function recentFathomMeetings(deps: ApiDependencies, credentials: MeetingS
 }
 
 /** The picker's "Prepare follow-up": starts the chosen meeting's workflow; its card goes to the rep's DM. */
-export async function startPickedMeeting(deps: ApiDependencies, tenant: Tenant, payload: SlackInteraction): Promise<Record<string, unknown> | ''> {
+export async function startPickedMeeting(deps: Pick<ApiDependencies, 'gateway' | 'logger'>, submission: SlackSubmission): Promise<SubmissionAnswer> {
+  const { tenant, payload } = submission;
   const fieldError = (message: string) => ({ response_action: 'errors', errors: { [meetingPicker.block]: message } });
-  const recordingId = payload.view?.state?.values[meetingPicker.block]?.[meetingPicker.action]?.selected_option?.value;
+  const recordingId = submission.view.state?.values[meetingPicker.block]?.[meetingPicker.action]?.selected_option?.value;
   if (!recordingId || !/^\d{1,20}$/.test(recordingId)) return fieldError('Choose one of your meetings.');
   try {
     const started = await deps.gateway.startMeeting(tenant, { recordingId, repSlackUserId: payload.user.id, trigger: 'slack-command' });

@@ -80,6 +80,30 @@ describe('Slack request security', function () {
     assert.equal(response.status, 403);
   });
 
+  it('acknowledges a click or a modal submission that no handler knows, and logs its id once', async () => {
+    const interaction = (payload: Record<string, unknown>) =>
+      harness.postSigned(
+        '/slack/interactions',
+        blockActionsBody({ team: { id: seeded.teamId }, user: { id: seeded.rep.slackUserId, team_id: seeded.teamId }, ...payload }),
+      );
+    const click = await interaction({ type: 'block_actions', actions: [{ action_id: 'retired.button', value: recordingId }] });
+    assert.equal(click.status, 200);
+    assert.equal(await click.text(), '');
+    const submission = await interaction({ type: 'view_submission', view: { id: 'V1', callback_id: 'retired.modal', state: { values: {} } } });
+    assert.equal(submission.status, 200);
+    assert.equal(await submission.text(), '');
+    const optionsLoad = await interaction({ type: 'block_suggestion', action_id: cardActions.searchAccount, block_id: `account:${recordingId}`, value: 'acme' });
+    assert.equal(optionsLoad.status, 200);
+    assert.deepEqual(await optionsLoad.json(), { options: [] });
+
+    for (const id of ['retired.button', 'retired.modal', cardActions.searchAccount]) {
+      const logged = harness.logs.filter((line) => line.includes(`"id":"${id}"`));
+      assert.equal(logged.length, 1, `${id} is logged once`);
+      assert.ok(!logged[0]!.includes(seeded.rep.slackUserId), 'the user is not logged');
+    }
+    await assertNoWorkflowStarted();
+  });
+
   it('answers malformed payloads with 400 and oversized bodies with 413', async () => {
     const malformed = await harness.postSigned('/slack/interactions', 'payload=%7Bnot-json');
     assert.equal(malformed.status, 400);
