@@ -90,25 +90,6 @@ export function capBlocks(blocks: Block[], max: number = blockKitLimits.messageB
   return [...blocks.slice(0, max - 1), context(['Some details were left out to fit in Slack.'])];
 }
 
-/** Converts the email's HTML into Slack mrkdwn for the preview. */
-export function htmlToMrkdwn(html: string): string {
-  return html
-    .replace(/<\s*br\s*\/?>/gi, '\n')
-    .replace(/<\s*\/p\s*>/gi, '\n\n')
-    .replace(/<\s*li[^>]*>/gi, '• ')
-    .replace(/<\s*\/li\s*>/gi, '\n')
-    .replace(/<\s*(b|strong)\s*>(.*?)<\s*\/\s*(b|strong)\s*>/gi, '*$2*')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
 /**
  * Hands our blocks to @slack/web-api. The builders above produce valid Block Kit within the
  * limits; the SDK's union types are just narrower than a generic builder can express.

@@ -1,3 +1,4 @@
+import { htmlToMrkdwn } from '../domain/email-html-text';
 import type { ActionKind, ActionState, FollowUpDraft, MeetingState } from '../domain/meeting';
 import { cardActions } from './action-ids';
 import {
@@ -9,7 +10,6 @@ import {
   escapeMrkdwn,
   fieldsSection,
   header,
-  htmlToMrkdwn,
   option,
   section,
   truncate,
