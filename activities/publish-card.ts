@@ -1,7 +1,6 @@
 import { callSlack } from '../clients/slack-client';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
-import { asSlackBlocks } from '../slack/block-kit';
 import { renderMeetingCard } from '../slack/meeting-card';
 import type { CardRef, MeetingState } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
@@ -35,14 +34,14 @@ export function publishCardActivity(deps: ActivityDependencies) {
 
     const existing = state.card ?? (record?.cardChannel && record.cardTs ? { channel: record.cardChannel, ts: record.cardTs } : undefined);
     if (existing) {
-      await callSlack(() => slack.chat.update({ channel: existing.channel, ts: existing.ts, text: message.text, blocks: asSlackBlocks(message.blocks) }));
+      await callSlack(() => slack.chat.update({ channel: existing.channel, ts: existing.ts, text: message.text, blocks: message.blocks }));
       return existing;
     }
     const channel =
       state.cardChannel ??
       (await callSlack(() => slack.conversations.open({ users: state.repSlackUserId }))).channel?.id ??
       state.repSlackUserId;
-    const posted = await callSlack(() => slack.chat.postMessage({ channel, text: message.text, blocks: asSlackBlocks(message.blocks) }));
+    const posted = await callSlack(() => slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
     const card = { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
     if (record) {
       await inTenant(deps.orm, input.tenantId, async (em) => {

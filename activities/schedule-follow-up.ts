@@ -1,5 +1,5 @@
 import { resolveFollowUpStart } from '../clients/google/follow-up-start';
-import { htmlToPlainText } from '../clients/google/html-to-text';
+import { htmlToPlainText } from '../domain/email-html-text';
 import { idempotencyKey, type ActionResult } from './action-result';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest } from './failures';

@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { ApplicationFailure } from '@temporalio/common';
 import type { CrmDeal, CrmDealStage } from '../domain/crm';
 import { ExternalServiceError } from '../domain/service-errors';
@@ -30,12 +31,12 @@ export function showDealEditorActivity(deps: ActivityDependencies) {
       const view = await editorView(deps, input);
       const tenant = await inTenant(deps.orm, input.tenantId, (em) => loadTenant(em, input.tenantId));
       const slack = await slackClientFor(deps, tenant);
-      await callSlack(() => slack.views.update({ view_id: input.viewId, view: view as never }));
+      await callSlack(() => slack.views.update({ view_id: input.viewId, view }));
     });
   };
 }
 
-async function editorView(deps: ActivityDependencies, input: ShowDealEditorInput): Promise<Record<string, unknown>> {
+async function editorView(deps: ActivityDependencies, input: ShowDealEditorInput): Promise<ModalView> {
   let deals: CrmDeal[];
   let stages: CrmDealStage[];
   try {

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { HttpEmulator } from './http-emulator';
 
 /** Tokens as a CRM's token endpoint hands them out. */
 export interface IssuedTokens {
@@ -89,6 +90,36 @@ export class OAuthTokenStore {
 
   private newToken(kind: string): string {
     return `${this.options.prefix}-${kind}-${randomBytes(16).toString('hex')}`;
+  }
+}
+
+/**
+ * A CRM emulator whose API takes OAuth tokens, with the token knobs tests turn: hand out tokens
+ * or an authorization code, expire every access token, revoke every refresh token.
+ */
+export abstract class OAuthCrmEmulator extends HttpEmulator {
+  readonly tokens: OAuthTokenStore;
+
+  protected constructor(serviceName: string, tokenOptions: OAuthTokenStoreOptions) {
+    super(serviceName);
+    this.tokens = new OAuthTokenStore(tokenOptions);
+  }
+
+  issueTokens(): IssuedTokens {
+    return this.tokens.issue();
+  }
+
+  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI. */
+  issueAuthCode(redirectUri: string): string {
+    return this.tokens.issueAuthCode(redirectUri);
+  }
+
+  revokeRefreshToken(): void {
+    this.tokens.revokeRefreshTokens();
+  }
+
+  expireAccessTokens(): void {
+    this.tokens.expireAccessTokens();
   }
 }
 

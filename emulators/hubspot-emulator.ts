@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { bearerToken, OAuthTokenStore, type IssuedTokens } from './crm-oauth-tokens';
-import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
+import { bearerToken, OAuthCrmEmulator } from './crm-oauth-tokens';
+import type { EmulatorResponse, RecordedRequest } from './http-emulator';
 
 /**
  * HubSpot CRM v3/v4 as @hubspot/api-client talks to it: OAuth v1 token endpoint, CRM object
@@ -104,9 +104,8 @@ const defaultPipeline: HubSpotPipeline = {
 const rateLimitWindowMs = 10_000;
 const rateLimitMax = 110;
 
-export class HubSpotEmulator extends HttpEmulator {
+export class HubSpotEmulator extends OAuthCrmEmulator {
   readonly oauthClient = { clientId: 'hubspot-emulator-client', clientSecret: 'hubspot-emulator-secret' };
-  readonly tokens = new OAuthTokenStore({ prefix: 'hs', accessTokenTtlSeconds: 1800, rotateRefreshTokens: false });
   /** Clamps search (200 in the real API) and association (500) pages so tests can page with little data. */
   maxPageSize = 500;
   readonly pipelines: HubSpotPipeline[] = [structuredClone(defaultPipeline)];
@@ -115,7 +114,7 @@ export class HubSpotEmulator extends HttpEmulator {
   private recentRequestTimes: number[] = [];
 
   constructor() {
-    super('hubspot');
+    super('hubspot', { prefix: 'hs', accessTokenTtlSeconds: 1800, rotateRefreshTokens: false });
     this.route('POST', /^\/oauth\/v1\/token$/, (request) => this.token(request));
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)\/search$/, (request, [type]) => this.api(request, () => this.search(request, type!)));
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)\/batch\/read$/, (request, [type]) => this.api(request, () => this.batchRead(request, type!)));
@@ -204,23 +203,6 @@ export class HubSpotEmulator extends HttpEmulator {
   }
 
   // --- knobs ---------------------------------------------------------------------------
-
-  issueTokens(): IssuedTokens {
-    return this.tokens.issue();
-  }
-
-  /** The code HubSpot appends to the OAuth redirect once an admin approves; single use, bound to the redirect URI. */
-  issueAuthCode(redirectUri: string): string {
-    return this.tokens.issueAuthCode(redirectUri);
-  }
-
-  revokeRefreshToken(): void {
-    this.tokens.revokeRefreshTokens();
-  }
-
-  expireAccessTokens(): void {
-    this.tokens.expireAccessTokens();
-  }
 
   /** HubSpot's burst limiter: 429 with its RATE_LIMIT body; Retry-After only when given. */
   rateLimitNext(times = 1, retryAfterSeconds?: number): void {

@@ -1,5 +1,5 @@
-import { bearerToken, OAuthTokenStore, type IssuedTokens } from './crm-oauth-tokens';
-import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
+import { bearerToken, OAuthCrmEmulator, type IssuedTokens } from './crm-oauth-tokens';
+import type { EmulatorResponse, RecordedRequest } from './http-emulator';
 
 /**
  * Pipedrive as the official SDK talks to it: OAuth token endpoint (Basic client auth, rotating
@@ -74,10 +74,8 @@ const errorInfo = 'Please check developers.pipedrive.com for more information ab
 const burstLimit = 80;
 const burstWindowSeconds = 2;
 
-export class PipedriveEmulator extends HttpEmulator {
+export class PipedriveEmulator extends OAuthCrmEmulator {
   readonly oauthClient = { clientId: 'pipedrive-emulator-client', clientSecret: 'pipedrive-emulator-secret' };
-  /** Pipedrive hands out a new refresh token on every refresh. */
-  readonly tokens = new OAuthTokenStore({ prefix: 'pd', accessTokenTtlSeconds: 3599, rotateRefreshTokens: true });
   /** API tokens accepted in x-api-token (the non-OAuth way in). */
   readonly apiTokens = new Set<string>();
   /** Clamps page sizes (500 in the real API) so tests can page with little data. */
@@ -99,7 +97,8 @@ export class PipedriveEmulator extends HttpEmulator {
   private requestTimes: number[] = [];
 
   constructor() {
-    super('pipedrive');
+    // Pipedrive hands out a new refresh token on every refresh.
+    super('pipedrive', { prefix: 'pd', accessTokenTtlSeconds: 3599, rotateRefreshTokens: true });
     this.route('POST', /^\/oauth\/token$/, (request) => this.token(request));
     this.route('GET', /^\/api\/v2\/organizations\/search$/, (request) => this.api(request, () => this.searchOrganizations(request)));
     this.route('GET', /^\/api\/v2\/organizations\/(\d+)$/, (request, [id]) => this.api(request, () => this.getOrganization(Number(id))));
@@ -178,21 +177,8 @@ export class PipedriveEmulator extends HttpEmulator {
 
   // --- knobs ---------------------------------------------------------------------------
 
-  issueTokens(): IssuedTokens & { apiDomain: string } {
-    return { ...this.tokens.issue(), apiDomain: this.url };
-  }
-
-  /** The code Pipedrive appends to the OAuth redirect once the user approves; single use. */
-  issueAuthCode(redirectUri: string): string {
-    return this.tokens.issueAuthCode(redirectUri);
-  }
-
-  revokeRefreshToken(): void {
-    this.tokens.revokeRefreshTokens();
-  }
-
-  expireAccessTokens(): void {
-    this.tokens.expireAccessTokens();
+  override issueTokens(): IssuedTokens & { apiDomain: string } {
+    return { ...super.issueTokens(), apiDomain: this.url };
   }
 
   /** The burst limiter: 429 with x-ratelimit-* headers, plus Retry-After when given. */

@@ -1,5 +1,5 @@
-import { bearerToken, OAuthTokenStore, type IssuedTokens } from './crm-oauth-tokens';
-import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
+import { bearerToken, OAuthCrmEmulator, type IssuedTokens } from './crm-oauth-tokens';
+import type { EmulatorResponse, RecordedRequest } from './http-emulator';
 import { parseSoql, runSoql, SoqlError, type SoqlRow } from './salesforce-soql';
 
 /**
@@ -67,10 +67,8 @@ export interface SalesforceDealView {
 
 const dailyApiLimit = 15_000;
 
-export class SalesforceEmulator extends HttpEmulator {
+export class SalesforceEmulator extends OAuthCrmEmulator {
   readonly oauthClient = { clientId: 'salesforce-emulator-consumer-key', clientSecret: 'salesforce-emulator-consumer-secret' };
-  /** Salesforce keeps refresh tokens unless the connected app rotates them. */
-  readonly tokens = new OAuthTokenStore({ prefix: 'sf', accessTokenTtlSeconds: 7200, rotateRefreshTokens: false });
   /** Rows per query page: Salesforce answers 2,000 by default (batchSize 200–2,000); lower it to page with little data. */
   maxPageSize = 2000;
   private readonly records = new Map<SObjectType, Map<string, SoqlRow>>(
@@ -83,7 +81,8 @@ export class SalesforceEmulator extends HttpEmulator {
   private lastCreated = 0;
 
   constructor() {
-    super('salesforce');
+    // Salesforce keeps refresh tokens unless the connected app rotates them.
+    super('salesforce', { prefix: 'sf', accessTokenTtlSeconds: 7200, rotateRefreshTokens: false });
     for (const stage of defaultStages) this.addStage(stage);
     this.route('POST', /^\/services\/oauth2\/token$/, (request) => this.token(request));
     this.route('GET', /^\/services\/data\/v\d+\.\d+\/query$/, (request) => this.api(request, () => this.query(request)));
@@ -162,21 +161,8 @@ export class SalesforceEmulator extends HttpEmulator {
 
   // --- knobs ---------------------------------------------------------------------------
 
-  issueTokens(): IssuedTokens & { instanceUrl: string } {
-    return { ...this.tokens.issue(), instanceUrl: this.url };
-  }
-
-  /** The code Salesforce appends to the OAuth redirect once the user approves; single use. */
-  issueAuthCode(redirectUri: string): string {
-    return this.tokens.issueAuthCode(redirectUri);
-  }
-
-  revokeRefreshToken(): void {
-    this.tokens.revokeRefreshTokens();
-  }
-
-  expireAccessTokens(): void {
-    this.tokens.expireAccessTokens();
+  override issueTokens(): IssuedTokens & { instanceUrl: string } {
+    return { ...super.issueTokens(), instanceUrl: this.url };
   }
 
   /** Salesforce's rate limit: the org's daily allowance is spent (403, no Retry-After). */

@@ -4,7 +4,8 @@
  */
 import { createHmac } from 'node:crypto';
 import type { DatabaseTimeouts } from '../db/orm';
-import { parseLogLevel, type LogLevel } from './logger';
+import { EnvSettings, type Env } from './env-settings';
+import { logLevels, type LogLevel } from './logger';
 
 export interface AppConfig {
   logLevel: LogLevel;
@@ -61,125 +62,114 @@ export interface AppConfig {
   };
 }
 
-type Env = Record<string, string | undefined>;
-
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
-
-function required(env: Env, name: string): string {
-  const value = env[name];
-  if (!value) throw new ConfigError(`${name} must be set.`);
-  return value;
-}
-
-function integer(env: Env, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < 0) throw new ConfigError(`${name} must be a non-negative integer, got "${raw}".`);
-  return value;
-}
-
 /**
  * The install `state` key. Without SLACK_STATE_SECRET it is derived from the signing secret
  * (HMAC with a fixed label): nothing new to provision, and the derived key can neither sign nor
  * verify Slack requests. Setting it separately lets it rotate alone (only installs in progress,
  * at most 10 minutes old, are affected).
  */
-function oauthStateSecret(env: Env): string {
-  const explicit = env.SLACK_STATE_SECRET;
-  if (explicit !== undefined && explicit !== '') {
-    if (explicit.length < 32) throw new ConfigError('SLACK_STATE_SECRET must be at least 32 characters.');
-    return explicit;
-  }
-  return createHmac('sha256', required(env, 'SLACK_SIGNING_SECRET')).update('slack-oauth-state/v1').digest('base64url');
+function oauthStateSecret(settings: EnvSettings, signingSecret: string): string {
+  const explicit = settings.secret('SLACK_STATE_SECRET', { minLength: 32, example: '<32 or more random characters, e.g. openssl rand -hex 32>' });
+  return explicit ?? createHmac('sha256', signingSecret).update('slack-oauth-state/v1').digest('base64url');
 }
 
+/**
+ * Reads and checks every setting, then throws one ConfigError listing all the problems.
+ * A setting is one line below: a reader of EnvSettings, with its default or an example.
+ */
 export function loadConfig(env: Env = process.env): AppConfig {
-  const apiPort = integer(env, 'API_PORT', 3000);
-  const drafter = env.AI_DRAFTER ?? (env.ANTHROPIC_API_KEY ? 'claude' : 'unconfigured');
-  if (drafter !== 'claude' && drafter !== 'extractive' && drafter !== 'unconfigured') {
-    throw new ConfigError(`AI_DRAFTER must be "claude" or "extractive", got "${drafter}".`);
-  }
-  if (drafter === 'claude' && !env.ANTHROPIC_API_KEY) throw new ConfigError('AI_DRAFTER=claude needs ANTHROPIC_API_KEY.');
-  const secretsBackend = env.SECRETS_BACKEND ?? 'local';
-  if (secretsBackend !== 'aws' && secretsBackend !== 'local') {
-    throw new ConfigError(`SECRETS_BACKEND must be "aws" or "local", got "${secretsBackend}".`);
-  }
-  return {
-    logLevel: parseLogLevel(env.LOG_LEVEL),
+  const settings = new EnvSettings(env);
+  const apiPort = settings.integer('API_PORT', 3000, { min: 1, max: 65_535 });
+  const anthropicApiKey = settings.optional('ANTHROPIC_API_KEY');
+  const drafter = settings.choice('AI_DRAFTER', ['claude', 'extractive', 'unconfigured'], anthropicApiKey ? 'claude' : 'unconfigured');
+  if (drafter === 'claude' && !anthropicApiKey) settings.problem('ANTHROPIC_API_KEY', 'is not set, and AI_DRAFTER=claude needs it', 'sk-ant-…');
+  const secretsBackend = settings.choice('SECRETS_BACKEND', ['aws', 'local'], 'local');
+  const temporalApiKey = settings.optional('TEMPORAL_API_KEY');
+  const signingSecret = settings.required('SLACK_SIGNING_SECRET', '<the Signing Secret of the Slack app>');
+  const config: AppConfig = {
+    logLevel: settings.choice('LOG_LEVEL', logLevels, 'info'),
     temporal: {
-      address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233',
-      namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-      taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'meeting-followup',
-      apiKey: env.TEMPORAL_API_KEY || undefined,
-      tls: env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_API_KEY,
+      address: settings.text('TEMPORAL_ADDRESS', '127.0.0.1:7233'),
+      namespace: settings.text('TEMPORAL_NAMESPACE', 'default'),
+      taskQueue: settings.text('TEMPORAL_TASK_QUEUE', 'meeting-followup'),
+      apiKey: temporalApiKey,
+      tls: settings.boolean('TEMPORAL_TLS', false) || temporalApiKey !== undefined,
     },
-    databaseUrl: required(env, 'DATABASE_URL'),
+    databaseUrl: settings.connectionUrl('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://app:password@localhost:5432/followup'),
     api: {
       port: apiPort,
-      publicUrl: env.PUBLIC_URL ?? `http://localhost:${apiPort}`,
-      maxBodyBytes: integer(env, 'API_MAX_BODY_BYTES', 256 * 1024),
-      temporalAckTimeoutMs: integer(env, 'API_TEMPORAL_ACK_TIMEOUT_MS', 2000),
+      publicUrl: settings.url('PUBLIC_URL', `http://localhost:${apiPort}`),
+      maxBodyBytes: settings.integer('API_MAX_BODY_BYTES', 256 * 1024),
+      temporalAckTimeoutMs: settings.integer('API_TEMPORAL_ACK_TIMEOUT_MS', 2000),
       databaseTimeouts: {
-        connectMs: integer(env, 'API_DATABASE_CONNECT_TIMEOUT_MS', 1000),
-        acquireMs: integer(env, 'API_DATABASE_ACQUIRE_TIMEOUT_MS', 1500),
-        statementMs: integer(env, 'API_DATABASE_STATEMENT_TIMEOUT_MS', 2000),
+        connectMs: settings.integer('API_DATABASE_CONNECT_TIMEOUT_MS', 1000),
+        acquireMs: settings.integer('API_DATABASE_ACQUIRE_TIMEOUT_MS', 1500),
+        statementMs: settings.integer('API_DATABASE_STATEMENT_TIMEOUT_MS', 2000),
       },
     },
     slack: {
-      signingSecret: required(env, 'SLACK_SIGNING_SECRET'),
-      apiUrl: env.SLACK_API_URL ?? 'https://slack.com/api/',
-      clientId: env.SLACK_CLIENT_ID,
-      clientSecret: env.SLACK_CLIENT_SECRET,
-      stateSecret: oauthStateSecret(env),
-      responseUrlHosts: (env.SLACK_RESPONSE_URL_HOSTS ?? 'hooks.slack.com').split(',').map((host) => host.trim()),
+      signingSecret,
+      apiUrl: settings.url('SLACK_API_URL', 'https://slack.com/api/'),
+      clientId: settings.optional('SLACK_CLIENT_ID'),
+      clientSecret: settings.optional('SLACK_CLIENT_SECRET'),
+      stateSecret: oauthStateSecret(settings, signingSecret),
+      responseUrlHosts: settings.list('SLACK_RESPONSE_URL_HOSTS', 'hooks.slack.com'),
     },
-    fathom: { apiUrl: env.FATHOM_API_URL ?? 'https://api.fathom.ai/external/v1' },
+    fathom: { apiUrl: settings.url('FATHOM_API_URL', 'https://api.fathom.ai/external/v1') },
     ai: {
       drafter,
-      anthropicApiKey: env.ANTHROPIC_API_KEY,
-      anthropicBaseUrl: env.ANTHROPIC_BASE_URL,
-      model: env.ANTHROPIC_MODEL ?? 'claude-sonnet-5-5',
+      anthropicApiKey,
+      anthropicBaseUrl: settings.optionalUrl('ANTHROPIC_BASE_URL', 'https://api.anthropic.com'),
+      model: settings.text('ANTHROPIC_MODEL', 'claude-sonnet-5-5'),
     },
     crm: {
       hubspot: {
-        apiUrl: env.HUBSPOT_API_URL ?? 'https://api.hubapi.com',
-        clientId: env.HUBSPOT_CLIENT_ID,
-        clientSecret: env.HUBSPOT_CLIENT_SECRET,
-        authorizeUrl: env.HUBSPOT_AUTHORIZE_URL || undefined,
+        apiUrl: settings.url('HUBSPOT_API_URL', 'https://api.hubapi.com'),
+        clientId: settings.optional('HUBSPOT_CLIENT_ID'),
+        clientSecret: settings.optional('HUBSPOT_CLIENT_SECRET'),
+        authorizeUrl: settings.optionalUrl('HUBSPOT_AUTHORIZE_URL', 'https://app.hubspot.com/oauth/authorize'),
       },
-      salesforce: { loginUrl: env.SALESFORCE_LOGIN_URL ?? 'https://login.salesforce.com', clientId: env.SALESFORCE_CLIENT_ID, clientSecret: env.SALESFORCE_CLIENT_SECRET },
+      salesforce: {
+        loginUrl: settings.url('SALESFORCE_LOGIN_URL', 'https://login.salesforce.com'),
+        clientId: settings.optional('SALESFORCE_CLIENT_ID'),
+        clientSecret: settings.optional('SALESFORCE_CLIENT_SECRET'),
+      },
       pipedrive: {
-        apiUrl: env.PIPEDRIVE_API_URL ?? 'https://api.pipedrive.com',
-        oauthUrl: env.PIPEDRIVE_OAUTH_URL ?? 'https://oauth.pipedrive.com',
-        clientId: env.PIPEDRIVE_CLIENT_ID,
-        clientSecret: env.PIPEDRIVE_CLIENT_SECRET,
+        apiUrl: settings.url('PIPEDRIVE_API_URL', 'https://api.pipedrive.com'),
+        oauthUrl: settings.url('PIPEDRIVE_OAUTH_URL', 'https://oauth.pipedrive.com'),
+        clientId: settings.optional('PIPEDRIVE_CLIENT_ID'),
+        clientSecret: settings.optional('PIPEDRIVE_CLIENT_SECRET'),
       },
-      crono: { apiUrl: env.CRONO_API_URL ?? 'https://ext.crono.one' },
+      crono: { apiUrl: settings.url('CRONO_API_URL', 'https://ext.crono.one') },
     },
     google: {
-      apiUrl: env.GOOGLE_API_URL,
-      tokenUrl: env.GOOGLE_TOKEN_URL,
-      authorizeUrl: env.GOOGLE_AUTHORIZE_URL || undefined,
-      clientId: env.GOOGLE_CLIENT_ID,
-      clientSecret: env.GOOGLE_CLIENT_SECRET,
+      apiUrl: settings.optionalUrl('GOOGLE_API_URL', 'https://www.googleapis.com'),
+      tokenUrl: settings.optionalUrl('GOOGLE_TOKEN_URL', 'https://oauth2.googleapis.com/token'),
+      authorizeUrl: settings.optionalUrl('GOOGLE_AUTHORIZE_URL', 'https://accounts.google.com/o/oauth2/v2/auth'),
+      clientId: settings.optional('GOOGLE_CLIENT_ID'),
+      clientSecret: settings.optional('GOOGLE_CLIENT_SECRET'),
     },
     secrets:
       secretsBackend === 'aws'
-        ? { backend: 'aws', region: env.AWS_REGION ?? 'us-east-1', endpoint: env.SECRETS_MANAGER_ENDPOINT }
-        : { backend: 'local', keys: required(env, 'SECRETS_KEYS'), activeKeyId: required(env, 'SECRETS_ACTIVE_KEY') },
-    payloadCodec: { keys: required(env, 'PAYLOAD_CODEC_KEYS'), activeKeyId: required(env, 'PAYLOAD_CODEC_ACTIVE_KEY') },
+        ? {
+            backend: 'aws',
+            region: settings.text('AWS_REGION', 'us-east-1'),
+            endpoint: settings.optionalUrl('SECRETS_MANAGER_ENDPOINT', 'https://secretsmanager.eu-west-1.amazonaws.com'),
+          }
+        : {
+            backend: 'local',
+            keys: settings.required('SECRETS_KEYS', 'k1:<32 random bytes in base64>'),
+            activeKeyId: settings.required('SECRETS_ACTIVE_KEY', 'k1'),
+          },
+    payloadCodec: {
+      keys: settings.required('PAYLOAD_CODEC_KEYS', 'k1:<32 random bytes in base64>'),
+      activeKeyId: settings.required('PAYLOAD_CODEC_ACTIVE_KEY', 'k1'),
+    },
     operator: {
-      token: env.CODEC_OPERATOR_TOKEN || undefined,
-      temporalUiOrigins: (env.TEMPORAL_UI_ORIGINS ?? 'http://localhost:8233')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
+      token: settings.optional('CODEC_OPERATOR_TOKEN'),
+      temporalUiOrigins: settings.urlList('TEMPORAL_UI_ORIGINS', 'http://localhost:8233'),
     },
   };
+  settings.assertValid();
+  return config;
 }

@@ -6,6 +6,7 @@ import { redact, redactText } from './redact';
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+export const logLevels = Object.keys(levelOrder) as LogLevel[];
 
 export interface Logger {
   debug(message: string, fields?: Record<string, unknown>): void;
@@ -37,6 +38,3 @@ export function createLogger(options: {
   };
 }
 
-export function parseLogLevel(value: string | undefined): LogLevel {
-  return value === 'debug' || value === 'warn' || value === 'error' ? value : 'info';
-}

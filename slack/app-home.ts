@@ -1,10 +1,11 @@
+import type { Button, HomeView, KnownBlock } from '@slack/types';
 import type { OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
 import type { CrmProviderName } from '../domain/crm';
 import type { TenantSettings } from '../entities';
 import type { ConnectionHealth } from '../entities/crm-connection';
 import type { MeetingStatus } from '../domain/meeting';
 import { connectActions, disconnectActions, homeActions } from './action-ids';
-import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, plainText, section, truncate, type Block } from './block-kit';
+import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, plainText, section, truncate } from './block-kit';
 import { autoLogLabels, crmLabels, languageLabel, toneLabels } from './settings-labels';
 
 /**
@@ -48,8 +49,8 @@ const healthLabels: Record<ConnectionHealth, string> = {
   error: '❌ failing',
 };
 
-export function renderAppHome(input: AppHomeInput): Record<string, unknown> {
-  const blocks: Block[] = [header('Meeting follow-ups'), section('*Your recent meetings*')];
+export function renderAppHome(input: AppHomeInput): HomeView {
+  const blocks: KnownBlock[] = [header('Meeting follow-ups'), section('*Your recent meetings*')];
   if (input.meetings.length === 0) {
     blocks.push(section('No follow-ups yet. Type `/followup` in any channel to pick one of your recorded meetings.'));
   }
@@ -78,7 +79,7 @@ function connectionLines(input: AppHomeInput): string[] {
   return lines;
 }
 
-function connectButtons(input: AppHomeInput): Block[] {
+function connectButtons(input: AppHomeInput): Button[] {
   const buttons = [connectButton('Fathom', connectActions.fathom, input.fathomConnected ? 'ok' : null)];
   if (input.googleConnectUrl) buttons.push(connectButton('Google', connectActions.google, input.googleConnected ? 'ok' : null, input.googleConnectUrl));
   const admin = input.admin;
@@ -90,13 +91,13 @@ function connectButtons(input: AppHomeInput): Block[] {
 }
 
 /** Not connected, or connected but broken: the button stands out. Connected and fine: Reconnect, plain. */
-function connectButton(label: string, actionId: string, health: ConnectionHealth | null, url?: string): Block {
+function connectButton(label: string, actionId: string, health: ConnectionHealth | null, url?: string): Button {
   const text = health ? `Reconnect ${label}` : `Connect ${label}`;
   return button({ text, actionId, value: actionId, ...(health === 'ok' ? {} : { style: 'primary' as const }), ...(url ? { url } : {}) });
 }
 
-function disconnectButtons(input: AppHomeInput): Block[] {
-  const buttons: Block[] = [];
+function disconnectButtons(input: AppHomeInput): Button[] {
+  const buttons: Button[] = [];
   if (input.fathomConnected) buttons.push(disconnectButton('Fathom', disconnectActions.fathom, 'fathom', 'I will stop preparing follow-ups for your new Fathom recordings.'));
   if (input.googleConnected) buttons.push(disconnectButton('Google', disconnectActions.google, 'google', 'I will stop creating Gmail drafts and calendar events for you.'));
   if (input.admin) {
@@ -107,7 +108,7 @@ function disconnectButtons(input: AppHomeInput): Block[] {
   return buttons;
 }
 
-function disconnectButton(label: string, actionId: string, value: string, consequence: string): Block {
+function disconnectButton(label: string, actionId: string, value: string, consequence: string): Button {
   return {
     ...button({ text: `Disconnect ${label}`, actionId, value }),
     confirm: {
@@ -120,7 +121,7 @@ function disconnectButton(label: string, actionId: string, value: string, conseq
   };
 }
 
-function adminBlocks(admin: NonNullable<AppHomeInput['admin']>): Block[] {
+function adminBlocks(admin: NonNullable<AppHomeInput['admin']>): KnownBlock[] {
   const { settings } = admin;
   const buttons = [button({ text: 'Edit settings', actionId: homeActions.editSettings, value: 'settings', style: 'primary' })];
   if (admin.reinstallUrl) buttons.push(button({ text: 'Reinstall in Slack', actionId: homeActions.reinstall, value: 'reinstall', url: admin.reinstallUrl }));

@@ -1,4 +1,17 @@
-import type { KnownBlock } from '@slack/web-api';
+import type {
+  ActionsBlock,
+  ActionsBlockElement,
+  Button,
+  ContextBlock,
+  DividerBlock,
+  HeaderBlock,
+  KnownBlock,
+  MrkdwnElement,
+  PlainTextElement,
+  PlainTextOption,
+  SectionBlock,
+  SectionBlockAccessory,
+} from '@slack/types';
 /**
  * Block Kit building blocks that respect Slack's limits whatever the input size, so a 2-hour
  * transcript can never produce a message Slack rejects.
@@ -23,8 +36,6 @@ export const blockKitLimits = {
   privateMetadata: 3000,
 } as const;
 
-export type Block = Record<string, unknown>;
-
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
   const cut = text.slice(0, max - 1);
@@ -37,35 +48,35 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-export function plainText(text: string, max: number = blockKitLimits.sectionText): Record<string, unknown> {
+export function plainText(text: string, max: number = blockKitLimits.sectionText): PlainTextElement {
   return { type: 'plain_text', text: truncate(text || ' ', max), emoji: true };
 }
 
-export function mrkdwn(text: string, max: number = blockKitLimits.sectionText): Record<string, unknown> {
+export function mrkdwn(text: string, max: number = blockKitLimits.sectionText): MrkdwnElement {
   return { type: 'mrkdwn', text: truncate(text || ' ', max) };
 }
 
-export function header(text: string): Block {
+export function header(text: string): HeaderBlock {
   return { type: 'header', text: plainText(text, blockKitLimits.headerText) };
 }
 
-export function section(text: string, accessory?: Block): Block {
+export function section(text: string, accessory?: SectionBlockAccessory): SectionBlock {
   return { type: 'section', text: mrkdwn(text), ...(accessory ? { accessory } : {}) };
 }
 
-export function fieldsSection(fields: string[]): Block {
+export function fieldsSection(fields: string[]): SectionBlock {
   return { type: 'section', fields: fields.slice(0, blockKitLimits.fields).map((field) => mrkdwn(field, blockKitLimits.fieldText)) };
 }
 
-export function context(texts: string[]): Block {
+export function context(texts: string[]): ContextBlock {
   return { type: 'context', elements: texts.slice(0, blockKitLimits.contextElements).map((text) => mrkdwn(text)) };
 }
 
-export function divider(): Block {
+export function divider(): DividerBlock {
   return { type: 'divider' };
 }
 
-export function button(options: { text: string; actionId: string; value: string; style?: 'primary' | 'danger'; url?: string }): Block {
+export function button(options: { text: string; actionId: string; value: string; style?: 'primary' | 'danger'; url?: string }): Button {
   return {
     type: 'button',
     text: plainText(options.text, blockKitLimits.buttonText),
@@ -76,43 +87,16 @@ export function button(options: { text: string; actionId: string; value: string;
   };
 }
 
-export function actions(blockId: string, elements: Block[]): Block {
+export function actions(blockId: string, elements: ActionsBlockElement[]): ActionsBlock {
   return { type: 'actions', block_id: blockId, elements: elements.slice(0, blockKitLimits.actionsElements) };
 }
 
-export function option(text: string, value: string): Block {
+export function option(text: string, value: string): PlainTextOption {
   return { text: plainText(text, blockKitLimits.optionText), value: value.slice(0, blockKitLimits.optionValue) };
 }
 
 /** Keeps the first blocks up to Slack's cap, replacing the overflow with a note. */
-export function capBlocks(blocks: Block[], max: number = blockKitLimits.messageBlocks): Block[] {
+export function capBlocks(blocks: KnownBlock[], max: number = blockKitLimits.messageBlocks): KnownBlock[] {
   if (blocks.length <= max) return blocks;
   return [...blocks.slice(0, max - 1), context(['Some details were left out to fit in Slack.'])];
-}
-
-/** Converts the email's HTML into Slack mrkdwn for the preview. */
-export function htmlToMrkdwn(html: string): string {
-  return html
-    .replace(/<\s*br\s*\/?>/gi, '\n')
-    .replace(/<\s*\/p\s*>/gi, '\n\n')
-    .replace(/<\s*li[^>]*>/gi, '• ')
-    .replace(/<\s*\/li\s*>/gi, '\n')
-    .replace(/<\s*(b|strong)\s*>(.*?)<\s*\/\s*(b|strong)\s*>/gi, '*$2*')
-    .replace(/<[^>]+>/g, '')
-    .replace(/&nbsp;/g, ' ')
-    .replace(/&amp;/g, '&')
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
-}
-
-/**
- * Hands our blocks to @slack/web-api. The builders above produce valid Block Kit within the
- * limits; the SDK's union types are just narrower than a generic builder can express.
- */
-export function asSlackBlocks(blocks: Block[]): KnownBlock[] {
-  return blocks as unknown as KnownBlock[];
 }

@@ -1,8 +1,9 @@
+import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import { connectModals } from './action-ids';
-import { context, plainText, type Block } from './block-kit';
+import { context, plainText } from './block-kit';
 
 /** Modals where a rep pastes a Fathom API key, or an admin Crono's key pair. */
-export function renderFathomKeyModal(): Record<string, unknown> {
+export function renderFathomKeyModal(): ModalView {
   const { callback, apiKey } = connectModals.fathom;
   return modal(callback, 'Connect Fathom', [
     context(['In Fathom, open *Settings → API Access*, create an API key and paste it here. I only read your own recordings.']),
@@ -10,7 +11,7 @@ export function renderFathomKeyModal(): Record<string, unknown> {
   ]);
 }
 
-export function renderCronoKeysModal(): Record<string, unknown> {
+export function renderCronoKeysModal(): ModalView {
   const { callback, apiKey, apiSecret } = connectModals.crono;
   return modal(callback, 'Connect Crono', [
     context(['In Crono, open *Settings → Integrations → API* and copy the public and private keys. They are used for the whole workspace.']),
@@ -19,10 +20,10 @@ export function renderCronoKeysModal(): Record<string, unknown> {
   ]);
 }
 
-function modal(callbackId: string, title: string, blocks: Block[]): Record<string, unknown> {
+function modal(callbackId: string, title: string, blocks: KnownBlock[]): ModalView {
   return { type: 'modal', callback_id: callbackId, title: plainText(title, 24), submit: plainText('Connect', 24), close: plainText('Cancel', 24), blocks };
 }
 
-function textInput(blockId: string, actionId: string, label: string): Block {
+function textInput(blockId: string, actionId: string, label: string): InputBlock {
   return { type: 'input', block_id: blockId, label: plainText(label, 2000), element: { type: 'plain_text_input', action_id: actionId, max_length: 500 } };
 }

@@ -1,6 +1,7 @@
+import type { KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import type { CrmDeal, CrmDealStage } from '../domain/crm';
 import { dealModal } from './action-ids';
-import { blockKitLimits, context, escapeMrkdwn, option, plainText, section, type Block } from './block-kit';
+import { blockKitLimits, context, escapeMrkdwn, option, plainText, section } from './block-kit';
 
 /** What the form showed, so the submission sends only what the rep changed. */
 export interface DealEditorMetadata {
@@ -13,7 +14,7 @@ export interface DealEditorMetadata {
 const title = plainText('Deal', 24);
 
 /** Opened at once on the click (the trigger id lives 3 seconds); the workflow fills it in. */
-export function dealLoadingView(recordingId: string): Record<string, unknown> {
+export function dealLoadingView(recordingId: string): ModalView {
   return {
     type: 'modal',
     callback_id: dealModal.callback,
@@ -25,7 +26,7 @@ export function dealLoadingView(recordingId: string): Record<string, unknown> {
 }
 
 /** A view with no form: there is nothing to submit, only to read. */
-export function dealNoticeView(text: string): Record<string, unknown> {
+export function dealNoticeView(text: string): ModalView {
   return { type: 'modal', callback_id: dealModal.callback, title, close: plainText('Close', 24), blocks: [section(text)] };
 }
 
@@ -40,7 +41,7 @@ export function renderDealModal(options: {
   deals: CrmDeal[];
   stages: CrmDealStage[];
   selectedDealId?: string;
-}): Record<string, unknown> {
+}): ModalView {
   const deals = newestFirst(options.deals);
   const deal = deals.find((candidate) => candidate.id === options.selectedDealId) ?? deals[0];
   if (!deal) {
@@ -51,7 +52,7 @@ export function renderDealModal(options: {
   const stages = options.stages.filter((stage) => !deal.pipelineId || stage.pipelineId === deal.pipelineId).slice(0, blockKitLimits.options);
   const stageOptions = stages.map((stage) => option(stage.label, stage.id));
   const currentStage = stageOptions.find((candidate) => candidate.value === deal.stageId);
-  const blocks: Block[] = [dealHeader(deal, deals)];
+  const blocks: KnownBlock[] = [dealHeader(deal, deals)];
   blocks.push({
     type: 'input',
     block_id: `${dealModal.fields.stage.block}:${deal.id}`,
@@ -115,7 +116,7 @@ export function dealViewRecordingId(raw: string | undefined): string | undefined
   }
 }
 
-function dealHeader(deal: CrmDeal, deals: CrmDeal[]): Block {
+function dealHeader(deal: CrmDeal, deals: CrmDeal[]): SectionBlock {
   const name = deal.url ? `<${deal.url}|${escapeMrkdwn(deal.name)}>` : escapeMrkdwn(deal.name);
   if (deals.length === 1) return section(`*${name}*`);
   const dealOptions = deals.slice(0, blockKitLimits.options).map((candidate) => option(candidate.name, candidate.id));

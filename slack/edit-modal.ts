@@ -1,14 +1,16 @@
+import type { InputBlock, ModalView } from '@slack/types';
+import { htmlToPlainText } from '../domain/email-html-text';
 import type { FollowUpDraft } from '../domain/meeting';
 import { editModalFields, modalCallbacks } from './action-ids';
-import { blockKitLimits, context, htmlToMrkdwn, plainText, type Block } from './block-kit';
+import { blockKitLimits, context, plainText } from './block-kit';
 
 /**
  * The modal where the rep edits the texts before acting. What is saved here is what the note,
  * the Gmail draft and the event use afterwards. Errors come back on the field (Slack keeps the
  * rep's input), never as a replacement modal.
  */
-export function renderEditModal(recordingId: string, draft: FollowUpDraft): Record<string, unknown> {
-  const input = (field: keyof typeof editModalFields, label: string, value: string, maxLength: number, multiline = true): Block => ({
+export function renderEditModal(recordingId: string, draft: FollowUpDraft): ModalView {
+  const input = (field: keyof typeof editModalFields, label: string, value: string, maxLength: number, multiline = true): InputBlock => ({
     type: 'input',
     block_id: editModalFields[field].block,
     label: plainText(label, 2000),
@@ -31,7 +33,7 @@ export function renderEditModal(recordingId: string, draft: FollowUpDraft): Reco
       context(['Your edits are used by every action you take next (CRM note, Gmail draft, calendar event).']),
       input('summary', 'Summary', draft.summary, 3000),
       input('emailSubject', 'Email subject', draft.emailSubject, 200, false),
-      input('emailBody', 'Email body', htmlToMrkdwn(draft.emailHtml).replace(/\*(.*?)\*/g, '$1'), 3000),
+      input('emailBody', 'Email body', htmlToPlainText(draft.emailHtml), 3000),
       input('crmNote', 'CRM note', draft.crmNote, 3000),
     ],
   };

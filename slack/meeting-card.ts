@@ -1,3 +1,5 @@
+import type { Button, ExternalSelect, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
+import { htmlToMrkdwn } from '../domain/email-html-text';
 import type { ActionKind, ActionState, FollowUpDraft, MeetingState } from '../domain/meeting';
 import { cardActions } from './action-ids';
 import {
@@ -9,11 +11,9 @@ import {
   escapeMrkdwn,
   fieldsSection,
   header,
-  htmlToMrkdwn,
   option,
   section,
   truncate,
-  type Block,
 } from './block-kit';
 
 /**
@@ -30,7 +30,7 @@ export interface MeetingCardInput {
 
 export interface SlackMessage {
   text: string;
-  blocks: Block[];
+  blocks: KnownBlock[];
 }
 
 const actionLabels: Record<ActionKind, string> = {
@@ -53,7 +53,7 @@ const statusLines: Partial<Record<MeetingState['status'], string>> = {
 export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
   const { state, draft } = input;
   const recording = state.recordingId;
-  const blocks: Block[] = [header(`Follow-up: ${input.title}`)];
+  const blocks: KnownBlock[] = [header(`Follow-up: ${input.title}`)];
   const when = input.startedAt.toISOString().slice(0, 16).replace('T', ' ');
   const meta = [`${when} UTC`, `${input.externalAttendees.length} external attendee(s)`];
   if (draft) meta.push(draft.generator === 'claude' ? `Drafted by Claude (${draft.promptVersion})` : 'Offline draft — not AI-written');
@@ -95,11 +95,11 @@ export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
   return { text: truncate(`Follow-up for ${input.title}: ${statusLine ?? 'ready'}`, 3000), blocks: capBlocks(blocks) };
 }
 
-function accountBlocks(state: MeetingState): Block[] {
+function accountBlocks(state: MeetingState): SectionBlock[] {
   return accountSections(state).map((block) => ({ ...block, block_id: `account:${state.recordingId}` }));
 }
 
-function accountSections(state: MeetingState): Block[] {
+function accountSections(state: MeetingState): SectionBlock[] {
   if (!state.crm.provider) {
     if (state.status === 'preparing') return [];
     return [section('🔌 *No CRM connected.* Connect one in the app’s Home tab to log notes.')];
@@ -107,7 +107,7 @@ function accountSections(state: MeetingState): Block[] {
   const account = state.account;
   if (!account) return [];
   const open = !['completed', 'dismissed', 'expired', 'cancelled'].includes(state.status);
-  const search = {
+  const search: ExternalSelect = {
     type: 'external_select',
     action_id: cardActions.searchAccount,
     placeholder: { type: 'plain_text', text: 'Search CRM accounts' },
@@ -119,7 +119,7 @@ function accountSections(state: MeetingState): Block[] {
     return [section(`*CRM account:* ${name} (${certainty})`, open && state.actions.note.status !== 'done' ? search : undefined)];
   }
   if (account.verdict === 'ambiguous' && account.candidates.length > 0) {
-    const picker = {
+    const picker: StaticSelect = {
       type: 'static_select',
       action_id: cardActions.chooseAccount,
       placeholder: { type: 'plain_text', text: 'Pick the account' },
@@ -130,8 +130,8 @@ function accountSections(state: MeetingState): Block[] {
   return [section('🔎 *No CRM account matched this meeting.* Search for it:', open ? search : undefined)];
 }
 
-function actionStatusBlocks(state: MeetingState): Block[] {
-  const lines: Block[] = [];
+function actionStatusBlocks(state: MeetingState): SectionBlock[] {
+  const lines: SectionBlock[] = [];
   for (const kind of Object.keys(actionLabels) as ActionKind[]) {
     const action = state.actions[kind];
     const line = describeAction(kind, action);
@@ -160,12 +160,12 @@ function describeAction(kind: ActionKind, action: ActionState): string | null {
   }
 }
 
-function actionButtons(state: MeetingState, hasDraft: boolean): Block[] {
+function actionButtons(state: MeetingState, hasDraft: boolean): Button[] {
   if (!hasDraft || ['completed', 'dismissed', 'expired', 'cancelled', 'preparing', 'skipped-internal'].includes(state.status)) return [];
   const value = state.recordingId;
   const idle = (kind: ActionKind) => state.offeredActions.includes(kind) && state.actions[kind].status === 'idle';
   const crmReady = !!state.crm.provider && !!state.account?.chosen;
-  const buttons: Block[] = [];
+  const buttons: Button[] = [];
   if (idle('note') && crmReady && state.crm.capabilities.includes('notes')) {
     buttons.push(button({ text: 'Log to CRM', actionId: cardActions.logNote, value, style: 'primary' }));
   }

@@ -1,6 +1,7 @@
+import type { InputBlock, ModalView } from '@slack/types';
 import type { MeetingListItem } from '../domain/meeting';
 import { meetingPicker } from './action-ids';
-import { blockKitLimits, option, plainText, section, truncate, type Block } from './block-kit';
+import { blockKitLimits, option, plainText, section, truncate } from './block-kit';
 
 /**
  * The modal of `/followup` without a link. It opens at once with a loading note (the trigger id
@@ -8,21 +9,21 @@ import { blockKitLimits, option, plainText, section, truncate, type Block } from
  */
 const title = plainText('Meeting follow-up', 24);
 
-export function loadingPickerView(): Record<string, unknown> {
+export function loadingPickerView(): ModalView {
   return { type: 'modal', callback_id: meetingPicker.callback, title, close: plainText('Cancel', 24), blocks: [section('⏳ Loading your recent meetings…')] };
 }
 
-export function pickerNoticeView(text: string): Record<string, unknown> {
+export function pickerNoticeView(text: string): ModalView {
   return { type: 'modal', callback_id: meetingPicker.callback, title, close: plainText('Close', 24), blocks: [section(text)] };
 }
 
-export function meetingPickerView(meetings: MeetingListItem[], options: { lookBackDays: number; timeZone: string }): Record<string, unknown> {
+export function meetingPickerView(meetings: MeetingListItem[], options: { lookBackDays: number; timeZone: string }): ModalView {
   const shown = meetings.slice(0, blockKitLimits.options);
   const intro =
     shown.length === blockKitLimits.options
       ? `Your newest ${shown.length} Fathom meetings of the last ${options.lookBackDays} days.`
       : `Your Fathom meetings of the last ${options.lookBackDays} days.`;
-  const picker: Block = {
+  const picker: InputBlock = {
     type: 'input',
     block_id: meetingPicker.block,
     label: plainText('Meeting', 2000),

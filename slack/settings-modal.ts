@@ -1,7 +1,8 @@
+import type { InputBlock, KnownBlock, ModalView, PlainTextOption } from '@slack/types';
 import type { TenantSettings } from '../entities';
 import type { CrmProviderName } from '../domain/crm';
 import { settingsModal } from './action-ids';
-import { context, option, plainText, type Block } from './block-kit';
+import { context, option, plainText } from './block-kit';
 import { autoLogLabels, crmLabels, toneLabels } from './settings-labels';
 
 /**
@@ -33,14 +34,14 @@ const fields = settingsModal.fields;
 const tones = Object.keys(toneLabels) as TenantSettings['tone'][];
 const autoLogPolicies = Object.keys(autoLogLabels) as TenantSettings['autoLogPolicy'][];
 
-export function renderSettingsModal(settings: TenantSettings, crms: CrmChoice[]): Record<string, unknown> {
-  const select = (field: keyof typeof fields, label: string, choices: Block[], initial: Block | undefined): Block => ({
+export function renderSettingsModal(settings: TenantSettings, crms: CrmChoice[]): ModalView {
+  const select = (field: keyof typeof fields, label: string, choices: PlainTextOption[], initial: PlainTextOption | undefined): InputBlock => ({
     type: 'input',
     block_id: fields[field].block,
     label: plainText(label, 2000),
     element: { type: 'static_select', action_id: fields[field].action, options: choices, ...(initial ? { initial_option: initial } : {}) },
   });
-  const wholeNumber = (field: 'nudgeAfterHours' | 'expireAfterDays', label: string, hint: string): Block => ({
+  const wholeNumber = (field: 'nudgeAfterHours' | 'expireAfterDays', label: string, hint: string): InputBlock => ({
     type: 'input',
     block_id: fields[field].block,
     label: plainText(label, 2000),
@@ -57,7 +58,7 @@ export function renderSettingsModal(settings: TenantSettings, crms: CrmChoice[])
   const toneOptions = tones.map((tone) => option(toneLabels[tone], tone));
   const autoLogOptions = autoLogPolicies.map((policy) => option(autoLogLabels[policy], policy));
   const crmOptions = crms.map((crm) => option(crmLabels[crm.provider], crm.id));
-  const blocks: Block[] = [
+  const blocks: KnownBlock[] = [
     {
       type: 'input',
       block_id: fields.language.block,

@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { taskModal } from './action-ids';
 import { context, escapeMrkdwn, plainText, truncate } from './block-kit';
 
@@ -13,7 +14,7 @@ export function renderTaskModal(options: {
   timeZone: string;
   /** YYYY-MM-DD in the rep's zone. */
   defaultDate: string;
-}): Record<string, unknown> {
+}): ModalView {
   const { fields } = taskModal;
   return {
     type: 'modal',

@@ -84,7 +84,7 @@ async function fillDealEditor(
   if (outcome.status === 'unavailable') problem = '⚠️ I could not reach the workflow service. Please close this and try again in a minute.';
   if (!problem) return;
   const notice = dealNoticeView(problem);
-  await callSlack(() => slack.views.update({ view_id: request.viewId, view: notice as never }));
+  await callSlack(() => slack.views.update({ view_id: request.viewId, view: notice }));
 }
 
 function fieldError(block: string, message: string): SubmissionAnswer {

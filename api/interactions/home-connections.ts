@@ -25,7 +25,7 @@ export async function openKeyModal(deps: Pick<ApiDependencies, 'orm'> & SlackAcc
   const slack = await slackClientForTenant(deps, tenant);
   if (!slack) return;
   const view = service === 'crono' ? renderCronoKeysModal() : renderFathomKeyModal();
-  await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: view as never }));
+  await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view }));
 }
 
 export async function submitFathomKey(

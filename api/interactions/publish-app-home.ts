@@ -41,7 +41,7 @@ export async function publishAppHome(deps: AppHomeDependencies, tenant: Tenant, 
   const slack = await slackClientForTenant(deps, tenant);
   if (!slack) return;
   const home = await appHomeFor(deps, tenant, slackUserId);
-  await callSlack(() => slack.views.publish({ user_id: slackUserId, view: renderAppHome(home) as never }));
+  await callSlack(() => slack.views.publish({ user_id: slackUserId, view: renderAppHome(home) }));
 }
 
 async function appHomeFor(deps: AppHomeDependencies, tenant: Tenant, slackUserId: string): Promise<AppHomeInput> {

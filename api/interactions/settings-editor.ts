@@ -24,7 +24,7 @@ export async function openSettingsModal(deps: Pick<ApiDependencies, 'orm'> & Sla
   const slack = await slackClientForTenant(deps, tenant);
   if (!slack) return;
   const view = renderSettingsModal(tenant.settings, connections.map(({ id, provider, isDefault }) => ({ id, provider, isDefault })));
-  await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view: view as never }));
+  await callSlack(() => slack.views.open({ trigger_id: payload.trigger_id!, view }));
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Tenant } from '../../entities';
 import { callSlack, createSlackClient } from '../../clients/slack-client';
@@ -55,7 +56,7 @@ export async function slackClientOrExplain(deps: SlackAccess, tenant: Tenant, re
 export interface ModalOpener {
   slack: WebClient;
   /** Opens `view` on the click's trigger id; resolves to the opened view's id. */
-  open(view: Record<string, unknown>): Promise<string | undefined>;
+  open(view: ModalView): Promise<string | undefined>;
 }
 
 /**
@@ -73,6 +74,6 @@ export async function modalOpener(
   if (!slack) return undefined;
   return {
     slack,
-    open: async (view) => (await callSlack(() => slack.views.open({ trigger_id: triggerId, view: view as never }))).view?.id,
+    open: async (view) => (await callSlack(() => slack.views.open({ trigger_id: triggerId, view }))).view?.id,
   };
 }

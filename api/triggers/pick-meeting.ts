@@ -1,3 +1,4 @@
+import type { ModalView } from '@slack/types';
 import { ExternalServiceError } from '../../domain/service-errors';
 import { createFathomClient } from '../../clients/fathom-client';
 import type { MeetingSourceCredentials } from '../../clients/meeting-source';
@@ -30,14 +31,14 @@ export async function openMeetingPicker(
   if (!slack) return;
   let opened;
   try {
-    opened = await callSlack(() => slack.views.open({ trigger_id: request.triggerId, view: loadingPickerView() as never }));
+    opened = await callSlack(() => slack.views.open({ trigger_id: request.triggerId, view: loadingPickerView() }));
   } catch (error) {
     deps.logger.warn('Could not open the meeting picker', { tenantId: tenant.id, error });
     return reply('I could not open your meeting list in time. Please run `/followup` again.');
   }
   const viewId = opened.view?.id;
   if (!viewId) return;
-  let view: Record<string, unknown>;
+  let view: ModalView;
   try {
     view = await pickerViewFor(deps, tenant, request.userId);
   } catch (error) {
@@ -46,13 +47,13 @@ export async function openMeetingPicker(
   }
   try {
     // The hash makes Slack refuse the update if the rep already moved on from this view.
-    await callSlack(() => slack.views.update({ view_id: viewId, hash: opened.view?.hash, view: view as never }));
+    await callSlack(() => slack.views.update({ view_id: viewId, hash: opened.view?.hash, view }));
   } catch (error) {
     deps.logger.info('Meeting picker was not updated (closed by the rep?)', { tenantId: tenant.id, error });
   }
 }
 
-async function pickerViewFor(deps: ApiDependencies, tenant: Tenant, slackUserId: string): Promise<Record<string, unknown>> {
+async function pickerViewFor(deps: ApiDependencies, tenant: Tenant, slackUserId: string): Promise<ModalView> {
   const user = await inTenant(deps.orm, tenant.id, (em) => em.findOne(User, { slackUserId }));
   const stored = user?.fathomSecretRef ? await deps.secrets.get(user.fathomSecretRef) : null;
   if (!user || !stored) {

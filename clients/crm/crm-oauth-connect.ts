@@ -1,9 +1,10 @@
 /**
- * Connecting a CRM by OAuth from App Home: the provider's consent-screen URL and the one-time
- * exchange of the authorization code for the credentials the providers read (CrmCredentials).
+ * The OAuth grants of the OAuth CRMs: the consent-screen URL and the one-time exchange of the
+ * authorization code when an admin connects a CRM from App Home, and the refresh grant the
+ * providers run later. Both grants read the token endpoint's answer the same way.
  */
-import type { CrmCredentials } from './crm-provider';
-import { expiresAtFrom, requestOAuthToken } from './oauth-token-request';
+import type { OAuthCredentials, TokenRefresher } from './credential-session';
+import { expiresAtFrom, requestOAuthToken, type OAuthTokenResponse } from './oauth-token-request';
 
 export type OAuthCrmProvider = 'hubspot' | 'salesforce' | 'pipedrive';
 
@@ -56,24 +57,67 @@ export async function exchangeCrmCode(
   provider: OAuthCrmProvider,
   app: CrmOAuthApp,
   options: { code: string; redirectUri: string; now?: number },
-): Promise<CrmCredentials> {
-  const grant = { grant_type: 'authorization_code', code: options.code, redirect_uri: options.redirectUri };
+): Promise<OAuthCredentials> {
+  return requestCrmCredentials(provider, {
+    tokenUrl: app.tokenUrl,
+    client: app,
+    grant: { grant_type: 'authorization_code', code: options.code, redirect_uri: options.redirectUri },
+    timeoutMs: exchangeTimeoutMs,
+    now: options.now,
+  });
+}
+
+/** The provider's refresh grant for CredentialSession; undefined without an OAuth app (nothing to refresh with). */
+export function crmTokenRefresher(
+  provider: OAuthCrmProvider,
+  options: { tokenUrl: string; client: OAuthClient | undefined; timeoutMs: number },
+): TokenRefresher | undefined {
+  const { client } = options;
+  if (!client) return undefined;
+  return (stale) =>
+    requestCrmCredentials(provider, {
+      tokenUrl: options.tokenUrl,
+      client,
+      grant: { grant_type: 'refresh_token', refresh_token: stale.refreshToken },
+      timeoutMs: options.timeoutMs,
+      // A refresh answer may leave out the refresh token (kept unless rotated) or the API host.
+      stale,
+    });
+}
+
+interface OAuthClient {
+  clientId: string;
+  clientSecret: string;
+}
+
+async function requestCrmCredentials(
+  provider: OAuthCrmProvider,
+  request: { tokenUrl: string; client: OAuthClient; grant: Record<string, string>; timeoutMs: number; now?: number; stale?: OAuthCredentials },
+): Promise<OAuthCredentials> {
+  const { client, grant, stale } = request;
   // Pipedrive takes the client by HTTP Basic only; the others in the form.
   const response = await requestOAuthToken({
     service: provider,
-    url: app.tokenUrl,
-    form: provider === 'pipedrive' ? grant : { ...grant, client_id: app.clientId, client_secret: app.clientSecret },
-    ...(provider === 'pipedrive' ? { headers: { authorization: `Basic ${Buffer.from(`${app.clientId}:${app.clientSecret}`).toString('base64')}` } } : {}),
-    timeoutMs: exchangeTimeoutMs,
+    url: request.tokenUrl,
+    form: provider === 'pipedrive' ? grant : { ...grant, client_id: client.clientId, client_secret: client.clientSecret },
+    ...(provider === 'pipedrive' ? { headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` } } : {}),
+    timeoutMs: request.timeoutMs,
   });
-  const expiresAt = expiresAtFrom(response.expires_in, options.now);
-  // Salesforce's instance URL and Pipedrive's api_domain are where the account's API lives.
-  const instanceUrl = provider === 'salesforce' ? response.instance_url : provider === 'pipedrive' ? response.api_domain : undefined;
+  const refreshToken = response.refresh_token ?? stale?.refreshToken;
+  const expiresAt = expiresAtFrom(response.expires_in, request.now);
+  const instanceUrl = apiHostOf(provider, response) ?? stale?.instanceUrl;
   return {
     type: 'oauth',
     accessToken: response.access_token,
-    ...(response.refresh_token ? { refreshToken: response.refresh_token } : {}),
+    ...(refreshToken ? { refreshToken } : {}),
     ...(expiresAt ? { expiresAt } : {}),
     ...(instanceUrl ? { instanceUrl } : {}),
   };
+}
+
+/** Salesforce's instance URL and Pipedrive's api_domain are where the account's API lives. */
+function apiHostOf(provider: OAuthCrmProvider, response: OAuthTokenResponse): string | undefined {
+  if (provider === 'salesforce') return response.instance_url;
+  if (provider === 'pipedrive') return response.api_domain;
+  return undefined;
 }

@@ -13,8 +13,8 @@ import {
   type UpdateDealInput,
 } from './crm-provider';
 import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, type CrmDeal, type CrmDealStage, type CrmNote, type CrmTask } from '../../domain/crm';
-import { CredentialSession, type TokenRefresher } from './credential-session';
-import { expiresAtFrom, requestOAuthToken } from './oauth-token-request';
+import { CredentialSession } from './credential-session';
+import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
 
 const defaultApiBaseUrl = 'https://api.hubapi.com';
@@ -69,7 +69,11 @@ class HubSpotProvider implements CrmProvider {
   constructor(private readonly settings: CrmProviderSettings) {
     this.apiBaseUrl = settings.apiBaseUrl ?? defaultApiBaseUrl;
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
-    this.session = new CredentialSession({ service: 'hubspot', source: settings.credentials, refresh: this.refresher() });
+    this.session = new CredentialSession({
+      service: 'hubspot',
+      source: settings.credentials,
+      refresh: crmTokenRefresher('hubspot', { tokenUrl: `${settings.oauthBaseUrl ?? this.apiBaseUrl}/oauth/v1/token`, client: settings.oauthClient, timeoutMs: this.timeoutMs }),
+    });
   }
 
   async searchAccountsByDomain(domain: string): Promise<CrmAccount[]> {
@@ -324,30 +328,6 @@ class HubSpotProvider implements CrmProvider {
     return this.client.client;
   }
 
-  private refresher(): TokenRefresher | undefined {
-    const { oauthClient } = this.settings;
-    if (!oauthClient) return undefined;
-    const tokenUrl = `${this.settings.oauthBaseUrl ?? this.apiBaseUrl}/oauth/v1/token`;
-    return async (stale) => {
-      const token = await requestOAuthToken({
-        service: 'hubspot',
-        url: tokenUrl,
-        form: {
-          grant_type: 'refresh_token',
-          client_id: oauthClient.clientId,
-          client_secret: oauthClient.clientSecret,
-          refresh_token: stale.refreshToken,
-        },
-        timeoutMs: this.timeoutMs,
-      });
-      return {
-        type: 'oauth',
-        accessToken: token.access_token,
-        refreshToken: token.refresh_token ?? stale.refreshToken,
-        expiresAt: expiresAtFrom(token.expires_in),
-      };
-    };
-  }
 }
 
 function byNumericIdDescending(a: string, b: string): number {

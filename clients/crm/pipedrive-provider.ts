@@ -9,8 +9,8 @@ import {
   type UpdateDealInput,
 } from './crm-provider';
 import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, type CrmDeal, type CrmDealStage, type CrmNote, type CrmTask } from '../../domain/crm';
-import { CredentialSession, type TokenRefresher } from './credential-session';
-import { expiresAtFrom, requestOAuthToken } from './oauth-token-request';
+import { CredentialSession } from './credential-session';
+import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
 import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
 
@@ -56,7 +56,11 @@ class PipedriveProvider implements CrmProvider {
 
   constructor(private readonly settings: CrmProviderSettings) {
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
-    this.session = new CredentialSession({ service: 'pipedrive', source: settings.credentials, refresh: this.refresher() });
+    this.session = new CredentialSession({
+      service: 'pipedrive',
+      source: settings.credentials,
+      refresh: crmTokenRefresher('pipedrive', { tokenUrl: `${settings.oauthBaseUrl ?? defaultOAuthBaseUrl}/oauth/token`, client: settings.oauthClient, timeoutMs: this.timeoutMs }),
+    });
   }
 
   async searchAccountsByDomain(domain: string): Promise<CrmAccount[]> {
@@ -306,28 +310,6 @@ class PipedriveProvider implements CrmProvider {
     return apis;
   }
 
-  private refresher(): TokenRefresher | undefined {
-    const { oauthClient } = this.settings;
-    if (!oauthClient) return undefined;
-    const tokenUrl = `${this.settings.oauthBaseUrl ?? defaultOAuthBaseUrl}/oauth/token`;
-    const basic = Buffer.from(`${oauthClient.clientId}:${oauthClient.clientSecret}`).toString('base64');
-    return async (stale) => {
-      const token = await requestOAuthToken({
-        service: 'pipedrive',
-        url: tokenUrl,
-        form: { grant_type: 'refresh_token', refresh_token: stale.refreshToken },
-        headers: { authorization: `Basic ${basic}` },
-        timeoutMs: this.timeoutMs,
-      });
-      return {
-        type: 'oauth',
-        accessToken: token.access_token,
-        refreshToken: token.refresh_token ?? stale.refreshToken,
-        expiresAt: expiresAtFrom(token.expires_in),
-        instanceUrl: token.api_domain ?? stale.instanceUrl,
-      };
-    };
-  }
 }
 
 function companyWebBase(apiDomain: string | undefined, companyDomain: string | undefined): string | undefined {

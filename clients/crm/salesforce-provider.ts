@@ -9,8 +9,8 @@ import {
   type UpdateDealInput,
 } from './crm-provider';
 import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, type CrmDeal, type CrmDealStage, type CrmNote, type CrmTask } from '../../domain/crm';
-import { CredentialSession, type TokenRefresher } from './credential-session';
-import { requestOAuthToken } from './oauth-token-request';
+import { CredentialSession } from './credential-session';
+import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordText, truncateText } from './record-text';
 import { SalesforceTransport } from './salesforce-transport';
 import { isSalesforceId, soqlContainsPattern, soqlString } from './soql';
@@ -84,7 +84,11 @@ class SalesforceProvider implements CrmProvider {
 
   constructor(private readonly settings: CrmProviderSettings) {
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
-    this.session = new CredentialSession({ service: 'salesforce', source: settings.credentials, refresh: this.refresher() });
+    this.session = new CredentialSession({
+      service: 'salesforce',
+      source: settings.credentials,
+      refresh: crmTokenRefresher('salesforce', { tokenUrl: `${settings.oauthBaseUrl ?? defaultLoginUrl}/services/oauth2/token`, client: settings.oauthClient, timeoutMs: this.timeoutMs }),
+    });
   }
 
   async searchAccountsByDomain(domain: string): Promise<CrmAccount[]> {
@@ -256,32 +260,6 @@ class SalesforceProvider implements CrmProvider {
     return conn;
   }
 
-  private refresher(): TokenRefresher | undefined {
-    const { oauthClient } = this.settings;
-    if (!oauthClient) return undefined;
-    const tokenUrl = `${this.settings.oauthBaseUrl ?? defaultLoginUrl}/services/oauth2/token`;
-    return async (stale) => {
-      const token = await requestOAuthToken({
-        service: 'salesforce',
-        url: tokenUrl,
-        form: {
-          grant_type: 'refresh_token',
-          refresh_token: stale.refreshToken,
-          client_id: oauthClient.clientId,
-          client_secret: oauthClient.clientSecret,
-        },
-        timeoutMs: this.timeoutMs,
-      });
-      // No expires_in: the session lives as long as the org's timeout says. A refresh token
-      // comes back only when the app rotates them; otherwise the old one stays valid.
-      return {
-        type: 'oauth',
-        accessToken: token.access_token,
-        refreshToken: token.refresh_token ?? stale.refreshToken,
-        instanceUrl: token.instance_url ?? stale.instanceUrl,
-      };
-    };
-  }
 }
 
 function toAccount(row: AccountRow, instanceUrl: string): CrmAccount {

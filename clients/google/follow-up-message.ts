@@ -1,4 +1,4 @@
-import { htmlToPlainText } from './html-to-text';
+import { htmlToPlainText } from '../../domain/email-html-text';
 
 /**
  * The follow-up email as an RFC 2822 message for Gmail's `raw`: multipart/alternative with a

@@ -1,14 +1,8 @@
 import assert from 'node:assert/strict';
 import { buildFollowUpMessage, encodeHeaderText } from '../../clients/google/follow-up-message';
-import { htmlToPlainText } from '../../clients/google/html-to-text';
 import { parseRfc822 } from '../../emulators/rfc822-message';
 
 describe('follow-up email message', () => {
-  it('derives readable plain text from the Gmail-safe HTML', () => {
-    const html = '<p>Ciao <b>Marco</b>,</p>\n  <p>grazie &amp; a presto &#8212; &quot;Q3&quot; &lt;draft&gt;&nbsp;ok &#x1F44D;</p><ul>\n<li>Offerta</li>\n<li><strong>Demo</strong> tecnica</li></ul>Saluti,<br/>Maria';
-    assert.equal(htmlToPlainText(html), 'Ciao Marco,\n\ngrazie & a presto — "Q3" <draft> ok 👍\n\n• Offerta\n• Demo tecnica\n\nSaluti,\nMaria');
-  });
-
   it('leaves an ASCII subject alone and flattens line breaks that could inject headers', () => {
     assert.equal(encodeHeaderText('Follow-up: next steps'), 'Follow-up: next steps');
     assert.equal(encodeHeaderText('Hi\r\nBcc: spy@evil.com'), 'Hi Bcc: spy@evil.com');
