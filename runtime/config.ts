@@ -53,12 +53,7 @@ export interface AppConfig {
   /** AES-256-GCM keys of the workflow payload codec (runtime/payload-codec.ts). */
   payloadCodec: { keys: string; activeKeyId: string };
   /** Operator access: the codec server for the Temporal Web UI and operator-only routes. */
-  operator: {
-    /** Bearer token of operators; without one, operator routes refuse everyone. */
-    token?: string;
-    /** Origins of the Temporal Web UI allowed to call the codec server from a browser. */
-    temporalUiOrigins: string[];
-  };
+  operator: OperatorSettings;
 }
 
 type Env = Record<string, string | undefined>;
@@ -174,12 +169,62 @@ export function loadConfig(env: Env = process.env): AppConfig {
         ? { backend: 'aws', region: env.AWS_REGION ?? 'us-east-1', endpoint: env.SECRETS_MANAGER_ENDPOINT }
         : { backend: 'local', keys: required(env, 'SECRETS_KEYS'), activeKeyId: required(env, 'SECRETS_ACTIVE_KEY') },
     payloadCodec: { keys: required(env, 'PAYLOAD_CODEC_KEYS'), activeKeyId: required(env, 'PAYLOAD_CODEC_ACTIVE_KEY') },
-    operator: {
-      token: env.CODEC_OPERATOR_TOKEN || undefined,
-      temporalUiOrigins: (env.TEMPORAL_UI_ORIGINS ?? 'http://localhost:8233')
-        .split(',')
-        .map((origin) => origin.trim())
-        .filter(Boolean),
-    },
+    operator: operatorSettings(env),
+  };
+}
+
+// ---- Operator access (codec server, audit export): its own listener, token and proxy trust ----
+
+/**
+ * CODEC_OPERATOR_TOKEN: the operators' bearer token (the API refuses to start without one; the
+ * worker does not need it). OPERATOR_HOST/OPERATOR_PORT (127.0.0.1:3001): the internal listener
+ * of the operator routes, never the public Slack-facing port. OPERATOR_IDENTITY_HEADER (e.g.
+ * `x-forwarded-email`): the operator's name as set by an OIDC proxy, believed only on requests
+ * from OPERATOR_TRUSTED_PROXIES (comma-separated addresses). TEMPORAL_UI_ORIGINS: the Web UI
+ * origins the codec server answers from a browser.
+ */
+export interface OperatorSettings {
+  token?: string;
+  host: string;
+  port: number;
+  identityHeader?: string;
+  trustedProxies: string[];
+  temporalUiOrigins: string[];
+}
+
+const minimumOperatorTokenCharacters = 43; // 32 bytes in base64url; 64 in hex
+
+/** Why a token is too weak to guard the operator routes, or undefined when it is strong enough. */
+export function operatorTokenProblem(token: string): string | undefined {
+  if (token.length < minimumOperatorTokenCharacters || new Set(token).size < 12) {
+    return `CODEC_OPERATOR_TOKEN must be at least 32 random bytes (${minimumOperatorTokenCharacters}+ characters, e.g. \`openssl rand -base64 32\`).`;
+  }
+  return undefined;
+}
+
+function commaList(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+}
+
+function operatorSettings(env: Env): OperatorSettings {
+  const token = env.CODEC_OPERATOR_TOKEN || undefined;
+  const problem = token && operatorTokenProblem(token);
+  if (problem) throw new ConfigError(problem);
+  const port = integer(env, 'OPERATOR_PORT', 3001);
+  const identityHeader = env.OPERATOR_IDENTITY_HEADER?.trim().toLowerCase() || undefined;
+  const trustedProxies = commaList(env.OPERATOR_TRUSTED_PROXIES);
+  if (identityHeader && trustedProxies.length === 0) {
+    throw new ConfigError('OPERATOR_IDENTITY_HEADER needs OPERATOR_TRUSTED_PROXIES: the addresses of the proxy that sets it.');
+  }
+  return {
+    token,
+    host: env.OPERATOR_HOST || '127.0.0.1',
+    port,
+    identityHeader,
+    trustedProxies,
+    temporalUiOrigins: commaList(env.TEMPORAL_UI_ORIGINS ?? 'http://localhost:8233'),
   };
 }

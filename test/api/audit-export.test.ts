@@ -39,7 +39,7 @@ describe('audit log export', function () {
   after(async () => harness?.close());
 
   const exportOf = (tenantId: string, headers: Record<string, string> = { authorization: `Bearer ${operatorToken}` }) =>
-    fetch(`${harness.apiUrl}/operator/tenants/${tenantId}/audit-log`, { headers });
+    fetch(`${harness.operatorUrl}/operator/tenants/${tenantId}/audit-log`, { headers });
 
   it('gives the operator one tenant’s audit log as JSON lines, oldest first, and records the export', async () => {
     const response = await exportOf(tenantA.tenant.id);
