@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import type { Context } from 'koa';
-import { operatorSessionCookie, operatorSessionValue, tokenMatches } from './operator-auth';
+import { operatorSessionCookie, operatorSessionValue, tokenMatches, type OperatorAuthSettings } from './operator-auth';
 import { operatorIdentity } from './operator-identity';
 import type { OperatorAttemptLimiter } from './operator-rate-limit';
 
@@ -124,11 +124,7 @@ export function codecLoginPage() {
  * Checks the token from the form and sets the operator session cookie (8 hours). A wrong token
  * counts against the client's failure limit (operatorRateLimited refuses it once over).
  */
-export function codecLogin(
-  settings: { token: string; identityHeader?: string; trustedProxies: string[] },
-  limiter: OperatorAttemptLimiter,
-  now: () => number = Date.now,
-) {
+export function codecLogin(settings: OperatorAuthSettings, limiter: OperatorAttemptLimiter, now: () => number = Date.now) {
   return async (ctx: Context): Promise<void> => {
     const given = new URLSearchParams((ctx.state.rawBody as Buffer | undefined)?.toString('utf8') ?? '').get('token') ?? '';
     if (!tokenMatches(given, settings.token)) {
