@@ -4,6 +4,7 @@ import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { ApiDependencies } from './http/dependencies';
 import { connectTargets, oauthConnectors } from './connections/oauth-connectors';
 import { operatorAuthenticated } from './operator/operator-auth';
+import { OperatorAttemptLimiter, operatorRateLimited } from './operator/operator-rate-limit';
 import { rawBody } from './http/raw-body';
 import { auditExportHandler } from './operator/audit-export';
 import { codecHandler, codecLogin, codecLoginPage } from './operator/codec-server';
@@ -22,6 +23,7 @@ import { answerUnavailable } from './http/unavailable-answer';
 /**
  * The thin HTTP edge: verify, parse, resolve the tenant, hand the work to Temporal, answer.
  * Errors never leak internals to callers; they are logged with a request id instead.
+ * The public, Slack-facing listener: no operator route is served here (see createOperatorApp).
  */
 export function createApiApp(deps: ApiDependencies): Koa {
   const app = new Koa({ proxy: true });
@@ -35,23 +37,7 @@ export function createApiApp(deps: ApiDependencies): Koa {
     allowUnknownTenant: (body) => body.kind === 'event',
   });
 
-  app.use(async (ctx, next) => {
-    const started = Date.now();
-    try {
-      await next();
-    } catch (error) {
-      if (isDatabaseUnavailable(error)) {
-        deps.logger.warn('Database unavailable; request refused', { path: ctx.path, method: ctx.method, error });
-        answerUnavailable(ctx);
-      } else {
-        deps.logger.error('Request failed', { path: ctx.path, method: ctx.method, error });
-        ctx.status = 500;
-        ctx.body = { error: 'Internal error' };
-      }
-    } finally {
-      ctx.set('x-response-time-ms', String(Date.now() - started));
-    }
-  });
+  app.use(answeringErrors(deps));
   app.use(rawBody(deps.maxBodyBytes));
 
   router.get('/healthz', healthHandler(deps));
@@ -67,17 +53,56 @@ export function createApiApp(deps: ApiDependencies): Koa {
     router.get(`${prefix}/callback`, connectCallbackHandler(deps, target));
   }
 
-  const operator = operatorAuthenticated(deps.operator.token);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+/**
+ * The operator routes (codec server for the Temporal Web UI and CLI, audit export), on their own
+ * internal listener (OPERATOR_HOST:OPERATOR_PORT) so the public port offers nothing to guess at.
+ * Every request is rate-limited by client address before any credential is checked.
+ */
+export function createOperatorApp(deps: ApiDependencies & { operator: { token: string } }, limiter = new OperatorAttemptLimiter(undefined, deps.now)): Koa {
+  // X-Forwarded-Proto (cookie flags) is believed only when a proxy is configured in front.
+  const app = new Koa({ proxy: deps.operator.trustedProxies.length > 0 });
+  const router = new Router();
+  app.use(answeringErrors(deps));
+  app.use(operatorRateLimited(limiter, deps.operator.trustedProxies));
+  app.use(rawBody(deps.maxBodyBytes));
+
+  const operator = operatorAuthenticated(deps.operator, limiter, deps.now);
   const uiCors = temporalUiCors(deps.operator.temporalUiOrigins);
   for (const direction of ['encode', 'decode'] as const) {
     router.options(`/codec/${direction}`, uiCors);
     router.post(`/codec/${direction}`, uiCors, operator, codecHandler(deps.payloadCodec, direction));
   }
   router.get('/codec/login', codecLoginPage());
-  router.post('/codec/login', codecLogin(deps.operator.token));
+  router.post('/codec/login', codecLogin(deps.operator, limiter, deps.now));
   router.get('/operator/tenants/:tenantId/audit-log', operator, auditExportHandler(deps));
 
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;
+}
+
+/** Errors never leak internals to callers; they are logged instead. A database outage is a 503. */
+function answeringErrors(deps: ApiDependencies): Koa.Middleware {
+  return async (ctx, next) => {
+    const started = Date.now();
+    try {
+      await next();
+    } catch (error) {
+      if (isDatabaseUnavailable(error)) {
+        deps.logger.warn('Database unavailable; request refused', { path: ctx.path, method: ctx.method, error });
+        answerUnavailable(ctx);
+      } else {
+        deps.logger.error('Request failed', { path: ctx.path, method: ctx.method, error });
+        ctx.status = 500;
+        ctx.body = { error: 'Internal error' };
+      }
+    } finally {
+      ctx.set('x-response-time-ms', String(Date.now() - started));
+    }
+  };
 }

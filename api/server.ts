@@ -1,21 +1,29 @@
 /**
- * The API process: Slack and Fathom webhooks, the codec server, health. Stateless; run as many as needed.
+ * The API process: Slack and Fathom webhooks and health on the public port (API_PORT); the codec
+ * server and audit export on the internal operator listener (OPERATOR_HOST:OPERATOR_PORT).
+ * Stateless; run as many as needed.
  */
 import type { Server } from 'node:http';
 import { migrateDatabase } from '../db/migrate';
 import { assertSchemaIsCurrent, openOrm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
+import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { createLogger } from '../runtime/logger';
 import { buildSecretStore } from '../wiring/services';
 import { connectTemporalClient } from '../wiring/temporal-connection';
-import { createApiApp } from './app';
+import { createApiApp, createOperatorApp } from './app';
 import { connectionSettingsFrom } from './http/connection-settings';
+import type { ApiDependencies } from './http/dependencies';
 import { MeetingGateway } from './meetings/meeting-gateway';
 import { MeetingQuota } from './meetings/meeting-quota';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  const operatorToken = config.operator.token;
+  if (!operatorToken) {
+    throw new ConfigError(['CODEC_OPERATOR_TOKEN is not set; the API needs it to guard the codec server and audit export. For example: CODEC_OPERATOR_TOKEN=<32 random bytes, e.g. openssl rand -base64 32>']);
+  }
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
   // Migrations run as the table owner; the API itself then connects as the runtime role.
   if (process.env.MIGRATE_ON_START === 'true') await migrateDatabase(config.databaseUrl);
@@ -25,8 +33,7 @@ async function main(): Promise<void> {
   // The codec server also shows payloads recorded before encryption; nothing else accepts them.
   const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');
   const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec));
-  if (!config.operator.token) logger.warn('CODEC_OPERATOR_TOKEN is not set: the codec server and operator routes refuse everyone.');
-  const app = createApiApp({
+  const deps: ApiDependencies = {
     orm,
     gateway: new MeetingGateway(client, {
       taskQueue: config.temporal.taskQueue,
@@ -54,13 +61,20 @@ async function main(): Promise<void> {
       database: await orm.isConnected(),
       temporal: await client.workflowService.getSystemInfo({}).then(() => true, () => false),
     }),
-  });
-  const server: Server = app.listen(config.api.port, () => logger.info('API listening', { port: config.api.port }));
+  };
+  const server: Server = createApiApp(deps).listen(config.api.port, () => logger.info('API listening', { port: config.api.port }));
+  const { host: operatorHost, port: operatorPort } = config.operator;
+  const operatorServer: Server = createOperatorApp({ ...deps, operator: { ...config.operator, token: operatorToken } }).listen(operatorPort, operatorHost, () =>
+    logger.info('Operator listener (codec server, audit export) listening', { host: operatorHost, port: operatorPort }),
+  );
   const stop = (): void => {
     logger.info('API stopping');
-    server.close(() => {
-      void client.connection.close().finally(() => orm.close().finally(() => process.exit(0)));
-    });
+    let open = 2;
+    const closed = (): void => {
+      if (--open === 0) void client.connection.close().finally(() => orm.close().finally(() => process.exit(0)));
+    };
+    server.close(closed);
+    operatorServer.close(closed);
     setTimeout(() => process.exit(0), 10_000).unref();
   };
   process.once('SIGINT', stop);

@@ -102,7 +102,8 @@ async function codeLoad(stackEnv: Record<string, string>): Promise<StartSample> 
 async function api(stackEnv: Record<string, string>, stackPids: number[]): Promise<StartSample> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/healthz`;
-  return timeUntilReady('start-up api', apiEntryPoint, { ...stackEnv, API_PORT: String(port) }, stackPids, `${url} to answer 200`, async () => (await getStatus(url)) === 200);
+  const env = { ...stackEnv, API_PORT: String(port), OPERATOR_PORT: String(await freePort()) };
+  return timeUntilReady('start-up api', apiEntryPoint, env, stackPids, `${url} to answer 200`, async () => (await getStatus(url)) === 200);
 }
 
 /** Spawns `entryPoint` as start-local does, times it until `isReady`, reads its RSS, and always stops it. */

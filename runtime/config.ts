@@ -54,12 +54,7 @@ export interface AppConfig {
   /** AES-256-GCM keys of the workflow payload codec (runtime/payload-codec.ts). */
   payloadCodec: { keys: string; activeKeyId: string };
   /** Operator access: the codec server for the Temporal Web UI and operator-only routes. */
-  operator: {
-    /** Bearer token of operators; without one, operator routes refuse everyone. */
-    token?: string;
-    /** Origins of the Temporal Web UI allowed to call the codec server from a browser. */
-    temporalUiOrigins: string[];
-  };
+  operator: OperatorSettings;
 }
 
 /**
@@ -165,11 +160,57 @@ export function loadConfig(env: Env = process.env): AppConfig {
       keys: settings.required('PAYLOAD_CODEC_KEYS', 'k1:<32 random bytes in base64>'),
       activeKeyId: settings.required('PAYLOAD_CODEC_ACTIVE_KEY', 'k1'),
     },
-    operator: {
-      token: settings.optional('CODEC_OPERATOR_TOKEN'),
-      temporalUiOrigins: settings.urlList('TEMPORAL_UI_ORIGINS', 'http://localhost:8233'),
-    },
+    operator: operatorSettings(settings),
   };
   settings.assertValid();
   return config;
+}
+
+// ---- Operator access (codec server, audit export): its own listener, token and proxy trust ----
+
+/**
+ * CODEC_OPERATOR_TOKEN: the operators' bearer token (the API refuses to start without one; the
+ * worker does not need it). OPERATOR_HOST/OPERATOR_PORT (127.0.0.1:3001): the internal listener
+ * of the operator routes, never the public Slack-facing port. OPERATOR_IDENTITY_HEADER (e.g.
+ * `x-forwarded-email`): the operator's name as set by an OIDC proxy, believed only on requests
+ * from OPERATOR_TRUSTED_PROXIES (comma-separated addresses). TEMPORAL_UI_ORIGINS: the Web UI
+ * origins the codec server answers from a browser.
+ */
+export interface OperatorSettings {
+  token?: string;
+  host: string;
+  port: number;
+  identityHeader?: string;
+  trustedProxies: string[];
+  temporalUiOrigins: string[];
+}
+
+const minimumOperatorTokenCharacters = 43; // 32 bytes in base64url; 64 in hex
+const operatorTokenExample = '<32 random bytes, e.g. openssl rand -base64 32>';
+
+/** Why a token is too weak to guard the operator routes, or undefined when it is strong enough. */
+export function operatorTokenProblem(token: string): string | undefined {
+  if (token.length < minimumOperatorTokenCharacters || new Set(token).size < 12) {
+    return `is not at least 32 random bytes (${minimumOperatorTokenCharacters}+ characters)`;
+  }
+  return undefined;
+}
+
+function operatorSettings(settings: EnvSettings): OperatorSettings {
+  const token = settings.optional('CODEC_OPERATOR_TOKEN');
+  const tokenProblem = token && operatorTokenProblem(token);
+  if (tokenProblem) settings.problem('CODEC_OPERATOR_TOKEN', tokenProblem, operatorTokenExample);
+  const identityHeader = settings.optional('OPERATOR_IDENTITY_HEADER')?.toLowerCase();
+  const trustedProxies = settings.list('OPERATOR_TRUSTED_PROXIES', '');
+  if (identityHeader && trustedProxies.length === 0) {
+    settings.problem('OPERATOR_TRUSTED_PROXIES', 'is empty, and OPERATOR_IDENTITY_HEADER is believed only from the proxy that sets it', '10.0.0.5');
+  }
+  return {
+    token,
+    host: settings.text('OPERATOR_HOST', '127.0.0.1'),
+    port: settings.integer('OPERATOR_PORT', 3001, { min: 1, max: 65_535 }),
+    identityHeader,
+    trustedProxies,
+    temporalUiOrigins: settings.urlList('TEMPORAL_UI_ORIGINS', 'http://localhost:8233'),
+  };
 }

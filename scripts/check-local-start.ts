@@ -1,7 +1,8 @@
 // `npm run check:local-start`: proves the README's start command. Runs `npm start` (on spare
 // ports, in a temporary data folder), checks that the Temporal Web UI and the API's health
-// endpoint answer, starts a workflow, stops with SIGINT, starts again and checks that
-// `temporal workflow list` still shows that workflow. Run by .ci/run after the test suite.
+// endpoint answer and that the codec server is on the operator listener, not the public port,
+// starts a workflow, stops with SIGINT, starts again and checks that `temporal workflow list`
+// still shows that workflow. Run by .ci/run after the test suite.
 import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -45,13 +46,14 @@ async function startApp(env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<numbe
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'followup-local-start-'));
   await chmod(dataDir, 0o755); // as root, Postgres runs as the `postgres` user, which must reach its data folder
-  const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), postgres: await freePort() };
+  const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), operator: await freePort(), postgres: await freePort() };
   const env = {
     ...process.env,
     LOCAL_DATA_DIR: dataDir,
     TEMPORAL_PORT: String(ports.temporal),
     TEMPORAL_UI_PORT: String(ports.ui),
     API_PORT: String(ports.api),
+    OPERATOR_PORT: String(ports.operator),
     POSTGRES_PORT: String(ports.postgres),
     DATABASE_URL: '',
   };
@@ -62,6 +64,12 @@ async function main(): Promise<void> {
     const first = await startApp(env);
     console.log(`[check] Web UI answered ${await waitForHttp(`http://127.0.0.1:${ports.ui}/`, 120_000)}`);
     console.log(`[check] API health answered ${await waitForHttp(`http://127.0.0.1:${ports.api}/healthz`, 120_000)}`);
+    const operatorLogin = await waitForHttp(`http://127.0.0.1:${ports.operator}/codec/login`, 10_000);
+    const publicLogin = (await fetch(`http://127.0.0.1:${ports.api}/codec/login`)).status;
+    if (operatorLogin !== 200 || publicLogin !== 404) {
+      throw new Error(`the codec sign-in should answer 200 on the operator port and 404 on the public one, got ${operatorLogin} and ${publicLogin}`);
+    }
+    console.log('[check] the codec server answers on the operator listener only');
     await run(temporalCli, [
       'workflow', 'start', ...address, '--type', 'meetingFollowUp', '--task-queue', 'meeting-followup', '--workflow-id', workflowId,
       '--input', JSON.stringify({ tenantId: '00000000-0000-0000-0000-000000000000', recordingId: '1', repSlackUserId: 'U0', trigger: 'operator', nudgeAfterMs: 86_400_000, expireAfterMs: 604_800_000, autoLogWhenConfident: false, offeredActions: ['note'] }),

@@ -107,6 +107,8 @@ async function main(): Promise<void> {
     await temporal.connection.close();
     say('');
     say(`Temporal Web UI (workflow history): ${stack.temporalUiUrl}/namespaces/default/workflows/${encodeURIComponent(workflowId)}/${runId}/history`);
+    say('Its payloads are encrypted; an operator reads them through the operator listener (see above), e.g.:');
+    say(`    temporal workflow show -w '${workflowId}' --codec-endpoint ${stack.operatorUrl}/codec --codec-auth "Bearer $CODEC_OPERATOR_TOKEN"`);
     say(`CRM note ${note.id} on HubSpot company ${note.companyIds.join(', ')}:`);
     for (const line of note.body.replace(/<br\s*\/?>/g, '\n').replace(/<[^>]+>/g, '').split('\n').slice(0, 12)) say(`    ${line}`);
     await orm.close();

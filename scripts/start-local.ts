@@ -2,7 +2,8 @@
 // (state in .data/temporal), Postgres (embedded in .data/postgres unless DATABASE_URL is set),
 // migrations, then the worker and the API. Ctrl-C stops them in reverse order; data survives restarts.
 //
-// Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (3000), POSTGRES_PORT (54329),
+// Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (3000), OPERATOR_PORT (3001, the
+// API's operator listener: codec server and audit export, on 127.0.0.1), POSTGRES_PORT (54329),
 // LOCAL_DATA_DIR (.data), DATABASE_URL (skips embedded Postgres). The worker and API also get everything else from our env.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -40,11 +41,12 @@ const ports = {
   temporal: portFromEnv('TEMPORAL_PORT', 7233),
   temporalUi: portFromEnv('TEMPORAL_UI_PORT', 8233),
   api: portFromEnv('API_PORT', 3000),
+  operator: portFromEnv('OPERATOR_PORT', 3001),
   postgres: portFromEnv('POSTGRES_PORT', 54329),
 };
 const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
 const temporalUiUrl = `http://localhost:${ports.temporalUi}`;
-const codecEndpoint = `http://localhost:${ports.api}/codec`;
+const codecEndpoint = `http://localhost:${ports.operator}/codec`;
 
 // What is running, in start order; shutdown stops it last-first (app, Postgres, Temporal).
 const running: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -77,7 +79,7 @@ function supervise(child: ManagedProcess): ManagedProcess {
 }
 
 async function assertPortsFree(): Promise<void> {
-  const wanted = [ports.temporal, ports.temporalUi, ports.api];
+  const wanted = [ports.temporal, ports.temporalUi, ports.api, ports.operator];
   for (const port of wanted) {
     if (await isTcpPortOpen(LOOPBACK, port)) {
       throw new Error(`Port ${port} is already in use (an earlier run still going?). Stop it or pick other ports.`);
@@ -117,8 +119,8 @@ async function startTemporal(): Promise<void> {
       '--log-level',
       'warn',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
-      // The API serves the payload codec, so the Web UI can show decrypted payloads. `localhost`,
-      // as the UI's own address: same site, so the operator's session cookie goes along.
+      // The API's operator listener serves the payload codec, so the Web UI can show decrypted
+      // payloads. `localhost`, as the UI's own address: same site, so the session cookie goes along.
       '--ui-codec-endpoint',
       codecEndpoint,
     ]),
@@ -158,6 +160,8 @@ async function startApp(databaseUrl: string, appEnv: Record<string, string>): Pr
     TEMPORAL_NAMESPACE,
     DATABASE_URL: databaseUrl,
     API_PORT: String(ports.api),
+    OPERATOR_HOST: LOOPBACK,
+    OPERATOR_PORT: String(ports.operator),
   };
   const runTypeScript = (name: string, entryPoint: string): ManagedProcess =>
     supervise(
@@ -173,6 +177,7 @@ async function startApp(databaseUrl: string, appEnv: Record<string, string>): Pr
     stop: () => Promise.all([worker.stop(CHILD_STOP_GRACE_MS), api.stop(CHILD_STOP_GRACE_MS)]),
   });
   await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
+  await waitForTcpPort(LOOPBACK, ports.operator, { timeoutMs: READY_TIMEOUT_MS, process: api });
 }
 
 /** Workflow payloads are encrypted: the Web UI and CLI show them only to an operator signed in to the codec server. */
@@ -194,6 +199,8 @@ export interface LocalStack {
   temporalAddress: string;
   temporalUiUrl: string;
   apiUrl: string;
+  /** The API's operator listener: codec server and audit export. */
+  operatorUrl: string;
   databaseUrl: string;
   /** Stops everything (app, Postgres, Temporal) and exits the process with `exitCode`. */
   shutdown(exitCode: number, reason: string): Promise<void>;
@@ -216,12 +223,14 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   say(`  Temporal Web UI  ${temporalUiUrl}`);
   say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
   say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/healthz)`);
+  say(`  Operator         http://localhost:${ports.operator} (codec server, audit export; this machine only)`);
   say(`  Postgres         ${withMaskedPassword(databaseUrl)}`);
   sayHowOperatorsDecrypt();
   return {
     temporalAddress,
     temporalUiUrl,
     apiUrl: `http://${LOOPBACK}:${ports.api}`,
+    operatorUrl: `http://${LOOPBACK}:${ports.operator}`,
     databaseUrl,
     shutdown,
   };

@@ -1,5 +1,6 @@
 import type { PayloadCodec } from '@temporalio/common';
 import type { Orm } from '../../db/orm';
+import type { OperatorSettings } from '../../runtime/config';
 import type { Logger } from '../../runtime/logger';
 import type { SecretStore } from '../../secrets/secret-store';
 import type { ConnectionSettings } from './connection-settings';
@@ -28,8 +29,11 @@ export interface ApiDependencies {
   maxBodyBytes: number;
   /** The workflows' payload codec, served to authenticated operators at /codec (Temporal Web UI, CLI). */
   payloadCodec: PayloadCodec;
-  /** Operator access (codec server, audit export): bearer token and the Web UI origins allowed by CORS. */
-  operator: { token?: string; temporalUiOrigins: string[] };
+  /**
+   * Operator access (codec server, audit export), served by createOperatorApp on its own
+   * listener: bearer token, trusted proxies and identity header, Web UI origins allowed by CORS.
+   */
+  operator: OperatorSettings;
   /** Reports whether the API's own dependencies answer (database, Temporal). */
   health(): Promise<Record<string, boolean>>;
   now?: () => number;

@@ -1,24 +1,40 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Context, Middleware } from 'koa';
+import { operatorIdentity } from './operator-identity';
+import type { OperatorAttemptLimiter } from './operator-rate-limit';
 
 /** Only sent to the codec paths, never readable by scripts in the page. */
 export const operatorSessionCookie = 'followup_operator_session';
 const sessionSeconds = 8 * 60 * 60;
 
+/** What operator authentication needs: the token, and whom to believe about addresses and names. */
+export interface OperatorAuthSettings {
+  token: string;
+  identityHeader?: string;
+  trustedProxies: string[];
+}
+
 /**
  * Operators (our staff, not Slack users) prove themselves with CODEC_OPERATOR_TOKEN, either as
  * `Authorization: Bearer <token>` (CLI `--codec-auth`, scripts) or with the session cookie
  * that POST /codec/login sets, which is what the Temporal Web UI can send ("Include
- * cross-origin credentials"). Without a configured token every operator request is refused.
+ * cross-origin credentials"). A wrong token or session counts against the client's failure
+ * limit; a request with none is answered 401 at once and counts as nothing. The operator's
+ * identity is left in `ctx.state.operator` for the audit log.
  */
-export function operatorAuthenticated(token: string | undefined, now: () => number = Date.now): Middleware {
+export function operatorAuthenticated(settings: OperatorAuthSettings, limiter: OperatorAttemptLimiter, now: () => number = Date.now): Middleware {
   return async (ctx, next) => {
-    if (!token || !(hasBearerToken(ctx, token) || hasValidSession(ctx, token, now()))) {
+    const identity = operatorIdentity(ctx, settings);
+    if (!(hasBearerToken(ctx, settings.token) || hasValidSession(ctx, settings.token, now()))) {
+      if (ctx.get('authorization') || ctx.cookies.get(operatorSessionCookie)) limiter.recordFailure(identity.address);
       ctx.status = 401;
       ctx.set('www-authenticate', 'Bearer realm="operator"');
-      ctx.body = { error: 'operator authentication required' };
+      ctx.body = {
+        error: 'operator authentication required: send "Authorization: Bearer <CODEC_OPERATOR_TOKEN>" (temporal --codec-auth) or sign in at /codec/login',
+      };
       return;
     }
+    ctx.state.operator = identity;
     return next();
   };
 }

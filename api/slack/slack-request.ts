@@ -11,6 +11,7 @@ export interface SlackRequestState {
   body: SlackBody;
   /** Null only for events that need no tenant (url_verification) or arrive after uninstall. */
   tenant: Tenant | null;
+  /** X-Slack-Retry-Num, for logs only: it is not signed, so nothing may depend on it. */
   retryNumber: number;
 }
 
@@ -64,10 +65,10 @@ export function verifiedSlackRequest(options: {
       ctx.body = { error: 'invalid signature' };
       return;
     }
-    const retryNumber = Number(ctx.get('x-slack-retry-num') || 0);
-    // A signature is good for 5 minutes; seen once, it is a replay. Slack's own event retries
-    // (X-Slack-Retry-Num) are let through to the event_id de-duplication instead.
-    if (retryNumber === 0 && !(await firstDelivery(options.orm, 'slack-signature', ctx.get('x-slack-signature')))) {
+    // A signature is good for 5 minutes; seen once, it is a replay, whatever else the request
+    // says. Slack signs each redelivery afresh (new timestamp), and the event_id
+    // de-duplication in slack-events.ts keeps a redelivered event from being handled twice.
+    if (!(await firstDelivery(options.orm, 'slack-signature', ctx.get('x-slack-signature')))) {
       options.logger.warn('Refused replayed Slack request', { path: ctx.path });
       ctx.status = 409;
       ctx.body = { error: 'replayed request' };
@@ -95,6 +96,7 @@ export function verifiedSlackRequest(options: {
       ctx.body = { error: 'This workspace has not installed the app.' };
       return;
     }
+    const retryNumber = Number.parseInt(ctx.get('x-slack-retry-num'), 10) || 0;
     const state: SlackRequestState = { body, tenant, retryNumber };
     ctx.state.slack = state;
     return next();

@@ -22,6 +22,7 @@ const benchPorts: Record<string, string> = {
   TEMPORAL_PORT: '7333',
   TEMPORAL_UI_PORT: '8333',
   API_PORT: '3300',
+  OPERATOR_PORT: '3301',
   POSTGRES_PORT: '54339',
 };
 

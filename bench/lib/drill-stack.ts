@@ -55,7 +55,12 @@ export interface PostgresOutage {
 }
 
 export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string> } = {}): Promise<DrillStack> {
-  const ports = { temporal: port('DRILL_TEMPORAL_PORT', 7433), api: port('DRILL_API_PORT', 3400), postgres: port('DRILL_POSTGRES_PORT', 54349) };
+  const ports = {
+    temporal: port('DRILL_TEMPORAL_PORT', 7433),
+    api: port('DRILL_API_PORT', 3400),
+    operator: port('DRILL_OPERATOR_PORT', 3401),
+    postgres: port('DRILL_POSTGRES_PORT', 54349),
+  };
   const dataDir = await freshDataDir(process.env.DRILL_DATA_DIR || path.join('.data', 'drills'));
   await fs.mkdir(dataDir, { recursive: true });
   const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
@@ -92,6 +97,7 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
       API_PORT: String(ports.api),
+      OPERATOR_PORT: String(ports.operator),
       WORKFLOW_BUNDLE_PATH: bundlePath,
     };
     const childEnv = { ...process.env, ...env };

@@ -47,6 +47,8 @@ export async function startEmulatedServices(options: { hubSpotUrl?: (emulatorUrl
     SECRETS_ACTIVE_KEY: 'bench',
     PAYLOAD_CODEC_KEYS: `bench:${randomBytes(32).toString('base64')}`,
     PAYLOAD_CODEC_ACTIVE_KEY: 'bench',
+    // The API refuses to start without an operator token of 32 random bytes.
+    CODEC_OPERATOR_TOKEN: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   return {

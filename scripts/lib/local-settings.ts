@@ -2,10 +2,12 @@
 // a Slack signing secret, the workflow payload codec key and the operator token of the codec
 // server. Generated once into .data/ (git-ignored) and reused, so secrets stored and workflows
 // encrypted by one run can be read by the next. A setting missing from an older file is added
-// to it. Values in the environment always win.
+// to it, and an operator token too short for today's rule is replaced (it encrypts nothing; only
+// operator sessions end). Values in the environment always win.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
+import { operatorTokenProblem } from '../../runtime/config';
 
 const generators = {
   SECRETS_KEYS: () => `local1:${randomBytes(32).toString('base64')}`,
@@ -13,7 +15,7 @@ const generators = {
   SLACK_SIGNING_SECRET: () => randomBytes(16).toString('hex'),
   PAYLOAD_CODEC_KEYS: () => `codec1:${randomBytes(32).toString('base64')}`,
   PAYLOAD_CODEC_ACTIVE_KEY: () => 'codec1',
-  CODEC_OPERATOR_TOKEN: () => randomBytes(24).toString('base64url'),
+  CODEC_OPERATOR_TOKEN: () => randomBytes(32).toString('base64url'),
 } satisfies Record<string, () => string>;
 
 export type LocalSettingName = keyof typeof generators;
@@ -28,7 +30,7 @@ export async function localSettings(dataRoot: string): Promise<Record<LocalSetti
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new Error(`Cannot read ${file}: ${(error as Error).message}`);
   }
   const names = Object.keys(generators) as LocalSettingName[];
-  const missing = names.filter((name) => !stored[name]);
+  const missing = names.filter((name) => !stored[name] || (name === 'CODEC_OPERATOR_TOKEN' && operatorTokenProblem(stored[name])));
   if (missing.length > 0) {
     for (const name of missing) stored[name] = generators[name]();
     await fs.mkdir(path.dirname(file), { recursive: true });

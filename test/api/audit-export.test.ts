@@ -20,7 +20,11 @@ describe('audit log export', function () {
   let tenantB: SeededTenant;
 
   before(async () => {
-    harness = await startProductHarness({ startWorker: false });
+    // An identity header is configured, but this test's requests do not come from the proxy.
+    harness = await startProductHarness({
+      startWorker: false,
+      env: { OPERATOR_IDENTITY_HEADER: 'x-forwarded-email', OPERATOR_TRUSTED_PROXIES: '192.0.2.10' },
+    });
     tenantA = await harness.seedTenant();
     tenantB = await harness.seedTenant();
     const entries: [SeededTenant, string, number][] = [
@@ -39,7 +43,7 @@ describe('audit log export', function () {
   after(async () => harness?.close());
 
   const exportOf = (tenantId: string, headers: Record<string, string> = { authorization: `Bearer ${operatorToken}` }) =>
-    fetch(`${harness.apiUrl}/operator/tenants/${tenantId}/audit-log`, { headers });
+    fetch(`${harness.operatorUrl}/operator/tenants/${tenantId}/audit-log`, { headers });
 
   it('gives the operator one tenant’s audit log as JSON lines, oldest first, and records the export', async () => {
     const response = await exportOf(tenantA.tenant.id);
@@ -53,6 +57,13 @@ describe('audit log export', function () {
     const actions = rows.map((row) => row.action);
     assert.deepEqual(actions.slice(-4), ['crm.note', 'email.draft', 'draft.generated', 'audit.exported']);
     assert.deepEqual({ actor: rows.at(-1)!.actor, result: rows.at(-1)!.result }, { actor: 'operator', result: 'success' });
+  });
+
+  it('ignores an identity header that did not come from the trusted proxy', async () => {
+    const response = await exportOf(tenantA.tenant.id, { authorization: `Bearer ${operatorToken}`, 'x-forwarded-email': 'mallory@example.com' });
+    assert.equal(response.status, 200);
+    const last = JSON.parse((await response.text()).trim().split('\n').at(-1)!) as ExportedRow;
+    assert.equal(last.actor, 'operator');
   });
 
   it('is for operators only', async () => {

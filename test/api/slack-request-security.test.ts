@@ -64,6 +64,16 @@ describe('Slack request security', function () {
     assert.equal((await send()).status, 409);
   });
 
+  it('refuses a replay dressed as a Slack retry (X-Slack-Retry-Num is not signed) with 409', async () => {
+    const body = slashCommandBody({ command: '/followup', text: 'help', team_id: seeded.teamId, user_id: seeded.rep.slackUserId, channel_id: 'C1', trigger_id: 't2' });
+    const { headers } = signSlackRequest({ signingSecret, body });
+    const send = (retryNum?: string) =>
+      fetch(`${harness.apiUrl}/slack/commands`, { method: 'POST', headers: retryNum === undefined ? headers : { ...headers, 'x-slack-retry-num': retryNum }, body });
+    assert.equal((await send()).status, 200);
+    assert.equal((await send('1')).status, 409);
+    assert.equal((await send('not-a-number')).status, 409);
+  });
+
   it('refuses an unknown workspace with 403 and starts nothing', async () => {
     const response = await harness.postSigned('/slack/commands', commandBody('TUNKNOWN'));
     assert.equal(response.status, 403);

@@ -66,11 +66,13 @@ describe('docker-compose.yml', function () {
     assert.equal(service('postgresql').image, 'postgres:16');
   });
 
-  it('publishes Temporal on 7233, the Web UI on 8080 and the API on 3000', function () {
-    const published = (name: string): string[] => (service(name).ports ?? []).map((port) => String(port).split(':')[0]!);
+  it('publishes Temporal on 7233, the Web UI on 8080, the API on 3000 and its operator listener on loopback only', function () {
+    const published = (name: string): string[] => (service(name).ports ?? []).map((port) => String(port).split(':').slice(0, -1).join(':'));
     assert.deepEqual(published('temporal'), ['7233']);
     assert.deepEqual(published('temporal-ui'), ['8080']);
-    assert.deepEqual(published('api'), ['3000']);
+    assert.deepEqual(published('api'), ['3000', '127.0.0.1:3001']);
+    assert.equal(environmentOf('api').OPERATOR_PORT, 3001);
+    assert.equal(environmentOf('temporal-ui').TEMPORAL_CODEC_ENDPOINT, 'http://localhost:3001/codec');
   });
 
   it('starts Temporal only after admin-tools has set up the schemas', function () {

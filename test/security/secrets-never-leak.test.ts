@@ -108,7 +108,7 @@ describe('secrets and personal data never leak into Temporal or logs', function 
     const payloads = startedInput(history);
     assert.equal(Buffer.from(payloads[0]!.metadata!.encoding!).toString(), encryptedEncoding);
     const decode = (headers: Record<string, string>) =>
-      fetch(`${harness.apiUrl}/codec/decode`, {
+      fetch(`${harness.operatorUrl}/codec/decode`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify({ payloads: payloads.map(toProtoJson) }),
@@ -141,7 +141,7 @@ describe('secrets and personal data never leak into Temporal or logs', function 
     const withoutCodec = cliInput(await show([]));
     assert.equal(withoutCodec.encoding, encryptedEncoding);
     assert.ok(!withoutCodec.data.includes(seeded.rep.slackUserId), 'without the codec the CLI shows ciphertext');
-    const shownToOperator = cliInput(await show(['--codec-endpoint', `${harness.apiUrl}/codec`, '--codec-auth', `Bearer ${operatorToken}`]));
+    const shownToOperator = cliInput(await show(['--codec-endpoint', `${harness.operatorUrl}/codec`, '--codec-auth', `Bearer ${operatorToken}`]));
     assert.equal(shownToOperator.encoding, 'json/plain');
     assert.equal((JSON.parse(shownToOperator.data) as { repSlackUserId: string }).repSlackUserId, seeded.rep.slackUserId);
   });

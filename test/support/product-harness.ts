@@ -7,8 +7,9 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Client } from '@temporalio/client';
+import type Koa from 'koa';
 import type { Worker } from '@temporalio/worker';
-import { createApiApp } from '../../api/app';
+import { createApiApp, createOperatorApp } from '../../api/app';
 import { connectionSettingsFrom } from '../../api/http/connection-settings';
 import { MeetingGateway } from '../../api/meetings/meeting-gateway';
 import { MeetingQuota } from '../../api/meetings/meeting-quota';
@@ -36,7 +37,8 @@ import { freePort } from '../../scripts/lib/processes';
 import { testStack } from './test-stack';
 
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
-export const operatorToken = 'test-operator-token-0123456789abcdef';
+/** 32 random bytes, as the API demands of CODEC_OPERATOR_TOKEN. */
+export const operatorToken = randomBytes(32).toString('base64url');
 const anthropicKey = 'sk-ant-test-key';
 
 export type SeededTenant = EmulatedWorkspace;
@@ -61,6 +63,8 @@ export interface ProductHarness {
   client: Client;
   taskQueue: string;
   apiUrl: string;
+  /** The internal operator listener: codec server and audit export. */
+  operatorUrl: string;
   seedTenant(options?: { crm?: CrmProviderName | null; offeredActions?: ActionKind[]; autoLog?: boolean }): Promise<SeededTenant>;
   addFathomMeeting(seeded: SeededTenant, overrides?: Partial<FathomMeeting>, options?: { transcriptLines?: number }): FathomMeeting;
   slashCommand(seeded: SeededTenant, text: string, options?: { channelId?: string; userId?: string }): Promise<Response>;
@@ -78,7 +82,9 @@ export interface ProductHarness {
  * `databaseUrl`: where the app reaches Postgres instead of the shared test database (e.g. through
  * an outage proxy); the connection then has the deployed API's timeouts (`API_DATABASE_*`).
  */
-export async function startProductHarness(options: { startWorker?: boolean; databaseUrl?: string } = {}): Promise<ProductHarness> {
+export async function startProductHarness(
+  options: { startWorker?: boolean; databaseUrl?: string; env?: Record<string, string> } = {},
+): Promise<ProductHarness> {
   const stack = testStack();
   const emulators = await startLocalEmulators();
   const crmEmulators: CrmEmulatorSet = {
@@ -131,6 +137,7 @@ export async function startProductHarness(options: { startWorker?: boolean; data
     PAYLOAD_CODEC_ACTIVE_KEY: stack.payloadCodecKeys.activeKeyId,
     CODEC_OPERATOR_TOKEN: operatorToken,
     LOG_LEVEL: 'error',
+    ...options.env,
   };
   const config = loadConfig(env);
   // Everything is kept for inspection; only errors are printed, as before.
@@ -147,7 +154,7 @@ export async function startProductHarness(options: { startWorker?: boolean; data
   const client = stack.env.client;
   const dependencies = buildActivityDependencies({ config, orm, secrets, logger });
 
-  const app = createApiApp({
+  const apiDependencies = {
     orm,
     gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm) }),
     secrets,
@@ -165,11 +172,15 @@ export async function startProductHarness(options: { startWorker?: boolean; data
     payloadCodec: payloadCodecFor(config.payloadCodec, 'show'),
     operator: config.operator,
     health: async () => ({ database: await orm.isConnected() }),
-  });
-  const server: Server = await new Promise((resolve) => {
-    const listening = app.listen(apiPort, '127.0.0.1', () => resolve(listening));
-  });
+  };
+  const listen = (app: Koa, port = 0): Promise<Server> =>
+    new Promise((resolve) => {
+      const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
+    });
+  const server = await listen(createApiApp(apiDependencies), apiPort);
+  const operatorServer = await listen(createOperatorApp({ ...apiDependencies, operator: { ...config.operator, token: operatorToken } }));
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const operatorUrl = `http://127.0.0.1:${(operatorServer.address() as AddressInfo).port}`;
 
   let worker: Worker | undefined;
   let running: Promise<void> | undefined;
@@ -207,6 +218,7 @@ export async function startProductHarness(options: { startWorker?: boolean; data
     client,
     taskQueue,
     apiUrl,
+    operatorUrl,
     async seedTenant(seedOptions = {}) {
       return seedEmulatedWorkspace({
         orm,
@@ -269,8 +281,12 @@ export async function startProductHarness(options: { startWorker?: boolean; data
     stopWorker,
     async close() {
       await stopWorker();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      for (const listening of [server, operatorServer]) {
+        await new Promise<void>((resolve) => {
+          listening.close(() => resolve());
+          listening.closeAllConnections();
+        });
+      }
       await orm.close();
       await Promise.all([emulators.stop(), ...Object.values(crmEmulators).map((emulator) => emulator.stop())]);
     },

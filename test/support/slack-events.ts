@@ -3,7 +3,7 @@ import type { ProductHarness } from './product-harness';
 
 /**
  * What Slack's Events API delivers: a signed JSON envelope, and on a redelivery the retry
- * headers (same event_id, X-Slack-Retry-Num 1–3).
+ * headers (same event_id, X-Slack-Retry-Num 1–3), signed afresh at the later time it is sent.
  */
 export function postSlackEvent(
   harness: ProductHarness,
@@ -24,7 +24,9 @@ export function postSlackEvent(
   });
   const headers: Record<string, string> =
     options.retryNum === undefined ? {} : { 'x-slack-retry-num': String(options.retryNum), 'x-slack-retry-reason': 'http_timeout' };
-  return harness.postSigned('/slack/events', body, { headers });
+  // Slack redelivers after seconds to minutes: a retry's signature timestamp is later than the first's.
+  const timestamp = Math.floor(Date.now() / 1000) + (options.retryNum ?? 0);
+  return harness.postSigned('/slack/events', body, { headers, timestamp });
 }
 
 export function homeOpened(userId: string): Record<string, unknown> {

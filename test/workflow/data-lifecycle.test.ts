@@ -143,7 +143,7 @@ describe('data lifecycle: retention and tenant deletion', function () {
     assert.equal((await inTenant(harness.orm, bystander.tenant.id, (em) => em.count(MeetingRecord, {}))), 1, 'other tenants are untouched');
     assert.notEqual(await harness.secrets.get(secretNames.slackBotToken(bystander.tenant.id)), null);
 
-    const exported = await fetch(`${harness.apiUrl}/operator/tenants/${doomed.tenant.id}/audit-log`, { headers: { authorization: `Bearer ${operatorToken}` } });
+    const exported = await fetch(`${harness.operatorUrl}/operator/tenants/${doomed.tenant.id}/audit-log`, { headers: { authorization: `Bearer ${operatorToken}` } });
     assert.equal(exported.status, 200);
     const lines = (await exported.text()).trim().split('\n').map((line) => JSON.parse(line) as { action: string });
     assert.ok(lines.some((line) => line.action === 'tenant.deleted'));

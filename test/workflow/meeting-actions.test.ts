@@ -110,7 +110,7 @@ describe('meeting workflow: actions from Slack', function () {
       'workflow', 'signal', '--address', stack.temporalAddress, '--namespace', 'default',
       '--workflow-id', workflowId, '--name', 'retry', '--input', '{"by":"operator"}',
       // Through the codec server, as an operator must: the worker refuses unencrypted input.
-      '--codec-endpoint', `${harness.apiUrl}/codec`, '--codec-auth', `Bearer ${operatorToken}`,
+      '--codec-endpoint', `${harness.operatorUrl}/codec`, '--codec-auth', `Bearer ${operatorToken}`,
     ]);
     await waitFor('the retried note', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 30_000);
     assert.equal(harness.emulators.hubspot.notes().length, 1);
