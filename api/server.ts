@@ -3,7 +3,7 @@
  */
 import type { Server } from 'node:http';
 import { migrateDatabase } from '../db/migrate';
-import { assertSchemaIsCurrent, openOrm } from '../db/orm';
+import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openOrm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { createLogger } from '../runtime/logger';
@@ -18,9 +18,13 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
   // Migrations run as the table owner; the API itself then connects as the runtime role.
-  if (process.env.MIGRATE_ON_START === 'true') await migrateDatabase(config.databaseUrl);
-  const orm = await openOrm(config.databaseUrl, 'runtime', config.api.databaseTimeouts);
+  if (process.env.MIGRATE_ON_START === 'true') {
+    if (!config.databaseMigrationUrl) throw new Error('MIGRATE_ON_START needs DATABASE_MIGRATION_URL (the owner login).');
+    await migrateDatabase(config.databaseMigrationUrl);
+  }
+  const orm = await openOrm(config.databaseUrl, config.api.databaseTimeouts);
   await assertSchemaIsCurrent(orm);
+  await assertRuntimeLoginIsConfined(orm);
   const payloadCodec = payloadCodecFor(config.payloadCodec);
   const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec));
   if (!config.operator.token) logger.warn('CODEC_OPERATOR_TOKEN is not set: the codec server and operator routes refuse everyone.');

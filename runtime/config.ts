@@ -9,7 +9,12 @@ import { parseLogLevel, type LogLevel } from './logger';
 export interface AppConfig {
   logLevel: LogLevel;
   temporal: { address: string; namespace: string; taskQueue: string; apiKey?: string; tls: boolean };
+  /** The runtime login: row-level security holds it to one tenant per transaction. */
   databaseUrl: string;
+  /** DATABASE_MAINTENANCE_URL: the cross-tenant jobs' login; the worker needs it, the API never. */
+  databaseMaintenanceUrl?: string;
+  /** DATABASE_MIGRATION_URL: the owner login, for migrations (`npm run migrate`, MIGRATE_ON_START). */
+  databaseMigrationUrl?: string;
   api: {
     port: number;
     publicUrl: string;
@@ -120,6 +125,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tls: env.TEMPORAL_TLS === 'true' || !!env.TEMPORAL_API_KEY,
     },
     databaseUrl: required(env, 'DATABASE_URL'),
+    databaseMaintenanceUrl: env.DATABASE_MAINTENANCE_URL || undefined,
+    databaseMigrationUrl: env.DATABASE_MIGRATION_URL || undefined,
     api: {
       port: apiPort,
       publicUrl: env.PUBLIC_URL ?? `http://localhost:${apiPort}`,

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     API_PORT: String(ports.api),
     POSTGRES_PORT: String(ports.postgres),
     DATABASE_URL: '',
+    DATABASE_ADMIN_URL: '',
   };
   const temporalCli = resolveTemporalCli();
   const address = ['--address', `127.0.0.1:${ports.temporal}`];

@@ -13,7 +13,7 @@ import { connectionSettingsFrom } from '../../api/http/connection-settings';
 import { MeetingGateway } from '../../api/meetings/meeting-gateway';
 import { MeetingQuota } from '../../api/meetings/meeting-quota';
 import type { CrmProviderName } from '../../domain/crm';
-import { openOrm, type Orm } from '../../db/orm';
+import { openMaintenanceOrm, openOrm, type MaintenanceOrm, type Orm } from '../../db/orm';
 import { inTenant } from '../../db/tenant-scope';
 import { CrmConnection } from '../../entities';
 import { startLocalEmulators, type LocalEmulators } from '../../emulators';
@@ -57,6 +57,8 @@ export interface ProductHarness {
   /** Every line the app logged (API and activities, all levels), to check what reaches logs. */
   logs: string[];
   orm: Orm;
+  /** The maintenance login the worker's cross-tenant jobs use. */
+  maintenanceOrm: MaintenanceOrm;
   secrets: SecretStore;
   client: Client;
   taskQueue: string;
@@ -95,6 +97,7 @@ export async function startProductHarness(options: { startWorker?: boolean; data
   const apiPort = await freePort();
   const env: Record<string, string> = {
     DATABASE_URL: stack.databaseUrl,
+    DATABASE_MAINTENANCE_URL: stack.databaseUrls.maintenance,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SLACK_SIGNING_SECRET: signingSecret,
@@ -142,10 +145,11 @@ export async function startProductHarness(options: { startWorker?: boolean; data
       if (line.includes('"level":"error"')) process.stdout.write(`${line}\n`);
     },
   });
-  const orm = options.databaseUrl ? await openOrm(options.databaseUrl, 'runtime', config.api.databaseTimeouts) : await openOrm(stack.databaseUrl);
+  const orm = options.databaseUrl ? await openOrm(options.databaseUrl, config.api.databaseTimeouts) : await openOrm(stack.databaseUrl);
+  const maintenanceOrm = await openMaintenanceOrm(stack.databaseUrls.maintenance);
   const secrets = buildSecretStore(config, orm);
   const client = stack.env.client;
-  const dependencies = buildActivityDependencies({ config, orm, secrets, logger });
+  const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
 
   const app = createApiApp({
     orm,
@@ -203,6 +207,7 @@ export async function startProductHarness(options: { startWorker?: boolean; data
     env,
     logs,
     orm,
+    maintenanceOrm,
     secrets,
     client,
     taskQueue,
@@ -272,6 +277,7 @@ export async function startProductHarness(options: { startWorker?: boolean; data
       await new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeAllConnections();
       await orm.close();
+      await maintenanceOrm.close();
       await Promise.all([emulators.stop(), ...Object.values(crmEmulators).map((emulator) => emulator.stop())]);
     },
   };
