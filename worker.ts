@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
 import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
-import { assertSchemaIsCurrent, openOrm } from './db/orm';
+import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openMaintenanceOrm, openOrm } from './db/orm';
 import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
 import { createLogger } from './runtime/logger';
@@ -66,8 +66,11 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
   Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+  if (!config.databaseMaintenanceUrl) throw new Error('DATABASE_MAINTENANCE_URL is not set: the worker runs the cross-tenant jobs on it.');
   const orm = await openOrm(config.databaseUrl);
   await assertSchemaIsCurrent(orm);
+  await assertRuntimeLoginIsConfined(orm);
+  const maintenanceOrm = await openMaintenanceOrm(config.databaseMaintenanceUrl);
   const secrets = buildSecretStore(config, orm);
   const dataConverter = encryptedDataConverter(payloadCodecFor(config.payloadCodec));
   const connection = await connectTemporalWorker(config.temporal);
@@ -77,7 +80,7 @@ async function main(): Promise<void> {
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      dependencies: buildActivityDependencies({ config, orm, secrets, logger }),
+      dependencies: buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger }),
       dataConverter,
       workflowBundle: prebundledWorkflows(),
     });
@@ -90,6 +93,7 @@ async function main(): Promise<void> {
     await client.connection.close();
     await connection.close();
     await orm.close();
+    await maintenanceOrm.close();
   }
 }
 

@@ -20,7 +20,7 @@ interface ExpiredTranscript {
 export function purgeExpiredTranscriptBatchActivity(deps: ActivityDependencies) {
   return async function purgeExpiredTranscriptBatch(input: PurgeTranscriptsBatchInput): Promise<{ purged: number }> {
     const now = deps.now();
-    return acrossTenants(deps.orm, async (em) => {
+    return acrossTenants(deps.maintenanceOrm, async (em) => {
       const expired = await em.execute<ExpiredTranscript[]>(
         `select m.id, m.tenant_id, m.recording_id, m.workflow_id, r.days as retention_days
            from meeting_record m
@@ -38,7 +38,7 @@ export function purgeExpiredTranscriptBatchActivity(deps: ActivityDependencies) 
         MeetingRecord,
         { id: { $in: expired.map((row) => row.id) } },
         { transcript: null, transcriptDeletedAt: now },
-        // Spans tenants on purpose; row-level security lets it through only inside acrossTenants.
+        // Spans tenants on purpose; only the maintenance login's own policies let it through.
         { filters: false },
       );
       for (const row of expired) {

@@ -5,7 +5,7 @@
  */
 import type { Server } from 'node:http';
 import { migrateDatabase } from '../db/migrate';
-import { assertSchemaIsCurrent, openOrm } from '../db/orm';
+import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openOrm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
@@ -26,9 +26,13 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
   // Migrations run as the table owner; the API itself then connects as the runtime role.
-  if (process.env.MIGRATE_ON_START === 'true') await migrateDatabase(config.databaseUrl);
-  const orm = await openOrm(config.databaseUrl, 'runtime', config.api.databaseTimeouts);
+  if (process.env.MIGRATE_ON_START === 'true') {
+    if (!config.databaseMigrationUrl) throw new Error('MIGRATE_ON_START needs DATABASE_MIGRATION_URL (the owner login).');
+    await migrateDatabase(config.databaseMigrationUrl);
+  }
+  const orm = await openOrm(config.databaseUrl, config.api.databaseTimeouts);
   await assertSchemaIsCurrent(orm);
+  await assertRuntimeLoginIsConfined(orm);
   const payloadCodec = payloadCodecFor(config.payloadCodec);
   // The codec server also shows payloads recorded before encryption; nothing else accepts them.
   const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');

@@ -1,9 +1,9 @@
 import { applyMigrations, openOrm } from './orm';
 
-/** Brings the database at `databaseUrl` to the schema this build expects. */
-export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
-  // Migrations create and alter tables, so they run as the owner, never as the runtime role.
-  const orm = await openOrm(databaseUrl, 'owner');
+/** Brings the database to the schema this build expects, logged in as its owner. */
+export async function migrateDatabase(migrationDatabaseUrl: string): Promise<string[]> {
+  // Migrations create and alter tables, so they run as the owner (DATABASE_MIGRATION_URL), never as the runtime role.
+  const orm = await openOrm(migrationDatabaseUrl);
   try {
     return await applyMigrations(orm);
   } finally {
@@ -12,9 +12,9 @@ export async function migrateDatabase(databaseUrl: string): Promise<string[]> {
 }
 
 if (require.main === module) {
-  const databaseUrl = process.env.DATABASE_URL;
+  const databaseUrl = process.env.DATABASE_MIGRATION_URL;
   if (!databaseUrl) {
-    console.error('DATABASE_URL is not set.');
+    console.error('DATABASE_MIGRATION_URL (the owner login) is not set.');
     process.exit(2);
   }
   migrateDatabase(databaseUrl).then(

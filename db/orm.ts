@@ -2,24 +2,15 @@ import { MikroORM, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
 import { entitySchemas } from '../entities';
 import { knownMigrations } from './migrations';
-import { runtimeRole } from './migrations/Migration20261129090000_row_level_security';
 
 export type Orm = MikroORM;
 
 /**
- * Who the sessions act as. 'runtime' (the app): every pooled connection switches to
- * `app_runtime`, which owns no table and cannot bypass row-level security. 'owner': the login of
- * DATABASE_URL itself, for migrations only.
+ * An ORM logged in as the maintenance role (DATABASE_MAINTENANCE_URL), the only one that may pass
+ * tenant boundaries (`acrossTenants`); typed apart so the app's own ORM cannot be handed there.
  */
-export type DatabaseRole = 'runtime' | 'owner';
-
-interface PgConnection {
-  query(sql: string, callback: (error: Error | null) => void): void;
-}
-
-function switchToRuntimeRole(connection: PgConnection, done: (error: Error | null, connection: PgConnection) => void): void {
-  connection.query(`set role ${runtimeRole}`, (error) => done(error, connection));
-}
+declare const maintenanceLogin: unique symbol;
+export type MaintenanceOrm = Orm & { readonly [maintenanceLogin]: true };
 
 /**
  * How long a process waits on the database before giving up. Unset, the drivers' defaults apply:
@@ -36,7 +27,7 @@ export interface DatabaseTimeouts {
   statementMs: number;
 }
 
-export function ormOptions(databaseUrl: string, role: DatabaseRole = 'runtime', timeouts?: DatabaseTimeouts): Options {
+export function ormOptions(databaseUrl: string, timeouts?: DatabaseTimeouts): Options {
   return {
     clientUrl: databaseUrl,
     entities: entitySchemas,
@@ -57,16 +48,40 @@ export function ormOptions(databaseUrl: string, role: DatabaseRole = 'runtime', 
     pool: {
       min: 0,
       max: Number(process.env.DATABASE_POOL_MAX ?? 10),
-      ...(role === 'runtime' ? { afterCreate: switchToRuntimeRole } : {}),
       ...(timeouts ? { acquireTimeoutMillis: timeouts.acquireMs } : {}),
     },
     ...(timeouts ? { driverOptions: { connection: { connectionTimeoutMillis: timeouts.connectMs, statement_timeout: timeouts.statementMs } } } : {}),
   };
 }
 
-/** Opens the database as the app (row-level security applies); pass 'owner' only to migrate. */
-export async function openOrm(databaseUrl: string, role: DatabaseRole = 'runtime', timeouts?: DatabaseTimeouts): Promise<Orm> {
-  return MikroORM.init(ormOptions(databaseUrl, role, timeouts));
+/**
+ * Opens the database as the login of `databaseUrl`: the runtime role for the app (DATABASE_URL,
+ * row-level security applies), the owner for migrations.
+ */
+export async function openOrm(databaseUrl: string, timeouts?: DatabaseTimeouts): Promise<Orm> {
+  return MikroORM.init(ormOptions(databaseUrl, timeouts));
+}
+
+/** Opens the database as the maintenance role, for the cross-tenant jobs only. */
+export async function openMaintenanceOrm(maintenanceDatabaseUrl: string): Promise<MaintenanceOrm> {
+  return (await openOrm(maintenanceDatabaseUrl)) as MaintenanceOrm;
+}
+
+/**
+ * Refuses to run the app on a login that row-level security would not hold: a superuser, a role
+ * with BYPASSRLS, or one that owns tables (DATABASE_URL pointing at the owner or an admin).
+ */
+export async function assertRuntimeLoginIsConfined(orm: Orm): Promise<void> {
+  const [login] = await orm.em.getConnection().execute<{ name: string; superuser: boolean; bypass: boolean; owns: boolean }[]>(
+    `select r.rolname as name, r.rolsuper as superuser, r.rolbypassrls as bypass,
+            exists (select 1 from pg_class c where c.relowner = r.oid and c.relnamespace = 'public'::regnamespace) as owns
+       from pg_roles r where r.rolname = current_user`,
+  );
+  if (!login || login.superuser || login.bypass || login.owns) {
+    throw new Error(
+      `DATABASE_URL logs in as ${login?.name ?? 'an unknown role'}, which row-level security does not hold. Use the runtime role (README, "Database roles").`,
+    );
+  }
 }
 
 /** Applies pending migrations; safe to run from several processes (serialised by an advisory lock). */

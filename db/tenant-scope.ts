@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { tenantFilterName } from '../entities';
 import { DatabaseUnavailableError } from './database-unavailable';
-import type { Orm } from './orm';
+import type { MaintenanceOrm, Orm } from './orm';
 
 /**
  * The first statement of a scope's transaction. Finding the transaction already complete there
@@ -33,13 +33,10 @@ export async function inTenant<T>(orm: Orm, tenantId: string, work: (em: EntityM
 }
 
 /**
- * For the few places that must look before a tenant is known (finding the tenant of a
- * verified Slack team) or across all of them (retention cleanup). Tenant-owned entities still
- * need `filters: false` on each query, which makes every such read visible in review.
+ * Work across tenants (the transcript purge), on the maintenance login: its own policies let it
+ * through, and only as far as they reach. Tenant-owned entities still need `filters: false` on
+ * each query, which makes every such read visible in review.
  */
-export async function acrossTenants<T>(orm: Orm, work: (em: EntityManager) => Promise<T>): Promise<T> {
-  return orm.em.fork().transactional(async (em) => {
-    await firstStatement(em, `select set_config('app.cross_tenant', 'on', true)`, []);
-    return work(em);
-  });
+export async function acrossTenants<T>(orm: MaintenanceOrm, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  return orm.em.fork().transactional(work);
 }

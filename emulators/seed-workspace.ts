@@ -8,7 +8,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { CrmCredentials } from '../clients/crm/crm-provider';
 import type { CrmProviderName } from '../domain/crm';
 import type { Orm } from '../db/orm';
-import { acrossTenants, inTenant } from '../db/tenant-scope';
+import { tenantOfSlackId } from '../db/tenant-directory';
+import { inTenant } from '../db/tenant-scope';
 import { CrmConnection, Tenant, User, type TenantSettings } from '../entities';
 import type { SecretStore } from '../secrets/secret-store';
 import { secretNames } from '../secrets/secret-store';
@@ -66,8 +67,9 @@ export async function seedEmulatedWorkspace(options: {
   emulators.slack.addUser({ id: repSlackUserId, teamId, tz: 'Europe/Rome', email: repEmail, name: 'Alice Johnson' });
 
   // Installing looks a workspace up by its Slack team id before its tenant is known.
-  const tenant = await acrossTenants(orm, async (em) => {
-    const installed = (await em.findOne(Tenant, { slackTeamId: teamId })) ?? Object.assign(new Tenant(), { slackTeamId: teamId, name: 'Acme' });
+  const tenantId = (await tenantOfSlackId(orm, teamId))?.tenantId ?? new Tenant().id;
+  const tenant = await inTenant(orm, tenantId, async (em) => {
+    const installed = (await em.findOne(Tenant, { id: tenantId })) ?? Object.assign(new Tenant(), { id: tenantId, slackTeamId: teamId, name: 'Acme' });
     installed.status = 'active';
     installed.botTokenSecretRef = secretNames.slackBotToken(installed.id);
     installed.settings = { ...installed.settings, ...options.settings };

@@ -10,7 +10,12 @@ import { logLevels, type LogLevel } from './logger';
 export interface AppConfig {
   logLevel: LogLevel;
   temporal: { address: string; namespace: string; taskQueue: string; apiKey?: string; tls: boolean };
+  /** The runtime login: row-level security holds it to one tenant per transaction. */
   databaseUrl: string;
+  /** DATABASE_MAINTENANCE_URL: the cross-tenant jobs' login; the worker needs it, the API never. */
+  databaseMaintenanceUrl?: string;
+  /** DATABASE_MIGRATION_URL: the owner login, for migrations (`npm run migrate`, MIGRATE_ON_START). */
+  databaseMigrationUrl?: string;
   api: {
     port: number;
     publicUrl: string;
@@ -91,6 +96,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
       tls: settings.boolean('TEMPORAL_TLS', false) || temporalApiKey !== undefined,
     },
     databaseUrl: settings.connectionUrl('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://app:password@localhost:5432/followup'),
+    databaseMaintenanceUrl: settings.optionalConnectionUrl('DATABASE_MAINTENANCE_URL', ['postgres:', 'postgresql:'], 'postgres://app_maintenance:password@localhost:5432/followup'),
+    databaseMigrationUrl: settings.optionalConnectionUrl('DATABASE_MIGRATION_URL', ['postgres:', 'postgresql:'], 'postgres://app_owner:password@localhost:5432/followup'),
     api: {
       port: apiPort,
       publicUrl: settings.url('PUBLIC_URL', `http://localhost:${apiPort}`),

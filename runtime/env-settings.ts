@@ -82,6 +82,12 @@ export class EnvSettings {
     return value;
   }
 
+  optionalConnectionUrl(name: string, protocols: readonly string[], example: string): string | undefined {
+    const value = this.optional(name);
+    if (value !== undefined && !protocols.includes(protocolOf(value))) this.problem(name, `is not a ${protocols.map((protocol) => `${protocol}//`).join(' or ')} URL`, example);
+    return value;
+  }
+
   /** Comma-separated http(s) URLs, e.g. browser origins. */
   urlList(name: string, fallback: string): string[] {
     const items = this.list(name, fallback);

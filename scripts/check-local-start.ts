@@ -56,6 +56,7 @@ async function main(): Promise<void> {
     OPERATOR_PORT: String(ports.operator),
     POSTGRES_PORT: String(ports.postgres),
     DATABASE_URL: '',
+    DATABASE_ADMIN_URL: '',
   };
   const temporalCli = resolveTemporalCli();
   const address = ['--address', `127.0.0.1:${ports.temporal}`];

@@ -1,15 +1,19 @@
 // `npm start`: runs the whole app on this machine with embedded defaults. A Temporal dev server
-// (state in .data/temporal), Postgres (embedded in .data/postgres unless DATABASE_URL is set),
-// migrations, then the worker and the API. Ctrl-C stops them in reverse order; data survives restarts.
+// (state in .data/temporal), Postgres (embedded in .data/postgres unless DATABASE_URL or
+// DATABASE_ADMIN_URL is set) with the app's three logins, migrations, then the worker and the API.
+// Ctrl-C stops them in reverse order; data survives restarts.
 //
 // Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (3000), OPERATOR_PORT (3001, the
 // API's operator listener: codec server and audit export, on 127.0.0.1), POSTGRES_PORT (54329),
-// LOCAL_DATA_DIR (.data), DATABASE_URL (skips embedded Postgres). The worker and API also get everything else from our env.
+// LOCAL_DATA_DIR (.data), DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or
+// DATABASE_ADMIN_URL (either skips embedded Postgres). The worker and API also get everything else from our env.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { provisionLocalDatabaseRoles } from './lib/local-database-roles';
 import { localSettings } from './lib/local-settings';
+import type { DatabaseUrls } from '../db/database-roles';
 import { migrateDatabase } from '../db/migrate';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
@@ -134,12 +138,25 @@ async function startTemporal(): Promise<void> {
   await waitForTcpPort(LOOPBACK, ports.temporalUi, { timeoutMs: READY_TIMEOUT_MS, process: server });
 }
 
-/** The database the app uses: DATABASE_URL as given, or an embedded Postgres started here. */
-async function startDatabase(): Promise<string> {
-  const givenUrl = process.env.DATABASE_URL;
-  if (givenUrl) {
-    say('using DATABASE_URL from the environment');
-    return givenUrl;
+/**
+ * The app's database logins, one URL per role: given (DATABASE_URL, DATABASE_MIGRATION_URL,
+ * DATABASE_MAINTENANCE_URL), or provisioned here through DATABASE_ADMIN_URL or on an embedded
+ * Postgres, with passwords generated once into the data dir.
+ */
+async function startDatabase(): Promise<DatabaseUrls> {
+  const given = { runtime: process.env.DATABASE_URL, migration: process.env.DATABASE_MIGRATION_URL, maintenance: process.env.DATABASE_MAINTENANCE_URL };
+  const passwordsFile = path.join(dataRoot, 'database-passwords.json');
+  const adminUrl = process.env.DATABASE_ADMIN_URL;
+  if (adminUrl) {
+    say('provisioning the database roles through DATABASE_ADMIN_URL');
+    return provisionLocalDatabaseRoles({ adminUrl, database: new URL(adminUrl).pathname.slice(1) || EMBEDDED_DATABASE, passwordsFile });
+  }
+  if (given.runtime) {
+    if (!given.migration || !given.maintenance) {
+      throw new Error('DATABASE_URL needs DATABASE_MIGRATION_URL and DATABASE_MAINTENANCE_URL beside it (or set DATABASE_ADMIN_URL instead).');
+    }
+    say('using DATABASE_URL, DATABASE_MIGRATION_URL and DATABASE_MAINTENANCE_URL from the environment');
+    return { runtime: given.runtime, migration: given.migration, maintenance: given.maintenance };
   }
   const postgres = await startEmbeddedPostgres({
     dataDir: path.join(dataRoot, 'postgres'),
@@ -147,31 +164,35 @@ async function startDatabase(): Promise<string> {
     database: EMBEDDED_DATABASE,
   });
   running.push({ name: 'Postgres', stop: () => postgres.stop() });
-  return postgres.url;
+  return provisionLocalDatabaseRoles({ adminUrl: postgres.url, database: EMBEDDED_DATABASE, passwordsFile });
 }
 
-async function startApp(databaseUrl: string, appEnv: Record<string, string>): Promise<void> {
-  const env = {
+async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, string>): Promise<void> {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...(await localSettings(dataRoot)),
     TEMPORAL_UI_ORIGINS: process.env.TEMPORAL_UI_ORIGINS ?? `${temporalUiUrl},http://${LOOPBACK}:${ports.temporalUi}`,
     ...appEnv,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE,
-    DATABASE_URL: databaseUrl,
+    DATABASE_URL: databaseUrls.runtime,
     API_PORT: String(ports.api),
     OPERATOR_HOST: LOOPBACK,
     OPERATOR_PORT: String(ports.operator),
   };
-  const runTypeScript = (name: string, entryPoint: string): ManagedProcess =>
+  // Each process gets only the logins it uses: neither gets the owner's, only the worker the maintenance one.
+  delete env.DATABASE_ADMIN_URL;
+  delete env.DATABASE_MIGRATION_URL;
+  delete env.DATABASE_MAINTENANCE_URL;
+  const runTypeScript = (name: string, entryPoint: string, processEnv: NodeJS.ProcessEnv): ManagedProcess =>
     supervise(
       spawnWithPrefixedOutput(name, process.execPath, ['-r', 'ts-node/register/transpile-only', entryPoint], {
         cwd: repoRoot,
-        env,
+        env: processEnv,
       }),
     );
-  const worker = runTypeScript('worker', 'worker.ts');
-  const api = runTypeScript('api', path.join('api', 'server.ts'));
+  const worker = runTypeScript('worker', 'worker.ts', { ...env, DATABASE_MAINTENANCE_URL: databaseUrls.maintenance });
+  const api = runTypeScript('api', path.join('api', 'server.ts'), env);
   running.push({
     name: 'worker and API',
     stop: () => Promise.all([worker.stop(CHILD_STOP_GRACE_MS), api.stop(CHILD_STOP_GRACE_MS)]),
@@ -201,7 +222,9 @@ export interface LocalStack {
   apiUrl: string;
   /** The API's operator listener: codec server and audit export. */
   operatorUrl: string;
+  /** The runtime login (DATABASE_URL). */
   databaseUrl: string;
+  databaseUrls: DatabaseUrls;
   /** Stops everything (app, Postgres, Temporal) and exits the process with `exitCode`. */
   shutdown(exitCode: number, reason: string): Promise<void>;
 }
@@ -214,24 +237,25 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   await assertPortsFree();
   await startTemporal();
   say(`Temporal dev server is up at ${temporalAddress}`);
-  const databaseUrl = await startDatabase();
-  await migrateDatabase(databaseUrl);
+  const databaseUrls = await startDatabase();
+  await migrateDatabase(databaseUrls.migration);
   say('database schema is up to date');
-  await startApp(databaseUrl, appEnv);
+  await startApp(databaseUrls, appEnv);
 
   say('local stack is running (Ctrl-C stops it):');
   say(`  Temporal Web UI  ${temporalUiUrl}`);
   say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
   say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/healthz)`);
   say(`  Operator         http://localhost:${ports.operator} (codec server, audit export; this machine only)`);
-  say(`  Postgres         ${withMaskedPassword(databaseUrl)}`);
+  say(`  Postgres         ${withMaskedPassword(databaseUrls.runtime)} (the app's login; passwords in ${path.join(dataRoot, 'database-passwords.json')} unless given)`);
   sayHowOperatorsDecrypt();
   return {
     temporalAddress,
     temporalUiUrl,
     apiUrl: `http://${LOOPBACK}:${ports.api}`,
     operatorUrl: `http://${LOOPBACK}:${ports.operator}`,
-    databaseUrl,
+    databaseUrl: databaseUrls.runtime,
+    databaseUrls,
     shutdown,
   };
 }

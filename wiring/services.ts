@@ -14,7 +14,7 @@ import { createCalendarEvents } from '../clients/google/calendar-events';
 import { createGmailDrafts } from '../clients/google/gmail-drafts';
 import type { GoogleAppConfig } from '../clients/google/google-auth';
 import { AuditBacklog } from '../db/audit-backlog';
-import type { Orm } from '../db/orm';
+import type { MaintenanceOrm, Orm } from '../db/orm';
 import { createSecretStore } from '../secrets/create-secret-store';
 import { parseSecretKeys } from '../secrets/secret-keyring';
 import type { SecretStore } from '../secrets/secret-store';
@@ -67,11 +67,12 @@ export function googleAppConfig(config: AppConfig): GoogleAppConfig {
   };
 }
 
-export function buildActivityDependencies(options: { config: AppConfig; orm: Orm; secrets: SecretStore; logger: Logger }): ActivityDependencies {
+export function buildActivityDependencies(options: { config: AppConfig; orm: Orm; maintenanceOrm: MaintenanceOrm; secrets: SecretStore; logger: Logger }): ActivityDependencies {
   const { config } = options;
   const googleApp = googleAppConfig(config);
   return {
     orm: options.orm,
+    maintenanceOrm: options.maintenanceOrm,
     auditBacklog: new AuditBacklog((row, reason) =>
       options.logger.error('Audit row given up', { reason, tenantId: row.tenantId, action: row.action, result: row.result, workflowId: row.workflowId, occurredAt: row.occurredAt }),
     ),

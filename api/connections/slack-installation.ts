@@ -1,6 +1,7 @@
 import type { SlackInstallation } from '../../clients/slack-oauth';
 import { appendAudit } from '../../db/audit';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { tenantOfSlackId } from '../../db/tenant-directory';
+import { inTenant } from '../../db/tenant-scope';
 import { Tenant, User } from '../../entities';
 import { secretNames } from '../../secrets/secret-store';
 import type { ApiDependencies } from '../http/dependencies';
@@ -15,8 +16,8 @@ export async function recordSlackInstallation(
   install: SlackInstallation,
   now: Date,
 ): Promise<{ tenant: Tenant; reinstalled: boolean }> {
-  const existing = await acrossTenants(deps.orm, (em) => em.findOne(Tenant, { slackTeamId: install.installationId }));
-  const tenantId = existing?.id ?? new Tenant().id;
+  const existing = await tenantOfSlackId(deps.orm, install.installationId);
+  const tenantId = existing?.tenantId ?? new Tenant().id;
   const botTokenSecretRef = secretNames.slackBotToken(tenantId);
   // The token is stored before the tenant turns active, so an active tenant always has one.
   await deps.secrets.put(botTokenSecretRef, install.botToken);

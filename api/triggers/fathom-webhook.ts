@@ -3,7 +3,8 @@ import { storeRecordedMeeting } from '../../db/meeting-records';
 import { ExternalServiceError } from '../../domain/service-errors';
 import { parseFathomWebhookMeeting, verifyFathomWebhook, type FathomWebhookHeaders } from '../../clients/fathom-webhook';
 import type { RecordedMeeting } from '../../domain/meeting';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { tenantOfUser } from '../../db/tenant-directory';
+import { inTenant } from '../../db/tenant-scope';
 import { MeetingRecord, Tenant, User } from '../../entities';
 import { secretNames } from '../../secrets/secret-store';
 import type { ApiDependencies } from '../http/dependencies';
@@ -77,9 +78,11 @@ interface WebhookOwner {
 /** The rep named by the path, and their tenant while it is installed. */
 async function webhookOwner(deps: ApiDependencies, userId: string): Promise<WebhookOwner | null> {
   if (!uuidPattern.test(userId)) return null;
-  return acrossTenants(deps.orm, async (em) => {
-    const user = await em.findOne(User, { id: userId }, { filters: false });
-    const tenant = user ? await em.findOne(Tenant, { id: user.tenantId, status: 'active' }) : null;
+  const tenantId = await tenantOfUser(deps.orm, userId);
+  if (!tenantId) return null;
+  return inTenant(deps.orm, tenantId, async (em) => {
+    const user = await em.findOne(User, { id: userId });
+    const tenant = user ? await em.findOne(Tenant, { id: tenantId, status: 'active' }) : null;
     return user && tenant ? { tenant, user } : null;
   });
 }

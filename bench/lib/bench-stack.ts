@@ -56,7 +56,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   // Never the developer's own settings: their LOCAL_DATA_DIR would be wiped, their ports taken.
   for (const [name, value] of Object.entries(benchPorts)) process.env[name] = process.env[`BENCH_${name}`] || value;
   process.env.LOCAL_DATA_DIR = process.env.BENCH_DATA_DIR || path.join('.data', 'bench');
-  delete process.env.DATABASE_URL; // the embedded Postgres in the bench data dir, not a configured one
+  // The embedded Postgres in the bench data dir, not a configured one.
+  for (const name of ['DATABASE_URL', 'DATABASE_ADMIN_URL', 'DATABASE_MIGRATION_URL', 'DATABASE_MAINTENANCE_URL']) delete process.env[name];
   const dataDir = await freshDataDir(process.env.LOCAL_DATA_DIR);
   // The worker runs prebundled workflow code, as in production.
   process.env.WORKFLOW_BUNDLE_PATH = await writeWorkflowBundle(dataDir);

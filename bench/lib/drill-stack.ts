@@ -13,6 +13,7 @@ import readline from 'node:readline';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
 import { migrateDatabase } from '../../db/migrate';
+import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { failureConverterPath } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
@@ -84,7 +85,8 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
     const bundling = bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') });
     const postgres: RunningEmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, database: 'followup' });
     stops.push(() => postgres.stop());
-    await migrateDatabase(postgres.url);
+    const databaseUrls = await provisionLocalDatabaseRoles({ adminUrl: postgres.url, database: 'followup' });
+    await migrateDatabase(databaseUrls.migration);
     await waitUntil(`the Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, process: temporal });
     const bundlePath = path.join(dataDir, 'workflow-bundle.js');
     await fs.writeFile(bundlePath, (await bundling).code);
@@ -93,7 +95,8 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
     stops.push(services.stop);
     const env: Record<string, string> = {
       ...services.appEnv,
-      DATABASE_URL: postgres.url,
+      DATABASE_URL: databaseUrls.runtime,
+      DATABASE_MAINTENANCE_URL: databaseUrls.maintenance,
       TEMPORAL_ADDRESS: temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
       API_PORT: String(ports.api),

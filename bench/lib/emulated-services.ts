@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { openOrm, type Orm } from '../../db/orm';
-import { acrossTenants } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { Tenant } from '../../entities';
 import { emulatorEnvironment, startLocalEmulators, type LocalEmulators } from '../../emulators';
 import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
@@ -95,7 +95,7 @@ export async function seedBenchWorkspace(services: EmulatedServices, env: Record
       settings: { autoLogPolicy: 'never' },
     });
     // Benchmarks run thousands of meetings: the plan without a monthly meeting cap.
-    await acrossTenants(orm, async (em) => {
+    await inTenant(orm, workspace.tenant.id, async (em) => {
       const tenant = await em.findOneOrFail(Tenant, { id: workspace.tenant.id });
       tenant.plan = 'business';
     });

@@ -1,6 +1,6 @@
 import { Migration } from '@mikro-orm/migrations';
 
-/** The role application sessions switch to (db/orm.ts); it owns nothing, so policies always apply. */
+/** The app's login (DATABASE_URL); it owns nothing, so policies always apply. */
 export const runtimeRole = 'app_runtime';
 
 /** Tenant-owned tables and the column that names their tenant. */
@@ -34,14 +34,14 @@ export function tenantIsolationCondition(column: string): string {
  */
 export class Migration20261129090000_row_level_security extends Migration {
   override async up(): Promise<void> {
+    // The login itself is created before any migration (db/database-roles.ts), by an admin:
+    // the owner running migrations may not create roles.
     this.addSql(`
       do $$ begin
         if not exists (select 1 from pg_roles where rolname = '${runtimeRole}') then
-          create role ${runtimeRole} nologin;
+          raise exception 'role ${runtimeRole} is missing: provision the database roles first (README, "Database roles")';
         end if;
       end $$;`);
-    // The migrating login may switch its sessions to the runtime role (SET ROLE in db/orm.ts).
-    this.addSql(`grant ${runtimeRole} to current_user;`);
     this.addSql(`grant usage on schema public to ${runtimeRole};`);
     this.addSql(
       `grant select, insert, update, delete on tenant, app_user, crm_connection, meeting_record, account_mapping, secret_value, inbound_delivery to ${runtimeRole};`,

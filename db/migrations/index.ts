@@ -4,6 +4,7 @@ import { Migration20261128120500_secret_value } from './Migration20261128120500_
 import { Migration20261129090000_row_level_security } from './Migration20261129090000_row_level_security';
 import { Migration20261129091000_meeting_usage } from './Migration20261129091000_meeting_usage';
 import { Migration20261129100000_audit_by_workflow } from './Migration20261129100000_audit_by_workflow';
+import { Migration20261130090000_tenant_isolation_without_settings } from './Migration20261130090000_tenant_isolation_without_settings';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -15,4 +16,5 @@ export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261129090000_row_level_security', class: Migration20261129090000_row_level_security },
   { name: 'Migration20261129091000_meeting_usage', class: Migration20261129091000_meeting_usage },
   { name: 'Migration20261129100000_audit_by_workflow', class: Migration20261129100000_audit_by_workflow },
+  { name: 'Migration20261130090000_tenant_isolation_without_settings', class: Migration20261130090000_tenant_isolation_without_settings },
 ];

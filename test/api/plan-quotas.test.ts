@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { appendAudit } from '../../db/audit';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { Tenant } from '../../entities';
 import type { TenantPlan } from '../../domain/plan-limits';
 import { planLimits, usageMonthOf } from '../../domain/plan-limits';
@@ -22,7 +22,7 @@ describe('plans and quotas', function () {
 
   async function seedOnPlan(plan: TenantPlan): Promise<SeededTenant> {
     const seeded = await harness.seedTenant();
-    await acrossTenants(harness.orm, async (em) => {
+    await inTenant(harness.orm, seeded.tenant.id, async (em) => {
       (await em.findOneOrFail(Tenant, { id: seeded.tenant.id })).plan = plan;
     });
     return seeded;

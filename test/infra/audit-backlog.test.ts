@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { AuditBacklog } from '../../db/audit-backlog';
 import { openOrm } from '../../db/orm';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, Tenant } from '../../entities';
 import { startOutageProxy } from '../support/outage-proxy';
 import { testStack } from '../support/test-stack';
@@ -12,13 +12,10 @@ describe('audit backlog', () => {
     const database = new URL(testStack().databaseUrl);
     const proxy = await startOutageProxy({ host: database.hostname, port: Number(database.port) });
     database.port = String(proxy.port);
-    const orm = await openOrm(database.toString(), 'runtime', { connectMs: 500, acquireMs: 1_000, statementMs: 1_000 });
+    const orm = await openOrm(database.toString(), { connectMs: 500, acquireMs: 1_000, statementMs: 1_000 });
     try {
-      const tenant = await acrossTenants(orm, async (em) => {
-        const created = Object.assign(new Tenant(), { slackTeamId: `T${randomUUID().slice(0, 12)}`, name: 'Backlog Inc' });
-        em.persist(created);
-        return created;
-      });
+      const tenant = Object.assign(new Tenant(), { slackTeamId: `T${randomUUID().slice(0, 12)}`, name: 'Backlog Inc' });
+      await inTenant(orm, tenant.id, async (em) => em.persist(tenant));
       const dropped: string[] = [];
       const backlog = new AuditBacklog((_row, reason) => dropped.push(reason));
       const workflowId = `meeting:${tenant.id}:1`;

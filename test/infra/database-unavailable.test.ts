@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { DatabaseUnavailableError, isDatabaseUnavailable } from '../../db/database-unavailable';
 import { openOrm } from '../../db/orm';
-import { acrossTenants } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { startOutageProxy } from '../support/outage-proxy';
 import { testStack } from '../support/test-stack';
 
@@ -48,7 +49,7 @@ describe('isDatabaseUnavailable', () => {
       await orm.em.fork().getConnection().execute('select 1'); // leaves an idle pooled connection behind
       await proxy.cut('refused');
       // knex alone would only say "Transaction query already complete", which reads as a bug.
-      await assert.rejects(acrossTenants(orm, async () => 'never'), (error: unknown) => isDatabaseUnavailable(error));
+      await assert.rejects(inTenant(orm, randomUUID(), async () => 'never'), (error: unknown) => isDatabaseUnavailable(error));
     } finally {
       await orm.close();
       await proxy.close();

@@ -47,7 +47,7 @@ function bindMountSources(serviceDefinition: ComposeService): string[] {
 
 describe('docker-compose.yml', function () {
   it('defines the Temporal, database, UI and app services', function () {
-    for (const name of ['postgresql', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'migrate', 'api', 'worker']) {
+    for (const name of ['postgresql', 'database-roles', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'migrate', 'api', 'worker']) {
       service(name);
     }
   });
@@ -100,7 +100,7 @@ describe('docker-compose.yml', function () {
   it('gives the API and worker their database and Temporal address, after migrations and namespace setup', function () {
     for (const name of ['api', 'worker']) {
       const environment = environmentOf(name);
-      assert.match(String(environment.DATABASE_URL), /@postgresql:5432\/followup$/, `${name} DATABASE_URL`);
+      assert.match(String(environment.DATABASE_URL), /^postgres:\/\/app_runtime:.*@postgresql:5432\/followup$/, `${name} DATABASE_URL`);
       assert.equal(environment.TEMPORAL_ADDRESS, 'temporal:7233', `${name} TEMPORAL_ADDRESS`);
       assert.equal(environment.TEMPORAL_NAMESPACE, 'default', `${name} TEMPORAL_NAMESPACE`);
       assert.deepEqual(service(name).depends_on, {
@@ -112,15 +112,32 @@ describe('docker-compose.yml', function () {
     assert.deepEqual(service('worker').command, ['node', 'dist/worker.js']);
   });
 
+  it('gives every purpose its own database login: admin, Temporal, owner, runtime, maintenance', function () {
+    const admin = String(environmentOf('database-roles').DATABASE_ADMIN_URL);
+    assert.match(admin, /^postgres:\/\/\$\{POSTGRES_USER:-postgres\}:/);
+    for (const name of ['temporal-admin-tools', 'temporal']) {
+      const environment = environmentOf(name);
+      const user = String(environment.SQL_USER ?? environment.POSTGRES_USER);
+      assert.equal(user, '${TEMPORAL_DB_USER:-temporal}', `${name} logs in as Temporal's own user`);
+    }
+    assert.match(String(environmentOf('migrate').DATABASE_MIGRATION_URL), /^postgres:\/\/app_owner:/);
+    assert.equal(environmentOf('migrate').DATABASE_URL, undefined);
+    assert.match(String(environmentOf('worker').DATABASE_MAINTENANCE_URL), /^postgres:\/\/app_maintenance:/);
+    assert.equal(environmentOf('api').DATABASE_MAINTENANCE_URL, undefined, 'the API never gets the maintenance login');
+    for (const name of ['temporal-admin-tools', 'migrate']) {
+      assert.deepEqual(service(name).depends_on, { 'database-roles': { condition: 'service_completed_successfully' } });
+    }
+  });
+
   it('keeps secret values out of the file', function () {
     for (const name of Object.keys(services)) {
       for (const [key, value] of Object.entries(environmentOf(name))) {
         if (!/SECRET|PASSWORD|PWD|TOKEN|API_KEY|KEYS$/.test(key)) continue;
         assert.ok(value === null || /^\$\{[A-Z_]+(:\?[^}]*)?\}$/.test(String(value)), `${name}.${key} has a literal value`);
       }
-      const databaseUrl = environmentOf(name).DATABASE_URL;
-      if (databaseUrl !== undefined) {
-        assert.match(String(databaseUrl), /:\$\{POSTGRES_PASSWORD[^}]*\}@/, `${name} DATABASE_URL must take its password from the environment`);
+      for (const [key, value] of Object.entries(environmentOf(name))) {
+        if (!/^DATABASE_.*URL$/.test(key)) continue;
+        assert.match(String(value), /:\$\{[A-Z_]*PASSWORD[^}]*\}@/, `${name} ${key} must take its password from the environment`);
       }
     }
   });

@@ -61,7 +61,7 @@ describe('tenant isolation', function () {
     it('throws on a query without tenant context, even inside acrossTenants', async () => {
       await assert.rejects(harness.orm.em.fork().find(MeetingRecord, {}), noTenant);
       await assert.rejects(
-        acrossTenants(harness.orm, (em) => em.find(MeetingRecord, {})),
+        acrossTenants(harness.maintenanceOrm, (em) => em.find(MeetingRecord, {})),
         noTenant,
       );
     });

@@ -9,7 +9,9 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, Runtime } from '@temporalio/worker';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
+import type { DatabaseUrls } from '../../db/database-roles';
 import { migrateDatabase } from '../../db/migrate';
+import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { encryptedDataConverter, failureConverterPath, payloadCodecFor } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { workflowInterceptorModules, workflowsPath } from '../../worker';
@@ -38,7 +40,16 @@ export const mochaHooks = {
       startDatabase(),
       bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') }),
     ]);
-    setTestStack({ env, temporalCliPath, temporalAddress: env.address, databaseUrl: database, workflowBundle, payloadCodecKeys, dataConverter });
+    setTestStack({
+      env,
+      temporalCliPath,
+      temporalAddress: env.address,
+      databaseUrl: database.runtime,
+      databaseUrls: database,
+      workflowBundle,
+      payloadCodecKeys,
+      dataConverter,
+    });
   },
   async afterAll(this: Mocha.Context): Promise<void> {
     this.timeout(60_000);
@@ -52,14 +63,21 @@ export const mochaHooks = {
   },
 };
 
-async function startDatabase(): Promise<string> {
+/**
+ * The app's three logins on this run's database: an embedded Postgres, or TEST_DATABASE_URL (an
+ * admin login of an external server, whose database the roles are provisioned in), then migrated
+ * as the owner. Fresh passwords each run.
+ */
+async function startDatabase(): Promise<DatabaseUrls> {
   const external = process.env.TEST_DATABASE_URL;
   if (external) {
-    await migrateDatabase(external);
-    return external;
+    const urls = await provisionLocalDatabaseRoles({ adminUrl: external, database: new URL(external).pathname.slice(1) });
+    await migrateDatabase(urls.migration);
+    return urls;
   }
   postgresDir = await mkdtemp(path.join(os.tmpdir(), 'followup-test-pg-'));
   postgres = await startEmbeddedPostgres({ dataDir: postgresDir, port: await freePort(), database: 'followup_test' });
-  await migrateDatabase(postgres.url);
-  return postgres.url;
+  const urls = await provisionLocalDatabaseRoles({ adminUrl: postgres.url, database: 'followup_test' });
+  await migrateDatabase(urls.migration);
+  return urls;
 }

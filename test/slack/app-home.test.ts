@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
 import type { SlackView } from '../../emulators/slack-emulator';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, CrmConnection, Tenant, User } from '../../entities';
 import { homeActions, settingsModal } from '../../slack/action-ids';
 import { prepareMeeting } from '../support/meeting-flow';
@@ -61,7 +61,7 @@ describe('App Home: recent meetings, connections, and settings for admins', func
     inTenant(harness.orm, seeded.tenant.id, async (em) => {
       (await em.findOneOrFail(User, { slackUserId: seeded.rep.slackUserId })).role = role;
     });
-  const tenantSettings = async () => (await acrossTenants(harness.orm, (em) => em.findOneOrFail(Tenant, { id: seeded.tenant.id }))).settings;
+  const tenantSettings = async () => (await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOneOrFail(Tenant, { id: seeded.tenant.id }))).settings;
 
   it('shows the rep’s recent meetings with their status, and what is connected', async () => {
     await prepareMeeting(harness, seeded);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, CrmConnection, Tenant, User } from '../../entities';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { secretNames } from '../../secrets/secret-store';
@@ -186,7 +186,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       assert.equal(cronoConnection.secretRef, secretNames.crmConnection(seeded.tenant.id, cronoConnection.id));
       assert.deepEqual(JSON.parse((await harness.secrets.get(cronoConnection.secretRef))!), { type: 'apiKey', apiKey: crono.apiKey, apiSecret: crono.apiSecret });
       assert.equal((await connectedAudit(seeded, 'crm:crono'))[0]?.actor, admin);
-      const tenant = await acrossTenants(harness.orm, (em) => em.findOneOrFail(Tenant, { id: seeded.tenant.id }));
+      const tenant = await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOneOrFail(Tenant, { id: seeded.tenant.id }));
       assert.equal(tenant.settings.defaultCrm, 'crono');
     });
   });

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { issueOAuthState } from '../../api/connections/oauth-state';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { tenantOfSlackId } from '../../db/tenant-directory';
+import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, Tenant, User } from '../../entities';
 import { slashCommandBody } from '../../emulators/slack-request-signer';
 import { startProductHarness, type ProductHarness } from '../support/product-harness';
@@ -35,7 +36,10 @@ describe('Slack install for any workspace (OAuth v2)', function () {
     return harness.postSigned('/slack/commands', slashCommandBody({ command: '/followup', text: 'help', team_id: teamId, user_id: 'U0SOMEONE', channel_id: 'C1', trigger_id: randomUUID(), ...extra }));
   }
 
-  const tenantOf = (slackTeamId: string) => acrossTenants(harness.orm, (em) => em.findOne(Tenant, { slackTeamId }));
+    const tenantOf = async (slackTeamId: string) => {
+    const installed = await tenantOfSlackId(harness.orm, slackTeamId);
+    return installed ? inTenant(harness.orm, installed.tenantId, (em) => em.findOne(Tenant, { id: installed.tenantId })) : null;
+  };
   const oauthExchanges = () => harness.emulators.slack.calls('oauth.v2.access').length;
 
   it('sends the browser to Slack’s consent screen with the client id, scopes, redirect URI and a signed state', async () => {
@@ -112,7 +116,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
 
   it('brings an uninstalled workspace back as the same tenant, with its settings and a new token', async () => {
     const seeded = await harness.seedTenant();
-    await acrossTenants(harness.orm, async (em) => {
+    await inTenant(harness.orm, seeded.tenant.id, async (em) => {
       const tenant = await em.findOneOrFail(Tenant, { id: seeded.tenant.id });
       tenant.status = 'inactive';
       tenant.botTokenSecretRef = null;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, Tenant } from '../../entities';
 import { secretNames } from '../../secrets/secret-store';
 import type { MeetingState } from '../../domain/meeting';
@@ -29,7 +29,7 @@ describe('Uninstall: app_uninstalled and tokens_revoked close the tenant down', 
     return workflowId;
   }
 
-  const tenantRow = (tenantId: string) => acrossTenants(harness.orm, (em) => em.findOneOrFail(Tenant, { id: tenantId }));
+  const tenantRow = (tenantId: string) => inTenant(harness.orm, tenantId, (em) => em.findOneOrFail(Tenant, { id: tenantId }));
   const auditActions = async (tenantId: string) =>
     (await inTenant(harness.orm, tenantId, (em) => em.find(AuditLog, {}, { orderBy: { id: 'asc' } }))).map((row) => row.action);
 

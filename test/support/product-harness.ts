@@ -14,7 +14,7 @@ import { connectionSettingsFrom } from '../../api/http/connection-settings';
 import { MeetingGateway } from '../../api/meetings/meeting-gateway';
 import { MeetingQuota } from '../../api/meetings/meeting-quota';
 import type { CrmProviderName } from '../../domain/crm';
-import { openOrm, type Orm } from '../../db/orm';
+import { openMaintenanceOrm, openOrm, type MaintenanceOrm, type Orm } from '../../db/orm';
 import { inTenant } from '../../db/tenant-scope';
 import { CrmConnection } from '../../entities';
 import { startLocalEmulators, type LocalEmulators } from '../../emulators';
@@ -59,6 +59,8 @@ export interface ProductHarness {
   /** Every line the app logged (API and activities, all levels), to check what reaches logs. */
   logs: string[];
   orm: Orm;
+  /** The maintenance login the worker's cross-tenant jobs use. */
+  maintenanceOrm: MaintenanceOrm;
   secrets: SecretStore;
   client: Client;
   taskQueue: string;
@@ -101,6 +103,7 @@ export async function startProductHarness(
   const apiPort = await freePort();
   const env: Record<string, string> = {
     DATABASE_URL: stack.databaseUrl,
+    DATABASE_MAINTENANCE_URL: stack.databaseUrls.maintenance,
     TEMPORAL_ADDRESS: stack.temporalAddress,
     TEMPORAL_TASK_QUEUE: taskQueue,
     SLACK_SIGNING_SECRET: signingSecret,
@@ -149,10 +152,11 @@ export async function startProductHarness(
       if (line.includes('"level":"error"')) process.stdout.write(`${line}\n`);
     },
   });
-  const orm = options.databaseUrl ? await openOrm(options.databaseUrl, 'runtime', config.api.databaseTimeouts) : await openOrm(stack.databaseUrl);
+  const orm = options.databaseUrl ? await openOrm(options.databaseUrl, config.api.databaseTimeouts) : await openOrm(stack.databaseUrl);
+  const maintenanceOrm = await openMaintenanceOrm(stack.databaseUrls.maintenance);
   const secrets = buildSecretStore(config, orm);
   const client = stack.env.client;
-  const dependencies = buildActivityDependencies({ config, orm, secrets, logger });
+  const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
 
   const apiDependencies = {
     orm,
@@ -214,6 +218,7 @@ export async function startProductHarness(
     env,
     logs,
     orm,
+    maintenanceOrm,
     secrets,
     client,
     taskQueue,
@@ -288,6 +293,7 @@ export async function startProductHarness(
         });
       }
       await orm.close();
+      await maintenanceOrm.close();
       await Promise.all([emulators.stop(), ...Object.values(crmEmulators).map((emulator) => emulator.stop())]);
     },
   };

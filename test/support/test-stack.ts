@@ -1,6 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import type { DatabaseUrls } from '../../db/database-roles';
 import type { AppConfig } from '../../runtime/config';
 
 /**
@@ -12,7 +13,10 @@ export interface TestStack {
   env: TestWorkflowEnvironment;
   temporalCliPath: string;
   temporalAddress: string;
+  /** The runtime login, as the app uses it (DATABASE_URL). */
   databaseUrl: string;
+  /** One URL per login: runtime, migration (owner), maintenance. */
+  databaseUrls: DatabaseUrls;
   workflowBundle: WorkflowBundleWithSourceMap;
   /** This run's payload codec keys: every client and worker of the run encrypts with them. */
   payloadCodecKeys: AppConfig['payloadCodec'];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { acrossTenants, inTenant } from '../../db/tenant-scope';
+import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, MeetingRecord, Tenant } from '../../entities';
 import { ensureTranscriptPurgeSchedule } from '../../wiring/transcript-purge-schedule';
 import { secretNames } from '../../secrets/secret-store';
@@ -46,7 +46,7 @@ describe('data lifecycle: retention and tenant deletion', function () {
     inTenant(harness.orm, seeded.tenant.id, (em) => em.findOneOrFail(MeetingRecord, { recordingId }, { populate: ['transcript'] }));
 
   async function setRetention(seeded: SeededTenant, days: number): Promise<void> {
-    await acrossTenants(harness.orm, async (em) => {
+    await inTenant(harness.orm, seeded.tenant.id, async (em) => {
       const tenant = await em.findOneOrFail(Tenant, { id: seeded.tenant.id });
       tenant.settings = { ...tenant.settings, transcriptRetentionDays: days };
     });
@@ -114,7 +114,8 @@ describe('data lifecycle: retention and tenant deletion', function () {
     assert.equal(result.cancelSignalsSent, 1);
     assert.equal((await harness.client.workflow.getHandle(meetingWorkflowId).result()).status, 'cancelled');
 
-    const leftovers = await acrossTenants(harness.orm, async (em) => {
+    // Counted in the tenant's own scope: whatever of it is left would be visible there.
+    const leftovers = await inTenant(harness.orm, doomed.tenant.id, async (em) => {
       const tables = await em.execute<{ table_name: string }[]>(
         `select table_name from information_schema.columns where table_schema = current_schema() and column_name = 'tenant_id' and table_name <> 'audit_log'`,
       );
