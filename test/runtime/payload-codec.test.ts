@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { AesGcmPayloadCodec, encryptedEncoding, encryptionKeyIdMetadataKey, parsePayloadCodecKeys } from '../../runtime/payload-codec';
+import { refusedPlaintextValue } from '../../workflows/unencrypted-input';
 
 const text = (bytes: Uint8Array | null | undefined) => Buffer.from(bytes ?? new Uint8Array()).toString('utf8');
 
@@ -38,9 +39,15 @@ describe('payload codec (AES-256-GCM)', () => {
     await assert.rejects(before.decode([{ ...encoded!, data }]), /failed authentication/);
   });
 
-  it('lets payloads written before encryption through unchanged (old histories still replay)', async () => {
+  it('turns a payload that is not encrypted into a refusal the workflow interceptor rejects', async () => {
+    const [decoded] = await before.decode([plain()]);
+    assert.deepEqual(defaultPayloadConverter.fromPayload(decoded!), refusedPlaintextValue);
+  });
+
+  it('shows payloads written before encryption unchanged to the codec server (old histories stay readable)', async () => {
+    const shows = new AesGcmPayloadCodec(parsePayloadCodecKeys(`old:${oldKey}`, 'old'), 'show');
     const unencrypted = plain();
-    assert.deepEqual(await before.decode([unencrypted]), [unencrypted]);
+    assert.deepEqual(await shows.decode([unencrypted]), [unencrypted]);
   });
 
   it('explains a misconfiguration without echoing key material', () => {

@@ -4,8 +4,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { databaseRoleNames } from '../../db/database-roles';
 import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, MeetingRecord, Tenant } from '../../entities';
-import { deleteTenant, purgeExpiredTranscripts } from '../../workflows';
-import { deleteTenantWorkflowId } from '../../workflows/data-lifecycle-types';
+import { requestTenantDeletion } from '../../wiring/tenant-deletion';
+import { purgeExpiredTranscripts } from '../../workflows';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 
 const day = 24 * 60 * 60 * 1000;
@@ -124,11 +124,8 @@ describe('row-level security cannot be switched off from the app’s own databas
   });
 
   it('deletes one tenant completely and leaves the other’s rows alone', async () => {
-    await harness.client.workflow.execute(deleteTenant, {
-      taskQueue: harness.taskQueue,
-      workflowId: deleteTenantWorkflowId(tenantB.tenant.id),
-      args: [{ tenantId: tenantB.tenant.id, requestedBy: 'confinement-test' }],
-    });
+    const { result } = await requestTenantDeletion(harness.orm, harness.client, harness.taskQueue, { tenantId: tenantB.tenant.id, requestedBy: 'confinement-test' });
+    await result;
     const left = async (seeded: SeededTenant) =>
       inTenant(harness.orm, seeded.tenant.id, async (em) => ({ tenants: await em.count(Tenant, {}), meetings: await em.count(MeetingRecord, {}) }));
     assert.deepEqual(await left(tenantB), { tenants: 0, meetings: 0 });
