@@ -43,7 +43,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
     assert.equal(`${location.origin}${location.pathname}`, 'https://slack.com/oauth/v2/authorize');
     assert.equal(location.searchParams.get('client_id'), 'slack-client-id');
     assert.equal(location.searchParams.get('redirect_uri'), redirectUri);
-    assert.deepEqual(location.searchParams.get('scope')!.split(','), ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email']);
+    assert.deepEqual(location.searchParams.get('scope')!.split(','), ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email']);
     assert.match(state, /^v1\.[\w-]+\.\d+\.[\w-]+$/);
     assert.match(setCookie, new RegExp(`^slack_install_state=${state.replace(/\./g, '\\.')};`), 'the state is bound to this browser');
     assert.match(setCookie, /HttpOnly/);
