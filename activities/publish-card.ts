@@ -1,4 +1,5 @@
 import { callSlack } from '../clients/slack-client';
+import { ExternalServiceError } from '../domain/service-errors';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import { renderMeetingCard } from '../slack/meeting-card';
@@ -13,8 +14,15 @@ export interface PublishCardInput {
 }
 
 /**
+ * Slack's answers when the bot may not post in the channel `/followup` was typed in: a private
+ * channel or group DM it was not added to, or an archived channel (chat.postMessage errors).
+ */
+const channelClosedToBot = new Set(['not_in_channel', 'channel_not_found', 'is_archived']);
+
+/**
  * Posts the meeting card once, then edits it in place. chat.postMessage is not idempotent, so
  * the card's channel and ts are saved right after posting and a retry updates that message.
+ * A card the command's channel does not accept goes to the rep's DM, so the rep still gets it.
  */
 export function publishCardActivity(deps: ActivityDependencies) {
   return async function publishCard(input: PublishCardInput): Promise<CardRef> {
@@ -37,11 +45,17 @@ export function publishCardActivity(deps: ActivityDependencies) {
       await callSlack(() => slack.chat.update({ channel: existing.channel, ts: existing.ts, text: message.text, blocks: message.blocks }));
       return existing;
     }
-    const channel =
-      state.cardChannel ??
-      (await callSlack(() => slack.conversations.open({ users: state.repSlackUserId }))).channel?.id ??
-      state.repSlackUserId;
-    const posted = await callSlack(() => slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+    const post = (channel: string) => callSlack(() => slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
+    const directMessage = async () => (await callSlack(() => slack.conversations.open({ users: state.repSlackUserId }))).channel?.id ?? state.repSlackUserId;
+    let channel = state.cardChannel ?? (await directMessage());
+    let posted;
+    try {
+      posted = await post(channel);
+    } catch (error) {
+      if (!state.cardChannel || !(error instanceof ExternalServiceError && channelClosedToBot.has(error.detail ?? ''))) throw error;
+      channel = await directMessage();
+      posted = await post(channel);
+    }
     const card = { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
     if (record) {
       await inTenant(deps.orm, input.tenantId, async (em) => {

@@ -8,8 +8,12 @@ import { callSlack } from './slack-client';
  */
 export const slackAuthorizeUrl = 'https://slack.com/oauth/v2/authorize';
 
-/** What the bot does: slash command, messages and DMs, the rep's time zone and email. */
-export const slackBotScopes = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email'];
+/**
+ * What the bot does: the slash command; the card in the channel `/followup` was typed in, even a
+ * public one the app was not invited to (chat:write.public); the rep's DM (im:write); the rep's
+ * Slack profile (users:read, users:read.email).
+ */
+export const slackBotScopes = ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email'];
 
 export interface SlackInstallation {
   /** The tenant key: the enterprise id for an org-wide Enterprise Grid install, else the team id. */

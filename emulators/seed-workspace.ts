@@ -29,6 +29,9 @@ export interface CrmEmulators {
   crono?: CronoEmulator;
 }
 
+/** The workspace's #sales channel, which the app was invited to; the rep is a member. */
+export const emulatedSalesChannel = 'C0SALES';
+
 export interface EmulatedWorkspace {
   tenant: Tenant;
   teamId: string;
@@ -46,6 +49,8 @@ export async function seedEmulatedWorkspace(options: {
   orm: Orm;
   secrets: SecretStore;
   emulators: { slack: SlackEmulator; fathom: FathomEmulator; google: GoogleEmulator } & CrmEmulators;
+  /** The bot scopes the product requests at install (clients/slack-oauth.ts): the bot token holds exactly these. */
+  botScopes: readonly string[];
   teamId?: string;
   repSlackUserId?: string;
   /**
@@ -63,8 +68,9 @@ export async function seedEmulatedWorkspace(options: {
   const repSlackUserId = options.repSlackUserId ?? slackId('U');
   const botToken = `xoxb-emulated-${randomUUID()}`;
   const repEmail = options.repEmail ?? 'alice@acme.com';
-  emulators.slack.registerWorkspace({ teamId, botToken, teamName: 'Acme' });
-  emulators.slack.addUser({ id: repSlackUserId, teamId, tz: 'Europe/Rome', email: repEmail, name: 'Alice Johnson' });
+  emulators.slack.registerWorkspace({ teamId, botToken, teamName: 'Acme', scopes: options.botScopes });
+  emulators.slack.addUser({ id: repSlackUserId, teamId, tz: 'Europe/Rome', email: repEmail, name: 'alice', realName: 'Alice Johnson', locale: 'en-US' });
+  emulators.slack.addChannel({ id: emulatedSalesChannel, teamId, name: 'sales', botIsMember: true, memberIds: [repSlackUserId] });
 
   // Installing looks a workspace up by its Slack team id before its tenant is known.
   const tenantId = (await tenantOfSlackId(orm, teamId))?.tenantId ?? new Tenant().id;

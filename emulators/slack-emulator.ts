@@ -3,11 +3,14 @@ import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './htt
 import { isRecord, type JsonObject } from './json-values';
 import { timeZoneLabel, timeZoneOffsetSeconds } from './time-zones';
 import { messageBlocksProblem, viewProblem, type BlockKitProblem } from './slack-block-kit-limits';
+import { slackWebApiMethods, type SlackMethodSpec } from './slack-web-api-spec';
 
 /**
  * Slack Web API emulator: `POST /api/<method>` with form or JSON bodies, bearer bot tokens per
  * workspace, Slack's "HTTP 200 + ok:false" error style, 429 + Retry-After rate limits, trigger-id
- * expiry, OAuth v2 install, and a `response_url` receiver.
+ * expiry, OAuth v2 install, and a `response_url` receiver. Every call is checked against Slack's
+ * published spec (see slack-web-api-spec.ts): unknown methods, missing scopes and missing required
+ * arguments fail as they do in Slack, and messages only reach conversations the bot may post in.
  */
 export interface SlackEmulatorOptions {
   /** App credentials checked by oauth.v2.access. */
@@ -23,17 +26,38 @@ export interface SlackWorkspace {
   botUserId: string;
   botId: string;
   enterpriseId?: string;
+  /** Bot scopes the install granted (oauth.v2.access `scope`), checked on every call. */
+  scopes: string[];
   revoked: boolean;
 }
 
 export interface SlackUser {
   id: string;
   teamId: string;
+  /** The handle, e.g. `alice`. */
   name: string;
+  /** Full name; Slack's `real_name` (defaults to `name`). */
+  realName?: string;
+  /** What Slack shows in messages; often empty in Slack, then clients fall back to the real name. */
+  displayName?: string;
   email?: string;
   /** IANA zone, e.g. America/Los_Angeles. */
   tz: string;
+  /** e.g. `en-US`; users.info returns it only with include_locale=true. */
+  locale?: string;
   isBot?: boolean;
+}
+
+/** A public or private channel of a workspace (DMs are opened with conversations.open). */
+export interface SlackChannel {
+  id: string;
+  teamId: string;
+  name: string;
+  isPrivate: boolean;
+  isArchived: boolean;
+  /** Whether the app's bot user was added to the channel. */
+  botIsMember: boolean;
+  memberIds: Set<string>;
 }
 
 export interface SlackMessage {
@@ -84,10 +108,14 @@ export interface OAuthInstall {
   isEnterpriseInstall?: boolean;
   botToken?: string;
   botUserId?: string;
-  scope?: string;
+  /** Comma-separated bot scopes the user approved, as oauth.v2.access reports them. */
+  scope: string;
   /** When set, the exchange must send the same redirect_uri (bad_redirect_uri otherwise). */
   redirectUri?: string;
 }
+
+/** Who approves an install on Slack's consent screen; the scopes and redirect come from the app's authorize URL. */
+export type InstallApproval = Omit<OAuthInstall, 'scope' | 'redirectUri'>;
 
 type SlackArgs = JsonObject;
 type MethodHandler = (args: SlackArgs, workspace: SlackWorkspace) => JsonObject;
@@ -105,7 +133,29 @@ class SlackMethodError extends Error {
 /** Fields @slack/web-api JSON-encodes into a single form field. */
 const JSON_ENCODED_FIELDS = ['blocks', 'view', 'attachments', 'metadata'];
 const MAX_MESSAGE_TEXT = 40_000;
-const DEFAULT_BOT_SCOPE = 'commands,chat:write,im:write,users:read,users:read.email';
+
+/**
+ * Arguments Slack's method docs (docs.slack.dev/reference/methods/<method>) require although the
+ * 1.7.0 spec marks them optional.
+ */
+const REQUIRED_BY_DOCS: Record<string, string[]> = {
+  'users.info': ['user'],
+  'views.update': ['view'],
+};
+
+/**
+ * The error Slack answers for a missing argument when the method documents it (chat.postMessage
+ * without `channel` is `channel_not_found`); otherwise its generic `invalid_arguments`.
+ */
+const MISSING_ARGUMENT_ERRORS: Record<string, string[]> = {
+  channel: ['channel_not_found'],
+  user: ['user_not_found', 'user_not_in_channel'],
+  ts: ['message_not_found'],
+  message_ts: ['message_not_found'],
+};
+
+/** docs.slack.dev/reference/scopes/chat.write.public: post in public channels the bot is not a member of. */
+const POST_IN_ANY_PUBLIC_CHANNEL = 'chat:write.public';
 
 export class SlackEmulator extends HttpEmulator {
   /** Slack expires trigger ids about 3 s after issue; tests shorten this to avoid sleeping. */
@@ -116,6 +166,7 @@ export class SlackEmulator extends HttpEmulator {
   private readonly appId: string;
   private readonly workspacesByToken = new Map<string, SlackWorkspace>();
   private readonly users = new Map<string, SlackUser>();
+  private readonly channels = new Map<string, SlackChannel>();
   private readonly storedMessages: SlackMessage[] = [];
   private readonly ephemeral: SlackEphemeralMessage[] = [];
   private readonly storedViews = new Map<string, SlackView>();
@@ -133,7 +184,7 @@ export class SlackEmulator extends HttpEmulator {
     'chat.update': (args, workspace) => this.updateMessage(args, workspace),
     'chat.postEphemeral': (args, workspace) => this.postEphemeral(args, workspace),
     'chat.getPermalink': (args, workspace) => this.getPermalink(args, workspace),
-    'conversations.open': (args) => this.openConversation(args),
+    'conversations.open': (args, workspace) => this.openConversation(args, workspace),
     'users.info': (args, workspace) => this.userInfo(args, workspace),
     'views.open': (args, workspace) => this.openView(args, workspace),
     'views.push': (args, workspace) => this.openView(args, workspace),
@@ -152,7 +203,15 @@ export class SlackEmulator extends HttpEmulator {
 
   // ---- seeding -------------------------------------------------------------------------------
 
-  registerWorkspace(workspace: { teamId: string; botToken: string; enterpriseId?: string; botUserId?: string; teamName?: string }): SlackWorkspace {
+  registerWorkspace(workspace: {
+    teamId: string;
+    botToken: string;
+    /** The bot scopes the install granted. */
+    scopes: readonly string[];
+    enterpriseId?: string;
+    botUserId?: string;
+    teamName?: string;
+  }): SlackWorkspace {
     // A reinstall keeps the team's bot identity, so the bot can still edit its older messages.
     const previous = [...this.workspacesByToken.values()].find((candidate) => candidate.teamId === workspace.teamId);
     const registered: SlackWorkspace = {
@@ -162,6 +221,7 @@ export class SlackEmulator extends HttpEmulator {
       botUserId: workspace.botUserId ?? previous?.botUserId ?? this.generateId('U'),
       botId: previous?.botId ?? this.generateId('B'),
       enterpriseId: workspace.enterpriseId,
+      scopes: [...workspace.scopes],
       revoked: false,
     };
     this.workspacesByToken.set(workspace.botToken, registered);
@@ -175,9 +235,24 @@ export class SlackEmulator extends HttpEmulator {
     }
   }
 
-  addUser(user: { id: string; teamId: string; tz: string; email?: string; name: string; isBot?: boolean }): SlackUser {
+  addUser(user: SlackUser): SlackUser {
     this.users.set(user.id, { ...user });
     return this.users.get(user.id)!;
+  }
+
+  /** A channel of the workspace; the bot is in it only when `botIsMember` (it was invited). */
+  addChannel(channel: { id: string; teamId: string; name: string; isPrivate?: boolean; isArchived?: boolean; botIsMember?: boolean; memberIds?: string[] }): SlackChannel {
+    const added: SlackChannel = {
+      id: channel.id,
+      teamId: channel.teamId,
+      name: channel.name,
+      isPrivate: channel.isPrivate ?? false,
+      isArchived: channel.isArchived ?? false,
+      botIsMember: channel.botIsMember ?? false,
+      memberIds: new Set(channel.memberIds ?? []),
+    };
+    this.channels.set(channelKey(channel.teamId, channel.id), added);
+    return added;
   }
 
   /** A trigger id as Slack puts it in slash-command and interaction payloads. */
@@ -185,6 +260,19 @@ export class SlackEmulator extends HttpEmulator {
     const triggerId = `${Date.now()}.${randomBytes(4).readUInt32BE()}.${randomBytes(8).toString('hex')}`;
     this.triggerIds.set(triggerId, { issuedAt: Date.now(), used: false });
     return triggerId;
+  }
+
+  /**
+   * What Slack's consent screen does when the user approves: reads the app's authorize URL
+   * (client_id, scope, redirect_uri) and returns the one-time code it appends to the redirect.
+   * The token it later exchanges for holds exactly the requested scopes.
+   */
+  approveInstall(authorizeUrl: string | URL, approval: InstallApproval): string {
+    const url = new URL(authorizeUrl);
+    if (url.searchParams.get('client_id') !== this.clientId) throw new Error(`Slack's consent screen refuses client_id ${url.searchParams.get('client_id')}`);
+    const scope = url.searchParams.get('scope') ?? '';
+    if (scope.trim() === '') throw new Error('Slack’s consent screen refuses an install that requests no bot scope');
+    return this.issueOAuthCode({ ...approval, scope, redirectUri: url.searchParams.get('redirect_uri') ?? undefined });
   }
 
   /** A one-time code as Slack appends to the OAuth redirect after the user approves the install. */
@@ -260,10 +348,20 @@ export class SlackEmulator extends HttpEmulator {
   private callMethod(method: string, request: RecordedRequest): EmulatorResponse {
     const args = slackArgs(request);
     try {
-      if (method === 'oauth.v2.access') return slackAnswer(this.exchangeOAuthCode(args, request));
+      const spec = slackWebApiMethods().get(method);
+      if (!spec) throw new SlackMethodError('unknown_method');
+      if (method === 'oauth.v2.access') {
+        requireArguments(spec, args);
+        return slackAnswer(this.exchangeOAuthCode(args, request));
+      }
       const handler = this.methods[method];
-      if (!handler) throw new SlackMethodError('unknown_method');
-      return slackAnswer(handler(args, this.authenticate(request, args)));
+      // A real method the emulator lacks must fail the test loudly, not pass as unknown_method.
+      if (!handler) throw new Error(`The Slack emulator does not implement ${method}`);
+      // Slack's order: the token, then its scopes, then the arguments.
+      const workspace = this.authenticate(request, args);
+      requireScope(spec, workspace);
+      requireArguments(spec, args);
+      return slackAnswer(handler(args, workspace));
     } catch (error) {
       if (!(error instanceof SlackMethodError)) throw error;
       return slackAnswer({ ok: false, error: error.code, ...error.extra });
@@ -296,7 +394,7 @@ export class SlackEmulator extends HttpEmulator {
   }
 
   private postMessage(args: SlackArgs, workspace: SlackWorkspace): JsonObject {
-    const channel = this.resolveChannel(args);
+    const channel = this.conversationToPostIn(args, workspace);
     const content = messageContent(args);
     const message: SlackMessage = {
       channel,
@@ -312,7 +410,7 @@ export class SlackEmulator extends HttpEmulator {
   }
 
   private updateMessage(args: SlackArgs, workspace: SlackWorkspace): JsonObject {
-    const channel = this.resolveChannel(args);
+    const channel = this.visibleConversation(args, workspace).id;
     const message = this.findMessage(channel, requiredString(args, 'ts'));
     if (message.teamId !== workspace.teamId) throw new SlackMethodError('cant_update_message');
     // chat.update replaces only the content fields that are sent.
@@ -321,8 +419,11 @@ export class SlackEmulator extends HttpEmulator {
   }
 
   private postEphemeral(args: SlackArgs, workspace: SlackWorkspace): JsonObject {
-    const channel = this.resolveChannel(args);
-    const user = requiredString(args, 'user', 'user_not_in_channel');
+    const conversation = this.visibleConversation(args, workspace);
+    const channel = conversation.id;
+    const user = requiredString(args, 'user');
+    if (conversation.isArchived) throw new SlackMethodError('is_archived');
+    if (!conversation.memberIds.has(user)) throw new SlackMethodError('user_not_in_channel');
     const { text, blocks } = messageContent(args);
     const message: SlackEphemeralMessage = { channel, user, message_ts: this.nextTs(), teamId: workspace.teamId, text, blocks };
     this.ephemeral.push(message);
@@ -330,27 +431,30 @@ export class SlackEmulator extends HttpEmulator {
   }
 
   private getPermalink(args: SlackArgs, workspace: SlackWorkspace): JsonObject {
-    const channel = this.resolveChannel(args);
-    const message = this.findMessage(channel, requiredString(args, 'message_ts', 'message_not_found'));
+    const channel = this.visibleConversation(args, workspace).id;
+    const message = this.findMessage(channel, requiredString(args, 'message_ts'));
     const permalink = `https://${workspace.teamId.toLowerCase()}.slack.com/archives/${channel}/p${message.ts.replace('.', '')}`;
     return { ok: true, channel, permalink };
   }
 
-  private openConversation(args: SlackArgs): JsonObject {
+  private openConversation(args: SlackArgs, workspace: SlackWorkspace): JsonObject {
     const existing = optionalString(args, 'channel');
-    if (existing) return { ok: true, no_op: true, already_open: true, channel: { id: existing } };
+    if (existing) {
+      if (!this.directMessageUser(existing, workspace)) throw new SlackMethodError('channel_not_found');
+      return { ok: true, no_op: true, already_open: true, channel: { id: existing } };
+    }
     const users = (optionalString(args, 'users') ?? '').split(',').map((user) => user.trim()).filter(Boolean);
     if (users.length === 0) throw new SlackMethodError('users_list_not_supplied');
-    const malformed = users.find((user) => !/^[UW][A-Z0-9]+$/.test(user));
-    if (malformed) throw new SlackMethodError('user_not_found');
+    if (users.some((user) => !this.workspaceUser(user, workspace))) throw new SlackMethodError('user_not_found');
     const channelId = users.length === 1 ? this.directMessageChannel(users[0]!) : this.generateId('G');
     return { ok: true, channel: { id: channelId } };
   }
 
   private userInfo(args: SlackArgs, workspace: SlackWorkspace): JsonObject {
-    const user = this.users.get(requiredString(args, 'user', 'user_not_found'));
-    // A user of another workspace is invisible to this bot token, as in Slack.
-    if (!user || user.teamId !== workspace.teamId) throw new SlackMethodError('user_not_found');
+    const user = this.workspaceUser(requiredString(args, 'user'), workspace);
+    if (!user) throw new SlackMethodError('user_not_found');
+    const realName = user.realName ?? user.name;
+    const displayName = user.displayName ?? '';
     return {
       ok: true,
       user: {
@@ -358,15 +462,25 @@ export class SlackEmulator extends HttpEmulator {
         team_id: user.teamId,
         name: user.name,
         deleted: false,
-        real_name: user.name,
+        real_name: realName,
         tz: user.tz,
         // Slack reports the zone's current offset and long name, e.g. -25200 / "Pacific Daylight Time".
         tz_label: timeZoneLabel(user.tz),
         tz_offset: timeZoneOffsetSeconds(user.tz),
+        // docs.slack.dev/reference/methods/users.info: the locale only "if include_locale is true".
+        ...(isTrue(args.include_locale) ? { locale: user.locale ?? 'en-US' } : {}),
         is_bot: user.isBot ?? false,
         is_app_user: false,
         updated: Math.floor(Date.now() / 1000),
-        profile: { real_name: user.name, display_name: user.name, email: user.email, team: user.teamId },
+        profile: {
+          real_name: realName,
+          real_name_normalized: realName,
+          display_name: displayName,
+          display_name_normalized: displayName,
+          // users:read.email: without it Slack leaves the email out.
+          ...(user.email !== undefined && workspace.scopes.includes('users:read.email') ? { email: user.email } : {}),
+          team: user.teamId,
+        },
       },
     };
   }
@@ -394,7 +508,7 @@ export class SlackEmulator extends HttpEmulator {
   }
 
   private publishHomeView(args: SlackArgs, workspace: SlackWorkspace): JsonObject {
-    const userId = requiredString(args, 'user_id', 'invalid_arguments');
+    const userId = requiredString(args, 'user_id');
     const content = requiredView(args);
     if (content.type !== 'home') throw new SlackMethodError('invalid_arguments', { response_metadata: { messages: ['[ERROR] must be home [json-pointer:/view/type]'] } });
     const history = this.publishedHomeViews.get(userId) ?? [];
@@ -422,6 +536,7 @@ export class SlackEmulator extends HttpEmulator {
       teamId: install.teamId,
       teamName: install.teamName,
       botToken: install.botToken ?? `xoxb-${randomBytes(6).toString('hex')}-${randomBytes(12).toString('hex')}`,
+      scopes: install.scope.split(',').map((scope) => scope.trim()).filter(Boolean),
       enterpriseId: install.enterpriseId,
       botUserId: install.botUserId,
     });
@@ -429,7 +544,7 @@ export class SlackEmulator extends HttpEmulator {
       ok: true,
       access_token: workspace.botToken,
       token_type: 'bot',
-      scope: install.scope ?? DEFAULT_BOT_SCOPE,
+      scope: workspace.scopes.join(','),
       bot_user_id: workspace.botUserId,
       app_id: this.appId,
       team: install.isEnterpriseInstall ? null : { id: install.teamId, name: install.teamName },
@@ -447,10 +562,42 @@ export class SlackEmulator extends HttpEmulator {
 
   // ---- helpers -------------------------------------------------------------------------------
 
-  /** Posting to a user id lands in the bot's DM with that user, as in Slack. */
-  private resolveChannel(args: SlackArgs): string {
-    const channel = requiredString(args, 'channel', 'channel_not_found');
-    return /^[UW][A-Z0-9]+$/.test(channel) ? this.directMessageChannel(channel) : channel;
+  /**
+   * Where chat.postMessage may post (docs.slack.dev/reference/methods/chat.postMessage): a private
+   * channel the bot is not in does not exist for it; a public one needs membership or
+   * chat:write.public; nothing is posted in an archived channel.
+   */
+  private conversationToPostIn(args: SlackArgs, workspace: SlackWorkspace): string {
+    const conversation = this.visibleConversation(args, workspace);
+    if (conversation.isArchived) throw new SlackMethodError('is_archived');
+    if (!conversation.botIsMember && !workspace.scopes.includes(POST_IN_ANY_PUBLIC_CHANNEL)) throw new SlackMethodError('not_in_channel');
+    return conversation.id;
+  }
+
+  /**
+   * The conversation named by `channel`, as the bot sees it: the bot's DM with a user (by the DM's
+   * id or, as Slack allows, the user's id), or a channel of its workspace that is public or that
+   * the bot is in. Anything else is `channel_not_found`, Slack's answer for what a token cannot see.
+   */
+  private visibleConversation(args: SlackArgs, workspace: SlackWorkspace): Pick<SlackChannel, 'id' | 'isArchived' | 'botIsMember' | 'memberIds'> {
+    const id = requiredString(args, 'channel');
+    const dmUser = /^[UW][A-Z0-9]+$/.test(id) ? this.workspaceUser(id, workspace) : this.directMessageUser(id, workspace);
+    if (dmUser) return { id: this.directMessageChannel(dmUser.id), isArchived: false, botIsMember: true, memberIds: new Set([dmUser.id]) };
+    const channel = this.channels.get(channelKey(workspace.teamId, id));
+    if (!channel || (channel.isPrivate && !channel.botIsMember)) throw new SlackMethodError('channel_not_found');
+    return channel;
+  }
+
+  private workspaceUser(userId: string, workspace: SlackWorkspace): SlackUser | undefined {
+    const user = this.users.get(userId);
+    // A user of another workspace is invisible to this bot token, as in Slack.
+    return user?.teamId === workspace.teamId ? user : undefined;
+  }
+
+  /** The user at the other end of one of this bot's DMs, if `channelId` is one. */
+  private directMessageUser(channelId: string, workspace: SlackWorkspace): SlackUser | undefined {
+    const userId = [...this.dmChannels.entries()].find(([, dm]) => dm === channelId)?.[0];
+    return userId === undefined ? undefined : this.workspaceUser(userId, workspace);
   }
 
   private findMessage(channel: string, ts: string): SlackMessage {
@@ -535,6 +682,21 @@ function messageContent(args: SlackArgs): Pick<SlackMessage, 'text' | 'blocks' |
   };
 }
 
+/** missing_scope as Slack words it: the scopes that would do (any one) and the ones the token has. */
+function requireScope(spec: SlackMethodSpec, workspace: SlackWorkspace): void {
+  if (spec.scopes.length === 0 || spec.scopes.some((scope) => workspace.scopes.includes(scope))) return;
+  throw new SlackMethodError('missing_scope', { needed: spec.scopes.join(','), provided: workspace.scopes.join(',') });
+}
+
+function requireArguments(spec: SlackMethodSpec, args: SlackArgs): void {
+  for (const name of [...spec.requiredArgs, ...(REQUIRED_BY_DOCS[spec.name] ?? [])]) {
+    if (optionalString(args, name)) continue;
+    const documented = (MISSING_ARGUMENT_ERRORS[name] ?? []).find((code) => spec.errors.includes(code));
+    if (documented) throw new SlackMethodError(documented);
+    throw new SlackMethodError('invalid_arguments', { response_metadata: { messages: [`[ERROR] missing required field: ${name}`] } });
+  }
+}
+
 function requiredView(args: SlackArgs): JsonObject {
   throwBlockKitProblem(viewProblem(args.view));
   return args.view as JsonObject;
@@ -570,10 +732,20 @@ function optionalString(args: SlackArgs, name: string): string | undefined {
   return value === undefined || value === null ? undefined : String(value);
 }
 
-function requiredString(args: SlackArgs, name: string, missingError = 'invalid_arguments'): string {
+/** For arguments requireArguments has already checked. */
+function requiredString(args: SlackArgs, name: string): string {
   const value = optionalString(args, name);
-  if (!value) throw new SlackMethodError(missingError);
+  if (!value) throw new Error(`${name} should have been checked against the spec`);
   return value;
+}
+
+/** Slack's boolean arguments arrive as `true`/`1` in forms and as booleans in JSON. */
+function isTrue(value: unknown): boolean {
+  return value === true || value === 'true' || value === '1' || value === 1;
+}
+
+function channelKey(teamId: string, channelId: string): string {
+  return `${teamId}/${channelId}`;
 }
 
 function bearerToken(request: RecordedRequest): string | undefined {

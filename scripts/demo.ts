@@ -9,8 +9,9 @@ import { openOrm } from '../db/orm';
 import { emulatorEnvironment, startLocalEmulators } from '../emulators';
 import { sampleMeeting } from '../emulators/fathom-sample-meeting';
 import { HubSpotEmulator } from '../emulators/hubspot-emulator';
-import { seedEmulatedWorkspace } from '../emulators/seed-workspace';
+import { emulatedSalesChannel, seedEmulatedWorkspace } from '../emulators/seed-workspace';
 import { blockActionsBody, signSlackRequest, slashCommandBody } from '../emulators/slack-request-signer';
+import { slackBotScopes } from '../clients/slack-oauth';
 import { loadConfig } from '../runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { buildSecretStore } from '../wiring/services';
@@ -22,7 +23,7 @@ import { startLocalStack } from './start-local';
 
 const repoRoot = path.resolve(__dirname, '..');
 const demoApiKey = 'sk-ant-local-emulator';
-const demoChannel = 'C0DEMOSALES';
+const demoChannel = emulatedSalesChannel;
 
 function say(message: string): void {
   console.log(`[demo] ${message}`);
@@ -59,6 +60,7 @@ async function main(): Promise<void> {
       orm,
       secrets,
       emulators: { ...emulators, hubspot },
+      botScopes: slackBotScopes,
       teamId: 'T0DEMO',
       repSlackUserId: 'U0DEMOREP',
     });

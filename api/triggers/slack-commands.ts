@@ -71,10 +71,12 @@ async function answerFollowup(deps: ApiDependencies, tenant: Tenant, fields: Rec
       force,
     });
     if (started.refusal) return ephemeral(`⛔ ${started.refusal}`);
+    // The card goes to the rep's DM with the app when the bot may not post in this channel (publish-card.ts).
+    const where = fields.channel_id?.startsWith('D') ? 'in your DM with me' : 'here (or in your DM with me if I can’t post in this channel)';
     return ephemeral(
       started.alreadyProcessed
         ? `Recording ${recordingId} was already processed; its follow-up card is in your DMs or the channel it was posted to.`
-        : `⏳ Preparing the follow-up of recording ${recordingId}… The card will appear here in a moment.`,
+        : `⏳ Preparing the follow-up of recording ${recordingId}… The card will appear ${where} in a moment.`,
     );
   } catch (error) {
     deps.logger.error('Could not start meeting workflow', { tenantId: tenant.id, error });

@@ -10,6 +10,7 @@ import { Tenant } from '../../entities';
 import { emulatorEnvironment, startLocalEmulators, type LocalEmulators } from '../../emulators';
 import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
 import { seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
+import { slackBotScopes } from '../../clients/slack-oauth';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from '../../runtime/data-converter';
 import { buildSecretStore } from '../../wiring/services';
@@ -91,6 +92,7 @@ export async function seedBenchWorkspace(services: EmulatedServices, env: Record
       orm,
       secrets,
       emulators: services.emulators,
+      botScopes: slackBotScopes,
       repEmail: `rep${index + 1}@acme.com`,
       settings: { autoLogPolicy: 'never' },
     });

@@ -44,6 +44,8 @@ export async function prepareMeetings(stack: MeetingHost, count: number, options
       channelId: `C0BENCH${number}`,
       recordingId: String(meeting.recording_id),
     };
+    // A channel of its own per meeting, which the app was invited to, so each card is found by channel.
+    stack.emulators.slack.addChannel({ id: target.channelId, teamId: workspace.teamId, name: `bench-${number}`, botIsMember: true, memberIds: [workspace.rep.slackUserId] });
     // Like a rep, type the command again when the answer says "try again" (a drill may have Temporal down).
     for (let attempt = 1; ; attempt++) {
       const command = signedFollowupCommand(stack.signingSecret, stack.emulators.slack, target, meeting.url);

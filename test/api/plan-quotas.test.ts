@@ -86,6 +86,7 @@ describe('plans and quotas', function () {
     });
     const meeting = harness.addFathomMeeting(seeded);
     const channel = 'C0BUDGET';
+    harness.emulators.slack.addChannel({ id: channel, teamId: seeded.teamId, name: 'budget', botIsMember: true, memberIds: [seeded.rep.slackUserId] });
     await followup(seeded, String(meeting.recording_id), channel);
     const workflowId = harness.workflowId(seeded, meeting.recording_id);
 

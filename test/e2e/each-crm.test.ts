@@ -49,6 +49,7 @@ describe('one meeting end to end, with each CRM', function () {
       const clientAccountId = crm.addAccount(emulators, 'Client Inc', 'client.com');
       // Each provider gets its own channel: the card is found there, not among earlier providers' cards.
       const channelId = `${salesChannel}${provider.toUpperCase()}`;
+      emulators.slack.addChannel({ id: channelId, teamId: seeded.teamId, name: `sales-${provider}`, botIsMember: true, memberIds: [seeded.rep.slackUserId] });
 
       const meeting = harness.addFathomMeeting(seeded);
       const recordingId = String(meeting.recording_id);

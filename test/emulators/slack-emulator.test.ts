@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ErrorCode, WebClient, type WebAPIPlatformError, type WebAPIRateLimitedError } from '@slack/web-api';
+import { verifySlackSignature } from '../../api/slack/slack-signature';
+import { sendBlockSuggestion } from '../../emulators/slack-options-load';
 import { SlackEmulator } from '../../emulators/slack-emulator';
 import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emulators/slack-request-signer';
 
 const botToken = 'xoxb-1111-2222-emulated';
+/** What a typical bot install grants: no chat:write.public. */
+const botScopes = ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email'];
 
 async function platformError(call: Promise<unknown>): Promise<WebAPIPlatformError> {
   const error = await call.then(
@@ -21,7 +27,9 @@ describe('SlackEmulator with @slack/web-api', () => {
   beforeEach(async () => {
     slack = new SlackEmulator({ clientId: 'cid', clientSecret: 'csecret' });
     await slack.start();
-    slack.registerWorkspace({ teamId: 'T0ACME', botToken, botUserId: 'U0BOT' });
+    slack.registerWorkspace({ teamId: 'T0ACME', botToken, botUserId: 'U0BOT', scopes: botScopes });
+    slack.addUser({ id: 'U0ALICE', teamId: 'T0ACME', name: 'alice', realName: 'Alice Johnson', tz: 'America/Los_Angeles', email: 'alice@acme.com' });
+    for (const id of ['C0SALES', 'C1', 'C0JSON']) slack.addChannel({ id, teamId: 'T0ACME', name: id.toLowerCase(), botIsMember: true, memberIds: ['U0ALICE'] });
     client = new WebClient(botToken, { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 } });
   });
 
@@ -61,7 +69,6 @@ describe('SlackEmulator with @slack/web-api', () => {
   });
 
   it('opens DMs and reports user time zones and emails', async () => {
-    slack.addUser({ id: 'U0ALICE', teamId: 'T0ACME', name: 'alice', tz: 'America/Los_Angeles', email: 'alice@acme.com' });
     slack.addUser({ id: 'U0OTHER', teamId: 'T0OTHER', name: 'bob', tz: 'Europe/Paris' });
 
     const info = await client.users.info({ user: 'U0ALICE' });
@@ -153,7 +160,7 @@ describe('SlackEmulator with @slack/web-api', () => {
 
   it('installs through oauth.v2.access and the issued bot token works', async () => {
     const anonymous = new WebClient(undefined, { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 } });
-    const code = slack.issueOAuthCode({ teamId: 'T0NEW', teamName: 'New Co', installerUserId: 'U0INSTALLER' });
+    const code = slack.issueOAuthCode({ teamId: 'T0NEW', teamName: 'New Co', installerUserId: 'U0INSTALLER', scope: 'chat:write' });
     const install = await anonymous.oauth.v2.access({ client_id: 'cid', client_secret: 'csecret', code });
 
     assert.equal(install.token_type, 'bot');
@@ -165,12 +172,12 @@ describe('SlackEmulator with @slack/web-api', () => {
     assert.equal((await installed.auth.test()).team_id, 'T0NEW');
 
     assert.equal((await platformError(anonymous.oauth.v2.access({ client_id: 'cid', client_secret: 'csecret', code }))).data.error, 'invalid_code');
-    const other = slack.issueOAuthCode({ teamId: 'T0X', teamName: 'X', installerUserId: 'U1' });
+    const other = slack.issueOAuthCode({ teamId: 'T0X', teamName: 'X', installerUserId: 'U1', scope: 'chat:write' });
     assert.equal((await platformError(anonymous.oauth.v2.access({ client_id: 'cid', client_secret: 'wrong', code: other }))).data.error, 'bad_client_secret');
   });
 
   it('reports the enterprise of a Grid install and accepts HTTP Basic client credentials', async () => {
-    const code = slack.issueOAuthCode({ teamId: 'T0GRID', teamName: 'Grid Team', enterpriseId: 'E0BIG', enterpriseName: 'Big Corp', installerUserId: 'U0ADMIN' });
+    const code = slack.issueOAuthCode({ teamId: 'T0GRID', teamName: 'Grid Team', enterpriseId: 'E0BIG', enterpriseName: 'Big Corp', installerUserId: 'U0ADMIN', scope: 'chat:write' });
     const response = await fetch(`${slack.url}/api/oauth.v2.access`, {
       method: 'POST',
       headers: { authorization: `Basic ${Buffer.from('cid:csecret').toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
@@ -199,6 +206,168 @@ describe('SlackEmulator with @slack/web-api', () => {
     });
     assert.equal(await response.text(), 'ok');
     assert.deepEqual(slack.responseUrlPosts('cmd-1').map((post) => post.body), [{ response_type: 'ephemeral', text: 'Working on it…' }]);
+  });
+});
+
+describe('SlackEmulator refuses what Slack refuses (slack_web_openapi_v2.json and the method docs)', () => {
+  let slack: SlackEmulator;
+  const clientWith = (token: string) => new WebClient(token, { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 } });
+  const install = (teamId: string, scopes: string[]) => {
+    const token = `xoxb-${teamId}-${scopes.length}`;
+    slack.registerWorkspace({ teamId, botToken: token, botUserId: `U0BOT${teamId}`, scopes });
+    return clientWith(token);
+  };
+
+  beforeEach(async () => {
+    slack = new SlackEmulator({ clientId: 'cid', clientSecret: 'csecret' });
+    await slack.start();
+    slack.addUser({ id: 'U0ALICE', teamId: 'T0ACME', name: 'alice', realName: 'Alice Johnson', displayName: 'Ali', tz: 'Europe/Rome', locale: 'it-IT', email: 'alice@acme.com' });
+    slack.addChannel({ id: 'C0INVITED', teamId: 'T0ACME', name: 'sales', botIsMember: true, memberIds: ['U0ALICE'] });
+    slack.addChannel({ id: 'C0PUBLIC', teamId: 'T0ACME', name: 'general', memberIds: ['U0ALICE'] });
+    slack.addChannel({ id: 'G0SECRET', teamId: 'T0ACME', name: 'deals', isPrivate: true, memberIds: ['U0ALICE'] });
+    slack.addChannel({ id: 'C0OLD', teamId: 'T0ACME', name: 'old-sales', isArchived: true, botIsMember: true });
+  });
+  afterEach(() => slack.stop());
+
+  it('answers unknown_method for a method Slack does not have', async () => {
+    const client = install('T0ACME', botScopes);
+    assert.equal((await platformError(client.apiCall('chat.postMesage', { channel: 'C0INVITED', text: 'typo' }))).data.error, 'unknown_method');
+  });
+
+  it('answers missing_scope with the needed and provided scopes of the install', async () => {
+    const client = install('T0ACME', ['commands', 'chat:write']);
+    const error = await platformError(client.conversations.open({ users: 'U0ALICE' }));
+    const data = error.data as typeof error.data & { needed?: string; provided?: string };
+    assert.equal(data.error, 'missing_scope');
+    assert.match(data.needed ?? '', /(^|,)im:write(,|$)/);
+    assert.equal(data.provided, 'commands,chat:write');
+    assert.equal((await platformError(client.users.info({ user: 'U0ALICE' }))).data.error, 'missing_scope');
+  });
+
+  it('answers the documented error for a missing required argument', async () => {
+    const client = install('T0ACME', botScopes);
+    assert.equal((await platformError(client.apiCall('chat.postMessage', { text: 'where?' }))).data.error, 'channel_not_found');
+    assert.equal((await platformError(client.apiCall('chat.postMessage', { channel: 'C0INVITED' }))).data.error, 'no_text');
+    assert.equal((await platformError(client.apiCall('chat.update', { channel: 'C0INVITED', text: 'x' }))).data.error, 'message_not_found');
+    assert.equal((await platformError(client.apiCall('users.info', {}))).data.error, 'user_not_found');
+    const noUser = await platformError(client.apiCall('views.publish', { view: { type: 'home', blocks: [] } }));
+    assert.equal(noUser.data.error, 'invalid_arguments');
+    assert.deepEqual(noUser.data.response_metadata?.messages, ['[ERROR] missing required field: user_id']);
+  });
+
+  it('posts only where the bot may: invited channels, public ones with chat:write.public, and DMs', async () => {
+    const client = install('T0ACME', botScopes);
+    assert.equal((await client.chat.postMessage({ channel: 'C0INVITED', text: 'card' })).ok, true);
+    assert.equal((await platformError(client.chat.postMessage({ channel: 'C0PUBLIC', text: 'card' }))).data.error, 'not_in_channel');
+    assert.equal((await platformError(client.chat.postMessage({ channel: 'G0SECRET', text: 'card' }))).data.error, 'channel_not_found');
+    assert.equal((await platformError(client.chat.postMessage({ channel: 'C0OLD', text: 'card' }))).data.error, 'is_archived');
+    assert.equal((await platformError(client.chat.postMessage({ channel: 'C0NEVERCREATED', text: 'card' }))).data.error, 'channel_not_found');
+    assert.deepEqual(slack.messages().map((message) => message.channel), ['C0INVITED']);
+
+    const publicPoster = install('T0ACME', [...botScopes, 'chat:write.public']);
+    assert.equal((await publicPoster.chat.postMessage({ channel: 'C0PUBLIC', text: 'card' })).ok, true);
+    assert.equal((await platformError(publicPoster.chat.postMessage({ channel: 'G0SECRET', text: 'card' }))).data.error, 'channel_not_found');
+
+    const byUserId = await client.chat.postMessage({ channel: 'U0ALICE', text: 'in your DM' });
+    assert.match(byUserId.channel!, /^D/);
+    assert.equal((await client.chat.postMessage({ channel: byUserId.channel!, text: 'again' })).channel, byUserId.channel);
+    assert.equal((await platformError(client.chat.postMessage({ channel: 'D0SOMEONEELSE', text: 'x' }))).data.error, 'channel_not_found');
+    assert.equal((await platformError(client.chat.postMessage({ channel: 'U0STRANGER', text: 'x' }))).data.error, 'channel_not_found');
+    const elsewhere = install('T0OTHER', botScopes);
+    assert.equal((await platformError(elsewhere.chat.postMessage({ channel: byUserId.channel!, text: 'x' }))).data.error, 'channel_not_found', 'another workspace’s bot cannot see the DM');
+  });
+
+  it('sends an ephemeral message only to a member of the channel', async () => {
+    const client = install('T0ACME', botScopes);
+    assert.equal((await client.chat.postEphemeral({ channel: 'C0INVITED', user: 'U0ALICE', text: 'only you' })).ok, true);
+    assert.equal((await platformError(client.chat.postEphemeral({ channel: 'C0INVITED', user: 'U0BOB', text: 'x' }))).data.error, 'user_not_in_channel');
+  });
+
+  it('reports users as Slack does: names, time zone, locale only on request, email only with users:read.email', async () => {
+    const client = install('T0ACME', botScopes);
+    const { user } = await client.users.info({ user: 'U0ALICE' });
+    assert.equal(user?.real_name, 'Alice Johnson');
+    assert.equal(user?.profile?.real_name, 'Alice Johnson');
+    assert.equal(user?.profile?.display_name, 'Ali');
+    assert.equal(user?.tz, 'Europe/Rome');
+    assert.ok([3600, 7200].includes(user!.tz_offset!), `tz_offset ${user?.tz_offset}`);
+    assert.equal(user?.locale, undefined);
+    assert.equal((await client.users.info({ user: 'U0ALICE', include_locale: true })).user?.locale, 'it-IT');
+    assert.equal(user?.profile?.email, 'alice@acme.com');
+
+    const withoutEmailScope = install('T0ACME', ['users:read']);
+    assert.equal((await withoutEmailScope.users.info({ user: 'U0ALICE' })).user?.profile?.email, undefined);
+  });
+
+  it('grants the installed token exactly the scopes of the authorize URL the user approved', async () => {
+    const authorizeUrl = 'https://slack.com/oauth/v2/authorize?client_id=cid&scope=commands,chat:write&redirect_uri=https%3A%2F%2Fapp.example%2Fcb&state=s';
+    const code = slack.approveInstall(authorizeUrl, { teamId: 'T0ACME', teamName: 'Acme', installerUserId: 'U0ALICE' });
+    const anonymous = new WebClient(undefined, { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 } });
+    const installed = await anonymous.oauth.v2.access({ client_id: 'cid', client_secret: 'csecret', code, redirect_uri: 'https://app.example/cb' });
+    assert.equal(installed.scope, 'commands,chat:write');
+    const client = clientWith(installed.access_token!);
+    assert.equal((await client.chat.postMessage({ channel: 'C0INVITED', text: 'hi' })).ok, true);
+    assert.equal((await platformError(client.conversations.open({ users: 'U0ALICE' }))).data.error, 'missing_scope');
+    assert.throws(() => slack.approveInstall(authorizeUrl.replace('client_id=cid', 'client_id=other'), { teamId: 'T0X', teamName: 'X', installerUserId: 'U1' }));
+  });
+});
+
+describe('block_suggestion (options load) requests', () => {
+  const signingSecret = 'options-signing-secret';
+  let server: Server;
+  let optionsUrl: string;
+  let answer: (payload: Record<string, unknown>) => unknown;
+  const received: Record<string, unknown>[] = [];
+
+  before(async () => {
+    server = createServer((request, response) => {
+      const chunks: Buffer[] = [];
+      request.on('data', (chunk: Buffer) => chunks.push(chunk));
+      request.on('end', () => {
+        const rawBody = Buffer.concat(chunks);
+        const check = verifySlackSignature({
+          signingSecret,
+          timestampHeader: request.headers['x-slack-request-timestamp'] as string | undefined,
+          signatureHeader: request.headers['x-slack-signature'] as string | undefined,
+          rawBody,
+          nowSeconds: Math.floor(Date.now() / 1000),
+        });
+        if (!check.ok) {
+          response.writeHead(401).end();
+          return;
+        }
+        const payload = JSON.parse(new URLSearchParams(rawBody.toString('utf8')).get('payload')!) as Record<string, unknown>;
+        received.push(payload);
+        response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer(payload)));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    optionsUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/slack/options`;
+  });
+  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  const suggestion = { teamId: 'T0ACME', userId: 'U0ALICE', actionId: 'crm_account', blockId: 'account', value: 'cli', view: { id: 'V0PICK', privateMetadata: '{"recordingId":"1"}' } };
+  const option = (text: string, value = text) => ({ text: { type: 'plain_text', text }, value });
+
+  it('posts a signed block_suggestion payload and reads the options the app answers', async () => {
+    answer = (payload) => ({ options: [option(`${String(payload.value)}ent Inc`, 'acct-1')] });
+    const shown = await sendBlockSuggestion({ optionsUrl, signingSecret, suggestion });
+    assert.deepEqual(shown, { shown: true, options: [{ text: 'client Inc', value: 'acct-1' }] });
+    const payload = received.at(-1)!;
+    assert.equal(payload.type, 'block_suggestion');
+    assert.equal(payload.action_id, 'crm_account');
+    assert.deepEqual(payload.container, { type: 'view', view_id: 'V0PICK' });
+
+    const wrongSecret = await sendBlockSuggestion({ optionsUrl, signingSecret: 'not-the-app-secret', suggestion });
+    assert.deepEqual(wrongSecret, { shown: false, problem: 'HTTP 401' });
+  });
+
+  it('shows nothing when the answer breaks Slack’s option limits', async () => {
+    answer = () => ({ options: [option('x'.repeat(76))] });
+    const shown = await sendBlockSuggestion({ optionsUrl, signingSecret, suggestion });
+    assert.equal(shown.shown, false);
+    answer = () => ({ options: Array.from({ length: 101 }, (_, index) => option(`Account ${index}`)) });
+    assert.equal((await sendBlockSuggestion({ optionsUrl, signingSecret, suggestion })).shown, false);
   });
 });
 

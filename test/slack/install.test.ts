@@ -47,7 +47,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
     assert.equal(`${location.origin}${location.pathname}`, 'https://slack.com/oauth/v2/authorize');
     assert.equal(location.searchParams.get('client_id'), 'slack-client-id');
     assert.equal(location.searchParams.get('redirect_uri'), redirectUri);
-    assert.deepEqual(location.searchParams.get('scope')!.split(','), ['commands', 'chat:write', 'im:write', 'users:read', 'users:read.email']);
+    assert.deepEqual(location.searchParams.get('scope')!.split(','), ['commands', 'chat:write', 'chat:write.public', 'im:write', 'users:read', 'users:read.email']);
     assert.match(state, /^v1\.[\w-]+\.\d+\.[\w-]+$/);
     assert.match(setCookie, new RegExp(`^slack_install_state=${state.replace(/\./g, '\\.')};`), 'the state is bound to this browser');
     assert.match(setCookie, /HttpOnly/);
@@ -60,8 +60,8 @@ describe('Slack install for any workspace (OAuth v2)', function () {
     const botToken = `xoxb-installed-${randomUUID()}`;
     assert.equal((await command(teamId)).status, 403, 'not installed yet');
 
-    const { state, cookie } = await startInstall();
-    const code = harness.emulators.slack.issueOAuthCode({ teamId, teamName: 'Globex <Sales>', installerUserId: 'U0INSTALLER', botToken, redirectUri });
+    const { location, state, cookie } = await startInstall();
+    const code = harness.emulators.slack.approveInstall(location, { teamId, teamName: 'Globex <Sales>', installerUserId: 'U0INSTALLER', botToken });
     const response = await callback({ code, state }, cookie);
     assert.equal(response.status, 200);
     const page = await response.text();
@@ -92,7 +92,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
   it('refuses a reused, tampered or expired state, and a callback from another browser, without asking Slack', async () => {
     const teamId = newTeamId();
     const first = await startInstall();
-    const code = harness.emulators.slack.issueOAuthCode({ teamId, teamName: 'Initech', installerUserId: 'U0ADMIN', redirectUri });
+    const code = harness.emulators.slack.approveInstall(first.location, { teamId, teamName: 'Initech', installerUserId: 'U0ADMIN' });
     assert.equal((await callback({ code, state: first.state }, first.cookie)).status, 200);
     const exchangesBefore = oauthExchanges();
 
@@ -123,8 +123,8 @@ describe('Slack install for any workspace (OAuth v2)', function () {
       tenant.settings = { ...tenant.settings, tone: 'friendly' };
     });
     const newToken = `xoxb-reinstalled-${randomUUID()}`;
-    const { state, cookie } = await startInstall();
-    const code = harness.emulators.slack.issueOAuthCode({ teamId: seeded.teamId, teamName: 'Acme', installerUserId: seeded.rep.slackUserId, botToken: newToken, redirectUri });
+    const { location, state, cookie } = await startInstall();
+    const code = harness.emulators.slack.approveInstall(location, { teamId: seeded.teamId, teamName: 'Acme', installerUserId: seeded.rep.slackUserId, botToken: newToken });
     const response = await callback({ code, state }, cookie);
     assert.equal(response.status, 200);
     assert.match(await response.text(), /Follow-up is back in Acme/);
@@ -142,15 +142,14 @@ describe('Slack install for any workspace (OAuth v2)', function () {
 
   it('keys an org-wide Enterprise Grid install on the enterprise id, so every workspace of the org resolves to it', async () => {
     const enterpriseId = `E${randomUUID().slice(0, 9).toUpperCase().replace(/-/g, '0')}`;
-    const { state, cookie } = await startInstall();
-    const code = harness.emulators.slack.issueOAuthCode({
+    const { location, state, cookie } = await startInstall();
+    const code = harness.emulators.slack.approveInstall(location, {
       teamId: newTeamId(),
       teamName: 'ignored for org installs',
       enterpriseId,
       enterpriseName: 'Umbrella Corp',
       isEnterpriseInstall: true,
       installerUserId: 'W0ORGADMIN',
-      redirectUri,
     });
     const response = await callback({ code, state }, cookie);
     assert.equal(response.status, 200);

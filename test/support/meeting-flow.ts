@@ -1,3 +1,4 @@
+import { emulatedSalesChannel } from '../../emulators/seed-workspace';
 import type { FathomMeeting } from '../../emulators/fathom-sample-meeting';
 import { cardActions } from '../../slack/action-ids';
 import { statusQuery } from '../../workflows/messages';
@@ -6,7 +7,7 @@ import { cardButtons } from './card';
 import type { ProductHarness, SeededTenant } from './product-harness';
 import { waitFor } from './wait-for';
 
-export const salesChannel = 'C0SALES';
+export const salesChannel = emulatedSalesChannel;
 
 /** Runs `/followup <link>` for a new Fathom meeting and waits until the card offers its actions. */
 export async function prepareMeeting(

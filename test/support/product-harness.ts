@@ -25,6 +25,7 @@ import { PipedriveEmulator } from '../../emulators/pipedrive-emulator';
 import { SalesforceEmulator } from '../../emulators/salesforce-emulator';
 import { connectEmulatedHubSpot, seedEmulatedWorkspace, type EmulatedWorkspace } from '../../emulators/seed-workspace';
 import { blockActionsBody, signSlackRequest, slashCommandBody } from '../../emulators/slack-request-signer';
+import { slackBotScopes } from '../../clients/slack-oauth';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { payloadCodecFor } from '../../runtime/data-converter';
 import { createLogger } from '../../runtime/logger';
@@ -229,6 +230,7 @@ export async function startProductHarness(
         orm,
         secrets,
         emulators: { ...emulators, ...crmEmulators },
+        botScopes: slackBotScopes,
         crm: seedOptions.crm,
         settings: {
           ...(seedOptions.offeredActions ? { offeredActions: seedOptions.offeredActions } : {}),
