@@ -1,0 +1,116 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { MeetingActivities } from '../../../activities';
+import type { AccountCandidate, AccountMatch, CrmContext, MeetingState } from '../../../domain/meeting';
+
+/** The activities meetingFollowUp calls in these scenarios, under the names the worker registers them. */
+export type MeetingWorkflowActivities = Pick<
+  MeetingActivities,
+  | 'loadMeeting'
+  | 'draftFollowUp'
+  | 'matchAccount'
+  | 'publishCard'
+  | 'logCrmNote'
+  | 'createEmailDraft'
+  | 'scheduleFollowUp'
+  | 'sendEventInvitations'
+  | 'rememberAccountChoice'
+  | 'nudgeRep'
+  | 'recordAudit'
+>;
+
+type InputOf<Name extends keyof MeetingWorkflowActivities> = Parameters<MeetingWorkflowActivities[Name]>[0];
+
+export const acme: AccountCandidate = { id: 'acct-acme', name: 'Acme Inc', domain: 'acme.com', confidence: 0.95, source: 'domain' };
+export const acmeEurope: AccountCandidate = { id: 'acct-acme-eu', name: 'Acme Europe GmbH', domain: 'acme.com', confidence: 0.6, source: 'domain' };
+export const acmeLabs: AccountCandidate = { id: 'acct-acme-labs', name: 'Acme Labs', domain: 'acme.com', confidence: 0.6, source: 'domain' };
+
+const hubspot: CrmContext = { provider: 'hubspot', capabilities: ['notes', 'tasks', 'deals', 'dealUpdate'] };
+
+/** What the outside world looks like for one meeting. */
+export interface MeetingScenario {
+  /** Every attendee is from the rep's own company. */
+  internalOnly?: boolean;
+  /** What the CRM match finds; one confident account by default. */
+  account?: AccountMatch;
+  /** The CRM refuses this many note writes in a way no automatic retry fixes (a revoked connection). */
+  noteRefusals?: number;
+}
+
+/**
+ * Stand-ins for Slack, the CRM, Google and the database that record what reached them: what a
+ * rep would see (cards, nudges, notes, drafts, events). Each write answers like the real one.
+ */
+export class StubbedServices {
+  readonly cards: MeetingState[] = [];
+  readonly nudges: InputOf<'nudgeRep'>[] = [];
+  readonly notes: InputOf<'logCrmNote'>[] = [];
+  readonly drafts: InputOf<'createEmailDraft'>[] = [];
+  readonly events: InputOf<'scheduleFollowUp'>[] = [];
+  readonly invitations: InputOf<'sendEventInvitations'>[] = [];
+  readonly rememberedAccounts: InputOf<'rememberAccountChoice'>[] = [];
+  readonly audit: InputOf<'recordAudit'>[] = [];
+  readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
+  private noteRefusalsLeft: number;
+
+  constructor(private readonly scenario: MeetingScenario = {}) {
+    this.noteRefusalsLeft = scenario.noteRefusals ?? 0;
+  }
+
+  lastCard(): MeetingState | undefined {
+    return this.cards.at(-1);
+  }
+
+  activities(): MeetingWorkflowActivities {
+    const { scenario } = this;
+    return {
+      loadMeeting: async (input) => ({
+        meetingRecordId: `record-${input.recordingId}`,
+        title: 'Acme discovery call',
+        startedAt: '2026-03-02T15:00:00Z',
+        language: 'en',
+        externalAttendeeCount: scenario.internalOnly ? 0 : 2,
+        internalOnly: scenario.internalOnly ?? false,
+      }),
+      draftFollowUp: async (input) => {
+        this.draftsWritten.push(input);
+        return { revision: 1, generator: 'claude' };
+      },
+      matchAccount: async () => ({
+        crm: hubspot,
+        account: scenario.account ?? { verdict: 'matched', candidates: [acme], chosen: acme },
+      }),
+      publishCard: async (input) => {
+        this.cards.push(input.state);
+        return { channel: 'C-sales', ts: '1700000000.000100' };
+      },
+      logCrmNote: async (input) => {
+        if (this.noteRefusalsLeft > 0) {
+          this.noteRefusalsLeft -= 1;
+          throw ApplicationFailure.nonRetryable('HubSpot no longer accepts this workspace’s connection. Reconnect it in App Home.', 'reconnect');
+        }
+        this.notes.push(input);
+        return { externalId: `note-${this.notes.length}`, label: `Note on ${input.accountName ?? input.accountId}` };
+      },
+      createEmailDraft: async (input) => {
+        this.drafts.push(input);
+        return { externalId: 'gmail-draft-1', label: 'Draft in Gmail' };
+      },
+      scheduleFollowUp: async (input) => {
+        this.events.push(input);
+        return { externalId: 'calendar-event-1', label: 'Follow-up on Tue 10 Mar, 15:00' };
+      },
+      sendEventInvitations: async (input) => {
+        this.invitations.push(input);
+      },
+      rememberAccountChoice: async (input) => {
+        this.rememberedAccounts.push(input);
+      },
+      nudgeRep: async (input) => {
+        this.nudges.push(input);
+      },
+      recordAudit: async (entry) => {
+        this.audit.push(entry);
+      },
+    };
+  }
+}

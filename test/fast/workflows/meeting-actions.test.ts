@@ -1,0 +1,113 @@
+import assert from 'node:assert/strict';
+import {
+  chooseAccountUpdate,
+  createEmailDraftUpdate,
+  crmSyncStatusSearchAttribute,
+  logNoteUpdate,
+  processAnywayUpdate,
+  retrySignal,
+  scheduleFollowUpUpdate,
+  sendInvitationsUpdate,
+  statusQuery,
+} from '../../../workflows/messages';
+import { waitFor } from '../../support/wait-for';
+import { acme, acmeEurope, acmeLabs } from '../support/stub-activities';
+import { withStubbedMeeting, type StubbedMeeting } from '../support/stubbed-meeting';
+
+const server = 'card actions';
+
+/** The card the rep sees once the follow-up is prepared. */
+function preparedCard(meeting: StubbedMeeting) {
+  return waitFor('the prepared card', () => meeting.services.cards.find((card) => card.status === 'awaiting-rep'));
+}
+
+async function crmSyncStatus(meeting: StubbedMeeting): Promise<string | undefined> {
+  const { typedSearchAttributes } = await meeting.handle.describe();
+  return typedSearchAttributes.get(crmSyncStatusSearchAttribute);
+}
+
+describe('meeting workflow (time-skipping): what the rep does on the card', function () {
+  it('publishes the card once the follow-up is drafted and the account matched', () =>
+    withStubbedMeeting({ server }, async (meeting) => {
+      const card = await preparedCard(meeting);
+      assert.equal(card.draftRevision, 1, 'the card carries the drafted follow-up');
+      assert.equal(card.account?.chosen?.name, acme.name);
+      assert.equal(card.facts?.title, 'Acme discovery call');
+      assert.equal(meeting.services.nudges.length, 0, 'no reminder right after the card');
+    }));
+
+  it('Log to CRM writes the note to the matched account and the CRM sync shows "synced"', () =>
+    withStubbedMeeting({ server }, async (meeting) => {
+      await preparedCard(meeting);
+      const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(note.status, 'done');
+      assert.equal(note.label, 'Note on Acme Inc');
+      assert.deepEqual(meeting.services.notes.map((written) => written.accountId), [acme.id]);
+      assert.equal(await crmSyncStatus(meeting), 'synced');
+      await waitFor('the card showing the note', () => meeting.services.lastCard()?.actions.note.status === 'done');
+    }));
+
+  it('shows a note that failed for good as failed, and the Retry button logs it', () =>
+    withStubbedMeeting({ server, scenario: { noteRefusals: 1 } }, async (meeting) => {
+      await preparedCard(meeting);
+      const failed = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.failure?.message ?? '', /Reconnect it in App Home/);
+      assert.equal(await crmSyncStatus(meeting), 'failed');
+      assert.equal(meeting.services.notes.length, 0, 'nothing was written');
+
+      await meeting.handle.signal(retrySignal, { by: meeting.rep.slackUserId });
+      const state = await meeting.stateWhen('the retried note', (current) => current.actions.note.status === 'done');
+      assert.equal(state.actions.note.attempts, 2);
+      assert.equal(meeting.services.notes.length, 1);
+      assert.equal(await crmSyncStatus(meeting), 'synced');
+      assert.ok(
+        meeting.services.audit.some((entry) => entry.action === 'action.retry' && entry.actor === meeting.rep.slackUserId),
+        'the retry is audited with who asked for it',
+      );
+    }));
+
+  it('lets the rep choose among ambiguous accounts, and logs the note to the chosen one', () =>
+    withStubbedMeeting({ server, scenario: { account: { verdict: 'ambiguous', candidates: [acmeEurope, acmeLabs] } } }, async (meeting) => {
+      const card = await preparedCard(meeting);
+      assert.equal(card.account?.verdict, 'ambiguous');
+      assert.deepEqual(card.account?.candidates.map((candidate) => candidate.name), [acmeEurope.name, acmeLabs.name]);
+      assert.equal(card.account?.chosen, undefined, 'nothing is picked for the rep');
+
+      await meeting.handle.executeUpdate(chooseAccountUpdate, {
+        args: [{ actor: meeting.rep, accountId: acmeLabs.id, accountName: acmeLabs.name }],
+      });
+      const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(note.status, 'done');
+      assert.deepEqual(meeting.services.notes.map((written) => written.accountId), [acmeLabs.id]);
+      assert.deepEqual(meeting.services.rememberedAccounts.map((remembered) => remembered.account.id), [acmeLabs.id], 'the choice is remembered');
+    }));
+
+  it('holds an internal-only meeting until the rep presses "Process anyway"', () =>
+    withStubbedMeeting({ server, scenario: { internalOnly: true } }, async (meeting) => {
+      await meeting.stateWhen('the internal-only notice', (state) => state.status === 'skipped-internal');
+      assert.equal(meeting.services.draftsWritten.length, 0, 'no follow-up is drafted for an internal meeting');
+
+      await meeting.handle.executeUpdate(processAnywayUpdate, { args: [{ actor: meeting.rep }] });
+      const card = await preparedCard(meeting);
+      assert.equal(card.draftRevision, 1);
+      assert.equal(meeting.services.draftsWritten.length, 1);
+    }));
+
+  it('completes once the note, the email draft and the confirmed event are done', () =>
+    withStubbedMeeting({ server }, async (meeting) => {
+      await preparedCard(meeting);
+      const actor = { actor: meeting.rep };
+      await meeting.handle.executeUpdate(logNoteUpdate, { args: [actor] });
+      await meeting.handle.executeUpdate(createEmailDraftUpdate, { args: [actor] });
+      await meeting.handle.executeUpdate(scheduleFollowUpUpdate, { args: [actor] });
+      assert.equal((await meeting.handle.query(statusQuery)).status, 'awaiting-rep', 'the event counts once its invitations are confirmed');
+      await meeting.handle.executeUpdate(sendInvitationsUpdate, { args: [actor] });
+
+      const result = await meeting.result();
+      assert.equal(result.status, 'completed');
+      assert.equal(meeting.services.drafts.length, 1);
+      assert.deepEqual(meeting.services.invitations.map((sent) => sent.eventId), ['calendar-event-1']);
+      assert.equal(meeting.services.lastCard()?.status, 'completed', 'the card says it is all done');
+    }));
+});
