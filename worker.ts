@@ -14,11 +14,8 @@ import { createLogger } from './runtime/logger';
 import { buildActivityDependencies, buildSecretStore } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
 import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedule';
+import { workflowInterceptorModules, workflowsPath } from './wiring/workflow-code';
 
-export const workflowsPath = require.resolve('./workflows');
-
-/** Every workflow runs behind these interceptors (bundled with the code, or loaded beside it). */
-export const workflowInterceptorModules = [require.resolve('./workflows/unencrypted-input')];
 
 /**
  * Meetings wait days for a click, so caching many of them buys little: a click on an evicted one

@@ -21,7 +21,7 @@ import { temporal } from '@temporalio/proto';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { failureConverterPath } from '../runtime/data-converter';
 import { describeExit, freePort, spawnWithPrefixedOutput, waitUntil, type ManagedProcess } from '../scripts/lib/processes';
-import { workflowInterceptorModules, workflowsPath } from '../worker';
+import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-code';
 import type { BenchStack } from './lib/bench-stack';
 import { childPidRunning, processEnvironment, processMemory } from './lib/child-process-info';
 import { getStatus } from './lib/http';

@@ -4,7 +4,7 @@ import { copyFile, mkdir, readdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { failureConverterPath } from '../runtime/data-converter';
-import { workflowInterceptorModules, workflowsPath } from '../worker';
+import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-code';
 
 const repoRoot = path.resolve(__dirname, '..');
 const dist = path.join(repoRoot, 'dist');

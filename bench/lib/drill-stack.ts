@@ -17,7 +17,7 @@ import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-ro
 import { failureConverterPath } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
-import { workflowInterceptorModules, workflowsPath } from '../../worker';
+import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
 import { freshDataDir, type BenchStack } from './bench-stack';
 import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices } from './emulated-services';
 import { numberFromEnv } from './stats';

@@ -2,7 +2,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { failureConverterPath } from '../../runtime/data-converter';
-import { workflowInterceptorModules, workflowsPath } from '../../worker';
+import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
 
 /**
  * Bundles the workflow code once into `dataDir` and returns the file's path, for

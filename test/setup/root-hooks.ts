@@ -14,7 +14,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { encryptedDataConverter, failureConverterPath, payloadCodecFor } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
-import { workflowInterceptorModules, workflowsPath } from '../../worker';
+import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
 import { meetingSearchAttributes } from '../../workflows/messages';
 import { freePort } from '../../scripts/lib/processes';
 import { setTestStack, testStack } from '../support/test-stack';

@@ -5,6 +5,7 @@ import type { DataConverter } from '@temporalio/common';
 import { encodeSearchAttributeIndexedValueType } from '@temporalio/common/lib/search-attributes';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, DefaultLogger, makeTelemetryFilterString, Runtime, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { workflowInterceptorModules, workflowsPath } from '../../../wiring/workflow-code';
 import { encryptedDataConverter, failureConverterPath, payloadCodecFor } from '../../../runtime/data-converter';
 import { meetingSearchAttributes } from '../../../workflows/messages';
 
@@ -15,7 +16,6 @@ export interface WorkflowCode {
 }
 
 const testServerScript = path.resolve(__dirname, '..', '..', '..', 'scripts', 'temporal-test-server.sh');
-const workflowsPath = require.resolve('../../../workflows');
 
 let bundling: Promise<WorkflowCode> | undefined;
 const servers = new Map<string, Promise<TestWorkflowEnvironment>>();
@@ -30,7 +30,7 @@ export function workflowCode(): Promise<WorkflowCode> {
     const dataConverter = encryptedDataConverter(
       payloadCodecFor({ keys: `fast-run:${randomBytes(32).toString('base64')}`, activeKeyId: 'fast-run' }),
     );
-    bundling = bundleWorkflowCode({ workflowsPath, failureConverterPath, logger: new DefaultLogger('ERROR') }).then(
+    bundling = bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('ERROR') }).then(
       (workflowBundle) => ({ workflowBundle, dataConverter }),
     );
   }
