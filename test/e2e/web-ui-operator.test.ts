@@ -29,7 +29,7 @@ const screenshotDir = path.join(__dirname, 'screenshots');
 const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 describe('Web UI: an operator retries a failed CRM note in the browser', function () {
-  this.timeout(90_000);
+  this.timeout(60_000);
   let harness: ProductHarness;
   let browser: Browser;
 
@@ -67,6 +67,7 @@ describe('Web UI: an operator retries a failed CRM note in the browser', functio
     await harness.reconnectHubSpot(seeded);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
+    page.setDefaultTimeout(10_000);
     const codecStatuses: number[] = [];
     page.on('response', (response) => {
       if (response.url().startsWith(codecUrl) && response.request().method() === 'POST') codecStatuses.push(response.status());
@@ -90,11 +91,11 @@ describe('Web UI: an operator retries a failed CRM note in the browser', functio
     await page.locator('#content').getByText('Codec Server could not connect').waitFor();
     await shot(page, '03-cluster-codec-sends-no-session');
     assert.ok(codecStatuses.includes(401), 'the cluster-level endpoint calls the codec server without the session: 401');
-    // The workflow id names the tenant; the trigger and the rep appear only in the decrypted input.
+    // The workflow id names the tenant; the rep's Slack id appears only in the decrypted input.
     const decryptedInput = page.getByText(seeded.rep.slackUserId);
     assert.equal(await decryptedInput.count(), 0, 'no plaintext without the session');
 
-    // 3. The browser-level codec setting, the dev server's UI cannot be told to send credentials.
+    // 3. The browser-level codec setting: the dev server's UI cannot be configured to send credentials.
     await page.locator('[data-testid^="data-encoder-status"]').first().click();
     await page.getByText('Use my browser setting').click();
     await page.locator('#data-encoder-endpoint-input').fill(codecUrl);
@@ -105,8 +106,30 @@ describe('Web UI: an operator retries a failed CRM note in the browser', functio
     await page.reload();
     await decryptedInput.first().waitFor();
     await shot(page, '05-run-decoded-input');
-    assert.ok(!codecStatuses.includes(401));
+    assert.ok(!codecStatuses.includes(401), 'with the session, the codec server answers');
 
-    console.log(codecStatuses, await page.locator('body').innerText());
+    // 4. Send Signal `retry` with {"by":"operator"}, which the UI encodes through the codec server.
+    await page.getByRole('button', { name: 'More Actions' }).click();
+    await page.getByRole('menuitem', { name: 'Send a Signal' }).click();
+    const modal = page.getByTestId('signal-confirmation-modal').filter({ visible: true });
+    await modal.waitFor();
+    // The SDK's workflow metadata lists the signals the workflow defines.
+    await modal.getByTestId('signal-select-button').click();
+    await modal.getByRole('option', { name: 'retry' }).click();
+    await modal.getByRole('textbox', { name: 'Data' }).fill('{"by":"operator"}');
+    await shot(page, '06-signal-modal');
+    codecStatuses.length = 0;
+    await modal.getByTestId('confirm-modal-button').click();
+    await page.locator('#workflow-signal-success-toast').getByText('Workflow signaled.').waitFor();
+    await shot(page, '07-signal-sent');
+    assert.deepEqual(codecStatuses.slice(0, 1), [200], 'the signal input went through the codec server first');
+    // Proof it was encrypted: the worker ignores a signal whose input is not (workflows/unencrypted-input.ts).
+
+    await waitFor('the retried note', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 30_000);
+    await waitFor('the card showing the logged note', () => /✅ CRM note:/.test(cardText(harness.emulators.slack, salesChannel)));
+    assert.equal(harness.emulators.hubspot.notes().length, 1, 'exactly one note in HubSpot');
+    assert.doesNotMatch(cardText(harness.emulators.slack, salesChannel), /CRM note failed/);
+    const after = await harness.client.workflow.getHandle(workflowId).describe();
+    assert.equal(after.typedSearchAttributes.get(crmSyncStatusSearchAttribute), 'synced');
   });
 });
