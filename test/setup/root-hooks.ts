@@ -29,11 +29,17 @@ export const mochaHooks = {
     const temporalCliPath = resolveTemporalCli();
     const payloadCodecKeys = { keys: `test-run:${randomBytes(32).toString('base64')}`, activeKeyId: 'test-run' };
     const dataConverter = encryptedDataConverter(payloadCodecFor(payloadCodecKeys));
+    // The Web UI is served too, wired to a codec server port a test's operator listener takes
+    // (test/e2e/web-ui-operator.test.ts): the dev server only learns that endpoint at start.
+    const [uiPort, codecPort] = [await freePort(), await freePort()];
+    const webUi = { url: `http://localhost:${uiPort}`, codecPort };
     const [env, database, workflowBundle] = await Promise.all([
       TestWorkflowEnvironment.createLocal({
         server: {
           executable: { type: 'existing-path', path: temporalCliPath },
           searchAttributes: meetingSearchAttributes,
+          uiPort,
+          extraArgs: ['--ui-codec-endpoint', `http://localhost:${codecPort}/codec`, '--ui-disable-news-fetch'],
         },
         client: { dataConverter },
       }),
@@ -49,6 +55,7 @@ export const mochaHooks = {
       workflowBundle,
       payloadCodecKeys,
       dataConverter,
+      webUi,
     });
   },
   async afterAll(this: Mocha.Context): Promise<void> {

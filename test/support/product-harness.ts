@@ -84,9 +84,11 @@ export interface ProductHarness {
 /**
  * `databaseUrl`: where the app reaches Postgres instead of the shared test database (e.g. through
  * an outage proxy); the connection then has the deployed API's timeouts (`API_DATABASE_*`).
+ * `operatorPort`: where the operator listener listens instead of any free port (the Web UI's codec
+ * endpoint names a fixed one).
  */
 export async function startProductHarness(
-  options: { startWorker?: boolean; databaseUrl?: string; env?: Record<string, string> } = {},
+  options: { startWorker?: boolean; databaseUrl?: string; env?: Record<string, string>; operatorPort?: number } = {},
 ): Promise<ProductHarness> {
   const stack = testStack();
   const emulators = await startLocalEmulators();
@@ -183,7 +185,7 @@ export async function startProductHarness(
       const listening = app.listen(port, '127.0.0.1', () => resolve(listening));
     });
   const server = await listen(createApiApp(apiDependencies), apiPort);
-  const operatorServer = await listen(createOperatorApp({ ...apiDependencies, operator: { ...config.operator, token: operatorToken } }));
+  const operatorServer = await listen(createOperatorApp({ ...apiDependencies, operator: { ...config.operator, token: operatorToken } }), options.operatorPort);
   const apiUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const operatorUrl = `http://127.0.0.1:${(operatorServer.address() as AddressInfo).port}`;
 

@@ -21,6 +21,8 @@ export interface TestStack {
   /** This run's payload codec keys: every client and worker of the run encrypts with them. */
   payloadCodecKeys: AppConfig['payloadCodec'];
   dataConverter: DataConverter;
+  /** The dev server's Web UI, and the port its codec endpoint (`http://localhost:<port>/codec`) names. */
+  webUi: { url: string; codecPort: number };
 }
 
 let current: TestStack | undefined;
