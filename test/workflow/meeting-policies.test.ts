@@ -64,7 +64,8 @@ describe('meeting workflow: policies, edits, deals and tasks', function () {
     assert.deepEqual([state.account?.chosen?.id, state.account?.chosen?.source], [mapped, 'rep-mapping']);
     assert.equal(state.actions.note.status, 'idle');
     assert.equal(harness.emulators.hubspot.notes().length, 0);
-    assert.ok(cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.logNote), 'the rep can still log it');
+    await waitFor('the Log to CRM button for the rep', () => cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.logNote));
+    assert.equal(harness.emulators.hubspot.notes().length, 0);
   });
 
   it('uses the rep’s edits for the note, and keeps the modal with an error on the field for bad input', async () => {
