@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { DataConverter } from '@temporalio/common';
-import { DefaultLogger, Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
+import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openMaintenanceOrm, openOrm } from './db/orm';
 import { loadConfig } from './runtime/config';
@@ -13,6 +13,7 @@ import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converte
 import { createLogger } from './runtime/logger';
 import { buildActivityDependencies, buildSecretStore } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
+import { temporalRuntimeOptions } from './wiring/temporal-runtime-logging';
 import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedule';
 import { workflowInterceptorModules, workflowsPath } from './wiring/workflow-code';
 
@@ -62,7 +63,7 @@ function prebundledWorkflows(): WorkerOptions['workflowBundle'] | undefined {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
-  Runtime.install({ logger: new DefaultLogger(config.logLevel === 'debug' ? 'DEBUG' : 'WARN') });
+  Runtime.install(temporalRuntimeOptions(logger, config.logLevel));
   if (!config.databaseMaintenanceUrl) throw new Error('DATABASE_MAINTENANCE_URL is not set: the worker runs the cross-tenant jobs on it.');
   const orm = await openOrm(config.databaseUrl);
   await assertSchemaIsCurrent(orm);

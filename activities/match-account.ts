@@ -1,7 +1,7 @@
 import { normaliseDomain, type CrmAccount } from '../domain/crm';
 import { inTenant } from '../db/tenant-scope';
 import { AccountMapping, MeetingRecord } from '../entities';
-import type { AccountCandidate, AccountMatch, CrmContext } from '../domain/meeting';
+import type { AccountCandidate, AccountMatch, AccountMatchSource, CrmContext } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { isFreeMailDomain } from './free-mail-domains';
 import { whileHeartbeating } from './heartbeat';
@@ -41,14 +41,16 @@ async function findAccount(deps: ActivityDependencies, input: MatchAccountInput)
   const provider = crmProviderFor(deps, connection);
   const crm: CrmContext = { provider: connection.provider, capabilities: [...provider.capabilities] };
   const candidates = new Map<string, AccountCandidate>();
-  const add = (account: CrmAccount, confidence: number, source: string): void => {
+  const add = (account: CrmAccount, confidence: number, source: AccountMatchSource): void => {
     const existing = candidates.get(account.id);
     if (!existing || existing.confidence < confidence) {
       candidates.set(account.id, { id: account.id, name: account.name, domain: account.domain, url: account.url, confidence, source });
     }
   };
 
-  for (const mapping of mappings) add({ id: mapping.accountId, name: mapping.accountName, domain: mapping.domain }, 1, 'mapping');
+  for (const mapping of mappings) {
+    add({ id: mapping.accountId, name: mapping.accountName, domain: mapping.domain }, 1, mapping.source === 'rep-choice' ? 'rep-mapping' : 'mapping');
+  }
   if (candidates.size === 0) {
     for (const domain of domains) {
       const found = await provider.searchAccountsByDomain(domain);

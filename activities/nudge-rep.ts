@@ -1,6 +1,7 @@
 import { callSlack } from '../clients/slack-client';
 import { inTenant } from '../db/tenant-scope';
 import type { CardRef } from '../domain/meeting';
+import { nudgeText } from '../slack/nudge-message';
 import type { ActivityDependencies } from './dependencies';
 import { loadTenant, slackClientFor } from './tenant-services';
 
@@ -16,7 +17,7 @@ export function nudgeRepActivity(deps: ActivityDependencies) {
   return async function nudgeRep(input: NudgeRepInput): Promise<void> {
     const tenant = await inTenant(deps.orm, input.tenantId, (em) => loadTenant(em, input.tenantId));
     const slack = await slackClientFor(deps, tenant);
-    const text = `⏰ <@${input.repSlackUserId}>, the follow-up for “${input.title}” is still waiting for you: log the note, create the draft or dismiss it.`;
+    const text = nudgeText(input.repSlackUserId, input.title);
     await callSlack(() =>
       input.card
         ? slack.chat.postMessage({ channel: input.card.channel, thread_ts: input.card.ts, text })

@@ -26,7 +26,7 @@ import { answerUnavailable } from './http/unavailable-answer';
  * The public, Slack-facing listener: no operator route is served here (see createOperatorApp).
  */
 export function createApiApp(deps: ApiDependencies): Koa {
-  const app = new Koa({ proxy: true });
+  const app = new Koa({ proxy: deps.trustProxy === true });
   const router = new Router();
   const slackVerified = verifiedSlackRequest({
     signingSecret: deps.slack.signingSecret,

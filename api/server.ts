@@ -59,6 +59,7 @@ async function main(): Promise<void> {
     fathomApiUrl: config.fathom.apiUrl,
     connections: connectionSettingsFrom(config),
     maxBodyBytes: config.api.maxBodyBytes,
+    trustProxy: config.api.trustProxy,
     payloadCodec: codecServerCodec,
     operator: config.operator,
     health: async () => ({

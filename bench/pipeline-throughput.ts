@@ -16,11 +16,13 @@
  */
 import os from 'node:os';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import { DefaultLogger, Runtime, Worker } from '@temporalio/worker';
+import { Runtime, Worker } from '@temporalio/worker';
 import { sampleMeeting } from '../emulators/fathom-sample-meeting';
 import type { EmulatedWorkspace } from '../emulators/seed-workspace';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
+import { createLogger } from '../runtime/logger';
 import { connectTemporalWorker } from '../wiring/temporal-connection';
+import { temporalRuntimeOptions } from '../wiring/temporal-runtime-logging';
 import { cardActions } from '../slack/action-ids';
 import { maxCachedWorkflows } from '../worker';
 import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-code';
@@ -285,7 +287,7 @@ class NoopCards {
 /** The baseline worker, in this process, on the stack's Temporal server and namespace with the app's data converter. */
 async function startNoopWorker(stack: BenchStack, cards: NoopCards): Promise<() => Promise<void>> {
   // This process runs no other native Temporal code; without this the SDK logs every bundling step.
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  Runtime.install(temporalRuntimeOptions(createLogger({ level: 'warn', base: { process: 'bench' } }), 'warn'));
   const connection = await connectTemporalWorker(stack.config.temporal);
   const worker = await Worker.create({
     connection,

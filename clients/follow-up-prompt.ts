@@ -1,8 +1,10 @@
 /**
- * What Claude is told. The system prompt is a versioned file (clients/prompts/follow-up.v1.md),
+ * What Claude is told. The system prompt is a versioned file (clients/prompts/follow-up.v2.md),
  * read once at module load so a missing file fails at startup, not on the first meeting. The user
- * message carries everything per meeting: rep, company, tone, attendees, the language to write
- * in and the transcript, fitted into the input budget.
+ * message carries everything per meeting: the instructions (rep, company, tone, language) in
+ * `<meeting>`, then what came from outside (title, attendees, transcript fitted into the input
+ * budget) in `<meeting_data>`, which the system prompt declares untrusted. Outside text cannot
+ * close or open either block: a delimiter written inside it is escaped.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,7 +13,7 @@ import { followUpTool, followUpToolName } from './follow-up-tool';
 import { estimateTokens, fitTranscriptToBudget, omittedLinesMarker, type FittedTranscript } from './transcript-budget';
 
 /** Bump with a new prompts/<version>.md file; drafts record which version wrote them. */
-export const followUpPromptVersion = 'follow-up.v1';
+export const followUpPromptVersion = 'follow-up.v2';
 export const followUpSystemPrompt = readFileSync(join(__dirname, 'prompts', `${followUpPromptVersion}.md`), 'utf8');
 
 /** Room left for the request's JSON framing and escaping, which the token estimate does not see. */
@@ -24,6 +26,14 @@ const toneGuidance: Record<FollowUpRequest['tone'], string> = {
 };
 
 const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+/** A language tag such as `en` or `pt-BR`; anything else from the recorder is not passed on. */
+const languageCodePattern = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/;
+const promptDelimiterPattern = /<(\s*\/?\s*)(meeting_data|meeting|transcript)\b/gi;
+
+/** Outside text with every opening or closing delimiter tag of the prompt made inert. */
+export function escapePromptDelimiters(text: string): string {
+  return text.replace(promptDelimiterPattern, '&lt;$1$2');
+}
 
 function languageLabel(code: string): string {
   try {
@@ -39,7 +49,7 @@ function languageInstruction(request: FollowUpRequest): string {
   const setting = request.languageSetting.trim().toLowerCase();
   if (setting && setting !== 'auto') return `Write every field in ${languageLabel(setting)}: the workspace requires this language.`;
   const recorded = request.meetingLanguage?.trim().toLowerCase();
-  if (recorded) return `Write every field in ${languageLabel(recorded)}, the language the recorder detected for this meeting.`;
+  if (recorded && languageCodePattern.test(recorded)) return `Write every field in ${languageLabel(recorded)}, the language the recorder detected for this meeting.`;
   return 'Detect the language most of the transcript is spoken in and write every field in it.';
 }
 
@@ -52,6 +62,7 @@ function repLine(request: FollowUpRequest): string {
 function attendeeLines(request: FollowUpRequest): string {
   const attendees = request.externalAttendees
     .map((attendee) => [attendee.name?.trim(), attendee.email ? `<${attendee.email.trim()}>` : ''].filter(Boolean).join(' '))
+    .map(escapePromptDelimiters)
     .filter(Boolean);
   return attendees.length > 0
     ? attendees.map((attendee) => `- ${attendee}`).join('\n')
@@ -73,19 +84,21 @@ function userMessage(request: FollowUpRequest, transcript: Pick<FittedTranscript
     `Write the follow-up for this meeting and record it with the ${followUpToolName} tool.`,
     '',
     '<meeting>',
-    `Title: ${request.title}`,
     `Meeting date: ${request.startedAt.slice(0, 10)} (recording started ${request.startedAt})`,
     repLine(request),
-    'External attendees:',
-    attendeeLines(request),
     `Tone of the email: ${toneGuidance[request.tone]}`,
     `Language: ${languageInstruction(request)} Report the ISO 639-1 code you wrote in.`,
     transcriptNote(transcript),
     '</meeting>',
     '',
+    '<meeting_data>',
+    `Title: ${escapePromptDelimiters(request.title)}`,
+    'External attendees:',
+    attendeeLines(request),
     '<transcript>',
     transcript.text,
     '</transcript>',
+    '</meeting_data>',
   ].join('\n');
 }
 
@@ -102,13 +115,15 @@ export interface FollowUpPrompt {
  * `maxInputTokens` (estimated): whatever the fixed parts leave is the transcript's budget.
  */
 export function buildFollowUpPrompt(request: FollowUpRequest, maxInputTokens: number): FollowUpPrompt {
-  const lines = request.transcript.length;
+  // Escaped before fitting, so the budget counts the text as sent.
+  const spoken = request.transcript.map((line) => ({ ...line, speaker: escapePromptDelimiters(line.speaker), text: escapePromptDelimiters(line.text) }));
+  const lines = spoken.length;
   // The longest form of the transcript note, so the reserve holds whichever note is used.
   const frame = userMessage(request, { text: '', totalLines: lines, openingLines: lines, closingLines: lines, omittedLines: lines });
   const fixedTokens =
     estimateTokens(followUpSystemPrompt) + estimateTokens(JSON.stringify(followUpTool)) + estimateTokens(frame);
   const transcriptBudget = Math.floor(maxInputTokens * (1 - framingMarginShare)) - fixedTokens;
-  const transcript = fitTranscriptToBudget(request.transcript, Math.max(0, transcriptBudget));
+  const transcript = fitTranscriptToBudget(spoken, Math.max(0, transcriptBudget));
   const message = userMessage(request, transcript);
   return {
     system: followUpSystemPrompt,

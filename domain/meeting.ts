@@ -82,9 +82,15 @@ export interface AccountCandidate {
   url?: string;
   /** 0..1: how sure the matcher is. */
   confidence: number;
-  /** Why it was proposed: 'mapping' | 'domain' | 'name' | 'rep' */
-  source: string;
+  source: AccountMatchSource;
 }
+
+/**
+ * Where a candidate came from: a domain mapping a rep made by picking an account earlier
+ * ('rep-mapping'), one an admin set or the app learned ('mapping'), a CRM search by domain or by
+ * company name, or the rep's own pick on this card ('rep').
+ */
+export type AccountMatchSource = 'rep-mapping' | 'mapping' | 'domain' | 'name' | 'rep';
 
 export interface AccountMatch {
   verdict: MatchVerdict;

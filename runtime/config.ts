@@ -21,6 +21,8 @@ export interface AppConfig {
     publicUrl: string;
     maxBodyBytes: number;
     temporalAckTimeoutMs: number;
+    /** TRUST_PROXY: believe X-Forwarded-For/-Proto/-Host, for an API behind a proxy that sets them. */
+    trustProxy: boolean;
     /**
      * The API's bounds on the database, so an outage is answered within Slack's 3 s instead of
      * after knex's 60 s: API_DATABASE_CONNECT_TIMEOUT_MS (1000), API_DATABASE_ACQUIRE_TIMEOUT_MS
@@ -103,6 +105,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       publicUrl: settings.url('PUBLIC_URL', `http://localhost:${apiPort}`),
       maxBodyBytes: settings.integer('API_MAX_BODY_BYTES', 256 * 1024),
       temporalAckTimeoutMs: settings.integer('API_TEMPORAL_ACK_TIMEOUT_MS', 2000),
+      trustProxy: settings.boolean('TRUST_PROXY', false),
       databaseTimeouts: {
         connectMs: settings.integer('API_DATABASE_CONNECT_TIMEOUT_MS', 1000),
         acquireMs: settings.integer('API_DATABASE_ACQUIRE_TIMEOUT_MS', 1500),

@@ -105,6 +105,15 @@ export class LocalSecretStore implements SecretStore {
     }
   }
 
+  /** How many stored secrets each key encrypts: a key with none left can be removed. */
+  async countByKey(): Promise<Record<string, number>> {
+    const rows = await this.execute<Array<{ key_id: string; secrets: number }>>(
+      'select key_id, count(*)::int as secrets from secret_value group by key_id order by key_id',
+      [],
+    );
+    return Object.fromEntries(rows.map((row) => [row.key_id, row.secrets]));
+  }
+
   private execute<T>(sql: string, params: unknown[], method: 'all' | 'run' = 'all'): Promise<T> {
     return this.forkEntityManager().getConnection().execute<T & object>(sql, params, method);
   }

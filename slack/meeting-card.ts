@@ -92,7 +92,8 @@ export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
   const buttons = actionButtons(state, draft !== null);
   if (buttons.length > 0) blocks.push(actions('followup_actions', buttons));
 
-  return { text: truncate(`Follow-up for ${input.title}: ${statusLine ?? 'ready'}`, 3000), blocks: capBlocks(blocks) };
+  // The notification fallback is mrkdwn too: the outside title is escaped as in the blocks.
+  return { text: truncate(`Follow-up for ${escapeMrkdwn(input.title)}: ${statusLine ?? 'ready'}`, 3000), blocks: capBlocks(blocks) };
 }
 
 function accountBlocks(state: MeetingState): SectionBlock[] {

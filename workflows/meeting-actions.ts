@@ -6,7 +6,7 @@
  */
 import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { ActionResult } from '../activities';
-import type { ActionKind, ActionState, Actor } from '../domain/meeting';
+import type { AccountCandidate, ActionKind, ActionState, Actor } from '../domain/meeting';
 import {
   createCrmTask,
   createEmailDraft,
@@ -80,7 +80,7 @@ export async function prepareDealEditor(run: MeetingRun, { viewId, dealId }: Pre
 
 export async function chooseAccount(run: MeetingRun, { actor, accountId, accountName, accountUrl }: ChooseAccountInput): Promise<void> {
   const { state } = run;
-  const chosen = { id: accountId, name: accountName, url: accountUrl, confidence: 1, source: 'rep' };
+  const chosen: AccountCandidate = { id: accountId, name: accountName, url: accountUrl, confidence: 1, source: 'rep' };
   state.account = { verdict: 'matched', candidates: state.account?.candidates ?? [], chosen };
   markChanged(run);
   await rememberAccountChoice({ ...meetingRef(run), account: chosen, actorSlackUserId: actor.slackUserId });

@@ -80,7 +80,7 @@ async function waitToProcessAnyway(run: MeetingRun): Promise<boolean> {
 }
 
 async function autoLogConfidentNote(run: MeetingRun): Promise<void> {
-  if (!shouldAutoLogNote(run.state, run.input.autoLogWhenConfident)) return;
+  if (!shouldAutoLogNote(run.state, run.input.autoLogWhenConfident, run.autoLogTrustsRepMappings)) return;
   const system: Actor = { tenantId: run.state.tenantId, slackUserId: 'system', isAdmin: true };
   await logNote(run, { actor: system });
 }

@@ -135,9 +135,15 @@ export function everyCoreActionSettled(state: MeetingState, eventWaitsForInvitat
     });
 }
 
-export function shouldAutoLogNote(state: MeetingState, autoLogWhenConfident: boolean): boolean {
+/**
+ * A mapping a rep made (by picking an account for a domain once) proposes an account but never
+ * sends a meeting's notes there unasked: any rep of the workspace may have made it, for every
+ * later meeting with that domain. (`trustRepMappings` keeps the old rule for runs started before.)
+ */
+export function shouldAutoLogNote(state: MeetingState, autoLogWhenConfident: boolean, trustRepMappings = false): boolean {
   const chosen = state.account?.chosen;
   if (!autoLogWhenConfident || !chosen || chosen.confidence < autoLogConfidence) return false;
+  if (chosen.source === 'rep-mapping' && !trustRepMappings) return false;
   return state.crm.capabilities.includes('notes') && state.offeredActions.includes('note');
 }
 

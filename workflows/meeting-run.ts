@@ -17,6 +17,8 @@ export interface MeetingRun {
   readonly state: MeetingState;
   /** Meetings started before invitations were confirmed separately completed as soon as the event was created. */
   readonly eventWaitsForInvitations: boolean;
+  /** Meetings started before rep-made mappings stopped counting for the automatic note keep the old rule, so they replay. */
+  readonly autoLogTrustsRepMappings: boolean;
   readonly startedAt: number;
   readonly expiresAt: number;
   /** How to run each action again when the rep or an operator asks for a retry. */
@@ -37,6 +39,7 @@ export interface MeetingRun {
 export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
   const { workflowId } = workflowInfo();
   const eventWaitsForInvitations = patched('event-settles-after-invitations');
+  const autoLogTrustsRepMappings = !patched('no-auto-log-from-rep-mapping');
   const actions = Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }]));
   const startedAt = Date.now();
   return {
@@ -56,6 +59,7 @@ export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
       invitationsSent: false,
     },
     eventWaitsForInvitations,
+    autoLogTrustsRepMappings,
     startedAt,
     expiresAt: startedAt + input.expireAfterMs,
     lastAttempt: new Map(),

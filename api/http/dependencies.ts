@@ -27,6 +27,8 @@ export interface ApiDependencies {
   /** Connecting Fathom, Google and CRMs from App Home; absent where this deployment offers none. */
   connections?: ConnectionSettings;
   maxBodyBytes: number;
+  /** Believe X-Forwarded-* headers (TRUST_PROXY); anyone can forge them when no proxy sets them. */
+  trustProxy?: boolean;
   /** The workflows' payload codec, served to authenticated operators at /codec (Temporal Web UI, CLI). */
   payloadCodec: PayloadCodec;
   /**

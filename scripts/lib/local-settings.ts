@@ -3,7 +3,9 @@
 // server. Generated once into .data/ (git-ignored) and reused, so secrets stored and workflows
 // encrypted by one run can be read by the next. A setting missing from an older file is added
 // to it, and an operator token too short for today's rule is replaced (it encrypts nothing; only
-// operator sessions end). Values in the environment always win.
+// operator sessions end). Values in the environment always win. The file and its folder are
+// made owner-only on every read and write: writeFile's mode only applies when it creates a file,
+// so a file or folder left readable by an older run would stay so.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -22,6 +24,8 @@ export type LocalSettingName = keyof typeof generators;
 
 export async function localSettings(dataRoot: string): Promise<Record<LocalSettingName, string>> {
   const file = path.join(dataRoot, 'local-settings.json');
+  await fs.mkdir(dataRoot, { recursive: true, mode: 0o700 });
+  await fs.chmod(dataRoot, 0o700);
   let stored: Partial<Record<LocalSettingName, string>> = {};
   try {
     stored = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Record<LocalSettingName, string>>;
@@ -33,8 +37,8 @@ export async function localSettings(dataRoot: string): Promise<Record<LocalSetti
   const missing = names.filter((name) => !stored[name] || (name === 'CODEC_OPERATOR_TOKEN' && operatorTokenProblem(stored[name])));
   if (missing.length > 0) {
     for (const name of missing) stored[name] = generators[name]();
-    await fs.mkdir(path.dirname(file), { recursive: true });
     await fs.writeFile(file, `${JSON.stringify(stored, null, 2)}\n`, { mode: 0o600 });
   }
+  await fs.chmod(file, 0o600);
   return Object.fromEntries(names.map((name) => [name, process.env[name] || stored[name]!])) as Record<LocalSettingName, string>;
 }

@@ -95,7 +95,7 @@ describe('Anthropic follow-up writer', () => {
 
     assert.equal(draft.generator, 'claude');
     assert.equal(draft.model, testModel);
-    assert.equal(draft.promptVersion, 'follow-up.v1');
+    assert.equal(draft.promptVersion, 'follow-up.v2');
     assert.equal(draft.language, 'en');
     assert.equal(draft.summary, validToolInput().summary);
     assert.deepEqual(draft.nextSteps, validToolInput().next_steps);

@@ -31,6 +31,12 @@ describe('configuration', () => {
     assert.deepEqual(config.operator.temporalUiOrigins, ['http://localhost:8233']);
   });
 
+  it('believes X-Forwarded-* only when TRUST_PROXY says a proxy in front sets them', () => {
+    assert.equal(loadConfig(minimal).api.trustProxy, false);
+    assert.equal(loadConfig({ ...minimal, TRUST_PROXY: 'true' }).api.trustProxy, true);
+    assert.equal(problemsOf({ ...minimal, TRUST_PROXY: 'yes' }).length, 1);
+  });
+
   it('treats an empty variable as unset, for defaults and optional settings alike', () => {
     const config = loadConfig({ ...minimal, LOG_LEVEL: '', PUBLIC_URL: '', HUBSPOT_API_URL: ' ', HUBSPOT_CLIENT_ID: '', TEMPORAL_API_KEY: '', API_PORT: '' });
     assert.equal(config.logLevel, 'info');

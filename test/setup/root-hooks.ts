@@ -13,6 +13,8 @@ import type { DatabaseUrls } from '../../db/database-roles';
 import { migrateDatabase } from '../../db/migrate';
 import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { encryptedDataConverter, failureConverterPath, payloadCodecFor } from '../../runtime/data-converter';
+import { createLogger } from '../../runtime/logger';
+import { temporalRuntimeOptions } from '../../wiring/temporal-runtime-logging';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
 import { meetingSearchAttributes } from '../../workflows/messages';
@@ -25,7 +27,7 @@ let postgresDir: string | undefined;
 export const mochaHooks = {
   async beforeAll(this: Mocha.Context): Promise<void> {
     this.timeout(240_000);
-    Runtime.install({ logger: new DefaultLogger('WARN') });
+    Runtime.install(temporalRuntimeOptions(createLogger({ level: 'warn', base: { process: 'test-run' } }), 'warn'));
     const temporalCliPath = resolveTemporalCli();
     const payloadCodecKeys = { keys: `test-run:${randomBytes(32).toString('base64')}`, activeKeyId: 'test-run' };
     const dataConverter = encryptedDataConverter(payloadCodecFor(payloadCodecKeys));

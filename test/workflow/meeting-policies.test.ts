@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { inTenant } from '../../db/tenant-scope';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
+import { AccountMapping } from '../../entities';
 import { cardActions, editModalFields, modalCallbacks } from '../../slack/action-ids';
 import { createTaskUpdate, updateDealUpdate } from '../../workflows/messages';
 import type { Actor } from '../../domain/meeting';
@@ -43,6 +45,27 @@ describe('meeting workflow: policies, edits, deals and tasks', function () {
     await waitFor('the automatic note', () => harness.emulators.hubspot.notes().length === 1);
     const state = await meetingState(harness, harness.workflowId(seeded, meeting.recording_id));
     assert.equal(state.actions.note.bySlackUserId, 'system');
+  });
+
+  it('never logs the note by itself for an account that only a rep-made mapping matched', async () => {
+    const seeded = await harness.seedTenant({ autoLog: true });
+    const mapped = harness.emulators.hubspot.addCompany({ name: 'Someone Else Ltd', domain: 'someone-else.com' });
+    await inTenant(harness.orm, seeded.tenant.id, async (em) => {
+      em.persist(Object.assign(new AccountMapping(), {
+        tenantId: seeded.tenant.id, provider: 'hubspot', domain: 'client.com', accountId: mapped, accountName: 'Someone Else Ltd', source: 'rep-choice', createdBySlackUserId: 'UANOTHERREP',
+      }));
+    });
+    const meeting = harness.addFathomMeeting(seeded);
+    await harness.slashCommand(seeded, meeting.url, { channelId: salesChannel });
+    const workflowId = harness.workflowId(seeded, meeting.recording_id);
+    // The automatic note is decided in the same workflow task that makes the meeting await the rep.
+    await waitFor('the meeting awaiting the rep', async () => (await meetingState(harness, workflowId)).status === 'awaiting-rep');
+    const state = await meetingState(harness, workflowId);
+    assert.deepEqual([state.account?.chosen?.id, state.account?.chosen?.source], [mapped, 'rep-mapping']);
+    assert.equal(state.actions.note.status, 'idle');
+    assert.equal(harness.emulators.hubspot.notes().length, 0);
+    await waitFor('the Log to CRM button for the rep', () => cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.logNote));
+    assert.equal(harness.emulators.hubspot.notes().length, 0);
   });
 
   it('uses the rep’s edits for the note, and keeps the modal with an error on the field for bad input', async () => {

@@ -355,6 +355,14 @@ describe('meeting rules', () => {
       assert.equal(shouldAutoLogNote(meeting((s) => (s.crm.capabilities = ['tasks'])), true), false);
       assert.equal(shouldAutoLogNote(meeting((s) => (s.offeredActions = ['draft', 'event'])), true), false);
     });
+
+    it('never logs it for an account that only a rep-made mapping matched, however sure', () => {
+      const fromMapping = meeting((s) => (s.account!.chosen = { id: 'acc-2', name: 'Mapped Inc', confidence: 1, source: 'rep-mapping' }));
+      assert.equal(shouldAutoLogNote(fromMapping, true), false);
+      assert.equal(shouldAutoLogNote(fromMapping, true, true), true, 'runs started before the rule keep the old one, so they replay');
+      const fromAdminMapping = meeting((s) => (s.account!.chosen = { id: 'acc-2', name: 'Mapped Inc', confidence: 1, source: 'mapping' }));
+      assert.equal(shouldAutoLogNote(fromAdminMapping, true), true);
+    });
   });
 
   describe('retry requests', () => {
