@@ -17,9 +17,10 @@ import {
   retrySignal,
   tenantIdSearchAttribute,
 } from '../../workflows/messages';
-import type { ActionKind, MeetingStatus } from '../../domain/meeting';
+import type { ActionKind, Actor, MeetingStatus } from '../../domain/meeting';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
+import { signActor } from '../../runtime/actor-proof';
 import type { MeetingQuota } from './meeting-quota';
 
 const hour = 60 * 60 * 1000;
@@ -40,7 +41,7 @@ export type UpdateOutcome =
 export class MeetingGateway {
   constructor(
     private readonly client: Client,
-    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota },
+    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota; actorProofKey: string },
   ) {}
 
   workflowId(tenant: Tenant, recordingId: string): string {
@@ -88,10 +89,16 @@ export class MeetingGateway {
     }
   }
 
-  /** Sends an update and waits only until the workflow has accepted or rejected it. */
-  async update<Ret, Arg>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
-    const handle = this.client.workflow.getHandle(this.workflowId(tenant, recordingId));
-    const accepted = handle.startUpdate(definition, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
+  /**
+   * Sends an update and waits only until the workflow has accepted or rejected it. The actor it
+   * names is signed for this meeting here, the one door every update goes through.
+   */
+  async update<Ret, Arg extends { actor: Actor }>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
+    const workflowId = this.workflowId(tenant, recordingId);
+    const handle = this.client.workflow.getHandle(workflowId);
+    const proof = signActor(this.options.actorProofKey, { workflowId, ...arg.actor });
+    const signed = { ...arg, actor: { ...arg.actor, proof } };
+    const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
       (update) => outcomeOf(update.result()),
       (error: unknown): UpdateOutcome => describeUpdateError(error),
     );
