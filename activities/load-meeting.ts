@@ -1,3 +1,4 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { storeRecordedMeeting } from '../db/meeting-records';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
@@ -22,6 +23,10 @@ export function loadMeetingActivity(deps: ActivityDependencies) {
       stored: await em.findOne(MeetingRecord, { recordingId: input.recordingId }),
       rep: await loadRep(em, input.repSlackUserId),
     }));
+    // One rep per recording: the API refuses this too, but a trigger racing a stored record must not take it.
+    if (stored && stored.repSlackUserId !== input.repSlackUserId) {
+      throw ApplicationFailure.create({ message: 'This recording is another rep’s meeting; only they can prepare its follow-up.', type: 'forbidden', nonRetryable: true });
+    }
     if (stored?.transcriptSha256) return factsOf(stored);
 
     // Network call outside any transaction: Fathom may be slow, the database must not wait on it.

@@ -44,6 +44,7 @@ async function main(): Promise<void> {
       ackTimeoutMs: config.api.temporalAckTimeoutMs,
       quota: new MeetingQuota(orm),
       actorProofKey: config.actorProofKey,
+      orm,
     }),
     secrets: buildSecretStore(config, orm),
     logger,

@@ -21,7 +21,9 @@ import type { ActionKind, Actor, MeetingStatus } from '../../domain/meeting';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
 import { signActor } from '../../runtime/actor-proof';
+import type { Orm } from '../../db/orm';
 import type { MeetingQuota } from './meeting-quota';
+import { mayClaimRecording } from './recording-owner';
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
@@ -41,7 +43,7 @@ export type UpdateOutcome =
 export class MeetingGateway {
   constructor(
     private readonly client: Client,
-    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota; actorProofKey: string },
+    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota; actorProofKey: string; orm: Orm },
   ) {}
 
   workflowId(tenant: Tenant, recordingId: string): string {
@@ -50,13 +52,17 @@ export class MeetingGateway {
 
   /**
    * Starts the meeting's workflow, or joins the running one: two triggers never make two. A
-   * meeting over the tenant's monthly plan quota is not started; `refusal` tells the rep why.
+   * meeting over the tenant's monthly plan quota, or a recording stored as another rep's, is not
+   * started; `refusal` tells the rep why.
    */
   async startMeeting(
     tenant: Tenant,
     request: { recordingId: string; repSlackUserId: string; channelId?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
   ): Promise<{ workflowId: string; alreadyProcessed: boolean; refusal?: string }> {
     const workflowId = this.workflowId(tenant, request.recordingId);
+    if (!(await mayClaimRecording(this.options.orm, tenant, request.recordingId, request.repSlackUserId))) {
+      return { workflowId, alreadyProcessed: false, refusal: 'This recording is another rep’s meeting; only they can prepare its follow-up.' };
+    }
     const admission = await this.options.quota.admit(tenant, request.recordingId);
     if (!admission.admitted) return { workflowId, alreadyProcessed: false, refusal: admission.message };
     const input: MeetingWorkflowInput = {

@@ -161,7 +161,7 @@ export async function startProductHarness(
 
   const apiDependencies = {
     orm,
-    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey }),
+    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey, orm }),
     secrets,
     logger,
     slack: {
