@@ -1,3 +1,4 @@
+import type { ActingFor } from '../domain/meeting';
 import { idempotencyKey, type ActionResult } from './action-result';
 import { withCrm } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
@@ -6,13 +7,13 @@ import { runAudited } from './run-audited';
 import { loadMeetingOfRep } from './tenant-services';
 import { parseLocalDateTime, toInstant } from '../domain/zoned-time';
 import { invalidRequest } from './failures';
+import { assertActsForProvenActor } from './actor-authority';
 
-export interface CreateCrmTaskInput {
+export interface CreateCrmTaskInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   workflowId: string;
   accountId: string;
-  actorSlackUserId: string;
   subject: string;
   /** In the rep's time zone. */
   dueLocalDateTime: string;
@@ -22,6 +23,7 @@ export interface CreateCrmTaskInput {
 /** Creates a follow-up task in the CRM, due at the rep's local time; found by key when an earlier attempt may have made it. */
 export function createCrmTaskActivity(deps: ActivityDependencies) {
   return async function createCrmTask(input: CreateCrmTaskInput): Promise<ActionResult> {
+    await assertActsForProvenActor(deps, input, 'crm.task');
     const key = idempotencyKey(input.workflowId, 'task');
     const { record, rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);
     const timeZone = rep?.timeZone ?? 'UTC';

@@ -1,20 +1,22 @@
+import type { ActingFor } from '../domain/meeting';
 import { idempotencyKey, type ActionResult } from './action-result';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
 import { googleWorkspaceFor, loadMeetingOfRep } from './tenant-services';
+import { assertActsForProvenActor } from './actor-authority';
 
-export interface CreateEmailDraftInput {
+export interface CreateEmailDraftInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   recordingId: string;
   workflowId: string;
-  actorSlackUserId: string;
 }
 
 /** Creates the follow-up email as a Gmail draft of the rep, addressed to the external attendees. Never sends. */
 export function createEmailDraftActivity(deps: ActivityDependencies) {
   return async function createEmailDraft(input: CreateEmailDraftInput): Promise<ActionResult> {
+    await assertActsForProvenActor(deps, input, 'gmail.draft');
     const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'gmail.draft', target: input.recordingId };
     return runAudited(deps, audit, async () => {
       const { record, rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);

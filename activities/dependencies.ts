@@ -21,6 +21,8 @@ export interface ActivityDependencies {
   secrets: SecretStore;
   logger: Logger;
   slackApiUrl: string;
+  /** Verifies that an actor was signed by the API (runtime/actor-proof.ts). */
+  actorProofKey: string;
   meetingSource(credentials: MeetingSourceCredentials): MeetingSource;
   /** Null when this deployment has no AI drafter configured. */
   followUpWriter: FollowUpWriter | null;

@@ -1,6 +1,8 @@
+import { ApplicationFailure } from '@temporalio/activity';
 import { storeRecordedMeeting } from '../db/meeting-records';
+import { admitMeeting } from '../db/meeting-usage';
 import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
+import { MeetingRecord, Tenant } from '../entities';
 import type { MeetingFacts } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { loadRep, meetingSourceFor } from './tenant-services';
@@ -22,13 +24,27 @@ export function loadMeetingActivity(deps: ActivityDependencies) {
       stored: await em.findOne(MeetingRecord, { recordingId: input.recordingId }),
       rep: await loadRep(em, input.repSlackUserId),
     }));
-    if (stored?.transcriptSha256) return factsOf(stored);
+    // One rep per recording: the API refuses this too, but a trigger racing a stored record must not take it.
+    if (stored && stored.repSlackUserId !== input.repSlackUserId) {
+      throw ApplicationFailure.create({ message: 'This recording is another rep’s meeting; only they can prepare its follow-up.', type: 'forbidden', nonRetryable: true });
+    }
+    if (stored?.transcriptSha256) return countedFacts(deps, input, stored);
 
     // Network call outside any transaction: Fathom may be slow, the database must not wait on it.
     const meeting = await (await meetingSourceFor(deps, rep)).getMeeting(input.recordingId);
     const record = await storeRecordedMeeting(deps.orm, input, meeting);
-    return factsOf(record);
+    return countedFacts(deps, input, record);
   };
+}
+
+/** The meeting counts against the plan only now that it is known to exist; over the quota, it stops here. */
+async function countedFacts(deps: ActivityDependencies, input: LoadMeetingInput, record: MeetingRecord): Promise<MeetingFacts> {
+  const admission = await inTenant(deps.orm, input.tenantId, async (em) => {
+    const tenant = await em.findOneOrFail(Tenant, { id: input.tenantId });
+    return admitMeeting(em, { tenantId: input.tenantId, plan: tenant.plan, recordingId: input.recordingId, now: deps.now(), mode: 'count' });
+  });
+  if (!admission.admitted) throw ApplicationFailure.create({ message: admission.message, type: 'limit-reached', nonRetryable: true });
+  return factsOf(record);
 }
 
 function factsOf(record: MeetingRecord): MeetingFacts {

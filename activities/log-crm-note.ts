@@ -1,3 +1,4 @@
+import type { ActingFor } from '../domain/meeting';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
@@ -6,8 +7,9 @@ import type { ActivityDependencies } from './dependencies';
 import { mayHaveWrittenBefore } from './earlier-write';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
+import { assertActsForProvenActor } from './actor-authority';
 
-export interface LogCrmNoteInput {
+export interface LogCrmNoteInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   workflowId: string;
@@ -15,7 +17,6 @@ export interface LogCrmNoteInput {
   /** As the card shows it; the note's label and link on the card. */
   accountName?: string;
   accountUrl?: string;
-  actorSlackUserId: string;
 }
 
 /**
@@ -25,6 +26,7 @@ export interface LogCrmNoteInput {
  */
 export function logCrmNoteActivity(deps: ActivityDependencies) {
   return async function logCrmNote(input: LogCrmNoteInput): Promise<ActionResult> {
+    await assertActsForProvenActor(deps, input, 'crm.note');
     const key = idempotencyKey(input.workflowId, 'note');
     return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.note', target: input.accountId }, async () => {
       const record = await inTenant(deps.orm, input.tenantId, (em) => em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }));

@@ -1,22 +1,23 @@
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { AccountMapping, MeetingRecord } from '../entities';
-import type { AccountCandidate } from '../domain/meeting';
+import type { AccountCandidate, ActingFor } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { companyDomains } from './match-account';
 import { defaultCrmConnection } from './tenant-services';
+import { assertActsForProvenActor } from './actor-authority';
 
-export interface RememberAccountChoiceInput {
+export interface RememberAccountChoiceInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   workflowId: string;
   account: AccountCandidate;
-  actorSlackUserId: string;
 }
 
 /** The rep's pick teaches the tenant: the meeting's company domains now map to that account. */
 export function rememberAccountChoiceActivity(deps: ActivityDependencies) {
   return async function rememberAccountChoice(input: RememberAccountChoiceInput): Promise<void> {
+    await assertActsForProvenActor(deps, input, 'account.chosen');
     await inTenant(deps.orm, input.tenantId, async (em) => {
       const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
       const connection = await defaultCrmConnection(em);

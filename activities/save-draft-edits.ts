@@ -1,8 +1,10 @@
+import type { ActingFor } from '../domain/meeting';
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import type { ActivityDependencies } from './dependencies';
 import { invalidRequest } from './failures';
+import { assertActsForProvenActor } from './actor-authority';
 
 export interface DraftEdits {
   summary?: string;
@@ -12,11 +14,10 @@ export interface DraftEdits {
   crmNote?: string;
 }
 
-export interface SaveDraftEditsInput {
+export interface SaveDraftEditsInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   workflowId: string;
-  actorSlackUserId: string;
   edits: DraftEdits;
 }
 
@@ -25,6 +26,7 @@ export const editLimits = { summary: 3000, emailSubject: 200, emailBody: 5000, c
 /** Saves the rep's edits; every later action (note, draft, event) uses the edited text. */
 export function saveDraftEditsActivity(deps: ActivityDependencies) {
   return async function saveDraftEdits(input: SaveDraftEditsInput): Promise<number> {
+    await assertActsForProvenActor(deps, input, 'draft.edited');
     return inTenant(deps.orm, input.tenantId, async (em) => {
       const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
       if (!record.draft) throw invalidRequest('There is no draft to edit yet.');

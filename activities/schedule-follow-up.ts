@@ -1,3 +1,4 @@
+import type { ActingFor } from '../domain/meeting';
 import { resolveFollowUpStart } from '../clients/google/follow-up-start';
 import { htmlToPlainText } from '../domain/email-html-text';
 import { idempotencyKey, type ActionResult } from './action-result';
@@ -5,13 +6,13 @@ import type { ActivityDependencies } from './dependencies';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
 import { googleWorkspaceFor, loadMeetingOfRep } from './tenant-services';
+import { assertActsForProvenActor } from './actor-authority';
 
-export interface ScheduleFollowUpInput {
+export interface ScheduleFollowUpInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   recordingId: string;
   workflowId: string;
-  actorSlackUserId: string;
   /** The rep's choice, overriding what was understood from the meeting. */
   localDateTime?: string;
 }
@@ -24,6 +25,7 @@ const followUpDurationMinutes = 30;
  */
 export function scheduleFollowUpActivity(deps: ActivityDependencies) {
   return async function scheduleFollowUp(input: ScheduleFollowUpInput): Promise<ActionResult> {
+    await assertActsForProvenActor(deps, input, 'calendar.event');
     const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'calendar.event', target: input.recordingId };
     return runAudited(deps, audit, async () => {
       const { record, rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);

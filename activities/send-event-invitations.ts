@@ -1,20 +1,22 @@
+import type { ActingFor } from '../domain/meeting';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import type { ActivityDependencies } from './dependencies';
 import { runAudited } from './run-audited';
 import { googleWorkspaceFor, loadRep } from './tenant-services';
+import { assertActsForProvenActor } from './actor-authority';
 
-export interface SendEventInvitationsInput {
+export interface SendEventInvitationsInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   workflowId: string;
-  actorSlackUserId: string;
   eventId: string;
 }
 
 /** Emails the invitations of the follow-up event the rep has confirmed (at most once: the client marks the event). */
 export function sendEventInvitationsActivity(deps: ActivityDependencies) {
   return async function sendEventInvitations(input: SendEventInvitationsInput): Promise<void> {
+    await assertActsForProvenActor(deps, input, 'calendar.invitations');
     const rep = await inTenant(deps.orm, input.tenantId, async (em) => {
       const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
       return loadRep(em, record.repSlackUserId);

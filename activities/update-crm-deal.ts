@@ -1,13 +1,14 @@
+import type { ActingFor } from '../domain/meeting';
 import type { ActionResult } from './action-result';
 import { withCrm } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
 import { runAudited } from './run-audited';
+import { assertActsForProvenActor } from './actor-authority';
 
-export interface UpdateCrmDealInput {
+export interface UpdateCrmDealInput extends ActingFor {
   tenantId: string;
   meetingRecordId: string;
   workflowId: string;
-  actorSlackUserId: string;
   dealId: string;
   stageId?: string;
   amount?: number;
@@ -18,6 +19,7 @@ export interface UpdateCrmDealInput {
 /** Changes only what the rep changed on the deal; setting the same values again is harmless. */
 export function updateCrmDealActivity(deps: ActivityDependencies) {
   return async function updateCrmDeal(input: UpdateCrmDealInput): Promise<ActionResult> {
+    await assertActsForProvenActor(deps, input, 'crm.deal');
     return runAudited(
       deps,
       { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: `crm.deal.${input.idempotencySuffix}`, target: input.dealId },

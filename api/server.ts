@@ -43,6 +43,8 @@ async function main(): Promise<void> {
       taskQueue: config.temporal.taskQueue,
       ackTimeoutMs: config.api.temporalAckTimeoutMs,
       quota: new MeetingQuota(orm),
+      actorProofKey: config.actorProofKey,
+      orm,
     }),
     secrets: buildSecretStore(config, orm),
     logger,

@@ -17,13 +17,13 @@ export interface MeetingRecordKey {
 
 export async function storeRecordedMeeting(orm: Orm, key: MeetingRecordKey, meeting: RecordedMeeting): Promise<MeetingRecord> {
   return inTenant(orm, key.tenantId, async (em) => {
+    // The rep is set once, when the recording is first stored: a meeting is prepared for one rep only.
     const record =
       (await em.findOne(MeetingRecord, { recordingId: key.recordingId })) ??
-      Object.assign(new MeetingRecord(), { tenantId: key.tenantId, recordingId: key.recordingId });
+      Object.assign(new MeetingRecord(), { tenantId: key.tenantId, recordingId: key.recordingId, repSlackUserId: key.repSlackUserId });
     const transcript = JSON.stringify(meeting.transcript);
     Object.assign(record, {
       workflowId: key.workflowId,
-      repSlackUserId: key.repSlackUserId,
       title: meeting.title.slice(0, 512),
       meetingUrl: meeting.shareUrl ?? meeting.url,
       startedAt: new Date(meeting.startedAt),

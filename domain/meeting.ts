@@ -159,6 +159,22 @@ export interface Actor {
   tenantId: string;
   slackUserId: string;
   isAdmin: boolean;
+  /**
+   * The API's signature over this actor and the meeting's workflow (runtime/actor-proof.ts);
+   * activities act only for a signed actor. Absent only for the system actor, which the
+   * workflow creates itself and no update may carry.
+   */
+  proof?: string;
+}
+
+/** The Slack user id of the actor the workflow itself acts as (automatic note logging). */
+export const systemActorId = 'system';
+
+/** What every activity acting for someone receives: who, with what authority, and the proof. */
+export interface ActingFor {
+  actorSlackUserId: string;
+  actorIsAdmin: boolean;
+  actorProof?: string;
 }
 
 export interface TranscriptLine {

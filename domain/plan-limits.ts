@@ -1,7 +1,8 @@
 /**
  * What each plan allows per calendar month (UTC): meetings processed, and AI tokens spent on
  * drafting. The only place these numbers live; the API checks meetings before a workflow
- * starts (api/meetings/meeting-quota.ts), the draft activity checks tokens before calling the model.
+ * starts and loadMeeting counts them once the recording exists (db/meeting-usage.ts), the draft
+ * activity checks tokens before calling the model.
  */
 export type TenantPlan = 'free' | 'team' | 'business';
 

@@ -60,6 +60,8 @@ export interface AppConfig {
     | { backend: 'local'; keys: string; activeKeyId: string };
   /** AES-256-GCM keys of the workflow payload codec (runtime/payload-codec.ts). */
   payloadCodec: { keys: string; activeKeyId: string };
+  /** ACTOR_PROOF_KEY: signs the actors the API resolves; the worker acts only for signed ones (runtime/actor-proof.ts). */
+  actorProofKey: string;
   /** Operator access: the codec server for the Temporal Web UI and operator-only routes. */
   operator: OperatorSettings;
 }
@@ -170,10 +172,20 @@ export function loadConfig(env: Env = process.env): AppConfig {
       keys: settings.required('PAYLOAD_CODEC_KEYS', 'k1:<32 random bytes in base64>'),
       activeKeyId: settings.required('PAYLOAD_CODEC_ACTIVE_KEY', 'k1'),
     },
+    actorProofKey: actorProofKey(settings),
     operator: operatorSettings(settings),
   };
   settings.assertValid();
   return config;
+}
+
+const actorProofKeyExample = '<32 random bytes, e.g. openssl rand -base64 32>';
+
+/** Shared by the API and the worker only; never by operators, whose codec access it guards against. */
+function actorProofKey(settings: EnvSettings): string {
+  const key = settings.secret('ACTOR_PROOF_KEY', { minLength: 43, example: actorProofKeyExample });
+  if (key === undefined) settings.problem('ACTOR_PROOF_KEY', 'is not set', actorProofKeyExample);
+  return key ?? '';
 }
 
 // ---- Operator access (codec server, audit export): its own listener, token and proxy trust ----

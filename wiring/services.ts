@@ -79,6 +79,7 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
     secrets: options.secrets,
     logger: options.logger,
     slackApiUrl: config.slack.apiUrl,
+    actorProofKey: config.actorProofKey,
     meetingSource: (credentials) => createFathomClient({ credentials, baseUrl: config.fathom.apiUrl }),
     followUpWriter: buildFollowUpWriter(config),
     crmProvider: (provider, credentials, connectionSettings) =>

@@ -6,7 +6,8 @@
  */
 import { ApplicationFailure, log } from '@temporalio/workflow';
 import type { ActionResult } from '../activities';
-import type { AccountCandidate, ActionKind, ActionState, Actor } from '../domain/meeting';
+import { systemActorId } from '../domain/meeting';
+import type { AccountCandidate, ActingFor, ActionKind, ActionState, Actor } from '../domain/meeting';
 import {
   createCrmTask,
   createEmailDraft,
@@ -33,20 +34,20 @@ import type {
 } from './messages';
 
 export function logNote(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
-  return runAction(run, 'note', actor, () => logCrmNote({ ...meetingRef(run), ...noteAccount(run), actorSlackUserId: actor.slackUserId }));
+  return runAction(run, 'note', actor, () => logCrmNote({ ...meetingRef(run), ...noteAccount(run), ...actingFor(actor) }));
 }
 
 export function createDraft(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
-  return runAction(run, 'draft', actor, () => createEmailDraft({ ...meetingRef(run), actorSlackUserId: actor.slackUserId }));
+  return runAction(run, 'draft', actor, () => createEmailDraft({ ...meetingRef(run), ...actingFor(actor) }));
 }
 
 export function scheduleEvent(run: MeetingRun, { actor, localDateTime }: ScheduleEventInput): Promise<ActionState> {
-  return runAction(run, 'event', actor, () => scheduleFollowUp({ ...meetingRef(run), actorSlackUserId: actor.slackUserId, localDateTime }));
+  return runAction(run, 'event', actor, () => scheduleFollowUp({ ...meetingRef(run), ...actingFor(actor), localDateTime }));
 }
 
 export function createTask(run: MeetingRun, { actor, subject, dueLocalDateTime, contactId }: CreateTaskInput): Promise<ActionState> {
   return runAction(run, 'task', actor, () =>
-    createCrmTask({ ...meetingRef(run), accountId: chosenAccountId(run), actorSlackUserId: actor.slackUserId, subject, dueLocalDateTime, contactId }),
+    createCrmTask({ ...meetingRef(run), accountId: chosenAccountId(run), ...actingFor(actor), subject, dueLocalDateTime, contactId }),
   );
 }
 
@@ -54,13 +55,13 @@ export function updateDeal(run: MeetingRun, { actor, dealId, stageId, amount }: 
   run.dealUpdates += 1;
   const idempotencySuffix = String(run.dealUpdates);
   return runAction(run, 'deal', actor, () =>
-    updateCrmDeal({ ...meetingRef(run), actorSlackUserId: actor.slackUserId, dealId, stageId, amount, idempotencySuffix }),
+    updateCrmDeal({ ...meetingRef(run), ...actingFor(actor), dealId, stageId, amount, idempotencySuffix }),
   );
 }
 
 export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor }): Promise<void> {
   const { state } = run;
-  await sendEventInvitations({ ...meetingRef(run), actorSlackUserId: actor.slackUserId, eventId: state.actions.event.externalId! });
+  await sendEventInvitations({ ...meetingRef(run), ...actingFor(actor), eventId: state.actions.event.externalId! });
   state.invitationsSent = true;
   markChanged(run);
 }
@@ -83,14 +84,14 @@ export async function chooseAccount(run: MeetingRun, { actor, accountId, account
   const chosen: AccountCandidate = { id: accountId, name: accountName, url: accountUrl, confidence: 1, source: 'rep' };
   state.account = { verdict: 'matched', candidates: state.account?.candidates ?? [], chosen };
   markChanged(run);
-  await rememberAccountChoice({ ...meetingRef(run), account: chosen, actorSlackUserId: actor.slackUserId });
+  await rememberAccountChoice({ ...meetingRef(run), account: chosen, ...actingFor(actor) });
 }
 
 export async function editTexts(run: MeetingRun, { actor, summary, emailSubject, emailBody, crmNote }: EditTextsInput): Promise<number> {
   const { state } = run;
   state.draftRevision = await saveDraftEdits({
     ...meetingRef(run),
-    actorSlackUserId: actor.slackUserId,
+    ...actingFor(actor),
     edits: { summary, emailSubject, emailBody, crmNote },
   });
   run.repActed = true;
@@ -130,7 +131,7 @@ async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perfor
   action.attempts += 1;
   action.failure = undefined;
   action.bySlackUserId = actor.slackUserId;
-  if (actor.slackUserId !== 'system') run.repActed = true;
+  if (actor.slackUserId !== systemActorId) run.repActed = true;
   refreshStatus(run);
   markChanged(run);
   try {
@@ -147,6 +148,11 @@ async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perfor
   refreshStatus(run);
   markChanged(run);
   return { ...action };
+}
+
+/** Who the activity acts for, with the API's proof: the activity checks it before anything else. */
+function actingFor(actor: Actor): ActingFor {
+  return { actorSlackUserId: actor.slackUserId, actorIsAdmin: actor.isAdmin, actorProof: actor.proof };
 }
 
 /** What every activity input names: the tenant, the meeting and this workflow. */

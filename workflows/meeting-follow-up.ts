@@ -7,6 +7,7 @@
  * by the rules (meeting-rules.ts) and run as actions (meeting-actions.ts).
  */
 import { allHandlersFinished, condition, log, upsertSearchAttributes } from '@temporalio/workflow';
+import { systemActorId } from '../domain/meeting';
 import type { Actor, MeetingState, MeetingStatus } from '../domain/meeting';
 import { draftFollowUp, loadMeeting, matchAccount, nudgeRep, publishCard } from './activity-profiles';
 import { logNote, retryFailedActions } from './meeting-actions';
@@ -81,7 +82,7 @@ async function waitToProcessAnyway(run: MeetingRun): Promise<boolean> {
 
 async function autoLogConfidentNote(run: MeetingRun): Promise<void> {
   if (!shouldAutoLogNote(run.state, run.input.autoLogWhenConfident, run.autoLogTrustsRepMappings)) return;
-  const system: Actor = { tenantId: run.state.tenantId, slackUserId: 'system', isAdmin: true };
+  const system: Actor = { tenantId: run.state.tenantId, slackUserId: systemActorId, isAdmin: true };
   await logNote(run, { actor: system });
 }
 

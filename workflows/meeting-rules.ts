@@ -6,7 +6,7 @@
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { CrmCapability } from '../domain/crm';
-import { actionKinds, coreActionKinds } from '../domain/meeting';
+import { actionKinds, coreActionKinds, systemActorId } from '../domain/meeting';
 import type { ActionFailure, ActionKind, Actor, CrmSyncStatus, MeetingState, MeetingStatus } from '../domain/meeting';
 import type {
   ChooseAccountInput,
@@ -22,8 +22,9 @@ export const closedStatuses: readonly MeetingStatus[] = ['completed', 'dismissed
 /** A confident match may be logged automatically when the tenant's policy allows it. */
 export const autoLogConfidence = 0.9;
 
-/** The meeting's own workspace, and there only its rep or an admin. */
+/** The meeting's own workspace, and there only its rep or an admin; the system acts only from inside the workflow. */
 export function assertIsRepOrAdmin(state: MeetingState, actor: Actor): void {
+  if (actor.slackUserId === systemActorId) throw new Error('The system actor cannot be named in a request.');
   if (actor.tenantId !== state.tenantId) throw new Error('This meeting belongs to another workspace.');
   if (actor.slackUserId !== state.repSlackUserId && !actor.isAdmin) {
     throw new Error('Only the rep who recorded this meeting (or a workspace admin) can do that.');

@@ -9,7 +9,7 @@ import type { ApiDependencies } from '../http/dependencies';
 /**
  * Makes a finished Slack install real: the tenant (new, or the same one reactivated after an
  * uninstall, so its settings and connections come back), its bot token in the secret store,
- * the installer as an admin, and an audit row.
+ * the first installer as an admin, and an audit row.
  */
 export async function recordSlackInstallation(
   deps: Pick<ApiDependencies, 'orm' | 'secrets'>,
@@ -37,8 +37,9 @@ export async function recordSlackInstallation(
     const installer =
       (await em.findOne(User, { slackUserId: install.installerUserId })) ??
       Object.assign(new User(), { tenantId, slackUserId: install.installerUserId });
-    // Whoever can install the app into the workspace administers it here.
-    installer.role = 'admin';
+    // The first installer administers the app. A reinstall (any member Slack lets install apps)
+    // keeps the roles the workspace already has, so it is no way to become an admin.
+    if (!existing) installer.role = 'admin';
     em.persist(installer);
     appendAudit(em, {
       tenantId,

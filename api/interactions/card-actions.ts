@@ -77,8 +77,11 @@ export async function mayActOn(deps: Pick<ApiDependencies, 'orm'>, tenant: Tenan
   return record?.repSlackUserId === actor.slackUserId;
 }
 
-/** The card's "Edit": the draft's texts in a modal. */
+/** The card's "Edit": the draft's texts in a modal, the CRM note included, so only for who may act. */
 export async function openEditModal(deps: Pick<ApiDependencies, 'orm' | 'secrets' | 'slack'>, card: CardClick): Promise<void> {
+  if (!(await mayActOn(deps, card.tenant, card.recordingId, await actorFor(deps.orm, card.tenant, card.payload.user.id)))) {
+    return card.reply('Only the rep who recorded this meeting (or a workspace admin) can edit its follow-up.');
+  }
   const record = await inTenant(deps.orm, card.tenant.id, (em) => em.findOne(MeetingRecord, { recordingId: card.recordingId }));
   if (!record?.draft) return card.reply('The follow-up is still being prepared; try again in a moment.');
   const modal = await modalOpener(deps, card.tenant, card.payload.trigger_id, card.reply);

@@ -5,7 +5,7 @@ import { dealModal } from '../../slack/action-ids';
 import { dealLoadingView, dealNoticeView, dealViewRecordingId, parseDealEditorMetadata } from '../../slack/deal-modal';
 import { prepareDealEditorUpdate, updateDealUpdate } from '../../workflows/messages';
 import { actorFor } from './actors';
-import type { CardClick } from './card-actions';
+import { mayActOn, type CardClick } from './card-actions';
 import type { ApiDependencies } from '../http/dependencies';
 import type { SlackClick, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
 import { modalOpener, slackClientForTenant } from '../slack/slack-replies';
@@ -17,6 +17,10 @@ type DealEditorDependencies = Pick<ApiDependencies, 'orm' | 'gateway' | 'secrets
  * to: the modal opens at once with a loading note and the workflow fills it in.
  */
 export async function openDealEditor(deps: DealEditorDependencies, card: CardClick): Promise<void> {
+  // The editor shows the account's deals: refuse before opening it, not inside it.
+  if (!(await mayActOn(deps, card.tenant, card.recordingId, await actorFor(deps.orm, card.tenant, card.payload.user.id)))) {
+    return card.reply('Only the rep who recorded this meeting (or a workspace admin) can update its deal.');
+  }
   const modal = await modalOpener(deps, card.tenant, card.payload.trigger_id, card.reply);
   if (!modal) return;
   let viewId: string | undefined;

@@ -17,10 +17,13 @@ import {
   retrySignal,
   tenantIdSearchAttribute,
 } from '../../workflows/messages';
-import type { ActionKind, MeetingStatus } from '../../domain/meeting';
+import type { ActionKind, Actor, MeetingStatus } from '../../domain/meeting';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
+import { signActor } from '../../runtime/actor-proof';
+import type { Orm } from '../../db/orm';
 import type { MeetingQuota } from './meeting-quota';
+import { mayClaimRecording } from './recording-owner';
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
@@ -40,7 +43,7 @@ export type UpdateOutcome =
 export class MeetingGateway {
   constructor(
     private readonly client: Client,
-    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota },
+    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota; actorProofKey: string; orm: Orm },
   ) {}
 
   workflowId(tenant: Tenant, recordingId: string): string {
@@ -49,13 +52,17 @@ export class MeetingGateway {
 
   /**
    * Starts the meeting's workflow, or joins the running one: two triggers never make two. A
-   * meeting over the tenant's monthly plan quota is not started; `refusal` tells the rep why.
+   * meeting over the tenant's monthly plan quota, or a recording stored as another rep's, is not
+   * started; `refusal` tells the rep why.
    */
   async startMeeting(
     tenant: Tenant,
     request: { recordingId: string; repSlackUserId: string; channelId?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
   ): Promise<{ workflowId: string; alreadyProcessed: boolean; refusal?: string }> {
     const workflowId = this.workflowId(tenant, request.recordingId);
+    if (!(await mayClaimRecording(this.options.orm, tenant, request.recordingId, request.repSlackUserId))) {
+      return { workflowId, alreadyProcessed: false, refusal: 'This recording is another rep’s meeting; only they can prepare its follow-up.' };
+    }
     const admission = await this.options.quota.admit(tenant, request.recordingId);
     if (!admission.admitted) return { workflowId, alreadyProcessed: false, refusal: admission.message };
     const input: MeetingWorkflowInput = {
@@ -88,10 +95,16 @@ export class MeetingGateway {
     }
   }
 
-  /** Sends an update and waits only until the workflow has accepted or rejected it. */
-  async update<Ret, Arg>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
-    const handle = this.client.workflow.getHandle(this.workflowId(tenant, recordingId));
-    const accepted = handle.startUpdate(definition, { args: [arg], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
+  /**
+   * Sends an update and waits only until the workflow has accepted or rejected it. The actor it
+   * names is signed for this meeting here, the one door every update goes through.
+   */
+  async update<Ret, Arg extends { actor: Actor }>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
+    const workflowId = this.workflowId(tenant, recordingId);
+    const handle = this.client.workflow.getHandle(workflowId);
+    const proof = signActor(this.options.actorProofKey, { workflowId, ...arg.actor });
+    const signed = { ...arg, actor: { ...arg.actor, proof } };
+    const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
       (update) => outcomeOf(update.result()),
       (error: unknown): UpdateOutcome => describeUpdateError(error),
     );

@@ -1,14 +1,12 @@
 import type { Orm } from '../../db/orm';
+import { admitMeeting, type Admission } from '../../db/meeting-usage';
 import { inTenant } from '../../db/tenant-scope';
 import type { Tenant } from '../../entities';
-import { limitsOf, usageMonthOf } from '../../domain/plan-limits';
-
-export type Admission = { admitted: true } | { admitted: false; message: string };
 
 /**
- * Meetings per month per plan, checked before a meeting's workflow starts (MeetingGateway
- * calls it for every trigger). A meeting is counted once, when first admitted: a repeated
- * /followup or a redelivered webhook for the same recording neither counts again nor is refused.
+ * The plan's meetings per month, checked before a meeting's workflow starts (MeetingGateway
+ * calls it for every trigger). Nothing is counted here: loadMeeting counts the meeting once the
+ * recording is known to exist (db/meeting-usage.ts).
  */
 export class MeetingQuota {
   constructor(
@@ -17,33 +15,6 @@ export class MeetingQuota {
   ) {}
 
   async admit(tenant: Tenant, recordingId: string): Promise<Admission> {
-    const limits = limitsOf(tenant.plan);
-    const month = usageMonthOf(this.now());
-    return inTenant(this.orm, tenant.id, async (em) => {
-      // One admission at a time per tenant, so two triggers cannot both take the last meeting.
-      await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`meeting-quota:${tenant.id}`]);
-      const counted = await em.execute<{ found: number }[]>('select 1 as found from meeting_usage where tenant_id = ? and recording_id = ?', [
-        tenant.id,
-        recordingId,
-      ]);
-      if (counted.length > 0) return { admitted: true };
-      if (limits.meetingsPerMonth !== null) {
-        const [usage] = await em.execute<{ meetings: number }[]>(
-          'select count(*)::int as meetings from meeting_usage where tenant_id = ? and month = ?',
-          [tenant.id, month.firstDay],
-        );
-        if ((usage?.meetings ?? 0) >= limits.meetingsPerMonth) {
-          return {
-            admitted: false,
-            message:
-              `Your workspace has used its ${limits.meetingsPerMonth} meetings for ${month.name} on the ${limits.label} plan, ` +
-              `so I did not process this one. New meetings can be processed again from ${month.resetsOn}; ` +
-              'a workspace admin can upgrade the plan to raise the limit.',
-          };
-        }
-      }
-      await em.execute('insert into meeting_usage (tenant_id, recording_id, month) values (?, ?, ?)', [tenant.id, recordingId, month.firstDay]);
-      return { admitted: true };
-    });
+    return inTenant(this.orm, tenant.id, (em) => admitMeeting(em, { tenantId: tenant.id, plan: tenant.plan, recordingId, now: this.now(), mode: 'check' }));
   }
 }

@@ -5,6 +5,7 @@
  */
 import { printTable, writeResults, type Row } from '../lib/stats';
 import { flakyCrmDrill } from './flaky-crm';
+import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
 import { restartTemporalDrill } from './restart-temporal';
@@ -16,6 +17,7 @@ const drills = {
   'flaky-crm': flakyCrmDrill,
   'restart-temporal': restartTemporalDrill,
   'stop-postgres': stopPostgresDrill,
+  'forged-actor': forgedActorDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

@@ -50,6 +50,7 @@ export async function startEmulatedServices(options: { hubSpotUrl?: (emulatorUrl
     PAYLOAD_CODEC_ACTIVE_KEY: 'bench',
     // The API refuses to start without an operator token of 32 random bytes.
     CODEC_OPERATOR_TOKEN: randomBytes(32).toString('base64url'),
+    ACTOR_PROOF_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
   };
   return {

@@ -1,6 +1,6 @@
 // Settings a local run needs but a newcomer has not got yet: a key for the local secret store,
-// a Slack signing secret, the workflow payload codec key and the operator token of the codec
-// server. Generated once into .data/ (git-ignored) and reused, so secrets stored and workflows
+// a Slack signing secret, the workflow payload codec key, the operator token of the codec
+// server and the key that signs actors. Generated once into .data/ (git-ignored) and reused, so secrets stored and workflows
 // encrypted by one run can be read by the next. A setting missing from an older file is added
 // to it, and an operator token too short for today's rule is replaced (it encrypts nothing; only
 // operator sessions end). Values in the environment always win. The file and its folder are
@@ -18,6 +18,7 @@ const generators = {
   PAYLOAD_CODEC_KEYS: () => `codec1:${randomBytes(32).toString('base64')}`,
   PAYLOAD_CODEC_ACTIVE_KEY: () => 'codec1',
   CODEC_OPERATOR_TOKEN: () => randomBytes(32).toString('base64url'),
+  ACTOR_PROOF_KEY: () => randomBytes(32).toString('base64url'),
 } satisfies Record<string, () => string>;
 
 export type LocalSettingName = keyof typeof generators;

@@ -55,6 +55,7 @@ describe('plans and quotas', function () {
     const last = harness.addFathomMeeting(seeded);
     assert.match(await followup(seeded, String(last.recording_id)), /Preparing the follow-up/);
     assert.match(await followup(seeded, String(last.recording_id)), /already processed|Preparing/, 'the same meeting again is not refused');
+    await waitFor('the loaded meeting counted', async () => (await meetingsCounted(seeded)) === 30);
     assert.equal(await meetingsCounted(seeded), 30, 'a repeated trigger counts once');
 
     const over = harness.addFathomMeeting(seeded);
@@ -62,6 +63,24 @@ describe('plans and quotas', function () {
     assert.match(answer, new RegExp(`Your workspace has used its 30 meetings for ${month.name} on the Free plan`));
     assert.match(answer, new RegExp(`from ${month.resetsOn}`));
     await assert.rejects(harness.client.workflow.getHandle(harness.workflowId(seeded, over.recording_id)).describe(), WorkflowNotFoundError);
+    assert.equal(await meetingsCounted(seeded), 30);
+  });
+
+  it('counts a meeting only once its recording is found, so made-up ids cost nothing', async () => {
+    const seeded = await seedOnPlan('free');
+    await useMeetings(seeded, planLimits.free.meetingsPerMonth! - 1);
+    const missing = ['7000001', '7000002', '7000003'];
+    for (const recordingId of missing) assert.match(await followup(seeded, recordingId), /Preparing the follow-up/);
+    for (const recordingId of missing) {
+      const workflowId = harness.workflowId(seeded, recordingId);
+      await waitFor(`the failed load of ${recordingId}`, async () => (await meetingState(harness, workflowId)).preparationFailure !== undefined);
+    }
+    assert.equal(await meetingsCounted(seeded), 29, 'no missing recording was counted');
+
+    const real = harness.addFathomMeeting(seeded);
+    assert.match(await followup(seeded, String(real.recording_id)), /Preparing the follow-up/);
+    const workflowId = harness.workflowId(seeded, real.recording_id);
+    await waitFor('the real meeting drafted', async () => (await meetingState(harness, workflowId)).draftRevision > 0);
     assert.equal(await meetingsCounted(seeded), 30);
   });
 

@@ -10,6 +10,7 @@ const minimal = {
   SECRETS_ACTIVE_KEY: 'k1',
   PAYLOAD_CODEC_KEYS: 'k1:AAAA',
   PAYLOAD_CODEC_ACTIVE_KEY: 'k1',
+  ACTOR_PROOF_KEY: 'actor-proof-key-of-forty-three-or-more-characters',
 };
 
 function problemsOf(env: Record<string, string>): readonly string[] {
@@ -80,6 +81,12 @@ describe('configuration', () => {
         '  - TEMPORAL_UI_ORIGINS has "localhost:8080", not http(s) URLs. For example: TEMPORAL_UI_ORIGINS=http://localhost:8233',
       ].join('\n'),
     );
+  });
+
+  it('refuses to start without an actor proof key of 32 random bytes', () => {
+    const { ACTOR_PROOF_KEY: _unset, ...withoutKey } = minimal;
+    assert.ok(problemsOf(withoutKey).some((problem) => problem.includes('ACTOR_PROOF_KEY is not set')));
+    assert.ok(problemsOf({ ...minimal, ACTOR_PROOF_KEY: 'short' }).some((problem) => problem.includes('ACTOR_PROOF_KEY must be at least 43 characters')));
   });
 
   it('never repeats a secret in a problem', () => {

@@ -10,6 +10,7 @@ const baseEnv = {
   SECRETS_ACTIVE_KEY: 'k',
   PAYLOAD_CODEC_KEYS: 'c:x',
   PAYLOAD_CODEC_ACTIVE_KEY: 'c',
+  ACTOR_PROOF_KEY: 'actor-proof-key-of-forty-three-or-more-characters',
 };
 
 describe('operator settings', () => {

@@ -223,6 +223,24 @@ describe('Slack: the card’s CRM task and deal modals', function () {
     assert.equal(notice.submit, undefined, 'there is no form to submit');
     await updatesFinished(workflowId);
   });
+
+  it('opens no editor (text, deal or task) for a member who only sees the channel card, and tells them why', async () => {
+    const seeded = await harness.seedTenant();
+    const slack = harness.emulators.slack;
+    const company = harness.emulators.hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
+    harness.emulators.hubspot.addDeal({ name: 'Client Inc pilot', companyId: company, stage: 'qualifiedtobuy', amount: 50000 });
+    const { recordingId } = await prepareMeeting(harness, seeded, {}, cardActions.openDeal);
+
+    for (const actionId of [cardActions.edit, cardActions.openDeal, cardActions.openTask]) {
+      assert.equal((await harness.click(seeded, { actionId, value: recordingId }, { userId: 'U0CHANNELMEMBER' })).status, 200);
+    }
+    await waitFor('three refusals', () => slack.responseUrlPosts().length >= 3);
+    const refusals = slack.responseUrlPosts().map((post) => JSON.stringify(post));
+    for (const what of ['edit its follow-up', 'update its deal', 'create its CRM task']) {
+      assert.ok(refusals.some((text) => text.includes(`Only the rep who recorded this meeting (or a workspace admin) can ${what}`)), what);
+    }
+    assert.equal(slack.calls('views.open').length, 0, 'no modal opened, so the CRM note and deals stayed hidden');
+  });
 });
 
 describe('Slack: deal modal rendering', () => {

@@ -114,7 +114,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
     assert.equal(oauthExchanges(), exchangesBefore, 'no refused callback reached oauth.v2.access');
   });
 
-  it('brings an uninstalled workspace back as the same tenant, with its settings and a new token', async () => {
+  it('brings an uninstalled workspace back as the same tenant, with its settings and a new token, and the reinstalling member stays a member', async () => {
     const seeded = await harness.seedTenant();
     await inTenant(harness.orm, seeded.tenant.id, async (em) => {
       const tenant = await em.findOneOrFail(Tenant, { id: seeded.tenant.id });
@@ -135,7 +135,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
     assert.equal(tenant?.settings.tone, 'friendly', 'settings survive the reinstall');
     assert.equal(await harness.secrets.get(tenant!.botTokenSecretRef!), newToken);
     const rep = await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOneOrFail(User, { slackUserId: seeded.rep.slackUserId }));
-    assert.equal(rep.role, 'admin', 'the reinstaller administers the app');
+    assert.equal(rep.role, 'member', 'reinstalling makes no one an admin');
     const audit = await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOneOrFail(AuditLog, { action: 'tenant.installed' }));
     assert.equal(audit.detail.previousStatus, 'inactive');
   });

@@ -142,6 +142,7 @@ export async function startProductHarness(
     PAYLOAD_CODEC_KEYS: stack.payloadCodecKeys.keys,
     PAYLOAD_CODEC_ACTIVE_KEY: stack.payloadCodecKeys.activeKeyId,
     CODEC_OPERATOR_TOKEN: operatorToken,
+    ACTOR_PROOF_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: 'error',
     ...options.env,
   };
@@ -163,7 +164,7 @@ export async function startProductHarness(
 
   const apiDependencies = {
     orm,
-    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm) }),
+    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey, orm }),
     secrets,
     logger,
     slack: {

@@ -10,6 +10,7 @@ import { cardButtons, cardText } from '../support/card';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
+import { signActor } from '../../runtime/actor-proof';
 
 describe('meeting workflow: policies, edits, deals and tasks', function () {
   this.timeout(120_000);
@@ -122,7 +123,9 @@ describe('meeting workflow: policies, edits, deals and tasks', function () {
     const deal = hubspot.addDeal({ name: 'Client Inc pilot', companyId: company, stage: 'qualifiedtobuy', amount: 50000 });
     const { workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
     assert.ok(cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.openDeal));
-    const actor: Actor = { tenantId: seeded.tenant.id, slackUserId: seeded.rep.slackUserId, isAdmin: false };
+    const rep = { tenantId: seeded.tenant.id, slackUserId: seeded.rep.slackUserId, isAdmin: false };
+    // Signed as the API signs the actors it resolves from Slack.
+    const actor: Actor = { ...rep, proof: signActor(harness.config.actorProofKey, { workflowId, ...rep }) };
     const handle = harness.client.workflow.getHandle(workflowId);
 
     const dealUpdate = await handle.executeUpdate(updateDealUpdate, { args: [{ actor, dealId: deal, stageId: 'contractsent' }] });

@@ -89,6 +89,11 @@ describe('meeting rules', () => {
       assert.throws(() => assertCanAct(meeting(), otherWorkspaceAdmin), { message: 'This meeting belongs to another workspace.' });
     });
 
+    it('refuses a request naming the system actor: only the workflow itself acts as the system', () => {
+      const system = { tenantId: meeting().tenantId, slackUserId: 'system', isAdmin: true };
+      assert.throws(() => assertCanAct(meeting(), system), { message: 'The system actor cannot be named in a request.' });
+    });
+
     it('refuses everything once the follow-up is closed, naming how it ended', () => {
       for (const status of closedStatuses) {
         assert.throws(() => assertCanAct(meeting(withStatus(status)), rep), { message: `This follow-up is ${status}; nothing more can be done.` });
