@@ -29,6 +29,8 @@ export class OAuthTokenStore {
   private readonly authCodes = new Map<string, { redirectUri: string }>();
   /** Refresh grants answered, so tests can assert how often the client refreshed. */
   refreshCount = 0;
+  /** Tokens revoked through the revoke endpoint, so tests can assert the app revoked its grant. */
+  revokedCount = 0;
 
   constructor(private readonly options: OAuthTokenStoreOptions) {}
 
@@ -75,6 +77,23 @@ export class OAuthTokenStore {
   /** Every access token issued so far stops working, as after the CRM's expiry. */
   expireAccessTokens(): void {
     for (const entry of this.accessTokens.values()) entry.expiresAt = 0;
+  }
+
+  /**
+   * Revokes one token, as a provider's revoke endpoint does: a refresh token stops refreshing and
+   * every access token stops working with it (the grant ends); an access token only itself.
+   * False when the token was unknown or already revoked.
+   */
+  revoke(token: unknown): boolean {
+    if (typeof token !== 'string') return false;
+    if (this.refreshTokens.delete(token)) {
+      this.expireAccessTokens();
+      this.revokedCount += 1;
+      return true;
+    }
+    if (!this.accessTokens.delete(token)) return false;
+    this.revokedCount += 1;
+    return true;
   }
 
   /** Every refresh token stops working, as when the user uninstalls the app. */

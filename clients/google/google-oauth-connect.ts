@@ -4,7 +4,7 @@
  * response, which arrives straight from Google's token endpoint over TLS (OpenID Connect
  * §3.1.3.7 lets a client skip its signature check then).
  */
-import { requestOAuthToken } from '../crm/oauth-token-request';
+import { requestOAuthToken, revokeOAuthToken } from '../crm/oauth-token-request';
 import { ExternalServiceError } from '../../domain/service-errors';
 import type { GoogleTokens } from '../google-workspace';
 import { googleTokenUrl } from './google-auth';
@@ -60,6 +60,15 @@ export async function exchangeGoogleCode(app: GoogleOAuthApp, options: { code: s
     ...(response.expires_in ? { expiresAt: now + response.expires_in * 1000 } : {}),
     email,
   };
+}
+
+/**
+ * Revokes the rep's grant (revoking the refresh token ends its access tokens too). The revoke
+ * endpoint sits beside the token endpoint: https://oauth2.googleapis.com/revoke.
+ */
+export function revokeGoogleGrant(app: Pick<GoogleOAuthApp, 'tokenUrl'>, tokens: GoogleTokens, timeoutMs: number): Promise<'revoked' | 'already-invalid'> {
+  const url = new URL('revoke', app.tokenUrl ?? googleTokenUrl).href;
+  return revokeOAuthToken({ service: 'google-oauth', method: 'POST', url, form: { token: tokens.refreshToken }, timeoutMs });
 }
 
 function emailOfIdToken(idToken: string): string | undefined {
