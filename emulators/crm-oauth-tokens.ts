@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HttpEmulator } from './http-emulator';
+import { pkceVerifierProblem } from './pkce';
 
 /** Tokens as a CRM's token endpoint hands them out. */
 export interface IssuedTokens {
@@ -26,7 +27,7 @@ export interface OAuthTokenStoreOptions {
 export class OAuthTokenStore {
   private readonly accessTokens = new Map<string, { expiresAt: number }>();
   private readonly refreshTokens = new Set<string>();
-  private readonly authCodes = new Map<string, { redirectUri: string }>();
+  private readonly authCodes = new Map<string, { redirectUri: string; codeChallenge?: string }>();
   /** Refresh grants answered, so tests can assert how often the client refreshed. */
   refreshCount = 0;
   /** Tokens revoked through the revoke endpoint, so tests can assert the app revoked its grant. */
@@ -40,18 +41,22 @@ export class OAuthTokenStore {
     return { ...this.newAccessToken(), refreshToken };
   }
 
-  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI. */
-  issueAuthCode(redirectUri: string): string {
+  /**
+   * The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the
+   * redirect URI and, when the authorize URL carried one, to its PKCE S256 challenge.
+   */
+  issueAuthCode(redirectUri: string, codeChallenge?: string): string {
     const code = this.newToken('code');
-    this.authCodes.set(code, { redirectUri });
+    this.authCodes.set(code, { redirectUri, codeChallenge });
     return code;
   }
 
-  /** Exchanges an authorization code (once); undefined when it is unknown, used or for another redirect URI (invalid_grant). */
-  redeemAuthCode(code: unknown, redirectUri: unknown): IssuedTokens | undefined {
+  /** Exchanges an authorization code (once); undefined when it is unknown, used, for another redirect URI or without its PKCE verifier (invalid_grant). */
+  redeemAuthCode(code: unknown, redirectUri: unknown, codeVerifier?: unknown): IssuedTokens | undefined {
     const grant = typeof code === 'string' ? this.authCodes.get(code) : undefined;
     if (!grant) return undefined;
     this.authCodes.delete(code as string);
+    if (pkceVerifierProblem(grant.codeChallenge, codeVerifier)) return undefined;
     return grant.redirectUri === redirectUri ? this.issue() : undefined;
   }
 
@@ -128,9 +133,9 @@ export abstract class OAuthCrmEmulator extends HttpEmulator {
     return this.tokens.issue();
   }
 
-  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI. */
-  issueAuthCode(redirectUri: string): string {
-    return this.tokens.issueAuthCode(redirectUri);
+  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI (and PKCE challenge). */
+  issueAuthCode(redirectUri: string, codeChallenge?: string): string {
+    return this.tokens.issueAuthCode(redirectUri, codeChallenge);
   }
 
   revokeRefreshToken(): void {

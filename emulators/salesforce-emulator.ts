@@ -205,7 +205,7 @@ export class SalesforceEmulator extends OAuthCrmEmulator {
       return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
     }
     const byCode = form.grant_type === 'authorization_code';
-    const issued = byCode ? this.tokens.redeemAuthCode(form.code, form.redirect_uri) : this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
+    const issued = byCode ? this.tokens.redeemAuthCode(form.code, form.redirect_uri, form.code_verifier) : this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
     if (!issued) return { status: 400, body: { error: 'invalid_grant', error_description: byCode ? 'invalid authorization code' : 'expired access/refresh token' } };
     const issuedAt = String(Date.now());
     return {

@@ -40,7 +40,15 @@ const scopes: Record<OAuthCrmProvider, string | undefined> = {
 };
 const exchangeTimeoutMs = 10_000;
 
-export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthApp, options: { redirectUri: string; state: string }): string {
+/**
+ * Salesforce documents PKCE (S256) for the web-server flow; HubSpot and Pipedrive document none,
+ * and a challenge they would ignore protects nothing, so they get none.
+ */
+export function crmSupportsPkce(provider: OAuthCrmProvider): boolean {
+  return provider === 'salesforce';
+}
+
+export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthApp, options: { redirectUri: string; state: string; codeChallenge?: string }): string {
   const url = new URL(app.authorizeUrl);
   const scope = scopes[provider];
   url.search = new URLSearchParams({
@@ -49,6 +57,7 @@ export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthAp
     redirect_uri: options.redirectUri,
     ...(scope ? { scope } : {}),
     state: options.state,
+    ...(options.codeChallenge ? { code_challenge: options.codeChallenge, code_challenge_method: 'S256' } : {}),
   }).toString();
   return url.href;
 }
@@ -56,12 +65,17 @@ export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthAp
 export async function exchangeCrmCode(
   provider: OAuthCrmProvider,
   app: CrmOAuthApp,
-  options: { code: string; redirectUri: string; now?: number },
+  options: { code: string; redirectUri: string; codeVerifier?: string; now?: number },
 ): Promise<OAuthCredentials> {
   return requestCrmCredentials(provider, {
     tokenUrl: app.tokenUrl,
     client: app,
-    grant: { grant_type: 'authorization_code', code: options.code, redirect_uri: options.redirectUri },
+    grant: {
+      grant_type: 'authorization_code',
+      code: options.code,
+      redirect_uri: options.redirectUri,
+      ...(options.codeVerifier ? { code_verifier: options.codeVerifier } : {}),
+    },
     timeoutMs: exchangeTimeoutMs,
     now: options.now,
   });

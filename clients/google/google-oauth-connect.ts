@@ -20,8 +20,11 @@ export interface GoogleOAuthApp {
   authorizeUrl?: string;
 }
 
-/** Offline access with a forced consent screen: only then does Google hand out a refresh token again. */
-export function buildGoogleAuthorizeUrl(app: GoogleOAuthApp, options: { redirectUri: string; state: string }): string {
+/**
+ * Offline access with a forced consent screen: only then does Google hand out a refresh token again.
+ * With PKCE (S256): Google then redeems the code only with the matching code_verifier.
+ */
+export function buildGoogleAuthorizeUrl(app: GoogleOAuthApp, options: { redirectUri: string; state: string; codeChallenge: string }): string {
   const url = new URL(app.authorizeUrl ?? googleAuthorizeUrl);
   url.search = new URLSearchParams({
     client_id: app.clientId,
@@ -32,15 +35,24 @@ export function buildGoogleAuthorizeUrl(app: GoogleOAuthApp, options: { redirect
     prompt: 'consent',
     include_granted_scopes: 'true',
     state: options.state,
+    code_challenge: options.codeChallenge,
+    code_challenge_method: 'S256',
   }).toString();
   return url.href;
 }
 
-export async function exchangeGoogleCode(app: GoogleOAuthApp, options: { code: string; redirectUri: string; now?: number }): Promise<GoogleTokens> {
+export async function exchangeGoogleCode(app: GoogleOAuthApp, options: { code: string; redirectUri: string; codeVerifier: string; now?: number }): Promise<GoogleTokens> {
   const response = await requestOAuthToken({
     service: 'google-oauth',
     url: app.tokenUrl ?? googleTokenUrl,
-    form: { grant_type: 'authorization_code', code: options.code, redirect_uri: options.redirectUri, client_id: app.clientId, client_secret: app.clientSecret },
+    form: {
+      grant_type: 'authorization_code',
+      code: options.code,
+      redirect_uri: options.redirectUri,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code_verifier: options.codeVerifier,
+    },
     timeoutMs: exchangeTimeoutMs,
   });
   const body = response as typeof response & { id_token?: unknown };
