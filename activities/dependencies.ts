@@ -37,4 +37,6 @@ export type RevocationOutcome = 'revoked' | 'already-invalid' | 'not-revocable';
 export interface GrantRevocation {
   google(tokens: GoogleTokens): Promise<RevocationOutcome>;
   crm(provider: CrmProviderName, credentials: CrmCredentials, connectionSettings: Record<string, string>): Promise<RevocationOutcome>;
+  /** Deletes the rep's webhook at Fathom, so it stops sending us their recordings. */
+  fathomWebhook(credentials: MeetingSourceCredentials, webhookId: string): Promise<'deleted' | 'already-gone'>;
 }

@@ -1,6 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { CrmCredentials } from '../clients/crm/crm-provider';
 import type { GoogleTokens } from '../clients/google-workspace';
+import type { MeetingSourceCredentials } from '../clients/meeting-source';
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { ExternalServiceError } from '../domain/service-errors';
@@ -15,8 +16,8 @@ const revocationAttempts = 3;
 const revocationBackoffMs = 1_000;
 
 /**
- * After an uninstall: revokes each CRM and Google grant of the tenant at its provider, then
- * deletes every credential (CRM connections, reps' Google tokens, Fathom keys and webhook
+ * After an uninstall: revokes each CRM and Google grant of the tenant at its provider, deletes
+ * the reps' webhooks at Fathom, then deletes every credential (CRM connections, reps' Google tokens, Fathom keys and webhook
  * secrets) and the rows pointing to them. Each credential is revoked, deleted, then unlinked, so a
  * repeated run picks up where the last stopped and finds nothing left to do at the end. Does
  * nothing if the workspace installed the app again meanwhile: its connections are then new ones.
@@ -74,17 +75,24 @@ export function removeTenantCredentialsActivity(deps: ActivityDependencies) {
           await remove(target, user.googleSecretRef, (value) => deps.grantRevocation.google(JSON.parse(value) as GoogleTokens), () => unlinkUser(user.id, 'googleSecretRef', target));
         }
         if (user.fathomSecretRef) {
-          // Fathom API keys cannot be revoked by the app; the webhook secret goes with the key.
+          // Fathom API keys cannot be revoked by the app; deleting the webhook stops the recordings coming.
           const target = `fathom:${user.slackUserId}`;
+          const webhookId = user.fathomWebhookId;
+          const deleteWebhook = webhookId
+            ? async (value: string) => {
+                const outcome = await deps.grantRevocation.fathomWebhook(JSON.parse(value) as MeetingSourceCredentials, webhookId);
+                return outcome === 'deleted' ? 'revoked' : 'already-invalid';
+              }
+            : undefined;
           await deps.secrets.delete(secretNames.fathomWebhookSecret(tenantId, user.id));
-          await remove(target, user.fathomSecretRef, undefined, () => unlinkUser(user.id, 'fathomSecretRef', target));
+          await remove(target, user.fathomSecretRef, deleteWebhook, () => unlinkUser(user.id, 'fathomSecretRef', target));
         }
       }
       return result;
 
       function unlinkUser(userId: string, field: 'googleSecretRef' | 'fathomSecretRef', target: string): Promise<void> {
         return inTenant(deps.orm, tenantId, async (em) => {
-          await em.nativeUpdate(User, { tenantId, id: userId }, { [field]: null });
+          await em.nativeUpdate(User, { tenantId, id: userId }, field === 'fathomSecretRef' ? { fathomSecretRef: null, fathomWebhookId: null } : { googleSecretRef: null });
           appendAudit(em, { tenantId, actor: 'system', action: 'credential.deleted', target, result: 'success', workflowId: input.workflowId });
         });
       }

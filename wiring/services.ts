@@ -11,6 +11,7 @@ import type { CrmProviderSettings } from '../clients/crm/crm-provider';
 import type { CrmProviderName } from '../domain/crm';
 import { createExtractiveFollowUpWriter } from '../clients/extractive-follow-up-writer';
 import { createFathomClient } from '../clients/fathom-client';
+import { deleteFathomWebhook } from '../clients/fathom-webhooks';
 import type { FollowUpWriter } from '../clients/follow-up-writer';
 import { createCalendarEvents } from '../clients/google/calendar-events';
 import { createGmailDrafts } from '../clients/google/gmail-drafts';
@@ -100,6 +101,7 @@ const revocationTimeoutMs = 10_000;
 function buildGrantRevocation(config: AppConfig, googleApp: GoogleAppConfig): GrantRevocation {
   return {
     google: (tokens) => revokeGoogleGrant(googleApp, tokens, revocationTimeoutMs),
+    fathomWebhook: (credentials, webhookId) => deleteFathomWebhook({ baseUrl: config.fathom.apiUrl, credentials, webhookId }),
     crm: async (provider, credentials, connectionSettings) => {
       if (credentials.type !== 'oauth' || !oauthCrmProviders.includes(provider as OAuthCrmProvider)) return 'not-revocable';
       const settings = { ...crmSettingsFor(config, provider), ...pickConnectionOverrides(connectionSettings) };

@@ -160,6 +160,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       assert.equal(webhook.ownerEmail, 'bob@acme.com');
       assert.equal(webhook.include_transcript, true);
       assert.deepEqual(webhook.triggered_for, ['my_recordings']);
+      assert.equal(user.fathomWebhookId, webhook.id, 'kept, so an uninstall can delete it at Fathom');
       assert.equal(await harness.secrets.get(secretNames.fathomWebhookSecret(seeded.tenant.id, user.id)), webhook.secret, 'deliveries signed by Fathom will verify');
       const audit = await connectedAudit(seeded, 'fathom');
       assert.equal(audit.length, 1);

@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { inTenant } from '../../db/tenant-scope';
 import { AuditLog, CrmConnection, Tenant, User } from '../../entities';
+import { registerFathomWebhook } from '../../clients/fathom-webhooks';
+import type { MeetingSourceCredentials } from '../../clients/meeting-source';
 import { secretNames } from '../../secrets/secret-store';
 import type { MeetingState } from '../../domain/meeting';
 import { offboardWorkflowId, type OffboardTenantResult } from '../../workflows/offboard-tenant-types';
@@ -94,22 +96,39 @@ describe('Uninstall: app_uninstalled and tokens_revoked close the tenant down', 
     assert.equal(rows.connections, 0, 'no CRM connection is left');
     assert.equal(rows.rep.googleSecretRef, null);
     assert.equal(rows.rep.fathomSecretRef, null);
+    assert.equal(rows.rep.fathomWebhookId, null);
   }
 
   const auditRows = (tenantId: string, action: string) => inTenant(harness.orm, tenantId, (em) => em.find(AuditLog, { action }, { orderBy: { id: 'asc' } }));
 
-  it('uninstall revokes the HubSpot and Google grants at the providers and deletes every credential of the tenant, audited', async () => {
+  /** The rep's webhook at Fathom, as connecting Fathom from App Home registers it. */
+  async function registeredFathomWebhook(seeded: SeededTenant): Promise<string> {
+    const credentials = JSON.parse((await harness.secrets.get(secretNames.userFathom(seeded.tenant.id, seeded.rep.userId)))!) as MeetingSourceCredentials;
+    const webhook = await registerFathomWebhook({ baseUrl: harness.config.fathom.apiUrl, credentials, destinationUrl: `${harness.config.api.publicUrl}/webhooks/fathom/${seeded.rep.userId}` });
+    await inTenant(harness.orm, seeded.tenant.id, async (em) => {
+      (await em.findOneOrFail(User, { id: seeded.rep.userId })).fathomWebhookId = webhook.id;
+    });
+    return webhook.id;
+  }
+
+  it('uninstall revokes the HubSpot and Google grants, deletes the Fathom webhook and every credential of the tenant, audited', async () => {
     const seeded = await harness.seedTenant();
     const held = await heldCredentials(seeded);
+    const webhookId = await registeredFathomWebhook(seeded);
 
     await uninstall(seeded);
 
     await assertNothingLeft(seeded, held.secretRefs);
+    assert.ok(!harness.emulators.fathom.webhooks().some((webhook) => webhook.id === webhookId), 'Fathom no longer sends the rep’s recordings');
     assert.equal(harness.emulators.hubspot.tokens.refresh(held.hubspotRefreshToken), undefined, 'HubSpot no longer refreshes the token');
     const googleRevocations = harness.emulators.google.requestsTo('POST', /^\/revoke$/).filter((request) => (request.body as { token?: string }).token === held.googleRefreshToken);
     assert.equal(googleRevocations.length, 1, 'Google was asked once to revoke the rep’s grant');
     const revoked = await auditRows(seeded.tenant.id, 'credential.revoked');
-    assert.deepEqual(revoked.map((row) => [row.target, row.detail.outcome]).sort(), [['crm:hubspot', 'revoked'], [`google:${seeded.rep.slackUserId}`, 'revoked']]);
+    assert.deepEqual(revoked.map((row) => [row.target, row.detail.outcome]).sort(), [
+      ['crm:hubspot', 'revoked'],
+      [`fathom:${seeded.rep.slackUserId}`, 'revoked'],
+      [`google:${seeded.rep.slackUserId}`, 'revoked'],
+    ]);
     const deleted = await auditRows(seeded.tenant.id, 'credential.deleted');
     assert.deepEqual(deleted.map((row) => row.target).sort(), ['crm:hubspot', `fathom:${seeded.rep.slackUserId}`, `google:${seeded.rep.slackUserId}`]);
     for (const row of [...revoked, ...deleted]) {
