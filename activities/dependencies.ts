@@ -1,7 +1,7 @@
-import type { CrmCredentialSource, CrmProvider } from '../clients/crm/crm-provider';
+import type { CrmCredentials, CrmCredentialSource, CrmProvider } from '../clients/crm/crm-provider';
 import type { CrmProviderName } from '../domain/crm';
 import type { FollowUpWriter } from '../clients/follow-up-writer';
-import type { CalendarEvents, EmailDrafts, GoogleTokenSource } from '../clients/google-workspace';
+import type { CalendarEvents, EmailDrafts, GoogleTokens, GoogleTokenSource } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
 import type { AuditBacklog } from '../db/audit-backlog';
 import type { MaintenanceOrm, Orm } from '../db/orm';
@@ -28,5 +28,17 @@ export interface ActivityDependencies {
   followUpWriter: FollowUpWriter | null;
   crmProvider(provider: CrmProviderName, credentials: CrmCredentialSource, connectionSettings: Record<string, string>): CrmProvider;
   googleWorkspace(tokens: GoogleTokenSource): { drafts: EmailDrafts; calendar: CalendarEvents };
+  /** Revokes grants at their providers when a tenant leaves; throws ExternalServiceError when the provider fails. */
+  grantRevocation: GrantRevocation;
   now(): Date;
+}
+
+/** 'already-invalid': the provider no longer knew the token; 'not-revocable': the service offers no revocation (API keys). */
+export type RevocationOutcome = 'revoked' | 'already-invalid' | 'not-revocable';
+
+export interface GrantRevocation {
+  google(tokens: GoogleTokens): Promise<RevocationOutcome>;
+  crm(provider: CrmProviderName, credentials: CrmCredentials, connectionSettings: Record<string, string>): Promise<RevocationOutcome>;
+  /** Deletes the rep's webhook at Fathom, so it stops sending us their recordings. */
+  fathomWebhook(credentials: MeetingSourceCredentials, webhookId: string): Promise<'deleted' | 'already-gone'>;
 }

@@ -18,6 +18,7 @@ import { publishCardActivity } from './publish-card';
 import { purgeExpiredTranscriptBatchActivity } from './purge-expired-transcripts';
 import { recordAuditActivity } from './record-audit';
 import { rememberAccountChoiceActivity } from './remember-account-choice';
+import { removeTenantCredentialsActivity } from './remove-tenant-credentials';
 import { saveDraftEditsActivity } from './save-draft-edits';
 import { scheduleFollowUpActivity } from './schedule-follow-up';
 import { sendEventInvitationsActivity } from './send-event-invitations';
@@ -48,6 +49,7 @@ export function createActivities(deps: ActivityDependencies) {
     forgetOldDeliveries: forgetOldDeliveriesActivity(deps),
     deactivateTenant: deactivateTenantActivity(deps),
     closeTenantMeetings: closeTenantMeetingsActivity(deps),
+    removeTenantCredentials: removeTenantCredentialsActivity(deps),
     purgeExpiredTranscriptBatch: purgeExpiredTranscriptBatchActivity(deps),
     markTenantDeleted: markTenantDeletedActivity(deps),
     deleteTenantSecrets: deleteTenantSecretsActivity(deps),

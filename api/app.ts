@@ -8,7 +8,7 @@ import { OperatorAttemptLimiter, operatorRateLimited } from './operator/operator
 import { rawBody } from './http/raw-body';
 import { auditExportHandler } from './operator/audit-export';
 import { codecHandler, codecLogin, codecLoginPage } from './operator/codec-server';
-import { connectCallbackHandler, connectStartHandler } from './connections/connect-routes';
+import { connectCallbackHandler, connectIdentityCallbackHandler, connectIdentityCallbackPath, connectStartHandler } from './connections/connect-routes';
 import { fathomWebhookHandler } from './triggers/fathom-webhook';
 import { healthHandler } from './http/health';
 import { slackCommandsHandler } from './triggers/slack-commands';
@@ -52,6 +52,7 @@ export function createApiApp(deps: ApiDependencies): Koa {
     router.get(`${prefix}/start`, connectStartHandler(deps, target));
     router.get(`${prefix}/callback`, connectCallbackHandler(deps, target));
   }
+  router.get(connectIdentityCallbackPath, connectIdentityCallbackHandler(deps));
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,6 +1,7 @@
 /**
  * Registers a rep's Fathom webhook (`POST /webhooks`), so Fathom posts each new recording with
- * its transcript to us. The answer carries the secret Fathom signs deliveries with.
+ * its transcript to us. The answer carries the secret Fathom signs deliveries with. Deletes it
+ * (`DELETE /webhooks/{id}`) when the workspace removes the app.
  */
 import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../domain/service-errors';
 import type { MeetingSourceCredentials } from './meeting-source';
@@ -17,8 +18,7 @@ export async function registerFathomWebhook(options: {
   credentials: MeetingSourceCredentials;
   destinationUrl: string;
 }): Promise<RegisteredFathomWebhook> {
-  const auth: Record<string, string> =
-    options.credentials.type === 'apiKey' ? { 'X-Api-Key': options.credentials.apiKey } : { Authorization: `Bearer ${options.credentials.accessToken}` };
+  const auth = authHeaders(options.credentials);
   let response: Response;
   try {
     response = await fetch(`${options.baseUrl.replace(/\/+$/, '')}/webhooks`, {
@@ -57,4 +57,26 @@ export async function registerFathomWebhook(options: {
     });
   }
   return { id: body.id, secret: body.secret };
+}
+
+/** 'already-gone' when Fathom no longer has it (404): the goal is reached. */
+export async function deleteFathomWebhook(options: { baseUrl: string; credentials: MeetingSourceCredentials; webhookId: string }): Promise<'deleted' | 'already-gone'> {
+  let response: Response;
+  try {
+    response = await fetch(`${options.baseUrl.replace(/\/+$/, '')}/webhooks/${encodeURIComponent(options.webhookId)}`, {
+      method: 'DELETE',
+      headers: { accept: 'application/json', ...authHeaders(options.credentials) },
+      signal: AbortSignal.timeout(requestTimeoutMs),
+    });
+    await response.text();
+  } catch (error) {
+    throw errorFromNetworkFailure('fathom', error);
+  }
+  if (response.ok) return 'deleted';
+  if (response.status === 404) return 'already-gone';
+  throw errorFromHttpStatus('fathom', response.status, { detail: `webhook deletion HTTP ${response.status}`, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')) });
+}
+
+function authHeaders(credentials: MeetingSourceCredentials): Record<string, string> {
+  return credentials.type === 'apiKey' ? { 'X-Api-Key': credentials.apiKey } : { Authorization: `Bearer ${credentials.accessToken}` };
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { HttpEmulator } from './http-emulator';
+import { pkceVerifierProblem } from './pkce';
 
 /** Tokens as a CRM's token endpoint hands them out. */
 export interface IssuedTokens {
@@ -26,9 +27,11 @@ export interface OAuthTokenStoreOptions {
 export class OAuthTokenStore {
   private readonly accessTokens = new Map<string, { expiresAt: number }>();
   private readonly refreshTokens = new Set<string>();
-  private readonly authCodes = new Map<string, { redirectUri: string }>();
+  private readonly authCodes = new Map<string, { redirectUri: string; codeChallenge?: string }>();
   /** Refresh grants answered, so tests can assert how often the client refreshed. */
   refreshCount = 0;
+  /** Tokens revoked through the revoke endpoint, so tests can assert the app revoked its grant. */
+  revokedCount = 0;
 
   constructor(private readonly options: OAuthTokenStoreOptions) {}
 
@@ -38,18 +41,22 @@ export class OAuthTokenStore {
     return { ...this.newAccessToken(), refreshToken };
   }
 
-  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI. */
-  issueAuthCode(redirectUri: string): string {
+  /**
+   * The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the
+   * redirect URI and, when the authorize URL carried one, to its PKCE S256 challenge.
+   */
+  issueAuthCode(redirectUri: string, codeChallenge?: string): string {
     const code = this.newToken('code');
-    this.authCodes.set(code, { redirectUri });
+    this.authCodes.set(code, { redirectUri, codeChallenge });
     return code;
   }
 
-  /** Exchanges an authorization code (once); undefined when it is unknown, used or for another redirect URI (invalid_grant). */
-  redeemAuthCode(code: unknown, redirectUri: unknown): IssuedTokens | undefined {
+  /** Exchanges an authorization code (once); undefined when it is unknown, used, for another redirect URI or without its PKCE verifier (invalid_grant). */
+  redeemAuthCode(code: unknown, redirectUri: unknown, codeVerifier?: unknown): IssuedTokens | undefined {
     const grant = typeof code === 'string' ? this.authCodes.get(code) : undefined;
     if (!grant) return undefined;
     this.authCodes.delete(code as string);
+    if (pkceVerifierProblem(grant.codeChallenge, codeVerifier)) return undefined;
     return grant.redirectUri === redirectUri ? this.issue() : undefined;
   }
 
@@ -75,6 +82,23 @@ export class OAuthTokenStore {
   /** Every access token issued so far stops working, as after the CRM's expiry. */
   expireAccessTokens(): void {
     for (const entry of this.accessTokens.values()) entry.expiresAt = 0;
+  }
+
+  /**
+   * Revokes one token, as a provider's revoke endpoint does: a refresh token stops refreshing and
+   * every access token stops working with it (the grant ends); an access token only itself.
+   * False when the token was unknown or already revoked.
+   */
+  revoke(token: unknown): boolean {
+    if (typeof token !== 'string') return false;
+    if (this.refreshTokens.delete(token)) {
+      this.expireAccessTokens();
+      this.revokedCount += 1;
+      return true;
+    }
+    if (!this.accessTokens.delete(token)) return false;
+    this.revokedCount += 1;
+    return true;
   }
 
   /** Every refresh token stops working, as when the user uninstalls the app. */
@@ -109,9 +133,9 @@ export abstract class OAuthCrmEmulator extends HttpEmulator {
     return this.tokens.issue();
   }
 
-  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI. */
-  issueAuthCode(redirectUri: string): string {
-    return this.tokens.issueAuthCode(redirectUri);
+  /** The code the CRM appends to the OAuth redirect once the user approves; single use, bound to the redirect URI (and PKCE challenge). */
+  issueAuthCode(redirectUri: string, codeChallenge?: string): string {
+    return this.tokens.issueAuthCode(redirectUri, codeChallenge);
   }
 
   revokeRefreshToken(): void {

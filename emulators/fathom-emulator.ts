@@ -61,6 +61,7 @@ export class FathomEmulator extends HttpEmulator {
       this.authorized(request, (caller) => this.recordingPart(request, caller, Number(id), (meeting) => ({ summary: meeting.default_summary ?? null }))),
     );
     this.route('POST', new RegExp(`^${API_PREFIX}/webhooks$`), (request) => this.authorized(request, (caller) => this.createWebhook(request, caller)));
+    this.route('DELETE', new RegExp(`^${API_PREFIX}/webhooks/([\\w-]+)$`), (request, [id]) => this.authorized(request, (caller) => this.deleteWebhook(caller, id!)));
   }
 
   /** Webhooks registered so far, oldest first. */
@@ -133,6 +134,14 @@ export class FathomEmulator extends HttpEmulator {
         'ratelimit-reset': String(Math.ceil((window.startedAt + windowMs - now) / 1000)),
       },
     };
+  }
+
+  /** 204 once deleted; 404 for a webhook that is gone or belongs to another account. */
+  private deleteWebhook(caller: Caller, id: string): EmulatorResponse {
+    const index = this.registeredWebhooks.findIndex((webhook) => webhook.id === id && webhook.ownerEmail === caller.ownerEmail);
+    if (index < 0) return { status: 404, body: { error: 'Not found' } };
+    this.registeredWebhooks.splice(index, 1);
+    return { status: 204 };
   }
 
   private createWebhook(request: RecordedRequest, caller: Caller): EmulatorResponse {

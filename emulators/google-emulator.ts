@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { pkceVerifierProblem } from './pkce';
 import { HttpEmulator, type EmulatorResponse, type RecordedRequest, type RouteHandler } from './http-emulator';
 import { googleError, googleUnauthenticated } from './google-api-errors';
 import { GoogleCalendarEvents, type InvitationBatch } from './google-calendar-events';
@@ -36,7 +37,7 @@ export class GoogleEmulator extends HttpEmulator {
   private readonly scope: string;
   private readonly users = new Map<string, GoogleUser>();
   private readonly accessTokens = new Map<string, { email: string; expiresAt: number }>();
-  private readonly authCodes = new Map<string, { email: string; redirectUri?: string }>();
+  private readonly authCodes = new Map<string, { email: string; redirectUri?: string; codeChallenge?: string }>();
   private readonly gmail = new GmailDrafts();
   private readonly calendars = new GoogleCalendarEvents((email) => this.users.get(email.toLowerCase())?.tz ?? 'UTC');
 
@@ -77,9 +78,10 @@ export class GoogleEmulator extends HttpEmulator {
   }
 
   /** The code Google appends to the OAuth redirect once `email` approves; single use. */
-  issueAuthCode(email: string, options: { redirectUri?: string } = {}): string {
+  /** The code of a consent; `codeChallenge` is the S256 challenge the authorize URL carried, if any. */
+  issueAuthCode(email: string, options: { redirectUri?: string; codeChallenge?: string } = {}): string {
     const code = `4/0Aemu${randomBytes(18).toString('base64url')}`;
-    this.authCodes.set(code, { email: email.toLowerCase(), redirectUri: options.redirectUri });
+    this.authCodes.set(code, { email: email.toLowerCase(), redirectUri: options.redirectUri, codeChallenge: options.codeChallenge });
     return code;
   }
 
@@ -131,6 +133,8 @@ export class GoogleEmulator extends HttpEmulator {
       if (!grant) return oauthError(400, 'invalid_grant', 'Malformed auth code.');
       if (grant.redirectUri !== undefined && form.redirect_uri !== grant.redirectUri) return oauthError(400, 'redirect_uri_mismatch', 'Bad Request');
       this.authCodes.delete(form.code as string);
+      const pkceProblem = pkceVerifierProblem(grant.codeChallenge, form.code_verifier);
+      if (pkceProblem) return oauthError(400, 'invalid_grant', pkceProblem);
       const user = this.consentedUser(grant.email);
       return tokenResponse({ ...this.issueAccessToken(user.email), refresh_token: user.refreshToken, scope: this.scope, id_token: idToken(user.email, form.client_id) });
     }

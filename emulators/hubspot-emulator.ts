@@ -116,6 +116,10 @@ export class HubSpotEmulator extends OAuthCrmEmulator {
   constructor() {
     super('hubspot', { prefix: 'hs', accessTokenTtlSeconds: 1800, rotateRefreshTokens: false });
     this.route('POST', /^\/oauth\/v1\/token$/, (request) => this.token(request));
+    // HubSpot ends a grant by deleting its refresh token: 204, or 404 when it is unknown or gone.
+    this.route('DELETE', /^\/oauth\/v1\/refresh-tokens\/([^/]+)$/, (_request, [token]) =>
+      this.tokens.revoke(decodeURIComponent(token!)) ? { status: 204, body: undefined } : { status: 404, body: oauthError('NOT_FOUND', 'invalid_grant', 'refresh token not found') },
+    );
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)\/search$/, (request, [type]) => this.api(request, () => this.search(request, type!)));
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)\/batch\/read$/, (request, [type]) => this.api(request, () => this.batchRead(request, type!)));
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)$/, (request, [type]) => this.api(request, () => this.create(request, type!)));

@@ -100,6 +100,7 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
     // Pipedrive hands out a new refresh token on every refresh.
     super('pipedrive', { prefix: 'pd', accessTokenTtlSeconds: 3599, rotateRefreshTokens: true });
     this.route('POST', /^\/oauth\/token$/, (request) => this.token(request));
+    this.route('POST', /^\/oauth\/revoke$/, (request) => this.revoke(request));
     this.route('GET', /^\/api\/v2\/organizations\/search$/, (request) => this.api(request, () => this.searchOrganizations(request)));
     this.route('GET', /^\/api\/v2\/organizations\/(\d+)$/, (request, [id]) => this.api(request, () => this.getOrganization(Number(id))));
     this.route('GET', /^\/api\/v2\/deals$/, (request) => this.api(request, () => this.listDeals(request)));
@@ -206,9 +207,20 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
     return { status: 404, body: errorBody(`Unknown method ${request.method} ${request.path}`) };
   }
 
+  /** Like the token endpoint, the revoke endpoint takes the client by HTTP Basic only. */
+  private revoke(request: RecordedRequest): EmulatorResponse {
+    if (!this.isOAuthClient(request)) return { status: 401, body: { success: false, error: 'invalid_client', message: 'Invalid client credentials' } };
+    const form = asRecord(request.body);
+    if (!this.tokens.revoke(form.token)) return { status: 400, body: { success: false, error: 'invalid_token', message: 'Token is invalid or already revoked' } };
+    return { status: 200, body: undefined };
+  }
+
+  private isOAuthClient(request: RecordedRequest): boolean {
+    return request.headers.authorization === `Basic ${Buffer.from(`${this.oauthClient.clientId}:${this.oauthClient.clientSecret}`).toString('base64')}`;
+  }
+
   private token(request: RecordedRequest): EmulatorResponse {
-    const expected = `Basic ${Buffer.from(`${this.oauthClient.clientId}:${this.oauthClient.clientSecret}`).toString('base64')}`;
-    if (request.headers.authorization !== expected) {
+    if (!this.isOAuthClient(request)) {
       return { status: 401, body: { success: false, error: 'invalid_client', message: 'Invalid client credentials' } };
     }
     const form = asRecord(request.body);

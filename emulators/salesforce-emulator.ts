@@ -85,6 +85,10 @@ export class SalesforceEmulator extends OAuthCrmEmulator {
     super('salesforce', { prefix: 'sf', accessTokenTtlSeconds: 7200, rotateRefreshTokens: false });
     for (const stage of defaultStages) this.addStage(stage);
     this.route('POST', /^\/services\/oauth2\/token$/, (request) => this.token(request));
+    // RFC 7009 revoke: 200, or 400 invalid_token for a token Salesforce no longer knows.
+    this.route('POST', /^\/services\/oauth2\/revoke$/, (request) =>
+      this.tokens.revoke(asRecord(request.body).token) ? { status: 200, body: undefined } : { status: 400, body: { error: 'invalid_token', error_description: 'invalid token' } },
+    );
     this.route('GET', /^\/services\/data\/v\d+\.\d+\/query$/, (request) => this.api(request, () => this.query(request)));
     this.route('GET', /^\/services\/data\/v\d+\.\d+\/query\/([\w-]+)$/, (request, [cursor]) => this.api(request, () => this.queryMore(request, cursor!)));
     this.route('GET', /^\/services\/data\/v\d+\.\d+\/sobjects\/(\w+)\/(\w+)$/, (request, [type, id]) => this.api(request, () => this.retrieve(request, type!, id!)));
@@ -201,7 +205,7 @@ export class SalesforceEmulator extends OAuthCrmEmulator {
       return { status: 400, body: { error: 'unsupported_grant_type', error_description: 'grant type not supported' } };
     }
     const byCode = form.grant_type === 'authorization_code';
-    const issued = byCode ? this.tokens.redeemAuthCode(form.code, form.redirect_uri) : this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
+    const issued = byCode ? this.tokens.redeemAuthCode(form.code, form.redirect_uri, form.code_verifier) : this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
     if (!issued) return { status: 400, body: { error: 'invalid_grant', error_description: byCode ? 'invalid authorization code' : 'expired access/refresh token' } };
     const issuedAt = String(Date.now());
     return {

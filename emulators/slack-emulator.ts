@@ -8,7 +8,7 @@ import { slackWebApiMethods, type SlackMethodSpec } from './slack-web-api-spec';
 /**
  * Slack Web API emulator: `POST /api/<method>` with form or JSON bodies, bearer bot tokens per
  * workspace, Slack's "HTTP 200 + ok:false" error style, 429 + Retry-After rate limits, trigger-id
- * expiry, OAuth v2 install, and a `response_url` receiver. Every call is checked against Slack's
+ * expiry, OAuth v2 install, Sign in with Slack (OpenID Connect), and a `response_url` receiver. Every call is checked against Slack's
  * published spec (see slack-web-api-spec.ts): unknown methods, missing scopes and missing required
  * arguments fail as they do in Slack, and messages only reach conversations the bot may post in.
  */
@@ -173,6 +173,7 @@ export class SlackEmulator extends HttpEmulator {
   private readonly publishedHomeViews = new Map<string, SlackView[]>();
   private readonly triggerIds = new Map<string, { issuedAt: number; used: boolean }>();
   private readonly oauthCodes = new Map<string, OAuthInstall>();
+  private readonly openIdCodes = new Map<string, { userId: string; teamId: string; redirectUri: string }>();
   private readonly dmChannels = new Map<string, string>();
   private readonly responseUrlLog: ResponseUrlPost[] = [];
   private idCounter = 0;
@@ -282,6 +283,13 @@ export class SlackEmulator extends HttpEmulator {
     return code;
   }
 
+  /** The one-time code Slack appends to the Sign in with Slack redirect once `userId` of `teamId` signed in. */
+  issueOpenIdCode(signIn: { userId: string; teamId: string; redirectUri: string }): string {
+    const code = `oidc.${randomBytes(12).toString('hex')}`;
+    this.openIdCodes.set(code, { ...signIn });
+    return code;
+  }
+
   responseUrlFor(id: string): string {
     return `${this.url}/hooks/response/${encodeURIComponent(id)}`;
   }
@@ -353,6 +361,10 @@ export class SlackEmulator extends HttpEmulator {
       if (method === 'oauth.v2.access') {
         requireArguments(spec, args);
         return slackAnswer(this.exchangeOAuthCode(args, request));
+      }
+      if (method === 'openid.connect.token') {
+        requireArguments(spec, args);
+        return slackAnswer(this.exchangeOpenIdCode(args, request));
       }
       const handler = this.methods[method];
       // A real method the emulator lacks must fail the test loudly, not pass as unknown_method.
@@ -519,12 +531,37 @@ export class SlackEmulator extends HttpEmulator {
     return { ok: true, view };
   }
 
-  private exchangeOAuthCode(args: SlackArgs, request: RecordedRequest): JsonObject {
+  /** openid.connect.token: the ID token names the user and their workspace in Slack's claims. */
+  private exchangeOpenIdCode(args: SlackArgs, request: RecordedRequest): JsonObject {
+    this.checkClient(args, request);
+    const code = optionalString(args, 'code');
+    const grant = code === undefined ? undefined : this.openIdCodes.get(code);
+    if (!grant) throw new SlackMethodError('invalid_code');
+    this.openIdCodes.delete(code!);
+    if (optionalString(args, 'redirect_uri') !== grant.redirectUri) throw new SlackMethodError('bad_redirect_uri');
+    const enterpriseId = [...this.workspacesByToken.values()].find((workspace) => workspace.teamId === grant.teamId)?.enterpriseId;
+    const claims = {
+      iss: 'https://slack.com',
+      sub: grant.userId,
+      aud: this.clientId,
+      'https://slack.com/user_id': grant.userId,
+      'https://slack.com/team_id': grant.teamId,
+      ...(enterpriseId ? { 'https://slack.com/enterprise_id': enterpriseId } : {}),
+    };
+    const idToken = [{ alg: 'RS256', typ: 'JWT' }, claims].map((part) => Buffer.from(JSON.stringify(part)).toString('base64url')).join('.') + '.emulator-signature';
+    return { ok: true, access_token: `xoxp-${randomBytes(12).toString('hex')}`, token_type: 'Bearer', id_token: idToken };
+  }
+
+  private checkClient(args: SlackArgs, request: RecordedRequest): void {
     const basic = basicCredentials(request);
     const clientId = basic?.username ?? optionalString(args, 'client_id');
     const clientSecret = basic?.password ?? optionalString(args, 'client_secret');
     if (clientId !== this.clientId) throw new SlackMethodError('invalid_client_id');
     if (clientSecret !== this.clientSecret) throw new SlackMethodError('bad_client_secret');
+  }
+
+  private exchangeOAuthCode(args: SlackArgs, request: RecordedRequest): JsonObject {
+    this.checkClient(args, request);
     const code = optionalString(args, 'code');
     const install = code === undefined ? undefined : this.oauthCodes.get(code);
     if (!install) throw new SlackMethodError('invalid_code');

@@ -15,6 +15,8 @@ export class User {
   timeZone: string = 'UTC';
   preferences: Record<string, unknown> = {};
   fathomSecretRef?: string | null;
+  /** The rep's webhook at Fathom, deleted there when the workspace removes the app. */
+  fathomWebhookId?: string | null;
   googleSecretRef?: string | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
@@ -34,6 +36,7 @@ export const UserSchema = new EntitySchema<User>({
     timeZone: { type: 'string', length: 64 },
     preferences: { type: 'json' },
     fathomSecretRef: { type: 'string', length: 512, nullable: true },
+    fathomWebhookId: { type: 'string', length: 64, nullable: true },
     googleSecretRef: { type: 'string', length: 512, nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },

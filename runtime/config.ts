@@ -9,7 +9,16 @@ import { logLevels, type LogLevel } from './logger';
 
 export interface AppConfig {
   logLevel: LogLevel;
-  temporal: { address: string; namespace: string; taskQueue: string; apiKey?: string; tls: boolean };
+  temporal: {
+    address: string;
+    namespace: string;
+    taskQueue: string;
+    apiKey?: string;
+    tls: boolean;
+    /** mTLS client certificate and key (PEM file paths), for a self-hosted cluster that requires them. */
+    clientCertPath?: string;
+    clientKeyPath?: string;
+  };
   /** The runtime login: row-level security holds it to one tenant per transaction. */
   databaseUrl: string;
   /** DATABASE_MAINTENANCE_URL: the cross-tenant jobs' login; the worker needs it, the API never. */
@@ -89,6 +98,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   if (drafter === 'claude' && !anthropicApiKey) settings.problem('ANTHROPIC_API_KEY', 'is not set, and AI_DRAFTER=claude needs it', 'sk-ant-…');
   const secretsBackend = settings.choice('SECRETS_BACKEND', ['aws', 'local'], 'local');
   const temporalApiKey = settings.optional('TEMPORAL_API_KEY');
+  const temporalClientCertPath = settings.optional('TEMPORAL_TLS_CERT');
+  const temporalClientKeyPath = settings.optional('TEMPORAL_TLS_KEY');
+  if ((temporalClientCertPath === undefined) !== (temporalClientKeyPath === undefined)) {
+    settings.problem(temporalClientCertPath ? 'TEMPORAL_TLS_KEY' : 'TEMPORAL_TLS_CERT', 'must be set together with the other mTLS file', '/run/secrets/temporal-client.pem');
+  }
   const signingSecret = settings.required('SLACK_SIGNING_SECRET', '<the Signing Secret of the Slack app>');
   const config: AppConfig = {
     logLevel: settings.choice('LOG_LEVEL', logLevels, 'info'),
@@ -97,7 +111,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       namespace: settings.text('TEMPORAL_NAMESPACE', 'default'),
       taskQueue: settings.text('TEMPORAL_TASK_QUEUE', 'meeting-followup'),
       apiKey: temporalApiKey,
-      tls: settings.boolean('TEMPORAL_TLS', false) || temporalApiKey !== undefined,
+      tls: settings.boolean('TEMPORAL_TLS', false) || temporalApiKey !== undefined || temporalClientCertPath !== undefined,
+      clientCertPath: temporalClientCertPath,
+      clientKeyPath: temporalClientKeyPath,
     },
     databaseUrl: settings.connectionUrl('DATABASE_URL', ['postgres:', 'postgresql:'], 'postgres://app:password@localhost:5432/followup'),
     databaseMaintenanceUrl: settings.optionalConnectionUrl('DATABASE_MAINTENANCE_URL', ['postgres:', 'postgresql:'], 'postgres://app_maintenance:password@localhost:5432/followup'),

@@ -3,16 +3,20 @@
  * third-party modules, shared by the worker, the API, the demo and the end-to-end tests.
  */
 import type { ActivityDependencies } from '../activities';
+import type { GrantRevocation } from '../activities/dependencies';
+import { oauthCrmProviders, revokeCrmGrant, type OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
 import { createAnthropicFollowUpWriter } from '../clients/anthropic-follow-up-writer';
 import { createCrmProvider } from '../clients/crm/create-crm-provider';
 import type { CrmProviderSettings } from '../clients/crm/crm-provider';
 import type { CrmProviderName } from '../domain/crm';
 import { createExtractiveFollowUpWriter } from '../clients/extractive-follow-up-writer';
 import { createFathomClient } from '../clients/fathom-client';
+import { deleteFathomWebhook } from '../clients/fathom-webhooks';
 import type { FollowUpWriter } from '../clients/follow-up-writer';
 import { createCalendarEvents } from '../clients/google/calendar-events';
 import { createGmailDrafts } from '../clients/google/gmail-drafts';
 import type { GoogleAppConfig } from '../clients/google/google-auth';
+import { revokeGoogleGrant } from '../clients/google/google-oauth-connect';
 import { AuditBacklog } from '../db/audit-backlog';
 import type { MaintenanceOrm, Orm } from '../db/orm';
 import { createSecretStore } from '../secrets/create-secret-store';
@@ -88,7 +92,23 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
       drafts: createGmailDrafts({ app: googleApp, tokens }),
       calendar: createCalendarEvents({ app: googleApp, tokens }),
     }),
+    grantRevocation: buildGrantRevocation(config, googleApp),
     now: () => new Date(),
+  };
+}
+
+const revocationTimeoutMs = 10_000;
+
+function buildGrantRevocation(config: AppConfig, googleApp: GoogleAppConfig): GrantRevocation {
+  return {
+    google: (tokens) => revokeGoogleGrant(googleApp, tokens, revocationTimeoutMs),
+    fathomWebhook: (credentials, webhookId) => deleteFathomWebhook({ baseUrl: config.fathom.apiUrl, credentials, webhookId }),
+    crm: async (provider, credentials, connectionSettings) => {
+      if (credentials.type !== 'oauth' || !oauthCrmProviders.includes(provider as OAuthCrmProvider)) return 'not-revocable';
+      const settings = { ...crmSettingsFor(config, provider), ...pickConnectionOverrides(connectionSettings) };
+      if (!settings.oauthBaseUrl) return 'not-revocable';
+      return revokeCrmGrant(provider as OAuthCrmProvider, { oauthBaseUrl: settings.oauthBaseUrl, client: settings.oauthClient, credentials, timeoutMs: revocationTimeoutMs });
+    },
   };
 }
 

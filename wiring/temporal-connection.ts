@@ -1,7 +1,15 @@
-import { Client, Connection } from '@temporalio/client';
+import fs from 'node:fs';
+import { Client, Connection, type TLSConfig } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
 import type { AppConfig } from '../runtime/config';
+
+/** TLS for Temporal Cloud (API key) or a cluster that requires mTLS client certificates. */
+function tlsOf(config: AppConfig['temporal']): TLSConfig | undefined {
+  if (!config.tls) return undefined;
+  if (config.clientCertPath === undefined || config.clientKeyPath === undefined) return {};
+  return { clientCertPair: { crt: fs.readFileSync(config.clientCertPath), key: fs.readFileSync(config.clientKeyPath) } };
+}
 
 /**
  * Client connection for the API and scripts (local dev server, self-hosted or Temporal Cloud).
@@ -9,15 +17,11 @@ import type { AppConfig } from '../runtime/config';
  * workflows' encrypted payloads nor should it write plaintext ones.
  */
 export async function connectTemporalClient(config: AppConfig['temporal'], dataConverter: DataConverter): Promise<Client> {
-  const connection = await Connection.connect({
-    address: config.address,
-    tls: config.tls ? {} : undefined,
-    apiKey: config.apiKey,
-  });
+  const connection = await Connection.connect({ address: config.address, tls: tlsOf(config), apiKey: config.apiKey });
   return new Client({ connection, namespace: config.namespace, dataConverter });
 }
 
 /** Worker connection (Rust core) with the same settings; the worker gets the data converter itself. */
 export function connectTemporalWorker(config: AppConfig['temporal']): Promise<NativeConnection> {
-  return NativeConnection.connect({ address: config.address, tls: config.tls ? {} : undefined, apiKey: config.apiKey });
+  return NativeConnection.connect({ address: config.address, tls: tlsOf(config), apiKey: config.apiKey });
 }

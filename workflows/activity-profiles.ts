@@ -69,3 +69,12 @@ export const { closeTenantMeetings } = profile(
   { startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds' },
   { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 },
 );
+
+/**
+ * Offboarding's revocations at Google and the CRMs: the activity retries each provider a few times
+ * itself and records what stays unrevoked, so these retries only cover our database and a dead worker.
+ */
+export const { removeTenantCredentials } = profile(
+  { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds' },
+  { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 },
+);

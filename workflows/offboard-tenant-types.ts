@@ -32,3 +32,15 @@ export interface CloseTenantMeetingsInput {
 export function offboardWorkflowId(tenantId: string): string {
   return `offboard:${tenantId}`;
 }
+
+export interface RemoveTenantCredentialsInput {
+  tenantId: string;
+  workflowId: string;
+}
+
+export interface RemoveTenantCredentialsResult {
+  /** Credentials deleted from the secret store (CRM connections, reps' Google and Fathom). */
+  removed: number;
+  /** Grants the provider could not revoke after a few tries; each one is in the audit log. */
+  revocationFailures: number;
+}

@@ -1,10 +1,11 @@
 /**
  * Closes a tenant down when Slack tells us the app was removed: the tenant stops resolving,
- * its bot token leaves the secret store, and every meeting workflow still running is asked to
- * finish (it ends as 'cancelled'). One run per tenant at a time (id `offboard:<tenantId>`).
+ * its bot token leaves the secret store, every meeting workflow still running is asked to
+ * finish (it ends as 'cancelled'), then its CRM and Google grants are revoked and every
+ * credential deleted. One run per tenant at a time (id `offboard:<tenantId>`).
  */
-import { sleep, workflowInfo } from '@temporalio/workflow';
-import { closeTenantMeetings, deactivateTenant } from './activity-profiles';
+import { patched, sleep, workflowInfo } from '@temporalio/workflow';
+import { closeTenantMeetings, deactivateTenant, removeTenantCredentials } from './activity-profiles';
 import type { OffboardTenantInput, OffboardTenantResult } from './offboard-tenant-types';
 
 /**
@@ -22,5 +23,7 @@ export async function offboardTenant(input: OffboardTenantInput): Promise<Offboa
   let cancelSignalsSent = await closeTenantMeetings(closing);
   await sleep(lateStartsWindow);
   cancelSignalsSent += await closeTenantMeetings(closing);
+  // Runs recorded before credentials were removed on uninstall replay without this step.
+  if (patched('remove-tenant-credentials')) await removeTenantCredentials({ tenantId: input.tenantId, workflowId });
   return { deactivated: true, cancelSignalsSent };
 }

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { OAuthCrmProvider } from '../../clients/crm/crm-oauth-connect';
 import type { Orm } from '../../db/orm';
 import { firstDelivery } from '../../db/inbound-deliveries';
@@ -7,8 +7,9 @@ import { oauthStateLifetimeMs } from './oauth-state';
 /**
  * The OAuth `state` of connecting Google or a CRM from App Home. Like the Slack install state it
  * is HMAC-signed, valid for 10 minutes and usable once (nonce claimed in inbound_delivery); it
- * also names the Slack user and tenant it was minted for, so the callback stores the tokens for
- * the person who saw the link in their own Home tab, never for whoever holds the URL later.
+ * also names the Slack user and tenant it was minted for, and the browser that opens the link must
+ * sign in with Slack as that very user (connect-routes.ts) before it reaches the provider, so the
+ * tokens stored are always those of the person who saw the link in their own Home tab.
  */
 export type ConnectTarget = 'google' | OAuthCrmProvider;
 
@@ -74,6 +75,29 @@ function verified(
   const payload = JSON.parse(Buffer.from(encoded, 'base64url').toString('utf8')) as StatePayload;
   if (payload.e * 1000 < nowMs) return { ok: false, reason: 'expired' };
   return { ok: true, payload };
+}
+
+/**
+ * What the browser holds once Slack confirmed it is signed in as the link's user: a MAC of the
+ * state, so it proves the check for this one flow and cannot be made without the server's key.
+ */
+export function identityProof(secret: string, state: string): string {
+  return sign(secret, `slack-identity-verified:${state}`);
+}
+
+export function isIdentityProof(secret: string, state: string, proof: string | undefined): boolean {
+  const expected = Buffer.from(identityProof(secret, state));
+  const given = Buffer.from(proof ?? '');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+/**
+ * PKCE (RFC 7636, S256) for one flow, derived from its state: the verifier never leaves the
+ * server and needs no storage, and an intercepted code cannot be redeemed without it.
+ */
+export function pkceFor(secret: string, state: string): { verifier: string; challenge: string } {
+  const verifier = sign(secret, `pkce-verifier:${state}`);
+  return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
 function grantOf(payload: StatePayload): ConnectGrant {

@@ -37,7 +37,7 @@ export async function saveFathomConnection(
   await deps.secrets.put(secretRef, JSON.stringify(credentials));
   await deps.secrets.put(secretNames.fathomWebhookSecret(user.tenantId, user.id), webhook.secret);
   await inTenant(deps.orm, user.tenantId, async (em) => {
-    (await em.findOneOrFail(User, { id: user.id })).fathomSecretRef = secretRef;
+    Object.assign(await em.findOneOrFail(User, { id: user.id }), { fathomSecretRef: secretRef, fathomWebhookId: webhook.id });
     connected(em, user.tenantId, user.slackUserId, 'fathom', { via: credentials.type, webhookId: webhook.id });
   });
 }

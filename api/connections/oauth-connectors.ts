@@ -1,4 +1,4 @@
-import { buildCrmAuthorizeUrl, exchangeCrmCode, oauthCrmProviders, type OAuthCrmProvider } from '../../clients/crm/crm-oauth-connect';
+import { buildCrmAuthorizeUrl, crmSupportsPkce, exchangeCrmCode, oauthCrmProviders, type OAuthCrmProvider } from '../../clients/crm/crm-oauth-connect';
 import { buildGoogleAuthorizeUrl, exchangeGoogleCode } from '../../clients/google/google-oauth-connect';
 import { crmLabels } from '../../slack/settings-labels';
 import { connectStateSecret, issueConnectState, type ConnectGrant, type ConnectTarget } from './connect-state';
@@ -17,9 +17,15 @@ export interface OAuthConnector {
   adminsOnly: boolean;
   /** False when this deployment has no OAuth app for the service. */
   offered(deps: Pick<ApiDependencies, 'connections'>): boolean;
-  authorizeUrl(deps: ApiDependencies, options: { redirectUri: string; state: string }): string;
-  /** Exchanges the code and stores the result; throws ExternalServiceError when the provider refuses. */
-  complete(deps: ApiDependencies, grant: ConnectGrant, options: { code: string; redirectUri: string }): Promise<void>;
+  /** The provider's consent screen, with the flow's PKCE challenge where the provider supports PKCE. */
+  authorizeUrl(deps: ApiDependencies, options: { redirectUri: string; state: string; pkce: FlowPkce }): string;
+  /** Exchanges the code (with the PKCE verifier where used) and stores the result; throws ExternalServiceError when the provider refuses. */
+  complete(deps: ApiDependencies, grant: ConnectGrant, options: { code: string; redirectUri: string; pkce: FlowPkce }): Promise<void>;
+}
+
+export interface FlowPkce {
+  verifier: string;
+  challenge: string;
 }
 
 const googleConnector: OAuthConnector = {
@@ -27,9 +33,9 @@ const googleConnector: OAuthConnector = {
   pathPrefix: '/connect/google',
   adminsOnly: false,
   offered: (deps) => !!deps.connections?.google,
-  authorizeUrl: (deps, options) => buildGoogleAuthorizeUrl(deps.connections!.google!, options),
-  complete: async (deps, grant, options) => {
-    const tokens = await exchangeGoogleCode(deps.connections!.google!, { ...options, now: now(deps) });
+  authorizeUrl: (deps, { pkce, ...options }) => buildGoogleAuthorizeUrl(deps.connections!.google!, { ...options, codeChallenge: pkce.challenge }),
+  complete: async (deps, grant, { pkce, ...options }) => {
+    const tokens = await exchangeGoogleCode(deps.connections!.google!, { ...options, codeVerifier: pkce.verifier, now: now(deps) });
     await saveGoogleConnection(deps, grant.tenantId, grant.slackUserId, tokens);
   },
 };
@@ -40,9 +46,11 @@ function crmConnector(provider: OAuthCrmProvider): OAuthConnector {
     pathPrefix: `/connect/crm/${provider}`,
     adminsOnly: true,
     offered: (deps) => !!deps.connections?.crm[provider],
-    authorizeUrl: (deps, options) => buildCrmAuthorizeUrl(provider, deps.connections!.crm[provider]!, options),
-    complete: async (deps, grant, options) => {
-      const credentials = await exchangeCrmCode(provider, deps.connections!.crm[provider]!, { ...options, now: now(deps) });
+    authorizeUrl: (deps, { pkce, ...options }) =>
+      buildCrmAuthorizeUrl(provider, deps.connections!.crm[provider]!, { ...options, ...(crmSupportsPkce(provider) ? { codeChallenge: pkce.challenge } : {}) }),
+    complete: async (deps, grant, { pkce, ...options }) => {
+      const codeVerifier = crmSupportsPkce(provider) ? pkce.verifier : undefined;
+      const credentials = await exchangeCrmCode(provider, deps.connections!.crm[provider]!, { ...options, codeVerifier, now: now(deps) });
       await saveCrmConnection(deps, grant.tenantId, grant.slackUserId, provider, credentials);
     },
   };
@@ -57,10 +65,13 @@ export const oauthConnectors: Record<ConnectTarget, OAuthConnector> = {
 
 export const connectTargets: readonly ConnectTarget[] = ['google', ...oauthCrmProviders];
 
-/** The link App Home shows: valid 10 minutes, once, for this Slack user in this workspace only. */
+/**
+ * The link App Home shows: valid 10 minutes, once, for this Slack user in this workspace only. None
+ * without the Slack app's OAuth client: the flow starts with Sign in with Slack, to check who opens it.
+ */
 export function connectStartUrl(deps: Pick<ApiDependencies, 'slack' | 'publicUrl' | 'connections' | 'now'>, grant: ConnectGrant): string | null {
   const connector = oauthConnectors[grant.target];
-  if (!connector.offered(deps)) return null;
+  if (!connector.offered(deps) || !deps.slack.oauth) return null;
   const state = issueConnectState(connectStateSecret(deps.slack.signingSecret), grant, now(deps));
   return `${deps.publicUrl}${connector.pathPrefix}/start?state=${encodeURIComponent(state)}`;
 }

@@ -42,6 +42,7 @@ export function createNoopActivities(options: { onCardPublished?: (state: Meetin
     forgetOldDeliveries: async () => ({ forgotten: 0 }),
     deactivateTenant: async () => ({ deactivated: true }),
     closeTenantMeetings: async () => 0,
+    removeTenantCredentials: async () => ({ removed: 0, revocationFailures: 0 }),
     purgeExpiredTranscriptBatch: async () => ({ purged: 0 }),
     markTenantDeleted: async () => undefined,
     deleteTenantSecrets: async () => 0,

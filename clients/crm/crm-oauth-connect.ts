@@ -4,7 +4,7 @@
  * providers run later. Both grants read the token endpoint's answer the same way.
  */
 import type { OAuthCredentials, TokenRefresher } from './credential-session';
-import { expiresAtFrom, requestOAuthToken, type OAuthTokenResponse } from './oauth-token-request';
+import { expiresAtFrom, requestOAuthToken, revokeOAuthToken, type OAuthTokenResponse } from './oauth-token-request';
 
 export type OAuthCrmProvider = 'hubspot' | 'salesforce' | 'pipedrive';
 
@@ -40,7 +40,15 @@ const scopes: Record<OAuthCrmProvider, string | undefined> = {
 };
 const exchangeTimeoutMs = 10_000;
 
-export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthApp, options: { redirectUri: string; state: string }): string {
+/**
+ * Salesforce documents PKCE (S256) for the web-server flow; HubSpot and Pipedrive document none,
+ * and a challenge they would ignore protects nothing, so they get none.
+ */
+export function crmSupportsPkce(provider: OAuthCrmProvider): boolean {
+  return provider === 'salesforce';
+}
+
+export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthApp, options: { redirectUri: string; state: string; codeChallenge?: string }): string {
   const url = new URL(app.authorizeUrl);
   const scope = scopes[provider];
   url.search = new URLSearchParams({
@@ -49,6 +57,7 @@ export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthAp
     redirect_uri: options.redirectUri,
     ...(scope ? { scope } : {}),
     state: options.state,
+    ...(options.codeChallenge ? { code_challenge: options.codeChallenge, code_challenge_method: 'S256' } : {}),
   }).toString();
   return url.href;
 }
@@ -56,12 +65,17 @@ export function buildCrmAuthorizeUrl(provider: OAuthCrmProvider, app: CrmOAuthAp
 export async function exchangeCrmCode(
   provider: OAuthCrmProvider,
   app: CrmOAuthApp,
-  options: { code: string; redirectUri: string; now?: number },
+  options: { code: string; redirectUri: string; codeVerifier?: string; now?: number },
 ): Promise<OAuthCredentials> {
   return requestCrmCredentials(provider, {
     tokenUrl: app.tokenUrl,
     client: app,
-    grant: { grant_type: 'authorization_code', code: options.code, redirect_uri: options.redirectUri },
+    grant: {
+      grant_type: 'authorization_code',
+      code: options.code,
+      redirect_uri: options.redirectUri,
+      ...(options.codeVerifier ? { code_verifier: options.codeVerifier } : {}),
+    },
     timeoutMs: exchangeTimeoutMs,
     now: options.now,
   });
@@ -83,6 +97,38 @@ export function crmTokenRefresher(
       // A refresh answer may leave out the refresh token (kept unless rotated) or the API host.
       stale,
     });
+}
+
+/**
+ * Revokes the grant behind a connection's tokens, so a copy of them left anywhere stops working:
+ * HubSpot deletes the refresh token (`DELETE /oauth/v1/refresh-tokens/:token`), Salesforce and
+ * Pipedrive revoke per RFC 7009 (a refresh token revokes its access tokens with it).
+ */
+export function revokeCrmGrant(
+  provider: OAuthCrmProvider,
+  options: { oauthBaseUrl: string; client: OAuthClient | undefined; credentials: OAuthCredentials; timeoutMs: number },
+): Promise<'revoked' | 'already-invalid'> {
+  const base = options.oauthBaseUrl.replace(/\/+$/, '');
+  const { credentials, client, timeoutMs } = options;
+  const token = credentials.refreshToken ?? credentials.accessToken;
+  const tokenTypeHint = credentials.refreshToken ? 'refresh_token' : 'access_token';
+  switch (provider) {
+    case 'hubspot':
+      // Only refresh tokens can be deleted; a lone access token dies within 30 minutes.
+      if (!credentials.refreshToken) return Promise.resolve('already-invalid');
+      return revokeOAuthToken({ service: provider, method: 'DELETE', url: `${base}/oauth/v1/refresh-tokens/${encodeURIComponent(credentials.refreshToken)}`, timeoutMs });
+    case 'salesforce':
+      return revokeOAuthToken({ service: provider, method: 'POST', url: `${base}/services/oauth2/revoke`, form: { token }, timeoutMs });
+    case 'pipedrive':
+      return revokeOAuthToken({
+        service: provider,
+        method: 'POST',
+        url: `${base}/oauth/revoke`,
+        form: { token, token_type_hint: tokenTypeHint },
+        ...(client ? { headers: { authorization: `Basic ${Buffer.from(`${client.clientId}:${client.clientSecret}`).toString('base64')}` } } : {}),
+        timeoutMs,
+      });
+  }
 }
 
 interface OAuthClient {

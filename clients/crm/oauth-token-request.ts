@@ -91,3 +91,38 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
     return undefined;
   }
 }
+
+export interface OAuthRevocationRequest {
+  service: ExternalService;
+  url: string;
+  method: 'POST' | 'DELETE';
+  form?: Record<string, string>;
+  headers?: Record<string, string>;
+  timeoutMs: number;
+}
+
+/**
+ * Asks a provider to revoke a token. 'already-invalid' when it answers that the token is unknown,
+ * expired or revoked (RFC 7009 providers answer 400 for those; HubSpot 404): the goal is reached.
+ * Other failures throw, classified like any other call.
+ */
+export async function revokeOAuthToken(request: OAuthRevocationRequest): Promise<'revoked' | 'already-invalid'> {
+  let status: number;
+  let retryAfter: string | null;
+  try {
+    const response = await fetch(request.url, {
+      method: request.method,
+      headers: { accept: 'application/json', ...(request.form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}), ...request.headers },
+      ...(request.form ? { body: new URLSearchParams(request.form) } : {}),
+      signal: AbortSignal.timeout(request.timeoutMs),
+    });
+    status = response.status;
+    retryAfter = response.headers.get('retry-after');
+    await response.text();
+  } catch (error) {
+    throw errorFromNetworkFailure(request.service, error);
+  }
+  if (status >= 200 && status < 300) return 'revoked';
+  if (status === 400 || status === 404) return 'already-invalid';
+  throw errorFromHttpStatus(request.service, status, { detail: `token revocation HTTP ${status}`, retryAfterMs: parseRetryAfter(retryAfter) });
+}

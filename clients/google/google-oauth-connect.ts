@@ -4,7 +4,7 @@
  * response, which arrives straight from Google's token endpoint over TLS (OpenID Connect
  * §3.1.3.7 lets a client skip its signature check then).
  */
-import { requestOAuthToken } from '../crm/oauth-token-request';
+import { requestOAuthToken, revokeOAuthToken } from '../crm/oauth-token-request';
 import { ExternalServiceError } from '../../domain/service-errors';
 import type { GoogleTokens } from '../google-workspace';
 import { googleTokenUrl } from './google-auth';
@@ -20,8 +20,11 @@ export interface GoogleOAuthApp {
   authorizeUrl?: string;
 }
 
-/** Offline access with a forced consent screen: only then does Google hand out a refresh token again. */
-export function buildGoogleAuthorizeUrl(app: GoogleOAuthApp, options: { redirectUri: string; state: string }): string {
+/**
+ * Offline access with a forced consent screen: only then does Google hand out a refresh token again.
+ * With PKCE (S256): Google then redeems the code only with the matching code_verifier.
+ */
+export function buildGoogleAuthorizeUrl(app: GoogleOAuthApp, options: { redirectUri: string; state: string; codeChallenge: string }): string {
   const url = new URL(app.authorizeUrl ?? googleAuthorizeUrl);
   url.search = new URLSearchParams({
     client_id: app.clientId,
@@ -32,15 +35,24 @@ export function buildGoogleAuthorizeUrl(app: GoogleOAuthApp, options: { redirect
     prompt: 'consent',
     include_granted_scopes: 'true',
     state: options.state,
+    code_challenge: options.codeChallenge,
+    code_challenge_method: 'S256',
   }).toString();
   return url.href;
 }
 
-export async function exchangeGoogleCode(app: GoogleOAuthApp, options: { code: string; redirectUri: string; now?: number }): Promise<GoogleTokens> {
+export async function exchangeGoogleCode(app: GoogleOAuthApp, options: { code: string; redirectUri: string; codeVerifier: string; now?: number }): Promise<GoogleTokens> {
   const response = await requestOAuthToken({
     service: 'google-oauth',
     url: app.tokenUrl ?? googleTokenUrl,
-    form: { grant_type: 'authorization_code', code: options.code, redirect_uri: options.redirectUri, client_id: app.clientId, client_secret: app.clientSecret },
+    form: {
+      grant_type: 'authorization_code',
+      code: options.code,
+      redirect_uri: options.redirectUri,
+      client_id: app.clientId,
+      client_secret: app.clientSecret,
+      code_verifier: options.codeVerifier,
+    },
     timeoutMs: exchangeTimeoutMs,
   });
   const body = response as typeof response & { id_token?: unknown };
@@ -60,6 +72,15 @@ export async function exchangeGoogleCode(app: GoogleOAuthApp, options: { code: s
     ...(response.expires_in ? { expiresAt: now + response.expires_in * 1000 } : {}),
     email,
   };
+}
+
+/**
+ * Revokes the rep's grant (revoking the refresh token ends its access tokens too). The revoke
+ * endpoint sits beside the token endpoint: https://oauth2.googleapis.com/revoke.
+ */
+export function revokeGoogleGrant(app: Pick<GoogleOAuthApp, 'tokenUrl'>, tokens: GoogleTokens, timeoutMs: number): Promise<'revoked' | 'already-invalid'> {
+  const url = new URL('revoke', app.tokenUrl ?? googleTokenUrl).href;
+  return revokeOAuthToken({ service: 'google-oauth', method: 'POST', url, form: { token: tokens.refreshToken }, timeoutMs });
 }
 
 function emailOfIdToken(idToken: string): string | undefined {

@@ -5,6 +5,7 @@ import { Migration20261129090000_row_level_security } from './Migration202611290
 import { Migration20261129091000_meeting_usage } from './Migration20261129091000_meeting_usage';
 import { Migration20261129100000_audit_by_workflow } from './Migration20261129100000_audit_by_workflow';
 import { Migration20261130090000_tenant_isolation_without_settings } from './Migration20261130090000_tenant_isolation_without_settings';
+import { Migration20261205230000_fathom_webhook_id } from './Migration20261205230000_fathom_webhook_id';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -17,4 +18,5 @@ export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261129091000_meeting_usage', class: Migration20261129091000_meeting_usage },
   { name: 'Migration20261129100000_audit_by_workflow', class: Migration20261129100000_audit_by_workflow },
   { name: 'Migration20261130090000_tenant_isolation_without_settings', class: Migration20261130090000_tenant_isolation_without_settings },
+  { name: 'Migration20261205230000_fathom_webhook_id', class: Migration20261205230000_fathom_webhook_id },
 ];

@@ -66,13 +66,26 @@ describe('docker-compose.yml', function () {
     assert.equal(service('postgresql').image, 'postgres:16');
   });
 
-  it('publishes Temporal on 7233, the Web UI on 8080, the API on 3000 and its operator listener on loopback only', function () {
+  it('keeps Temporal off the host, publishes the Web UI and the operator listener on loopback only, the API on 3000', function () {
     const published = (name: string): string[] => (service(name).ports ?? []).map((port) => String(port).split(':').slice(0, -1).join(':'));
-    assert.deepEqual(published('temporal'), ['7233']);
-    assert.deepEqual(published('temporal-ui'), ['8080']);
+    assert.deepEqual(published('temporal'), []);
+    assert.deepEqual(published('temporal-ui'), ['127.0.0.1:8080']);
     assert.deepEqual(published('api'), ['3000', '127.0.0.1:3001']);
     assert.equal(environmentOf('api').OPERATOR_PORT, 3001);
     assert.equal(environmentOf('temporal-ui').TEMPORAL_CODEC_ENDPOINT, 'http://localhost:3001/codec');
+  });
+
+  it('publishes neither the Temporal frontend (7233) nor the Web UI (8080) beyond the host loopback', function () {
+    for (const [name, definition] of Object.entries(services)) {
+      for (const port of definition.ports ?? []) {
+        // "[ip:]hostPort:containerPort[/protocol]"; without an ip Docker binds 0.0.0.0.
+        const parts = String(port).split('/')[0]!.split(':');
+        const ports = parts.slice(-2);
+        if (!ports.includes('7233') && !ports.includes('8080')) continue;
+        const hostIp = parts.length === 3 ? parts[0] : '0.0.0.0';
+        assert.equal(hostIp, '127.0.0.1', `${name} publishes ${port} on ${hostIp}`);
+      }
+    }
   });
 
   it('starts Temporal only after admin-tools has set up the schemas', function () {

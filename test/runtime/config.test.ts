@@ -89,6 +89,15 @@ describe('configuration', () => {
     assert.ok(problemsOf({ ...minimal, ACTOR_PROOF_KEY: 'short' }).some((problem) => problem.includes('ACTOR_PROOF_KEY must be at least 43 characters')));
   });
 
+  it('connects to Temporal with an mTLS client certificate only when given both its files', () => {
+    const temporal = loadConfig({ ...minimal, TEMPORAL_TLS_CERT: '/run/secrets/client.pem', TEMPORAL_TLS_KEY: '/run/secrets/client.key' }).temporal;
+    assert.deepEqual([temporal.tls, temporal.clientCertPath, temporal.clientKeyPath], [true, '/run/secrets/client.pem', '/run/secrets/client.key']);
+    assert.equal(loadConfig(minimal).temporal.tls, false);
+    const problems = problemsOf({ ...minimal, TEMPORAL_TLS_CERT: '/run/secrets/client.pem' });
+    assert.equal(problems.length, 1);
+    assert.match(problems[0]!, /TEMPORAL_TLS_KEY/);
+  });
+
   it('never repeats a secret in a problem', () => {
     const problems = problemsOf({ ...minimal, DATABASE_URL: 'mysql://app:s3cret-password@db/followup', SLACK_STATE_SECRET: 'too-short-s3cret' });
     assert.equal(problems.length, 2);

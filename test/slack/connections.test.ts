@@ -58,10 +58,26 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
   const connectedAudit = (seeded: SeededTenant, target: string) =>
     inTenant(harness.orm, seeded.tenant.id, (em) => em.find(AuditLog, { action: 'connection.connected', target }));
 
-  async function startFlow(url: string, cookie?: string): Promise<{ response: Response; location?: URL; cookie?: string }> {
-    const response = await fetch(url, { redirect: 'manual', headers: cookie ? { cookie } : {} });
-    if (response.status !== 302) return { response };
-    return { response, location: new URL(response.headers.get('location')!), cookie: response.headers.getSetCookie()[0]!.split(';')[0]! };
+  /**
+   * Opens a connect link in a browser signed in to Slack as `signedInAs`: the link sends it to Sign in
+   * with Slack, Slack back to the app, the app on to the provider's consent screen (`location`), with
+   * the cookie the provider's callback then needs. Stops at the first answer that is not a redirect.
+   */
+  async function startFlow(url: string, signedInAs: { teamId: string; userId: string }): Promise<{ response: Response; location?: URL; cookie?: string }> {
+    const opened = await fetch(url, { redirect: 'manual' });
+    if (opened.status !== 302) return { response: opened };
+    const slackSignIn = new URL(opened.headers.get('location')!);
+    assert.equal(`${slackSignIn.origin}${slackSignIn.pathname}`, 'https://slack.com/openid/connect/authorize');
+    assert.equal(slackSignIn.searchParams.get('scope'), 'openid');
+    const redirectUri = slackSignIn.searchParams.get('redirect_uri')!;
+    const code = slack().issueOpenIdCode({ ...signedInAs, redirectUri });
+    const signedIn = await callback(new URL(redirectUri).pathname, { code, state: slackSignIn.searchParams.get('state')! }, cookieOf(opened, 'connect_state'));
+    if (signedIn.status !== 302) return { response: signedIn };
+    return { response: signedIn, location: new URL(signedIn.headers.get('location')!), cookie: cookieOf(signedIn, 'connect_identity') };
+  }
+
+  function cookieOf(response: Response, name: string): string | undefined {
+    return response.headers.getSetCookie().map((header) => header.split(';')[0]!).find((cookie) => cookie.startsWith(`${name}=`) && cookie.length > name.length + 1);
   }
 
   function callback(path: string, query: Record<string, string>, cookie?: string): Promise<Response> {
@@ -144,6 +160,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       assert.equal(webhook.ownerEmail, 'bob@acme.com');
       assert.equal(webhook.include_transcript, true);
       assert.deepEqual(webhook.triggered_for, ['my_recordings']);
+      assert.equal(user.fathomWebhookId, webhook.id, 'kept, so an uninstall can delete it at Fathom');
       assert.equal(await harness.secrets.get(secretNames.fathomWebhookSecret(seeded.tenant.id, user.id)), webhook.secret, 'deliveries signed by Fathom will verify');
       const audit = await connectedAudit(seeded, 'fathom');
       assert.equal(audit.length, 1);
@@ -199,7 +216,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       const rep = newSlackUser();
       const link = (await homeButtons(seeded, rep)).find((button) => button.action_id === connectActions.google)!;
       assert.equal(link.text, 'Connect Google');
-      const { location, cookie } = await startFlow(link.url!);
+      const { location, cookie } = await startFlow(link.url!, { teamId: seeded.teamId, userId: rep });
       assert.ok(location && cookie);
       assert.equal(`${location.origin}${location.pathname}`, 'https://accounts.google.com/o/oauth2/v2/auth');
       assert.equal(location.searchParams.get('access_type'), 'offline');
@@ -214,7 +231,11 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       const redirectUri = location.searchParams.get('redirect_uri')!;
       assert.equal(redirectUri, `${harness.config.api.publicUrl}${callbackPath}`);
 
-      const code = harness.emulators.google.issueAuthCode('Carol@Acme.com', { redirectUri });
+      assert.equal(location.searchParams.get('code_challenge_method'), 'S256');
+      const codeChallenge = location.searchParams.get('code_challenge')!;
+      assert.match(codeChallenge, /^[\w-]{43}$/);
+
+      const code = harness.emulators.google.issueAuthCode('Carol@Acme.com', { redirectUri, codeChallenge });
       const response = await callback(callbackPath, { code, state: location.searchParams.get('state')! }, cookie);
       assert.equal(response.status, 200);
       assert.match(await response.text(), /Google is connected/);
@@ -235,18 +256,18 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       const rep = newSlackUser();
       const link = async () => (await homeButtons(seeded, rep)).find((button) => button.action_id === connectActions.google)!.url!;
 
-      const declined = await startFlow(await link());
+      const declined = await startFlow(await link(), { teamId: seeded.teamId, userId: rep });
       const denied = await callback(callbackPath, { error: 'access_denied', state: declined.location!.searchParams.get('state')! }, declined.cookie);
       assert.equal(denied.status, 400);
       assert.match(await denied.text(), /Google was not connected/);
 
       const tampered = new URL(await link());
       tampered.searchParams.set('state', `${tampered.searchParams.get('state')!.slice(0, -2)}xx`);
-      const refused = await startFlow(tampered.href);
+      const refused = await startFlow(tampered.href, { teamId: seeded.teamId, userId: rep });
       assert.equal(refused.response.status, 400);
       assert.match(await refused.response.text(), /Connect link expired/);
 
-      const started = await startFlow(await link());
+      const started = await startFlow(await link(), { teamId: seeded.teamId, userId: rep });
       const state = started.location!.searchParams.get('state')!;
       const code = harness.emulators.google.issueAuthCode('dave@acme.com');
       const otherBrowser = await callback(callbackPath, { code, state });
@@ -256,6 +277,53 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       assert.match(await badCode.text(), /did not accept the sign-in, so nothing was stored/);
 
       assert.equal((await userOf(seeded, rep))?.googleSecretRef ?? null, null);
+      assert.equal((await connectedAudit(seeded, 'google')).length, 0);
+    });
+
+    it('a rep’s link opened by someone else cannot connect their Google account to the rep', async () => {
+      const seeded = await harness.seedTenant();
+      const rep = newSlackUser();
+      const colleague = newSlackUser();
+      const link = (await homeButtons(seeded, rep)).find((button) => button.action_id === connectActions.google)!.url!;
+
+      // The link is forwarded (or leaks); a colleague, or someone from another workspace, opens it.
+      for (const intruder of [{ teamId: seeded.teamId, userId: colleague }, { teamId: 'T0ELSEWHERE', userId: rep }]) {
+        const opened = await startFlow(link, intruder);
+        assert.equal(opened.response.status, 403, 'Slack says who signed in, and it is not the link’s rep in the rep’s workspace');
+        assert.match(await opened.response.text(), /This link was made for another Slack user/);
+      }
+
+      // Skipping Sign in with Slack: straight from the link to the consent screen and back, in the intruder’s browser.
+      const state = new URL(link).searchParams.get('state')!;
+      const skipped = await callback(callbackPath, { code: harness.emulators.google.issueAuthCode('mallory@evil.example'), state }, 'connect_identity=forged');
+      assert.equal(skipped.status, 400);
+
+      assert.equal((await userOf(seeded, rep))?.googleSecretRef ?? null, null, 'nothing was connected to the rep');
+      assert.equal((await connectedAudit(seeded, 'google')).length, 0);
+
+      // The rep can still use the very same link.
+      const own = await startFlow(link, { teamId: seeded.teamId, userId: rep });
+      const redirectUri = own.location!.searchParams.get('redirect_uri')!;
+      const code = harness.emulators.google.issueAuthCode('erin@acme.com', { redirectUri, codeChallenge: own.location!.searchParams.get('code_challenge')! });
+      assert.equal((await callback(callbackPath, { code, state: own.location!.searchParams.get('state')! }, own.cookie)).status, 200);
+      assert.equal((await connectedAudit(seeded, 'google'))[0]?.actor, rep);
+    });
+
+    it('a code stolen from one flow cannot be redeemed in another: Google checks the PKCE verifier', async () => {
+      const seeded = await harness.seedTenant();
+      const victim = newSlackUser();
+      const attacker = newSlackUser();
+      const flowOf = async (userId: string) =>
+        startFlow((await homeButtons(seeded, userId)).find((button) => button.action_id === connectActions.google)!.url!, { teamId: seeded.teamId, userId });
+      const victimFlow = await flowOf(victim);
+      const attackerFlow = await flowOf(attacker);
+      const redirectUri = victimFlow.location!.searchParams.get('redirect_uri')!;
+      const victimCode = harness.emulators.google.issueAuthCode('victim@acme.com', { redirectUri, codeChallenge: victimFlow.location!.searchParams.get('code_challenge')! });
+
+      const injected = await callback(callbackPath, { code: victimCode, state: attackerFlow.location!.searchParams.get('state')! }, attackerFlow.cookie);
+      assert.equal(injected.status, 502);
+      assert.match(await injected.text(), /did not accept the sign-in, so nothing was stored/);
+      assert.equal((await userOf(seeded, attacker))?.googleSecretRef ?? null, null, 'the victim’s Google is not the attacker’s');
       assert.equal((await connectedAudit(seeded, 'google')).length, 0);
     });
   });
@@ -270,7 +338,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       const hubspotButton = async () => (await homeButtons(seeded, admin)).find((button) => button.action_id === connectActions.hubspot)!;
       assert.equal((await hubspotButton()).text, 'Connect HubSpot');
 
-      const { location, cookie } = await startFlow((await hubspotButton()).url!);
+      const { location, cookie } = await startFlow((await hubspotButton()).url!, { teamId: seeded.teamId, userId: admin });
       assert.equal(`${location!.origin}${location!.pathname}`, 'https://app.hubspot.com/oauth/authorize');
       assert.equal(location!.searchParams.get('client_id'), harness.emulators.hubspot.oauthClient.clientId);
       const redirectUri = location!.searchParams.get('redirect_uri')!;
@@ -297,7 +365,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       const reconnect = await hubspotButton();
       assert.equal(reconnect.text, 'Reconnect HubSpot');
       assert.equal(reconnect.style, 'primary');
-      const again = await startFlow(reconnect.url!);
+      const again = await startFlow(reconnect.url!, { teamId: seeded.teamId, userId: admin });
       const secondCode = harness.emulators.hubspot.issueAuthCode(redirectUri);
       assert.equal((await callback(callbackPath, { code: secondCode, state: again.location!.searchParams.get('state')! }, again.cookie)).status, 200);
       const healed = (await connectionsOf(seeded)).find((connection) => connection.provider === 'hubspot')!;
@@ -314,11 +382,14 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
         const emulator = harness.emulators[provider];
         const button = (await homeButtons(seeded, admin)).find((candidate) => candidate.action_id === connectActions[provider])!;
         assert.match(button.text, /^Connect (Salesforce|Pipedrive)$/);
-        const { location, cookie } = await startFlow(button.url!);
+        const { location, cookie } = await startFlow(button.url!, { teamId: seeded.teamId, userId: admin });
         assert.equal(location!.searchParams.get('client_id'), emulator.oauthClient.clientId);
         const redirectUri = location!.searchParams.get('redirect_uri')!;
         assert.equal(redirectUri, `${harness.config.api.publicUrl}/connect/crm/${provider}/callback`);
-        const code = emulator.issueAuthCode(redirectUri);
+        // Salesforce documents PKCE; Pipedrive does not, and gets no challenge it would ignore.
+        const codeChallenge = location!.searchParams.get('code_challenge') ?? undefined;
+        assert.equal(codeChallenge !== undefined, provider === 'salesforce');
+        const code = emulator.issueAuthCode(redirectUri, codeChallenge);
         const response = await callback(`/connect/crm/${provider}/callback`, { code, state: location!.searchParams.get('state')! }, cookie);
         assert.equal(response.status, 200);
 
@@ -338,7 +409,7 @@ describe('Connecting Fathom, Google and CRMs from App Home', function () {
       await setRole(seeded, admin, 'admin');
       const url = (await homeButtons(seeded, admin)).find((button) => button.action_id === connectActions.hubspot)!.url!;
       await setRole(seeded, admin, 'member');
-      const refused = await startFlow(url);
+      const refused = await startFlow(url, { teamId: seeded.teamId, userId: admin });
       assert.equal(refused.response.status, 403);
       assert.match(await refused.response.text(), /Only a workspace admin can connect HubSpot/);
       assert.deepEqual(await connectionsOf(seeded), []);

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { inTenant } from '../../db/tenant-scope';
-import { AuditLog, Tenant } from '../../entities';
+import { AuditLog, CrmConnection, Tenant, User } from '../../entities';
+import { registerFathomWebhook } from '../../clients/fathom-webhooks';
+import type { MeetingSourceCredentials } from '../../clients/meeting-source';
 import { secretNames } from '../../secrets/secret-store';
 import type { MeetingState } from '../../domain/meeting';
 import { offboardWorkflowId, type OffboardTenantResult } from '../../workflows/offboard-tenant-types';
@@ -65,6 +67,92 @@ describe('Uninstall: app_uninstalled and tokens_revoked close the tenant down', 
     assert.equal((await tenantRow(staying.tenant.id)).status, 'active');
     assert.equal((await meetingState(harness, stayingMeeting)).status, 'awaiting-rep', 'another tenant’s meeting keeps running');
     assert.ok(await harness.secrets.get(secretNames.slackBotToken(staying.tenant.id)));
+  });
+
+  /** What a tenant holds before it leaves: the secrets of its HubSpot connection and its rep's Google and Fathom accounts. */
+  async function heldCredentials(seeded: SeededTenant) {
+    const connection = await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOneOrFail(CrmConnection, { provider: 'hubspot' }));
+    const secretRefs = [
+      connection.secretRef,
+      secretNames.userGoogle(seeded.tenant.id, seeded.rep.userId),
+      secretNames.userFathom(seeded.tenant.id, seeded.rep.userId),
+      secretNames.fathomWebhookSecret(seeded.tenant.id, seeded.rep.userId),
+    ];
+    for (const secretRef of secretRefs) assert.ok(await harness.secrets.get(secretRef), `${secretRef} is there before the uninstall`);
+    const hubspot = JSON.parse((await harness.secrets.get(connection.secretRef))!) as { refreshToken: string };
+    const google = JSON.parse((await harness.secrets.get(secretRefs[1]!))!) as { refreshToken: string };
+    return { secretRefs, hubspotRefreshToken: hubspot.refreshToken, googleRefreshToken: google.refreshToken };
+  }
+
+  async function uninstall(seeded: SeededTenant): Promise<void> {
+    harness.emulators.slack.revokeWorkspace(seeded.teamId);
+    assert.equal((await postSlackEvent(harness, seeded.teamId, { type: 'app_uninstalled' })).status, 200);
+    await harness.client.workflow.getHandle(offboardWorkflowId(seeded.tenant.id)).result();
+  }
+
+  async function assertNothingLeft(seeded: SeededTenant, secretRefs: string[]): Promise<void> {
+    for (const secretRef of secretRefs) assert.equal(await harness.secrets.get(secretRef), null, `${secretRef} was deleted`);
+    const rows = await inTenant(harness.orm, seeded.tenant.id, async (em) => ({ connections: await em.count(CrmConnection, {}), rep: await em.findOneOrFail(User, { id: seeded.rep.userId }) }));
+    assert.equal(rows.connections, 0, 'no CRM connection is left');
+    assert.equal(rows.rep.googleSecretRef, null);
+    assert.equal(rows.rep.fathomSecretRef, null);
+    assert.equal(rows.rep.fathomWebhookId, null);
+  }
+
+  const auditRows = (tenantId: string, action: string) => inTenant(harness.orm, tenantId, (em) => em.find(AuditLog, { action }, { orderBy: { id: 'asc' } }));
+
+  /** The rep's webhook at Fathom, as connecting Fathom from App Home registers it. */
+  async function registeredFathomWebhook(seeded: SeededTenant): Promise<string> {
+    const credentials = JSON.parse((await harness.secrets.get(secretNames.userFathom(seeded.tenant.id, seeded.rep.userId)))!) as MeetingSourceCredentials;
+    const webhook = await registerFathomWebhook({ baseUrl: harness.config.fathom.apiUrl, credentials, destinationUrl: `${harness.config.api.publicUrl}/webhooks/fathom/${seeded.rep.userId}` });
+    await inTenant(harness.orm, seeded.tenant.id, async (em) => {
+      (await em.findOneOrFail(User, { id: seeded.rep.userId })).fathomWebhookId = webhook.id;
+    });
+    return webhook.id;
+  }
+
+  it('uninstall revokes the HubSpot and Google grants, deletes the Fathom webhook and every credential of the tenant, audited', async () => {
+    const seeded = await harness.seedTenant();
+    const held = await heldCredentials(seeded);
+    const webhookId = await registeredFathomWebhook(seeded);
+
+    await uninstall(seeded);
+
+    await assertNothingLeft(seeded, held.secretRefs);
+    assert.ok(!harness.emulators.fathom.webhooks().some((webhook) => webhook.id === webhookId), 'Fathom no longer sends the rep’s recordings');
+    assert.equal(harness.emulators.hubspot.tokens.refresh(held.hubspotRefreshToken), undefined, 'HubSpot no longer refreshes the token');
+    const googleRevocations = harness.emulators.google.requestsTo('POST', /^\/revoke$/).filter((request) => (request.body as { token?: string }).token === held.googleRefreshToken);
+    assert.equal(googleRevocations.length, 1, 'Google was asked once to revoke the rep’s grant');
+    const revoked = await auditRows(seeded.tenant.id, 'credential.revoked');
+    assert.deepEqual(revoked.map((row) => [row.target, row.detail.outcome]).sort(), [
+      ['crm:hubspot', 'revoked'],
+      [`fathom:${seeded.rep.slackUserId}`, 'revoked'],
+      [`google:${seeded.rep.slackUserId}`, 'revoked'],
+    ]);
+    const deleted = await auditRows(seeded.tenant.id, 'credential.deleted');
+    assert.deepEqual(deleted.map((row) => row.target).sort(), ['crm:hubspot', `fathom:${seeded.rep.slackUserId}`, `google:${seeded.rep.slackUserId}`]);
+    for (const row of [...revoked, ...deleted]) {
+      assert.ok(!JSON.stringify(row.detail).includes(held.googleRefreshToken) && !JSON.stringify(row.detail).includes(held.hubspotRefreshToken), 'no token in the audit log');
+    }
+  });
+
+  it('a provider that keeps failing to revoke does not stop the uninstall: the failure is audited and the credential deleted anyway', async () => {
+    const seeded = await harness.seedTenant();
+    const held = await heldCredentials(seeded);
+    harness.emulators.google.injectFault({ method: 'POST', path: /^\/revoke$/, times: Infinity, fault: { status: 503, body: { error: 'backendError' } } });
+    try {
+      await uninstall(seeded);
+    } finally {
+      harness.emulators.google.clearFaults();
+    }
+
+    await assertNothingLeft(seeded, held.secretRefs);
+    assert.equal(harness.emulators.google.requestsTo('POST', /^\/revoke$/).filter((request) => (request.body as { token?: string }).token === held.googleRefreshToken).length, 3, 'tried three times');
+    const [failed, ...more] = await auditRows(seeded.tenant.id, 'credential.revoke-failed');
+    assert.equal(more.length, 0);
+    assert.equal(failed?.target, `google:${seeded.rep.slackUserId}`);
+    assert.equal(failed?.result, 'failure');
+    assert.equal(harness.emulators.hubspot.tokens.refresh(held.hubspotRefreshToken), undefined, 'the other grants are revoked all the same');
   });
 
   it('tokens_revoked offboards when the bot token is revoked, and changes nothing when only user tokens are', async () => {
