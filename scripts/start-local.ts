@@ -104,6 +104,15 @@ function isTemporalServing(temporalCli: string): Promise<boolean> {
   });
 }
 
+/**
+ * While the stack shuts down, the dev server reports every connection and long poll it is asked to
+ * close as a warning or error ("Failed to poll for task", "context canceled", "task queue closed").
+ * That is a clean stop, not news; a stop that really fails is reported by shutdown() itself.
+ */
+function isTemporalShutdownNoise(line: string): boolean {
+  return shuttingDown && /\blevel=(?:WARN|ERROR)\b/.test(line);
+}
+
 async function startTemporal(): Promise<void> {
   const temporalCli = resolveTemporalCli();
   const dataDir = path.join(dataRoot, 'temporal');
@@ -129,7 +138,7 @@ async function startTemporal(): Promise<void> {
       // payloads. `localhost`, as the UI's own address: same site, so the session cookie goes along.
       '--ui-codec-endpoint',
       codecEndpoint,
-    ]),
+    ], { isNoise: isTemporalShutdownNoise }),
   );
   running.push({ name: 'Temporal dev server', stop: () => server.stop(CHILD_STOP_GRACE_MS) });
   await waitUntil(`the Temporal frontend at ${temporalAddress}`, () => isTemporalServing(temporalCli), {
