@@ -1,10 +1,15 @@
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailureCategory } from '@temporalio/common';
 import { ExternalServiceError } from '../domain/service-errors';
+import type { Logger } from '../runtime/logger';
 
 /**
  * Translates client errors into what Temporal understands: retryable failures carry the
  * service's Retry-After as nextRetryDelay; everything else is non-retryable with its kind as
  * the failure type, and the rep-readable sentence as the message shown on the card.
+ * An outside service saying no (revoked access, rate limit, 404) is an expected outcome, so it is
+ * BENIGN: the SDK then keeps its multi-line dump (task token included) at DEBUG, and
+ * logExpectedFailure says it in one line instead.
  */
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
@@ -15,6 +20,7 @@ export function toActivityFailure(error: unknown): unknown {
       nonRetryable: error.kind !== 'retryable',
       nextRetryDelay: error.kind === 'retryable' ? error.retryAfterMs : undefined,
       details: [{ service: error.service, detail: error.detail ?? null, status: error.status ?? null }],
+      category: ApplicationFailureCategory.BENIGN,
     });
   }
   return error;
@@ -22,9 +28,25 @@ export function toActivityFailure(error: unknown): unknown {
 
 /** A connection or setting the rep or an admin must provide; retrying cannot help. */
 export function notConfigured(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: 'not-configured', nonRetryable: true });
+  return ApplicationFailure.create({ message, type: 'not-configured', nonRetryable: true, category: ApplicationFailureCategory.BENIGN });
 }
 
 export function invalidRequest(message: string): ApplicationFailure {
-  return ApplicationFailure.create({ message, type: 'invalid', nonRetryable: true });
+  return ApplicationFailure.create({ message, type: 'invalid', nonRetryable: true, category: ApplicationFailureCategory.BENIGN });
+}
+
+/** One WARN line for an expected failure (a bug's failure keeps the SDK's full report instead). */
+export function logExpectedFailure(logger: Logger, failure: unknown): void {
+  if (!(failure instanceof ApplicationFailure) || failure.category !== ApplicationFailureCategory.BENIGN) return;
+  const { activityType, attempt, workflowExecution } = Context.current().info;
+  const [serviceDetails] = (failure.details ?? []) as ({ service?: string; detail?: string | null; status?: number | null } | undefined)[];
+  logger.warn('Activity failed', {
+    activity: activityType,
+    workflowId: workflowExecution?.workflowId,
+    attempt,
+    failureType: failure.type,
+    retryable: !failure.nonRetryable,
+    reason: failure.message,
+    ...(serviceDetails ? { service: serviceDetails.service, status: serviceDetails.status, detail: serviceDetails.detail } : {}),
+  });
 }

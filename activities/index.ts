@@ -24,7 +24,7 @@ import { scheduleFollowUpActivity } from './schedule-follow-up';
 import { sendEventInvitationsActivity } from './send-event-invitations';
 import { showDealEditorActivity } from './show-deal-editor';
 import { updateCrmDealActivity } from './update-crm-deal';
-import { toActivityFailure } from './failures';
+import { logExpectedFailure, toActivityFailure } from './failures';
 
 export type { ActionResult } from './action-result';
 export type { ActivityDependencies } from './dependencies';
@@ -55,13 +55,16 @@ export function createActivities(deps: ActivityDependencies) {
     deleteTenantSecrets: deleteTenantSecretsActivity(deps),
     deleteTenantRows: deleteTenantRowsActivity(deps),
   };
-  return mapFailures(activities);
+  return mapFailures(deps, activities);
 }
 
 export type MeetingActivities = ReturnType<typeof createActivities>;
 
-/** Every activity reports client errors as Temporal failures with the right retry behaviour. */
-function mapFailures<T extends Record<string, (input: never) => Promise<unknown>>>(activities: T): T {
+/**
+ * Every activity reports client errors as Temporal failures with the right retry behaviour, and
+ * an expected one (an outside service refusing) as one log line.
+ */
+function mapFailures<T extends Record<string, (input: never) => Promise<unknown>>>(deps: ActivityDependencies, activities: T): T {
   return Object.fromEntries(
     Object.entries(activities).map(([name, activity]) => {
       const wrapped = {
@@ -69,7 +72,9 @@ function mapFailures<T extends Record<string, (input: never) => Promise<unknown>
           try {
             return await activity(input);
           } catch (error) {
-            throw toActivityFailure(error);
+            const failure = toActivityFailure(error);
+            logExpectedFailure(deps.logger, failure);
+            throw failure;
           }
         },
       }[name]!;

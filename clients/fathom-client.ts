@@ -169,13 +169,13 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
     return { items: page.meetings.map(toMeetingListItem), nextCursor: page.nextCursor };
   }
 
-  async function listAllMeetings(query: { createdAfter?: string; max?: number }): Promise<MeetingListItem[]> {
+  async function listAllMeetings(query: { createdAfter?: string; createdBefore?: string; max?: number }): Promise<MeetingListItem[]> {
     const max = query.max ?? defaultListAllMax;
     const items: MeetingListItem[] = [];
     const seenCursors = new Set<string>();
     let cursor: string | undefined;
     while (items.length < max) {
-      const page = await listMeetings({ cursor, createdAfter: query.createdAfter });
+      const page = await listMeetings({ cursor, createdAfter: query.createdAfter, createdBefore: query.createdBefore });
       items.push(...page.items);
       // A repeated cursor would loop forever; treat it as the end.
       if (!page.nextCursor || seenCursors.has(page.nextCursor)) break;

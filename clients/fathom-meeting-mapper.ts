@@ -160,6 +160,7 @@ export function toMeetingListItem(raw: unknown): MeetingListItem {
     recordingId: recordingIdOf(meeting),
     title: titleOf(meeting),
     startedAt,
+    createdAt: optionalStringAt(meeting, 'created_at', 'meeting') ?? startedAt,
     durationMinutes: minutesBetween(startedAt, endedAtOf(meeting)),
     externalAttendeeCount: attendeesOf(meeting).filter((attendee) => attendee.external).length,
   };

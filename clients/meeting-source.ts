@@ -16,7 +16,7 @@ export interface MeetingSource {
   /** One page of the user's meetings, newest first. */
   listMeetings(options: { cursor?: string; createdAfter?: string; createdBefore?: string }): Promise<MeetingPage>;
   /** Follows the cursor until the end (or `max` items). */
-  listAllMeetings(options: { createdAfter?: string; max?: number }): Promise<MeetingListItem[]>;
+  listAllMeetings(options: { createdAfter?: string; createdBefore?: string; max?: number }): Promise<MeetingListItem[]>;
   /** The meeting with its transcript; throws ExternalServiceError kind 'not-found' when missing. */
   getMeeting(recordingId: string): Promise<RecordedMeeting>;
 }

@@ -203,6 +203,8 @@ export interface MeetingListItem {
   recordingId: string;
   title: string;
   startedAt: string;
+  /** When the recorder created it: what its list is ordered and filtered by. */
+  createdAt: string;
   durationMinutes: number;
   externalAttendeeCount: number;
 }

@@ -39,13 +39,15 @@ const FALLBACK_SENTENCE = 'No transcript text was found in the request.';
 /** "[00:05:40] John Smith:", "00:05:40 - John Smith:", "John Smith (00:05:40):", "John Smith:" */
 const SPEAKER_PREFIX = /^\s*(?:\[?\d{1,2}:\d{2}(?::\d{2})?\]?\s*(?:-\s*)?)?(?:[A-Z][\w.'-]*(?:\s+[A-Z][\w.'-]*){0,3}\s*(?:\(\d{1,2}:\d{2}(?::\d{2})?\))?\s*:\s+)/;
 const EMAIL = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/;
+/** The app's request wraps what was said in <transcript>; its other lines are instructions and labels. */
+const TRANSCRIPT_BLOCK = /<transcript>([\s\S]*?)<\/transcript>/;
 
 export class ExtractiveWriter {
   private readonly sentences: string[];
   private readonly email: string;
   private nextSentence = 0;
 
-  /** `sourceText`: everything the user sent; transcript lines are preferred over instructions. */
+  /** `sourceText`: everything the user sent; only the transcript (its <transcript> block when there is one) is quoted. */
   constructor(sourceText: string) {
     this.sentences = transcriptSentences(sourceText);
     this.email = EMAIL.exec(sourceText)?.[0] ?? 'prospect@example.com';
@@ -133,7 +135,8 @@ export function userText(messages: unknown): string {
 }
 
 function transcriptSentences(sourceText: string): string[] {
-  const lines = sourceText.split(/\r?\n/).filter((line) => line.trim().length > 0);
+  const spoken = TRANSCRIPT_BLOCK.exec(sourceText)?.[1] ?? sourceText;
+  const lines = spoken.split(/\r?\n/).filter((line) => line.trim().length > 0);
   const speakerLines = lines.filter((line) => SPEAKER_PREFIX.test(line));
   // With a recognisable transcript, skip the prompt's instructions and quote only what was said.
   const chosen = speakerLines.length >= 2 ? speakerLines.map((line) => line.replace(SPEAKER_PREFIX, '')) : lines;

@@ -1,12 +1,13 @@
 // `npm run check:local-start`: proves the README's start command. Runs `npm start` (on spare
 // ports, in a temporary data folder), checks that the Temporal Web UI and the API's health
 // endpoint answer and that the codec server is on the operator listener, not the public port,
-// starts a workflow, stops with SIGINT, starts again and checks that `temporal workflow list`
-// still shows that workflow. Run by .ci/run after the test suite.
+// starts a workflow, stops with SIGINT (a clean stop prints no WARN or ERROR line), starts again and checks
+// that `temporal workflow list` still shows that workflow. Run by .ci/run after the test suite.
 import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import readline from 'node:readline';
 import { promisify } from 'node:util';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { freePort } from './lib/processes';
@@ -28,17 +29,33 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<number> {
   }
 }
 
+/** A warning or error in any of the stack's formats: Temporal's `level=WARN`, the SDK's `[WARN]`, our JSON logs. */
+const WARNING_LINE = /\b(?:WARN|ERROR)\b|"level":"(?:warn|error)"/;
+
 async function startApp(env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<number | null> }> {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'scripts/start-local.ts'], {
     cwd: repoRoot,
     env,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
+  let stopping = false;
+  const warningsWhileStopping: string[] = [];
+  for (const [from, to] of [[child.stdout, process.stdout], [child.stderr, process.stderr]] as const) {
+    readline.createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
+      to.write(`${line}\n`);
+      if (stopping && WARNING_LINE.test(line)) warningsWhileStopping.push(line);
+    });
+  }
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     stop: async () => {
+      stopping = true;
       child.kill('SIGINT');
-      return exited;
+      const code = await exited;
+      if (warningsWhileStopping.length > 0) {
+        throw new Error(`a clean stop printed ${warningsWhileStopping.length} WARN or ERROR line(s):\n${warningsWhileStopping.join('\n')}`);
+      }
+      return code;
     },
   };
 }
@@ -79,6 +96,7 @@ async function main(): Promise<void> {
 
     const second = await startApp(env);
     await waitForHttp(`http://127.0.0.1:${ports.ui}/`, 120_000);
+    await waitForHttp(`http://127.0.0.1:${ports.api}/healthz`, 120_000);
     const { stdout } = await run(temporalCli, ['workflow', 'list', ...address]);
     if (!stdout.includes(workflowId)) throw new Error(`workflow ${workflowId} is missing after a restart:\n${stdout}`);
     console.log(`[check] after a restart, temporal workflow list still shows ${workflowId}`);

@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { startEmbeddedPostgres } from './lib/embedded-postgres';
+import { assertEmbeddedPostgresCanRun, startEmbeddedPostgres } from './lib/embedded-postgres';
 import { provisionLocalDatabaseRoles } from './lib/local-database-roles';
 import { localSettings } from './lib/local-settings';
 import type { DatabaseUrls } from '../db/database-roles';
@@ -25,6 +25,8 @@ const LOOPBACK = '127.0.0.1';
 const TEMPORAL_NAMESPACE = 'default';
 const SEARCH_ATTRIBUTES = ['TenantId', 'MeetingStatus', 'CrmSyncStatus', 'CrmProvider']; // all Keyword
 const EMBEDDED_DATABASE = 'followup';
+const embeddedPostgresDir = path.join(dataRoot, 'postgres');
+const usesEmbeddedPostgres = !process.env.DATABASE_ADMIN_URL && !process.env.DATABASE_URL;
 const READY_TIMEOUT_MS = 60_000;
 const HEALTH_CHECK_TIMEOUT_MS = 5_000;
 const CHILD_STOP_GRACE_MS = 15_000; // longer than the worker's own shutdownGraceTime, so it can drain
@@ -102,6 +104,15 @@ function isTemporalServing(temporalCli: string): Promise<boolean> {
   });
 }
 
+/**
+ * While the stack shuts down, the dev server reports every connection and long poll it is asked to
+ * close as a warning or error ("Failed to poll for task", "context canceled", "task queue closed").
+ * That is a clean stop, not news; a stop that really fails is reported by shutdown() itself.
+ */
+function isTemporalShutdownNoise(line: string): boolean {
+  return shuttingDown && /\blevel=(?:WARN|ERROR)\b/.test(line);
+}
+
 async function startTemporal(): Promise<void> {
   const temporalCli = resolveTemporalCli();
   const dataDir = path.join(dataRoot, 'temporal');
@@ -127,7 +138,7 @@ async function startTemporal(): Promise<void> {
       // payloads. `localhost`, as the UI's own address: same site, so the session cookie goes along.
       '--ui-codec-endpoint',
       codecEndpoint,
-    ]),
+    ], { isNoise: isTemporalShutdownNoise }),
   );
   running.push({ name: 'Temporal dev server', stop: () => server.stop(CHILD_STOP_GRACE_MS) });
   await waitUntil(`the Temporal frontend at ${temporalAddress}`, () => isTemporalServing(temporalCli), {
@@ -159,7 +170,7 @@ async function startDatabase(): Promise<DatabaseUrls> {
     return { runtime: given.runtime, migration: given.migration, maintenance: given.maintenance };
   }
   const postgres = await startEmbeddedPostgres({
-    dataDir: path.join(dataRoot, 'postgres'),
+    dataDir: embeddedPostgresDir,
     port: ports.postgres,
     database: EMBEDDED_DATABASE,
   });
@@ -235,6 +246,8 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
     process.on(signal, () => void shutdown(0, `${signal} received`));
   }
   await assertPortsFree();
+  // Fails at once, before Temporal starts, when this checkout is one the embedded Postgres cannot run from.
+  if (usesEmbeddedPostgres) await assertEmbeddedPostgresCanRun(embeddedPostgresDir);
   await startTemporal();
   say(`Temporal dev server is up at ${temporalAddress}`);
   const databaseUrls = await startDatabase();

@@ -58,6 +58,7 @@ export const meetingPicker = {
   callback: 'followup.pick_meeting',
   block: 'meeting',
   action: 'meeting_select',
+  older: 'meeting_picker_older',
 } as const;
 
 export const homeActions = {

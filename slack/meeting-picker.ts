@@ -1,7 +1,7 @@
-import type { InputBlock, ModalView } from '@slack/types';
+import type { InputBlock, KnownBlock, ModalView } from '@slack/types';
 import type { MeetingListItem } from '../domain/meeting';
 import { meetingPicker } from './action-ids';
-import { blockKitLimits, option, plainText, section, truncate } from './block-kit';
+import { actions, blockKitLimits, button, option, plainText, section, truncate } from './block-kit';
 
 /**
  * The modal of `/followup` without a link. It opens at once with a loading note (the trigger id
@@ -17,12 +17,31 @@ export function pickerNoticeView(text: string): ModalView {
   return { type: 'modal', callback_id: meetingPicker.callback, title, close: plainText('Close', 24), blocks: [section(text)] };
 }
 
-export function meetingPickerView(meetings: MeetingListItem[], options: { lookBackDays: number; timeZone: string }): ModalView {
+/** What one picker view lists: the last days' meetings, or the ones created before a moment. */
+export type PickerPage = { kind: 'recent'; lookBackDays: number } | { kind: 'older'; before: string };
+
+/**
+ * The rep's meetings of `page`, newest first, with "Older meetings" to page further back from
+ * `olderFrom` (the creation time of the oldest one listed); without `olderFrom` there is nothing older.
+ */
+export function meetingPickerView(meetings: MeetingListItem[], options: { page: PickerPage; timeZone: string; olderFrom?: string }): ModalView {
   const shown = meetings.slice(0, blockKitLimits.options);
+  const olderButton: KnownBlock[] = options.olderFrom
+    ? [actions(meetingPicker.older, [button({ text: 'Older meetings', actionId: meetingPicker.older, value: options.olderFrom })])]
+    : [];
+  const pasteALink = 'To prepare any meeting, you can also paste its link: `/followup <link>`.';
+  if (shown.length === 0) {
+    const none =
+      options.page.kind === 'recent'
+        ? `You have no Fathom meetings from the last ${options.page.lookBackDays} days.`
+        : `You have no Fathom meetings before ${formatInZone(new Date(options.page.before), options.timeZone)}.`;
+    return { type: 'modal', callback_id: meetingPicker.callback, title, close: plainText('Close', 24), blocks: [section(`${none} ${pasteALink}`), ...olderButton] };
+  }
+  const newest = shown.length === blockKitLimits.options ? `newest ${shown.length} ` : '';
   const intro =
-    shown.length === blockKitLimits.options
-      ? `Your newest ${shown.length} Fathom meetings of the last ${options.lookBackDays} days.`
-      : `Your Fathom meetings of the last ${options.lookBackDays} days.`;
+    options.page.kind === 'recent'
+      ? `Your ${newest}Fathom meetings of the last ${options.page.lookBackDays} days.`
+      : `Your ${newest}Fathom meetings before ${formatInZone(new Date(options.page.before), options.timeZone)}.`;
   const picker: InputBlock = {
     type: 'input',
     block_id: meetingPicker.block,
@@ -40,7 +59,7 @@ export function meetingPickerView(meetings: MeetingListItem[], options: { lookBa
     title,
     submit: plainText('Prepare follow-up', 24),
     close: plainText('Cancel', 24),
-    blocks: [section(`${intro} Pick one and its follow-up card will appear in your DMs with me.`), picker],
+    blocks: [section(`${intro} Pick one and its follow-up card will appear in your DMs with me.`), picker, ...olderButton],
   };
 }
 

@@ -143,7 +143,8 @@ async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perfor
   } catch (error) {
     action.status = 'failed';
     action.failure = describeFailure(error);
-    log.warn('Meeting action failed', { action: kind, kind: action.failure.kind });
+    // The activity already logged the failure, once, at WARN with its reason; this is the outcome.
+    log.info('Meeting action failed', { action: kind, kind: action.failure.kind });
   }
   refreshStatus(run);
   markChanged(run);

@@ -30,7 +30,7 @@ import { openTaskModal, submitTask } from './task-editor';
 import type { ApiDependencies } from '../http/dependencies';
 import type { SlackInteraction } from '../slack/slack-payload';
 import type { SlackClick, SlackRequestState, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
-import { startPickedMeeting } from '../triggers/pick-meeting';
+import { showOlderMeetings, startPickedMeeting } from '../triggers/pick-meeting';
 
 export type ClickHandler = (click: SlackClick) => Promise<void>;
 export type SubmissionHandler = (submission: SlackSubmission) => Promise<SubmissionAnswer>;
@@ -68,6 +68,7 @@ export function interactionRegistry(deps: ApiDependencies): InteractionRegistry 
       [cardActions.openTask, card((click) => openTaskModal(deps, click))],
       [cardActions.openDeal, card((click) => openDealEditor(deps, click))],
       [dealModal.dealSelect, (click) => switchEditedDeal(deps, click)],
+      [meetingPicker.older, (click) => showOlderMeetings(deps, click)],
       [homeActions.editSettings, (click) => openSettingsModal(deps, click)],
       [homeActions.reinstall, acknowledgeOnly],
       [connectActions.fathom, (click) => openKeyModal(deps, click, 'fathom')],

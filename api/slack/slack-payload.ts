@@ -32,6 +32,8 @@ export interface SlackAction {
 
 export interface SlackView {
   id: string;
+  /** Slack refuses a views.update carrying an outdated hash: the view changed meanwhile. */
+  hash?: string;
   callback_id?: string;
   private_metadata?: string;
   state?: { values: Record<string, Record<string, SlackInputValue>> };

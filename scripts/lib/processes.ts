@@ -68,21 +68,26 @@ export class ManagedProcess {
   }
 }
 
-function forwardLines(from: Readable, to: Writable, prefix: string): void {
-  readline.createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => to.write(`${prefix}${line}\n`));
+function forwardLines(from: Readable, to: Writable, prefix: string, isNoise: (line: string) => boolean): void {
+  readline.createInterface({ input: from, crlfDelay: Infinity }).on('line', (line) => {
+    if (!isNoise(line)) to.write(`${prefix}${line}\n`);
+  });
+}
+
+export interface PrefixedOutputOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** Lines not worth printing (asked at each line, so the answer may change, e.g. once shutting down). */
+  isNoise?: (line: string) => boolean;
 }
 
 /** Starts `command`, printing each line it writes as "[name] line" on our stdout/stderr. */
-export function spawnWithPrefixedOutput(
-  name: string,
-  command: string,
-  args: readonly string[],
-  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
-): ManagedProcess {
-  const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+export function spawnWithPrefixedOutput(name: string, command: string, args: readonly string[], options: PrefixedOutputOptions = {}): ManagedProcess {
+  const { isNoise = () => false, ...spawnOptions } = options;
+  const child = spawn(command, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   const prefix = `[${name}] `;
-  forwardLines(child.stdout, process.stdout, prefix);
-  forwardLines(child.stderr, process.stderr, prefix);
+  forwardLines(child.stdout, process.stdout, prefix, isNoise);
+  forwardLines(child.stderr, process.stderr, prefix, isNoise);
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
     child.once('error', (error) => {

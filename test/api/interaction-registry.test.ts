@@ -37,6 +37,7 @@ describe('Slack interactions: one handler per id', () => {
     ...Object.values(connectActions),
     ...Object.values(disconnectActions),
     dealModal.dealSelect,
+    meetingPicker.older,
   ];
   const renderedCallbackIds = [
     modalCallbacks.editTexts,

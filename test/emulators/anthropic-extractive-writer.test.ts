@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { buildFollowUpPrompt } from '../../clients/follow-up-prompt';
+import { followUpTool } from '../../clients/follow-up-tool';
+import type { FollowUpRequest } from '../../clients/follow-up-writer';
 import { ExtractiveWriter, userText } from '../../emulators/anthropic-extractive-writer';
 
 const transcript = 'Summarise the call below.\nJohn Smith: We need this live before Q3.\nPriya Patel (00:01:10): Budget is fifty thousand for a pilot.';
@@ -7,6 +10,37 @@ describe('ExtractiveWriter', () => {
   it('quotes transcript sentences, not the prompt’s instructions', () => {
     const writer = new ExtractiveWriter(transcript);
     assert.equal(writer.textReply(), '[emulated] We need this live before Q3. Budget is fifty thousand for a pilot.');
+  });
+
+  it('fills the follow-up tool from what was said in the meeting, never from the app’s own prompt lines', () => {
+    const meeting: FollowUpRequest = {
+      title: 'Rinnovo contratto Acme',
+      startedAt: '2026-11-30T09:00:00Z',
+      meetingLanguage: 'it',
+      languageSetting: 'it',
+      tone: 'friendly',
+      repName: 'Giulia Rossi',
+      companyName: 'Vendita Srl',
+      externalAttendees: [{ name: 'Marco Bianchi', email: 'marco@acme.it' }],
+      transcript: [
+        { speaker: 'Marco Bianchi', timestamp: '00:00:10', text: 'Abbiamo bisogno di un CRM entro marzo.' },
+        { speaker: 'Giulia Rossi', timestamp: '00:01:00', text: 'Le mando la proposta per il pilota venerdì prossimo.' },
+        { speaker: 'Marco Bianchi', timestamp: '00:02:30', text: 'Il budget approvato è di ventimila euro.' },
+      ],
+      tenantId: '00000000-0000-0000-0000-000000000000',
+    };
+    const prompt = buildFollowUpPrompt(meeting, 100_000);
+    assert.match(prompt.userMessage, /Write every field in Italian/, 'the request does carry the instruction');
+
+    const draft = new ExtractiveWriter(userText([{ role: 'user', content: prompt.userMessage }])).valueFor(followUpTool.input_schema);
+    const quoted = JSON.stringify(draft).match(/\[emulated\] [^"]*/g) ?? [];
+    assert.ok(quoted.length > 0);
+    const said = meeting.transcript.map((line) => line.text);
+    for (const text of quoted) {
+      for (const sentence of text.replace('[emulated] ', '').split(/(?<=[.!?]) /)) {
+        assert.ok(said.some((line) => line.startsWith(sentence) || line.includes(sentence)), `"${sentence}" was not said in the meeting`);
+      }
+    }
   });
 
   it('satisfies $ref, anyOf, nullable types, bounds and string lengths', () => {

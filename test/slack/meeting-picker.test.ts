@@ -66,6 +66,29 @@ describe('/followup without a link: the meeting picker', function () {
     return input?.element?.options ?? [];
   }
 
+  function olderButton(view: SlackView): { action_id: string; value: string } | undefined {
+    const blocks = view.blocks as { elements?: { action_id: string; value: string }[] }[];
+    return blocks.flatMap((block) => block.elements ?? []).find((element) => element.action_id === meetingPicker.older);
+  }
+
+  /** Clicks "Older meetings" in `view` and returns the view once Slack shows the older list. */
+  async function clickOlder(view: SlackView, userId = seeded.rep.slackUserId): Promise<SlackView> {
+    const button = olderButton(view);
+    assert.ok(button, 'the picker offers "Older meetings"');
+    const response = await harness.postSigned(
+      '/slack/interactions',
+      blockActionsBody({
+        type: 'block_actions',
+        team: { id: seeded.teamId },
+        user: { id: userId, team_id: seeded.teamId },
+        view: { id: view.id, hash: view.hash, callback_id: meetingPicker.callback },
+        actions: [{ type: 'button', action_id: button.action_id, block_id: meetingPicker.older, value: button.value }],
+      }),
+    );
+    assert.equal(response.status, 200);
+    return waitFor('the older meetings', () => slack().views().find((shown) => shown.id === view.id && shown.hash !== view.hash));
+  }
+
   function submit(recordingId: string | undefined): Promise<Response> {
     const values = recordingId ? { [meetingPicker.block]: { [meetingPicker.action]: { selected_option: { value: recordingId } } } } : {};
     return harness.postSigned(
@@ -150,6 +173,45 @@ describe('/followup without a link: the meeting picker', function () {
     assert.equal(listed.length, 100);
     assert.match(listed[0]!.text.text, /Call number 1 \(45 min\)$/, 'the newest meeting comes first');
     assert.match(JSON.stringify(picker.blocks), /Your newest 100 Fathom meetings of the last 14 days/);
+
+    const older = await clickOlder(picker, 'U0BUSYREP');
+    assert.deepEqual(
+      options(older).map((option) => option.text.text.replace(/^.* · /, '')),
+      Array.from({ length: 20 }, (_, index) => `Call number ${index + 101} (45 min)`),
+      'the next page starts where the first one ended, newest first',
+    );
+    assert.match(JSON.stringify(older.blocks), /Your Fathom meetings before /);
+    assert.equal(olderButton(older), undefined, 'a page that is not full is the end');
+  });
+
+  it('pages back past the last 14 days with "Older meetings"', async () => {
+    const email = 'quiet.rep@acme.com';
+    const apiKey = `fathom-quiet-${randomUUID()}`;
+    harness.emulators.fathom.registerApiKey(apiKey, email);
+    const quietRep = await inTenant(harness.orm, seeded.tenant.id, async (em) => {
+      const user = Object.assign(new User(), { tenantId: seeded.tenant.id, slackUserId: 'U0QUIETREP', email, timeZone: 'Europe/Rome' });
+      user.fathomSecretRef = secretNames.userFathom(seeded.tenant.id, user.id);
+      em.persist(user);
+      return user;
+    });
+    await harness.secrets.put(quietRep.fathomSecretRef!, JSON.stringify({ type: 'apiKey', apiKey }));
+    const lastMonth = recordedMeeting(30 * day, { email, title: 'Kick-off last month' });
+
+    const picker = await openPicker('U0QUIETREP');
+    assert.match(JSON.stringify(picker.blocks), /no Fathom meetings from the last 14 days/);
+    const older = await clickOlder(picker, 'U0QUIETREP');
+    assert.deepEqual(options(older).map((option) => option.value), [String(lastMonth.recording_id)]);
+
+    const response = await harness.postSigned(
+      '/slack/interactions',
+      blockActionsBody({
+        type: 'view_submission',
+        team: { id: seeded.teamId },
+        user: { id: 'U0QUIETREP', team_id: seeded.teamId },
+        view: { id: older.id, callback_id: meetingPicker.callback, state: { values: { [meetingPicker.block]: { [meetingPicker.action]: { selected_option: { value: String(lastMonth.recording_id) } } } } } },
+      }),
+    );
+    assert.equal(await response.text(), '', 'a meeting from an older page is prepared like any other');
   });
 
   it('falls back to a message when the trigger id expired before the modal could open', async () => {

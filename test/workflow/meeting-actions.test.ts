@@ -5,7 +5,7 @@ import { inTenant } from '../../db/tenant-scope';
 import { AccountMapping } from '../../entities';
 import { cardActions } from '../../slack/action-ids';
 import { crmSyncStatusSearchAttribute, meetingStatusSearchAttribute } from '../../workflows/messages';
-import { cardButtons, cardText } from '../support/card';
+import { cardButtons, cardMessage, cardText } from '../support/card';
 import { recordHistory } from '../support/history-recorder';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { operatorToken, startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
@@ -23,6 +23,21 @@ describe('meeting workflow: actions from Slack', function () {
     harness = await startProductHarness();
   });
   afterEach(async () => harness?.close());
+
+  /** The value of the card's button `actionId`, as Slack would send it back on a click. */
+  function cardButtonValue(actionId: string): string {
+    const found = JSON.stringify(cardMessage(harness.emulators.slack, salesChannel)?.blocks ?? []).match(
+      new RegExp(`"action_id":"${actionId.replace('.', '\\.')}","value":"([^"]+)"`),
+    );
+    assert.ok(found, `the card has a ${actionId} button`);
+    return found[1]!;
+  }
+
+  /** Revokes the workspace's HubSpot access, so the next CRM call fails with 401 and needs a reconnect. */
+  function revokeHubSpot(): void {
+    harness.emulators.hubspot.revokeRefreshToken();
+    harness.emulators.hubspot.expireAccessTokens();
+  }
 
   async function seedWithClient(): Promise<SeededTenant> {
     const seeded = await harness.seedTenant();
@@ -119,6 +134,58 @@ describe('meeting workflow: actions from Slack', function () {
     await recordHistory('note-failed-then-operator-retry', harness.client.workflow.getHandle(workflowId));
   });
 
+  it('logs a failed note once when the rep clicks Retry on the card, and the card shows it', async () => {
+    const seeded = await seedWithClient();
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    revokeHubSpot();
+    await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
+    await waitFor('the failed note on the card', () => /CRM note failed: .*Reconnect HubSpot/.test(cardText(harness.emulators.slack, salesChannel)));
+    const failureLines = harness.logs.filter((line) => line.includes(workflowId) && line.includes('"level":"warn"'));
+    assert.equal(failureLines.length, 1, 'the expected failure (HubSpot 401) is one WARN line');
+    assert.match(failureLines[0]!, /"msg":"Activity failed".*"activity":"logCrmNote"/);
+    assert.doesNotMatch(failureLines[0]!, /taskToken/i);
+
+    await harness.reconnectHubSpot(seeded);
+    await harness.click(seeded, { actionId: cardActions.retry, value: cardButtonValue(cardActions.retry) });
+    await waitFor('the retried note', async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 30_000);
+    assert.equal(harness.emulators.hubspot.notes().length, 1);
+    await waitFor('the card to show the logged note', () => /CRM note: /.test(cardText(harness.emulators.slack, salesChannel)));
+    assert.ok(!cardText(harness.emulators.slack, salesChannel).includes('CRM note failed'), 'the failure is gone from the card');
+    assert.ok(!cardButtons(harness.emulators.slack, salesChannel).includes(cardActions.retry) && !cardText(harness.emulators.slack, salesChannel).includes(`"${cardActions.retry}"`));
+  });
+
+  it('retries every failed CRM sync of a workspace with one `temporal workflow signal --query` through the codec server', async () => {
+    const seeded = await seedWithClient();
+    const first = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    const second = harness.addFathomMeeting(seeded);
+    await harness.slashCommand(seeded, second.url, { channelId: salesChannel });
+    const secondWorkflowId = harness.workflowId(seeded, second.recording_id);
+    await waitFor('the second card', async () => (await meetingState(harness, secondWorkflowId)).status === 'awaiting-rep', 60_000);
+    revokeHubSpot();
+    await harness.click(seeded, { actionId: cardActions.logNote, value: first.recordingId });
+    await harness.click(seeded, { actionId: cardActions.logNote, value: String(second.recording_id) });
+    const failedQuery = `TenantId="${seeded.tenant.id}" AND CrmSyncStatus="failed" AND ExecutionStatus="Running"`;
+    const failedIds = async () => {
+      const ids: string[] = [];
+      for await (const workflow of harness.client.workflow.list({ query: failedQuery })) ids.push(workflow.workflowId);
+      return ids.sort();
+    };
+    await waitFor('both meetings listed as failed', async () => (await failedIds()).length === 2, 30_000);
+    assert.deepEqual(await failedIds(), [first.workflowId, secondWorkflowId].sort());
+
+    await harness.reconnectHubSpot(seeded);
+    const stack = testStack();
+    await promisify(execFile)(stack.temporalCliPath, [
+      'workflow', 'signal', '--address', stack.temporalAddress, '--namespace', 'default',
+      '--query', failedQuery, '--name', 'retry', '--input', '{"by":"operator"}', '--reason', 'CRM outage over', '--yes',
+      '--codec-endpoint', `${harness.operatorUrl}/codec`, '--codec-auth', `Bearer ${operatorToken}`,
+    ]);
+    for (const workflowId of [first.workflowId, secondWorkflowId]) {
+      await waitFor(`the retried note of ${workflowId}`, async () => (await meetingState(harness, workflowId)).actions.note.status === 'done', 60_000);
+    }
+    assert.equal(harness.emulators.hubspot.notes().length, 2, 'one note per meeting');
+  });
+
   it('asks the rep to pick between accounts sharing a domain, uses the pick and remembers it', async () => {
     const seeded = await harness.seedTenant();
     const hubspot = harness.emulators.hubspot;
@@ -142,6 +209,16 @@ describe('meeting workflow: actions from Slack', function () {
     assert.equal(mapping?.accountId, europe);
     assert.equal(mapping?.source, 'rep-choice');
     await recordHistory('ambiguous-account-chosen-by-rep', harness.client.workflow.getHandle(workflowId));
+
+    // The next meeting with client.com is matched to the remembered account without asking.
+    const next = harness.addFathomMeeting(seeded);
+    await harness.slashCommand(seeded, next.url, { channelId: salesChannel });
+    const nextState = await waitFor('the next meeting’s account', async () => {
+      const state = await meetingState(harness, harness.workflowId(seeded, next.recording_id));
+      return state.account ? state : undefined;
+    });
+    assert.equal(nextState.account?.verdict, 'matched');
+    assert.deepEqual({ id: nextState.account?.chosen?.id, source: nextState.account?.chosen?.source }, { id: europe, source: 'mapping' });
   });
 
   it('lets neither another rep nor another workspace act on the meeting', async () => {
