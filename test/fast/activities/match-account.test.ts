@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { companyDomains, verdictFor } from '../../../activities/match-account';
-import type { AccountCandidate } from '../../../domain/meeting';
+import type { AccountCandidate, AccountMatchSource } from '../../../domain/meeting';
 
-function candidate(id: string, confidence: number, source = 'domain'): AccountCandidate {
+function candidate(id: string, confidence: number, source: AccountMatchSource = 'domain'): AccountCandidate {
   return { id, name: `Account ${id}`, confidence, source };
 }
 
