@@ -356,15 +356,19 @@ export class SlackEmulator extends HttpEmulator {
   private callMethod(method: string, request: RecordedRequest): EmulatorResponse {
     const args = slackArgs(request);
     try {
+      // Sign in with Slack came after the published spec (1.7.0). Its method page
+      // (api.slack.com/methods/openid.connect.token) requires the code and, without HTTP Basic, the app's id and secret.
+      if (method === 'openid.connect.token') {
+        for (const name of ['code', 'client_id', 'client_secret']) {
+          if (!optionalString(args, name)) throw new SlackMethodError('invalid_arguments', { response_metadata: { messages: [`[ERROR] missing required field: ${name}`] } });
+        }
+        return slackAnswer(this.exchangeOpenIdCode(args, request));
+      }
       const spec = slackWebApiMethods().get(method);
       if (!spec) throw new SlackMethodError('unknown_method');
       if (method === 'oauth.v2.access') {
         requireArguments(spec, args);
         return slackAnswer(this.exchangeOAuthCode(args, request));
-      }
-      if (method === 'openid.connect.token') {
-        requireArguments(spec, args);
-        return slackAnswer(this.exchangeOpenIdCode(args, request));
       }
       const handler = this.methods[method];
       // A real method the emulator lacks must fail the test loudly, not pass as unknown_method.

@@ -218,7 +218,7 @@ describe('meeting workflow: actions from Slack', function () {
       return state.account ? state : undefined;
     });
     assert.equal(nextState.account?.verdict, 'matched');
-    assert.deepEqual({ id: nextState.account?.chosen?.id, source: nextState.account?.chosen?.source }, { id: europe, source: 'mapping' });
+    assert.deepEqual({ id: nextState.account?.chosen?.id, source: nextState.account?.chosen?.source }, { id: europe, source: 'rep-mapping' });
   });
 
   it('lets neither another rep nor another workspace act on the meeting', async () => {
