@@ -66,12 +66,13 @@ describe('docker-compose.yml', function () {
     assert.equal(service('postgresql').image, 'postgres:16');
   });
 
-  it('publishes Temporal on 7233, the Web UI on 8080, the API on 3000 and its operator listener on loopback only', function () {
+  it('publishes Temporal on 7233, the API on 3000 and its operator listener (which serves the Web UI) on loopback only', function () {
     const published = (name: string): string[] => (service(name).ports ?? []).map((port) => String(port).split(':').slice(0, -1).join(':'));
     assert.deepEqual(published('temporal'), ['7233']);
-    assert.deepEqual(published('temporal-ui'), ['8080']);
+    assert.deepEqual(published('temporal-ui'), [], 'the Web UI is reached only through the operator sign-in');
     assert.deepEqual(published('api'), ['3000', '127.0.0.1:3001']);
     assert.equal(environmentOf('api').OPERATOR_PORT, 3001);
+    assert.equal(environmentOf('api').TEMPORAL_UI_URL, 'http://temporal-ui:8080');
     assert.equal(environmentOf('temporal-ui').TEMPORAL_CODEC_ENDPOINT, 'http://localhost:3001/codec');
   });
 
