@@ -11,7 +11,9 @@ export function temporalUiCors(allowedOrigins: string[]): Middleware {
   return async (ctx, next) => {
     ctx.vary('Origin');
     const origin = ctx.get('origin');
-    if (origin && origin !== ctx.origin && !allowedOrigins.includes(origin)) {
+    // Built here: Koa 3's `ctx.origin` is the request's Origin header, not this listener's origin.
+    const ownOrigin = `${ctx.protocol}://${ctx.host}`;
+    if (origin && origin !== ownOrigin && !allowedOrigins.includes(origin)) {
       ctx.status = 403;
       ctx.body = { error: 'origin not allowed' };
       return;
