@@ -31,7 +31,8 @@ export function temporalUiProxy(upstreamUrl: string): Middleware {
             hostname: upstream.hostname,
             port: upstream.port,
             method: ctx.method,
-            path: ctx.url,
+            // Origin-form only: an absolute-form request line names no other host upstream.
+            path: `${ctx.path}${ctx.search}`,
             headers: { ...forwardedRequestHeaders(ctx.req.headers), host: upstream.host },
           },
           resolve,
