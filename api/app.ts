@@ -18,6 +18,7 @@ import { slackInteractionsHandler } from './interactions/slack-interactions';
 import { handleSlackEvent } from './interactions/slack-event-handler';
 import { verifiedSlackRequest } from './slack/slack-request';
 import { temporalUiCors } from './operator/temporal-ui-cors';
+import { isOperatorRoute, temporalUiProxy } from './operator/temporal-ui-proxy';
 import { answerUnavailable } from './http/unavailable-answer';
 
 /**
@@ -60,9 +61,10 @@ export function createApiApp(deps: ApiDependencies): Koa {
 }
 
 /**
- * The operator routes (codec server for the Temporal Web UI and CLI, audit export), on their own
- * internal listener (OPERATOR_HOST:OPERATOR_PORT) so the public port offers nothing to guess at.
- * Every request is rate-limited by client address before any credential is checked.
+ * The operator routes (codec server for the Temporal Web UI and CLI, audit export) and, at every
+ * other path, the Temporal Web UI itself (TEMPORAL_UI_URL), on their own internal listener
+ * (OPERATOR_HOST:OPERATOR_PORT) so the public port offers nothing to guess at. Every request is
+ * rate-limited by client address before any credential is checked.
  */
 export function createOperatorApp(deps: ApiDependencies & { operator: { token: string } }, limiter = new OperatorAttemptLimiter(undefined, deps.now)): Koa {
   // X-Forwarded-Proto (cookie flags) is believed only when a proxy is configured in front.
@@ -70,20 +72,27 @@ export function createOperatorApp(deps: ApiDependencies & { operator: { token: s
   const router = new Router();
   app.use(answeringErrors(deps));
   app.use(operatorRateLimited(limiter, deps.operator.trustedProxies));
-  app.use(rawBody(deps.maxBodyBytes));
+  // Read here, not for the whole listener: the Web UI's requests are piped to its server untouched.
+  const body = rawBody(deps.maxBodyBytes);
 
   const operator = operatorAuthenticated(deps.operator, limiter, deps.now);
   const uiCors = temporalUiCors(deps.operator.temporalUiOrigins);
   for (const direction of ['encode', 'decode'] as const) {
     router.options(`/codec/${direction}`, uiCors);
-    router.post(`/codec/${direction}`, uiCors, operator, codecHandler(deps.payloadCodec, direction));
+    router.post(`/codec/${direction}`, uiCors, operator, body, codecHandler(deps.payloadCodec, direction));
   }
+  const uiUrl = deps.operator.temporalUiUrl;
   router.get('/codec/login', codecLoginPage());
-  router.post('/codec/login', codecLogin(deps.operator, limiter, deps.now));
+  router.post('/codec/login', body, codecLogin(deps.operator, limiter, { landing: uiUrl ? '/' : undefined, now: deps.now }));
   router.get('/operator/tenants/:tenantId/audit-log', operator, auditExportHandler(deps));
 
   app.use(router.routes());
   app.use(router.allowedMethods());
+  if (uiUrl) {
+    const webUi = temporalUiProxy(uiUrl);
+    const signedIn = operatorAuthenticated(deps.operator, limiter, deps.now, { signInBrowsers: true });
+    app.use((ctx, next) => (isOperatorRoute(ctx.path) ? next() : signedIn(ctx, () => webUi(ctx, next))));
+  }
   return app;
 }
 

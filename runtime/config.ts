@@ -211,8 +211,10 @@ function actorProofKey(settings: EnvSettings): string {
  * worker does not need it). OPERATOR_HOST/OPERATOR_PORT (127.0.0.1:3001): the internal listener
  * of the operator routes, never the public Slack-facing port. OPERATOR_IDENTITY_HEADER (e.g.
  * `x-forwarded-email`): the operator's name as set by an OIDC proxy, believed only on requests
- * from OPERATOR_TRUSTED_PROXIES (comma-separated addresses). TEMPORAL_UI_ORIGINS: the Web UI
- * origins the codec server answers from a browser.
+ * from OPERATOR_TRUSTED_PROXIES (comma-separated addresses). TEMPORAL_UI_URL: where the Temporal
+ * Web UI server listens, which the operator listener serves to signed-in operators (no UI without
+ * it). TEMPORAL_UI_ORIGINS: origins of a Web UI served elsewhere that the codec server answers
+ * from a browser (the UI it serves itself is same-origin and needs none).
  */
 export interface OperatorSettings {
   token?: string;
@@ -221,6 +223,7 @@ export interface OperatorSettings {
   identityHeader?: string;
   trustedProxies: string[];
   temporalUiOrigins: string[];
+  temporalUiUrl?: string;
 }
 
 const minimumOperatorTokenCharacters = 43; // 32 bytes in base64url; 64 in hex
@@ -250,5 +253,6 @@ function operatorSettings(settings: EnvSettings): OperatorSettings {
     identityHeader,
     trustedProxies,
     temporalUiOrigins: settings.urlList('TEMPORAL_UI_ORIGINS', 'http://localhost:8233'),
+    temporalUiUrl: settings.optionalUrl('TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
   };
 }

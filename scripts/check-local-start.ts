@@ -1,14 +1,16 @@
 // `npm run check:local-start`: proves the README's start command. Runs `npm start` (on spare
 // ports, in a temporary data folder), checks that the Temporal Web UI and the API's health
-// endpoint answer and that the codec server is on the operator listener, not the public port,
-// starts a workflow, stops with SIGINT (a clean stop prints no WARN or ERROR line), starts again and checks
-// that `temporal workflow list` still shows that workflow. Run by .ci/run after the test suite.
+// endpoint answer, that the codec server is on the operator listener, not the public port, and
+// that the operator listener serves the Web UI to an operator only,
+// starts a workflow, stops with SIGINT (a clean stop prints no WARN or ERROR line), starts again and
+// checks that `temporal workflow list` still shows that workflow. Run by .ci/run after the test suite.
 import { execFile, spawn } from 'node:child_process';
 import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import { promisify } from 'node:util';
+import { localSettings } from './lib/local-settings';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { freePort } from './lib/processes';
 
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
   const workflowId = `local-start-check-${Date.now()}`;
   try {
     const first = await startApp(env);
-    console.log(`[check] Web UI answered ${await waitForHttp(`http://127.0.0.1:${ports.ui}/`, 120_000)}`);
+    console.log(`[check] Web UI server answered ${await waitForHttp(`http://127.0.0.1:${ports.ui}/`, 120_000)}`);
     console.log(`[check] API health answered ${await waitForHttp(`http://127.0.0.1:${ports.api}/healthz`, 120_000)}`);
     const operatorLogin = await waitForHttp(`http://127.0.0.1:${ports.operator}/codec/login`, 10_000);
     const publicLogin = (await fetch(`http://127.0.0.1:${ports.api}/codec/login`)).status;
@@ -88,6 +90,14 @@ async function main(): Promise<void> {
       throw new Error(`the codec sign-in should answer 200 on the operator port and 404 on the public one, got ${operatorLogin} and ${publicLogin}`);
     }
     console.log('[check] the codec server answers on the operator listener only');
+    const webUi = await fetch(`http://127.0.0.1:${ports.operator}/namespaces/default/workflows`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    if (webUi.status !== 302 || !webUi.headers.get('location')?.startsWith('/codec/login?next=')) {
+      throw new Error(`the Web UI on the operator listener should send a browser without a session to the sign-in page, got ${webUi.status} ${webUi.headers.get('location')}`);
+    }
+    const { CODEC_OPERATOR_TOKEN: operatorToken } = await localSettings(dataDir);
+    const signedIn = await fetch(`http://127.0.0.1:${ports.operator}/`, { headers: { accept: 'text/html', authorization: `Bearer ${operatorToken}` } });
+    if (signedIn.status !== 200 || !/<html/i.test(await signedIn.text())) throw new Error(`the Web UI on the operator listener should answer an operator, got ${signedIn.status}`);
+    console.log('[check] the operator listener serves the Web UI, behind the sign-in');
     await run(temporalCli, [
       'workflow', 'start', ...address, '--type', 'meetingFollowUp', '--task-queue', 'meeting-followup', '--workflow-id', workflowId,
       '--input', JSON.stringify({ tenantId: '00000000-0000-0000-0000-000000000000', recordingId: '1', repSlackUserId: 'U0', trigger: 'operator', nudgeAfterMs: 86_400_000, expireAfterMs: 604_800_000, autoLogWhenConfident: false, offeredActions: ['note'] }),

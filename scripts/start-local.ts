@@ -3,8 +3,9 @@
 // DATABASE_ADMIN_URL is set) with the app's three logins, migrations, then the worker and the API.
 // Ctrl-C stops them in reverse order; data survives restarts.
 //
-// Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233), API_PORT (3000), OPERATOR_PORT (3001, the
-// API's operator listener: codec server and audit export, on 127.0.0.1), POSTGRES_PORT (54329),
+// Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233, the dev server's UI server, which operators
+// open through the operator listener), API_PORT (3000), OPERATOR_PORT (3001, the API's operator
+// listener: the Web UI, codec server and audit export, on 127.0.0.1), POSTGRES_PORT (54329),
 // LOCAL_DATA_DIR (.data), DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or
 // DATABASE_ADMIN_URL (either skips embedded Postgres). The worker and API also get everything else from our env.
 import { execFile } from 'node:child_process';
@@ -51,8 +52,11 @@ const ports = {
   postgres: portFromEnv('POSTGRES_PORT', 54329),
 };
 const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
-const temporalUiUrl = `http://localhost:${ports.temporalUi}`;
-const codecEndpoint = `http://localhost:${ports.operator}/codec`;
+/** Where the dev server's UI server listens: only the operator listener talks to it. */
+const temporalUiServerUrl = `http://${LOOPBACK}:${ports.temporalUi}`;
+/** The Web UI as operators open it: through the operator listener, after signing in. */
+const webUiUrl = `http://localhost:${ports.operator}`;
+const codecEndpoint = `${webUiUrl}/codec`;
 
 // What is running, in start order; shutdown stops it last-first (app, Postgres, Temporal).
 const running: { name: string; stop: () => Promise<unknown> }[] = [];
@@ -135,7 +139,7 @@ async function startTemporal(): Promise<void> {
       'warn',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
       // The API's operator listener serves the payload codec, so the Web UI can show decrypted
-      // payloads. `localhost`, as the UI's own address: same site, so the session cookie goes along.
+      // payloads; it serves the UI too, so the endpoint is same-origin and the session cookie goes along.
       '--ui-codec-endpoint',
       codecEndpoint,
     ], { isNoise: isTemporalShutdownNoise }),
@@ -182,7 +186,6 @@ async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, strin
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...(await localSettings(dataRoot)),
-    TEMPORAL_UI_ORIGINS: process.env.TEMPORAL_UI_ORIGINS ?? `${temporalUiUrl},http://${LOOPBACK}:${ports.temporalUi}`,
     ...appEnv,
     TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE,
@@ -190,6 +193,7 @@ async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, strin
     API_PORT: String(ports.api),
     OPERATOR_HOST: LOOPBACK,
     OPERATOR_PORT: String(ports.operator),
+    TEMPORAL_UI_URL: temporalUiServerUrl,
   };
   // Each process gets only the logins it uses: neither gets the owner's, only the worker the maintenance one.
   delete env.DATABASE_ADMIN_URL;
@@ -212,12 +216,10 @@ async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, strin
   await waitForTcpPort(LOOPBACK, ports.operator, { timeoutMs: READY_TIMEOUT_MS, process: api });
 }
 
-/** Workflow payloads are encrypted: the Web UI and CLI show them only to an operator signed in to the codec server. */
+/** Workflow payloads are encrypted: the Web UI and CLI show them only to a signed-in operator. */
 function sayHowOperatorsDecrypt(): void {
   const settingsFile = path.join(dataRoot, 'local-settings.json');
-  say('  Workflow payloads are encrypted. To read them in the Web UI as an operator:');
-  say(`    1. open ${codecEndpoint}/login and enter CODEC_OPERATOR_TOKEN from ${settingsFile}`);
-  say('    2. in the Web UI, open the codec server settings and turn on "Include cross-origin credentials"');
+  say(`  Web UI: open ${webUiUrl}/ and sign in with CODEC_OPERATOR_TOKEN from ${settingsFile}; payloads show decrypted.`);
   say(`  CLI: temporal workflow show -w <id> --codec-endpoint ${codecEndpoint} --codec-auth "Bearer <CODEC_OPERATOR_TOKEN>"`);
 }
 
@@ -229,9 +231,10 @@ function withMaskedPassword(url: string): string {
 
 export interface LocalStack {
   temporalAddress: string;
+  /** The Web UI as operators open it (the operator listener, behind the operator sign-in). */
   temporalUiUrl: string;
   apiUrl: string;
-  /** The API's operator listener: codec server and audit export. */
+  /** The API's operator listener: Web UI, codec server and audit export. */
   operatorUrl: string;
   /** The runtime login (DATABASE_URL). */
   databaseUrl: string;
@@ -256,15 +259,15 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   await startApp(databaseUrls, appEnv);
 
   say('local stack is running (Ctrl-C stops it):');
-  say(`  Temporal Web UI  ${temporalUiUrl}`);
+  say(`  Temporal Web UI  ${webUiUrl}/ (operators sign in once; this machine only)`);
   say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
   say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/healthz)`);
-  say(`  Operator         http://localhost:${ports.operator} (codec server, audit export; this machine only)`);
+  say(`  Operator         ${webUiUrl} (Web UI, codec server at /codec, audit export)`);
   say(`  Postgres         ${withMaskedPassword(databaseUrls.runtime)} (the app's login; passwords in ${path.join(dataRoot, 'database-passwords.json')} unless given)`);
   sayHowOperatorsDecrypt();
   return {
     temporalAddress,
-    temporalUiUrl,
+    temporalUiUrl: webUiUrl,
     apiUrl: `http://${LOOPBACK}:${ports.api}`,
     operatorUrl: `http://${LOOPBACK}:${ports.operator}`,
     databaseUrl: databaseUrls.runtime,

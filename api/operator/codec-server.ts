@@ -81,25 +81,35 @@ function toJson(payload: Payload): JsonPayload {
 }
 
 /** Nonce of the page's one style sheet: the Content-Security-Policy allows nothing else. */
-const loginPage = (message: string, styleNonce: string) => `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Codec server: operator sign-in</title>
+const loginPage = (message: string, styleNonce: string, next: string | undefined) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Operator sign-in</title>
 <style nonce="${styleNonce}">body { font-family: system-ui, sans-serif; max-width: 36rem; margin: 3rem auto }</style></head>
 <body>
 <h1>Operator sign-in</h1>
 <p>${message}</p>
 <form method="post" action="login">
   <label>Operator token <input type="password" name="token" autocomplete="off" required></label>
+  ${next ? `<input type="hidden" name="next" value="${escapeHtml(next)}">` : ''}
   <button type="submit">Sign in</button>
 </form>
-<p>Then, in the Temporal Web UI, open the codec server settings and turn on
-<em>Include cross-origin credentials</em>: the UI sends this session with each decode request.</p>
 </body></html>`;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
+}
+
+/** Where to go after signing in: a path on this listener only, never another site (`//evil`, `/\evil`). */
+function localPath(value: string | null | undefined): string | undefined {
+  if (!value || !/^\/(?![/\\])/.test(value)) return undefined;
+  const resolved = new URL(value, 'http://operator.invalid');
+  return resolved.origin === 'http://operator.invalid' ? `${resolved.pathname}${resolved.search}${resolved.hash}` : undefined;
+}
 
 /**
  * The page runs no script and loads nothing; it may only post its form to itself and may not be
  * framed (no clickjacking of the token field), cached or leak its address as a referrer.
  */
-function answerWithLoginPage(ctx: Context, status: number, message: string): void {
+function answerWithLoginPage(ctx: Context, status: number, message: string, next?: string): void {
   const styleNonce = randomBytes(16).toString('base64');
   ctx.set(
     'content-security-policy',
@@ -110,38 +120,50 @@ function answerWithLoginPage(ctx: Context, status: number, message: string): voi
   ctx.set('cache-control', 'no-store');
   ctx.status = status;
   ctx.type = 'html';
-  ctx.body = loginPage(message, styleNonce);
+  ctx.body = loginPage(message, styleNonce, next);
 }
 
-/** The sign-in form for browsers: the Web UI cannot send a bearer token of its own. */
+const signInMessage = 'Sign in with the operator token (CODEC_OPERATOR_TOKEN) to open the Temporal Web UI with decrypted workflow data.';
+
+/** The sign-in form for browsers: the one step before the Web UI this listener serves. */
 export function codecLoginPage() {
   return async (ctx: Context): Promise<void> => {
-    answerWithLoginPage(ctx, 200, 'Sign in with the operator token (CODEC_OPERATOR_TOKEN) to let the Temporal Web UI decrypt payloads.');
+    answerWithLoginPage(ctx, 200, signInMessage, localPath(typeof ctx.query.next === 'string' ? ctx.query.next : undefined));
   };
 }
 
 /**
- * Checks the token from the form and sets the operator session cookie (8 hours). A wrong token
- * counts against the client's failure limit (operatorRateLimited refuses it once over).
+ * Checks the token from the form, sets the operator session cookie (8 hours) and sends the browser
+ * on to the page it asked for, or to the Web UI (`landing`); without a Web UI it says it is done.
+ * A wrong token counts against the client's failure limit (operatorRateLimited refuses it once over).
  */
-export function codecLogin(settings: OperatorAuthSettings, limiter: OperatorAttemptLimiter, now: () => number = Date.now) {
+export function codecLogin(settings: OperatorAuthSettings, limiter: OperatorAttemptLimiter, options: { landing?: string; now?: () => number } = {}) {
+  const now = options.now ?? Date.now;
   return async (ctx: Context): Promise<void> => {
-    const given = new URLSearchParams((ctx.state.rawBody as Buffer | undefined)?.toString('utf8') ?? '').get('token') ?? '';
-    if (!tokenMatches(given, settings.token)) {
+    const form = new URLSearchParams((ctx.state.rawBody as Buffer | undefined)?.toString('utf8') ?? '');
+    const next = localPath(form.get('next'));
+    if (!tokenMatches(form.get('token') ?? '', settings.token)) {
       limiter.recordFailure(operatorIdentity(ctx, settings).address);
-      answerWithLoginPage(ctx, 401, 'That is not the operator token.');
+      answerWithLoginPage(ctx, 401, 'That is not the operator token.', next);
       return;
     }
     const session = operatorSessionValue(settings.token, now());
     ctx.cookies.set(operatorSessionCookie, session.value, {
       httpOnly: true,
-      path: '/codec',
+      // The whole listener: the Web UI's pages and API calls, and its same-origin codec endpoint.
+      path: '/',
       maxAge: session.maxAgeSeconds * 1000,
-      // Over HTTPS the UI may live on another site; on plain-HTTP localhost it shares the site.
       secure: ctx.secure,
-      sameSite: ctx.secure ? 'none' : 'strict',
+      // Lax: a link to a run (from Slack, a ticket) opens signed in; no other site can post with it.
+      sameSite: 'lax',
       overwrite: true,
     });
+    const destination = next ?? options.landing;
+    if (destination) {
+      ctx.status = 303;
+      ctx.redirect(destination);
+      return;
+    }
     answerWithLoginPage(ctx, 200, 'Signed in for 8 hours. You can close this tab.');
   };
 }

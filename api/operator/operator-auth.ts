@@ -3,7 +3,7 @@ import type { Context, Middleware } from 'koa';
 import { operatorIdentity } from './operator-identity';
 import type { OperatorAttemptLimiter } from './operator-rate-limit';
 
-/** Only sent to the codec paths, never readable by scripts in the page. */
+/** Sent with every request to the operator listener, never readable by scripts in the page. */
 export const operatorSessionCookie = 'followup_operator_session';
 const sessionSeconds = 8 * 60 * 60;
 
@@ -17,16 +17,26 @@ export interface OperatorAuthSettings {
 /**
  * Operators (our staff, not Slack users) prove themselves with CODEC_OPERATOR_TOKEN, either as
  * `Authorization: Bearer <token>` (CLI `--codec-auth`, scripts) or with the session cookie
- * that POST /codec/login sets, which is what the Temporal Web UI can send ("Include
- * cross-origin credentials"). A wrong token or session counts against the client's failure
- * limit; a request with none is answered 401 at once and counts as nothing. The operator's
- * identity is left in `ctx.state.operator` for the audit log.
+ * that POST /codec/login sets, which the browser sends to the Web UI the operator listener
+ * serves and to its codec endpoint. A wrong token or session counts against the client's failure
+ * limit; a request with none is answered 401 at once and counts as nothing. With
+ * `signInBrowsers`, a browser opening a page is sent to the sign-in page instead of the 401. The
+ * operator's identity is left in `ctx.state.operator` for the audit log.
  */
-export function operatorAuthenticated(settings: OperatorAuthSettings, limiter: OperatorAttemptLimiter, now: () => number = Date.now): Middleware {
+export function operatorAuthenticated(
+  settings: OperatorAuthSettings,
+  limiter: OperatorAttemptLimiter,
+  now: () => number = Date.now,
+  options: { signInBrowsers?: boolean } = {},
+): Middleware {
   return async (ctx, next) => {
     const identity = operatorIdentity(ctx, settings);
     if (!(hasBearerToken(ctx, settings.token) || hasValidSession(ctx, settings.token, now()))) {
       if (ctx.get('authorization') || ctx.cookies.get(operatorSessionCookie)) limiter.recordFailure(identity.address);
+      if (options.signInBrowsers && isPageNavigation(ctx)) {
+        ctx.redirect(`/codec/login?next=${encodeURIComponent(ctx.url)}`);
+        return;
+      }
       ctx.status = 401;
       ctx.set('www-authenticate', 'Bearer realm="operator"');
       ctx.body = {
@@ -37,6 +47,11 @@ export function operatorAuthenticated(settings: OperatorAuthSettings, limiter: O
     ctx.state.operator = identity;
     return next();
   };
+}
+
+/** A browser opening a page (not a script's fetch, which asks for JSON or anything). */
+function isPageNavigation(ctx: Context): boolean {
+  return (ctx.method === 'GET' || ctx.method === 'HEAD') && ctx.get('accept').includes('text/html');
 }
 
 export function tokenMatches(given: string, token: string): boolean {

@@ -1,16 +1,19 @@
 import type { Middleware } from 'koa';
 
 /**
- * CORS for the codec server: the Temporal Web UI calls it from the operator's browser, so its
- * origin (and only its origin) may; with credentials, so the operator's session cookie goes
- * along. Requests from any other browser origin are refused outright; clients that send no
- * Origin (CLI, scripts) are not browsers and go on to authentication.
+ * CORS for the codec server: the Temporal Web UI calls it from the operator's browser. The UI this
+ * listener serves is same-origin; a UI served elsewhere may be allowed by its origin, with
+ * credentials, so the operator's session cookie goes along. Requests from any other browser
+ * origin are refused outright; clients that send no Origin (CLI, scripts) are not browsers and go
+ * on to authentication.
  */
 export function temporalUiCors(allowedOrigins: string[]): Middleware {
   return async (ctx, next) => {
     ctx.vary('Origin');
     const origin = ctx.get('origin');
-    if (origin && !allowedOrigins.includes(origin)) {
+    // Built here: Koa 3's `ctx.origin` is the request's Origin header, not this listener's origin.
+    const ownOrigin = `${ctx.protocol}://${ctx.host}`;
+    if (origin && origin !== ownOrigin && !allowedOrigins.includes(origin)) {
       ctx.status = 403;
       ctx.body = { error: 'origin not allowed' };
       return;

@@ -94,7 +94,7 @@ describe('codec server for the Temporal Web UI and CLI', function () {
     assert.equal(signedIn.status, 200);
     const cookie = signedIn.headers.get('set-cookie') ?? '';
     assert.match(cookie, /httponly/i);
-    assert.match(cookie, /path=\/codec/i);
+    assert.match(cookie, /path=\/;/i);
     assert.ok(!cookie.includes(operatorToken), 'the cookie is not the token itself');
     const session = cookie.split(';')[0]!;
 

@@ -1,15 +1,11 @@
 /**
  * The operator's repair of a failed CRM sync, done in a real browser (Debian's Chromium through
- * playwright-core) on the Temporal Web UI that the dev server serves, decrypting and encrypting
- * through the codec server of the API's operator listener.
- *
- * What the UI really does (Temporal UI 2.54, `src/lib/services/data-encoder.ts`): it calls
- * `<endpoint>/decode` and `/encode` with `credentials: 'include'` only when "Include cross-origin
- * credentials" is on. With the cluster-level endpoint that flag comes from the UI server's
- * configuration (`TEMPORAL_CODEC_INCLUDE_CREDENTIALS`), which `temporal server start-dev` never
- * sets (it has only `--ui-codec-endpoint`); so on the dev server the flag must be set as a browser
- * setting (endpoint override + the toggle), and this test proves the cluster-level setting alone
- * gets 401 from the codec server. Send Signal encodes its input through the same codec endpoint.
+ * playwright-core) on the Temporal Web UI as the API's operator listener serves it: the listener
+ * proxies the dev server's UI server to signed-in operators only, and the UI's codec endpoint is
+ * the listener's own `/codec`. Same-origin, so the browser sends the session cookie with every
+ * decode and encode (Temporal UI's fetch uses the default `credentials: 'same-origin'`): signing
+ * in is the only step, with no codec setting in the browser. Send Signal encodes its input through
+ * the same endpoint.
  *
  * Screenshots of every step go to test/e2e/screenshots/ (git-ignored).
  */
@@ -39,10 +35,7 @@ describe('Web UI: an operator retries a failed CRM note in the browser', functio
 
   beforeEach(async () => {
     const { webUi } = testStack();
-    harness = await startProductHarness({
-      operatorPort: webUi.codecPort,
-      env: { TEMPORAL_UI_ORIGINS: webUi.url },
-    });
+    harness = await startProductHarness({ operatorPort: webUi.operatorPort, env: { TEMPORAL_UI_URL: webUi.upstreamUrl } });
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'] });
   });
   afterEach(async () => {
@@ -54,9 +47,23 @@ describe('Web UI: an operator retries a failed CRM note in the browser', functio
     await page.screenshot({ path: path.join(screenshotDir, `${name}.png`), fullPage: true });
   }
 
+  it('without a session, sends a browser to the sign-in page and refuses the UI’s API calls with 401', async () => {
+    const { webUi } = testStack();
+    const page = await browser.newPage();
+    await page.goto(`${webUi.url}/namespaces/default/workflows`);
+    assert.equal(new URL(page.url()).pathname, '/codec/login');
+    assert.equal(new URL(page.url()).searchParams.get('next'), '/namespaces/default/workflows');
+    await page.getByLabel('Operator token').waitFor();
+    await shot(page, '00-unauthenticated-sent-to-sign-in');
+
+    const apiCall = await fetch(`${webUi.url}/api/v1/namespaces/default/workflows`);
+    assert.equal(apiCall.status, 401);
+    const withWrongSession = await fetch(`${webUi.url}/api/v1/settings`, { headers: { cookie: 'followup_operator_session=1.forged' } });
+    assert.equal(withWrongSession.status, 401);
+  });
+
   it('signs in once, finds the run by CrmSyncStatus, reads the decrypted input and sends retry: one note, card updated', async () => {
     const { webUi } = testStack();
-    const codecUrl = `http://localhost:${webUi.codecPort}/codec`;
     const seeded = await harness.seedTenant();
     harness.emulators.hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
     const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
@@ -67,46 +74,32 @@ describe('Web UI: an operator retries a failed CRM note in the browser', functio
     await harness.reconnectHubSpot(seeded);
 
     const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-    page.setDefaultTimeout(10_000);
+    page.setDefaultTimeout(15_000);
     const codecStatuses: number[] = [];
     page.on('response', (response) => {
-      if (response.url().startsWith(codecUrl) && response.request().method() === 'POST') codecStatuses.push(response.status());
+      if (/^\/codec\/(en|de)code$/.test(new URL(response.url()).pathname)) codecStatuses.push(response.status());
     });
 
-    // 1. The one sign-in step.
-    await page.goto(`${codecUrl}/login`);
-    await page.getByLabel('Operator token').fill(operatorToken);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByText('Signed in for 8 hours').waitFor();
-    await shot(page, '01-codec-signed-in');
-
-    // 2. The list, filtered by the search attribute.
+    // 1. The operator opens the filtered list; the listener asks for the one sign-in first.
     const query = `${crmSyncStatusSearchAttribute.name}="failed"`;
     await page.goto(`${webUi.url}/namespaces/default/workflows?query=${encodeURIComponent(query)}`);
+    await page.getByLabel('Operator token').fill(operatorToken);
+    await shot(page, '01-sign-in');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+
+    // 2. Back at the list, filtered by the search attribute, on the operator listener's origin.
     const runLink = page.getByRole('link', { name: workflowId });
     await runLink.waitFor();
+    assert.equal(new URL(page.url()).origin, webUi.url);
+    assert.equal(new URL(page.url()).searchParams.get('query'), query);
     await shot(page, '02-filtered-list');
     await runLink.click();
     await page.waitForURL(/\/workflows\/meeting/);
-    await page.locator('#content').getByText('Codec Server could not connect').waitFor();
-    await shot(page, '03-cluster-codec-sends-no-session');
-    assert.ok(codecStatuses.includes(401), 'the cluster-level endpoint calls the codec server without the session: 401');
-    // The workflow id names the tenant; the rep's Slack id appears only in the decrypted input.
-    const decryptedInput = page.getByText(seeded.rep.slackUserId);
-    assert.equal(await decryptedInput.count(), 0, 'no plaintext without the session');
 
-    // 3. The browser-level codec setting: the dev server's UI cannot be configured to send credentials.
-    await page.locator('[data-testid^="data-encoder-status"]').first().click();
-    await page.getByText('Use my browser setting').click();
-    await page.locator('#data-encoder-endpoint-input').fill(codecUrl);
-    await page.getByTestId('data-encoder-include-credentials').click();
-    await shot(page, '04-codec-browser-setting');
-    await page.getByRole('button', { name: 'Apply' }).click();
-    codecStatuses.length = 0;
-    await page.reload();
-    await decryptedInput.first().waitFor();
-    await shot(page, '05-run-decoded-input');
-    assert.ok(!codecStatuses.includes(401), 'with the session, the codec server answers');
+    // 3. The input decrypted at once: the workflow id names the tenant; the rep's Slack id is only in the input.
+    await page.getByText(seeded.rep.slackUserId).first().waitFor();
+    await shot(page, '03-run-decoded-input');
+    assert.ok(codecStatuses.length > 0 && codecStatuses.every((status) => status === 200), `codec answers: ${codecStatuses.join(', ')}`);
 
     // 4. Send Signal `retry` with {"by":"operator"}, which the UI encodes through the codec server.
     await page.getByRole('button', { name: 'More Actions' }).click();
@@ -117,11 +110,11 @@ describe('Web UI: an operator retries a failed CRM note in the browser', functio
     await modal.getByTestId('signal-select-button').click();
     await modal.getByRole('option', { name: 'retry' }).click();
     await modal.getByRole('textbox', { name: 'Data' }).fill('{"by":"operator"}');
-    await shot(page, '06-signal-modal');
+    await shot(page, '04-signal-modal');
     codecStatuses.length = 0;
     await modal.getByTestId('confirm-modal-button').click();
     await page.locator('#workflow-signal-success-toast').getByText('Workflow signaled.').waitFor();
-    await shot(page, '07-signal-sent');
+    await shot(page, '05-signal-sent');
     assert.deepEqual(codecStatuses.slice(0, 1), [200], 'the signal input went through the codec server first');
     // Proof it was encrypted: the worker ignores a signal whose input is not (workflows/unencrypted-input.ts).
 

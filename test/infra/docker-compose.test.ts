@@ -66,12 +66,13 @@ describe('docker-compose.yml', function () {
     assert.equal(service('postgresql').image, 'postgres:16');
   });
 
-  it('keeps Temporal off the host, publishes the Web UI and the operator listener on loopback only, the API on 3000', function () {
+  it('keeps Temporal and the Web UI off the host (the UI only behind the operator sign-in), the operator listener on loopback, the API on 3000', function () {
     const published = (name: string): string[] => (service(name).ports ?? []).map((port) => String(port).split(':').slice(0, -1).join(':'));
     assert.deepEqual(published('temporal'), []);
-    assert.deepEqual(published('temporal-ui'), ['127.0.0.1:8080']);
+    assert.deepEqual(published('temporal-ui'), [], 'the Web UI is reached only through the operator sign-in');
     assert.deepEqual(published('api'), ['3000', '127.0.0.1:3001']);
     assert.equal(environmentOf('api').OPERATOR_PORT, 3001);
+    assert.equal(environmentOf('api').TEMPORAL_UI_URL, 'http://temporal-ui:8080');
     assert.equal(environmentOf('temporal-ui').TEMPORAL_CODEC_ENDPOINT, 'http://localhost:3001/codec');
   });
 

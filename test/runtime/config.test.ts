@@ -30,6 +30,14 @@ describe('configuration', () => {
     assert.equal(config.api.publicUrl, 'http://localhost:3000');
     assert.equal(config.crm.hubspot.apiUrl, 'https://api.hubapi.com');
     assert.deepEqual(config.operator.temporalUiOrigins, ['http://localhost:8233']);
+    assert.equal(config.operator.temporalUiUrl, undefined, 'the operator listener serves no Web UI unless told where its server is');
+  });
+
+  it('takes the Web UI server the operator listener serves as an http(s) URL', () => {
+    assert.equal(loadConfig({ ...minimal, TEMPORAL_UI_URL: 'http://temporal-ui:8080' }).operator.temporalUiUrl, 'http://temporal-ui:8080');
+    assert.deepEqual(problemsOf({ ...minimal, TEMPORAL_UI_URL: 'temporal-ui:8080' }), [
+      'TEMPORAL_UI_URL is "temporal-ui:8080", not an http(s) URL. For example: TEMPORAL_UI_URL=http://127.0.0.1:8233',
+    ]);
   });
 
   it('believes X-Forwarded-* only when TRUST_PROXY says a proxy in front sets them', () => {

@@ -31,17 +31,18 @@ export const mochaHooks = {
     const temporalCliPath = resolveTemporalCli();
     const payloadCodecKeys = { keys: `test-run:${randomBytes(32).toString('base64')}`, activeKeyId: 'test-run' };
     const dataConverter = encryptedDataConverter(payloadCodecFor(payloadCodecKeys));
-    // The Web UI is served too, wired to a codec server port a test's operator listener takes
-    // (test/e2e/web-ui-operator.test.ts): the dev server only learns that endpoint at start.
-    const [uiPort, codecPort] = [await freePort(), await freePort()];
-    const webUi = { url: `http://localhost:${uiPort}`, codecPort };
+    // The Web UI server runs too, for a test's operator listener to serve on a port chosen now
+    // (test/e2e/web-ui-operator.test.ts): the dev server only learns its codec endpoint at start,
+    // and that endpoint is on the operator listener, the origin the browser opens the UI at.
+    const [uiPort, operatorPort] = [await freePort(), await freePort()];
+    const webUi = { upstreamUrl: `http://127.0.0.1:${uiPort}`, operatorPort, url: `http://localhost:${operatorPort}` };
     const [env, database, workflowBundle] = await Promise.all([
       TestWorkflowEnvironment.createLocal({
         server: {
           executable: { type: 'existing-path', path: temporalCliPath },
           searchAttributes: meetingSearchAttributes,
           uiPort,
-          extraArgs: ['--ui-codec-endpoint', `http://localhost:${codecPort}/codec`, '--ui-disable-news-fetch'],
+          extraArgs: ['--ui-codec-endpoint', `${webUi.url}/codec`, '--ui-disable-news-fetch'],
         },
         client: { dataConverter },
       }),

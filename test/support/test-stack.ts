@@ -21,8 +21,11 @@ export interface TestStack {
   /** This run's payload codec keys: every client and worker of the run encrypts with them. */
   payloadCodecKeys: AppConfig['payloadCodec'];
   dataConverter: DataConverter;
-  /** The dev server's Web UI, and the port its codec endpoint (`http://localhost:<port>/codec`) names. */
-  webUi: { url: string; codecPort: number };
+  /**
+   * The dev server's Web UI server (`upstreamUrl`), the operator listener port a test serves it on,
+   * and the UI's address there (`url`), whose `/codec` is the UI's codec endpoint.
+   */
+  webUi: { upstreamUrl: string; operatorPort: number; url: string };
 }
 
 let current: TestStack | undefined;
