@@ -60,6 +60,12 @@ export interface AppConfig {
   payloadCodec: { keys: string; activeKeyId: string };
   /** Operator access: the codec server for the Temporal Web UI and operator-only routes. */
   operator: OperatorSettings;
+  /**
+   * The worker's operations ports: WORKER_METRICS_ADDRESS, where Temporal's runtime serves its
+   * Prometheus metrics (host:port); WORKER_HEALTH_HOST:WORKER_HEALTH_PORT, the worker's own
+   * /livez, /readyz and /metrics. Loopback by default; a container binds 0.0.0.0.
+   */
+  worker: { metricsAddress: string; healthHost: string; healthPort: number };
 }
 
 /**
@@ -168,6 +174,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       activeKeyId: settings.required('PAYLOAD_CODEC_ACTIVE_KEY', 'k1'),
     },
     operator: operatorSettings(settings),
+    worker: {
+      metricsAddress: settings.text('WORKER_METRICS_ADDRESS', '127.0.0.1:9464'),
+      healthHost: settings.text('WORKER_HEALTH_HOST', '127.0.0.1'),
+      healthPort: settings.integer('WORKER_HEALTH_PORT', 9465, { min: 0, max: 65_535 }),
+    },
   };
   settings.assertValid();
   return config;
