@@ -21,6 +21,7 @@ import type { ActionKind, MeetingStatus } from '../../domain/meeting';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
 import type { MeetingQuota } from './meeting-quota';
+import { countUpdateOutcome } from './update-outcome-metrics';
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
@@ -100,7 +101,9 @@ export class MeetingGateway {
       timer = setTimeout(() => resolve({ status: 'pending' }), this.options.ackTimeoutMs);
     });
     try {
-      return await Promise.race([accepted, timeout]);
+      const outcome = await Promise.race([accepted, timeout]);
+      countUpdateOutcome(outcome);
+      return outcome;
     } finally {
       clearTimeout(timer);
     }
