@@ -2,7 +2,9 @@
 // listener and Temporal's worker metrics) while a rep logs a note; its HTTP API must then show
 // the figures an operator's dashboard and alerts are built on.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { cardActions } from '../../slack/action-ids';
 import { freePort } from '../../scripts/lib/processes';
 import { meetingState, prepareMeeting } from '../support/meeting-flow';
@@ -117,5 +119,16 @@ describe('operations: health endpoints, metrics and a real Prometheus scraping t
     assert.ok((await valueOf(`sum(followup_ai_tokens_used_total{job="worker",plan="${seeded.tenant.plan}"})`)) > 0);
     // Temporal's own worker metrics: the activities it ran.
     assert.ok((await valueOf('sum(temporal_activity_execution_latency_count{job="worker-runtime"})')) > 0);
+  });
+
+  it('every dashboard panel and alert is a query this Prometheus evaluates', async function () {
+    if (!prometheus) this.skip();
+    const deploy = path.resolve(__dirname, '../../deploy');
+    const dashboard = JSON.parse(readFileSync(path.join(deploy, 'grafana/dashboards/meeting-followup.json'), 'utf8')) as { panels: { targets: { expr: string }[] }[] };
+    const alerts = parse(readFileSync(path.join(deploy, 'prometheus/alerts.yml'), 'utf8')) as { groups: { rules: { expr: string }[] }[] };
+    const expressions = [...dashboard.panels.flatMap((panel) => panel.targets.map((target) => target.expr)), ...alerts.groups.flatMap((group) => group.rules.map((rule) => rule.expr))];
+    for (const expression of expressions) await prometheus!.query(expression);
+    // The scraped series behind the dashboard's Temporal panels exist under these names.
+    assert.ok((await prometheus!.query('temporal_worker_task_slots_available{job="worker-runtime"}')).length > 0);
   });
 });
