@@ -84,12 +84,8 @@ export function countExternalCalls(serviceOf: (url: URL) => ExternalService): ()
       const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
       count(undiciUrl(request), response.statusCode);
     }],
+    // Also a connection that was never made (refused, DNS, TLS).
     ['undici:request:error', (message) => count(undiciUrl((message as { request: UndiciRequest }).request), undefined)],
-    // A fetch whose connection was never made has no request event at all.
-    ['undici:client:connectError', (message) => {
-      const { connectParams } = message as { connectParams: { protocol: string; hostname: string; port: string | number } };
-      count(parseUrl(`${connectParams.protocol}//${connectParams.hostname}${connectParams.port ? `:${connectParams.port}` : ''}/`), undefined);
-    }],
     ['http.client.response.finish', (message) => {
       const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
       count(httpUrl(request), response.statusCode);
