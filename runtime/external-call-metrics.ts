@@ -79,13 +79,20 @@ export function countExternalCalls(serviceOf: (url: URL) => ExternalService): ()
   const undiciUrl = (request: UndiciRequest): URL | undefined => parseUrl(`${String(request.origin).replace(/\/+$/, '')}${request.path}`);
   const httpUrl = (request: ClientRequest): URL | undefined => parseUrl(`${request.protocol}//${String(request.getHeader('host') ?? request.host)}${request.path}`);
 
+  // A body cut off after the headers also raises request:error; that call was already counted.
+  const answered = new WeakSet<UndiciRequest>();
+
   const subscriptions: [string, (message: unknown) => void][] = [
     ['undici:request:headers', (message) => {
       const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
+      answered.add(request);
       count(undiciUrl(request), response.statusCode);
     }],
     // Also a connection that was never made (refused, DNS, TLS).
-    ['undici:request:error', (message) => count(undiciUrl((message as { request: UndiciRequest }).request), undefined)],
+    ['undici:request:error', (message) => {
+      const { request } = message as { request: UndiciRequest };
+      if (!answered.has(request)) count(undiciUrl(request), undefined);
+    }],
     ['http.client.response.finish', (message) => {
       const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
       count(httpUrl(request), response.statusCode);
