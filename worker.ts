@@ -10,12 +10,15 @@ import { createActivities, type ActivityDependencies } from './activities';
 import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openMaintenanceOrm, openOrm } from './db/orm';
 import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
+import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
 import { createLogger } from './runtime/logger';
+import { countingActivityRetries } from './wiring/activity-retry-metrics';
 import { buildActivityDependencies, buildSecretStore } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
 import { temporalRuntimeOptions } from './wiring/temporal-runtime-logging';
 import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedule';
 import { workflowInterceptorModules, workflowsPath } from './wiring/workflow-code';
+import { startWorkerHealthListener } from './wiring/worker-health-listener';
 
 
 /**
@@ -46,8 +49,8 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules } }),
+      ? { workflowBundle: options.workflowBundle, interceptors: { activity: [countingActivityRetries] } }
+      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules, activity: [countingActivityRetries] } }),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
     maxCachedWorkflows: maxCachedWorkflows(),
@@ -63,7 +66,12 @@ function prebundledWorkflows(): WorkerOptions['workflowBundle'] | undefined {
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
-  Runtime.install(temporalRuntimeOptions(logger, config.logLevel));
+  Runtime.install({
+    ...temporalRuntimeOptions(logger, config.logLevel),
+    // Temporal's own worker metrics (task slots, poll and schedule-to-start latencies, task failures), on their own port.
+    telemetryOptions: { metrics: { prometheus: { bindAddress: config.worker.metricsAddress, countersTotalSuffix: true, useSecondsForDurations: true } } },
+  });
+  countExternalCalls(externalServiceClassifier(config));
   if (!config.databaseMaintenanceUrl) throw new Error('DATABASE_MAINTENANCE_URL is not set: the worker runs the cross-tenant jobs on it.');
   const orm = await openOrm(config.databaseUrl);
   await assertSchemaIsCurrent(orm);
@@ -73,8 +81,15 @@ async function main(): Promise<void> {
   const dataConverter = encryptedDataConverter(payloadCodecFor(config.payloadCodec));
   const connection = await connectTemporalWorker(config.temporal);
   const client = await connectTemporalClient(config.temporal, dataConverter);
+  let worker: Worker | undefined;
+  const health = await startWorkerHealthListener({
+    host: config.worker.healthHost,
+    port: config.worker.healthPort,
+    ready: () => worker?.getState() === 'RUNNING',
+  });
+  logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
   try {
-    const worker = await createMeetingWorker({
+    worker = await createMeetingWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
@@ -88,6 +103,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('Worker stopped');
   } finally {
+    await health.close();
     await client.connection.close();
     await connection.close();
     await orm.close();

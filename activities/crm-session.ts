@@ -3,6 +3,7 @@ import type { CrmProvider } from '../clients/crm/crm-provider';
 import { ExternalServiceError } from '../domain/service-errors';
 import { inTenant } from '../db/tenant-scope';
 import { CrmConnection } from '../entities';
+import { crmErrors } from '../runtime/metrics';
 import type { ActivityDependencies } from './dependencies';
 import { notConfigured } from './failures';
 import { crmProviderFor, defaultCrmConnection } from './tenant-services';
@@ -23,6 +24,7 @@ export async function withCrm<T>(
     if (connection.health !== 'ok') await setHealth(deps, tenantId, connection.id, 'ok', null);
     return result;
   } catch (error) {
+    crmErrors.inc({ provider: connection.provider, kind: error instanceof ExternalServiceError ? error.kind : 'other' });
     if (error instanceof ExternalServiceError && error.kind === 'reconnect') {
       await setHealth(deps, tenantId, connection.id, 'needs-reconnect', error.userMessage);
     }

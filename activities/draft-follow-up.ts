@@ -2,6 +2,7 @@ import type { TranscriptLine } from '../domain/meeting';
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
+import { aiTokensUsed } from '../runtime/metrics';
 import type { FollowUpDraft } from '../domain/meeting';
 import { assertWithinAiTokenBudget } from './ai-token-budget';
 import type { ActivityDependencies } from './dependencies';
@@ -47,6 +48,7 @@ export function draftFollowUpActivity(deps: ActivityDependencies) {
       tenantId: tenant.id,
     }));
     const { tokensUsed, ...writtenDraft } = written;
+    aiTokensUsed.inc({ plan: tenant.plan }, tokensUsed);
     const draft: FollowUpDraft = { ...writtenDraft, revision: 1 };
     await inTenant(deps.orm, input.tenantId, async (em) => {
       const fresh = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { appendAudit, type AuditEntry } from '../db/audit';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
 import { inTenant } from '../db/tenant-scope';
+import { actionAttempts } from '../runtime/metrics';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
 import { whileHeartbeating } from './heartbeat';
@@ -33,6 +34,7 @@ export async function runAudited<T extends { externalId?: string }>(
     } catch (error) {
       const failure = toActivityFailure(error);
       const reason = failure instanceof Error ? failure.message : String(failure);
+      actionAttempts.inc({ kind: actionKindOf(audit), result: 'failure' });
       const row = { ...audit, result: 'failure' as const, detail: { attempt, reason }, occurredAt: new Date() };
       await writeAudit(deps, row).catch((auditError: unknown) => {
         if (isDatabaseUnavailable(auditError)) deps.auditBacklog.hold(row);
@@ -40,9 +42,15 @@ export async function runAudited<T extends { externalId?: string }>(
       });
       throw failure;
     }
+    actionAttempts.inc({ kind: actionKindOf(audit), result: 'success' });
     await writeAudit(deps, { ...audit, result: 'success', detail: { attempt, externalId: result.externalId ?? null } });
     return result;
   });
+}
+
+/** The action without its per-update suffix (`crm.deal.<suffix>` is `crm.deal`), a bounded metric label. */
+function actionKindOf(audit: AuditedAction): string {
+  return audit.action.split('.').slice(0, 2).join('.');
 }
 
 /** Writes one row, then whatever an outage left held (the database evidently takes writes again). */

@@ -10,7 +10,9 @@ import { auditExportHandler } from './operator/audit-export';
 import { codecHandler, codecLogin, codecLoginPage } from './operator/codec-server';
 import { connectCallbackHandler, connectIdentityCallbackHandler, connectIdentityCallbackPath, connectStartHandler } from './connections/connect-routes';
 import { fathomWebhookHandler } from './triggers/fathom-webhook';
-import { healthHandler } from './http/health';
+import { livenessHandler, readinessHandler } from './http/health';
+import { metricsHandler } from './operator/metrics-endpoint';
+import { timingSlackAcks } from './slack/slack-ack-metrics';
 import { slackCommandsHandler } from './triggers/slack-commands';
 import { slackEventsHandler } from './slack/slack-events';
 import { slackInstallHandler, slackOAuthCallbackHandler } from './connections/slack-install';
@@ -38,10 +40,14 @@ export function createApiApp(deps: ApiDependencies): Koa {
     allowUnknownTenant: (body) => body.kind === 'event',
   });
 
+  app.use(timingSlackAcks());
   app.use(answeringErrors(deps));
   app.use(rawBody(deps.maxBodyBytes));
 
-  router.get('/healthz', healthHandler(deps));
+  router.get('/livez', livenessHandler());
+  router.get('/readyz', readinessHandler(deps));
+  // The endpoint before /livez and /readyz, kept for probes configured with it.
+  router.get('/healthz', readinessHandler(deps));
   router.post('/slack/interactions', slackVerified, slackInteractionsHandler(deps));
   router.post('/slack/commands', slackVerified, slackCommandsHandler(deps));
   router.post('/slack/events', slackVerified, slackEventsHandler(deps, handleSlackEvent(deps)));
@@ -61,10 +67,10 @@ export function createApiApp(deps: ApiDependencies): Koa {
 }
 
 /**
- * The operator routes (codec server for the Temporal Web UI and CLI, audit export) and, at every
- * other path, the Temporal Web UI itself (TEMPORAL_UI_URL), on their own internal listener
- * (OPERATOR_HOST:OPERATOR_PORT) so the public port offers nothing to guess at. Every request is
- * rate-limited by client address before any credential is checked.
+ * The operator routes (codec server for the Temporal Web UI and CLI, audit export, Prometheus'
+ * /metrics) and, at every other path, the Temporal Web UI itself (TEMPORAL_UI_URL), on their own
+ * internal listener (OPERATOR_HOST:OPERATOR_PORT) so the public port offers nothing to guess at.
+ * Every request is rate-limited by client address before any credential is checked.
  */
 export function createOperatorApp(deps: ApiDependencies & { operator: { token: string } }, limiter = new OperatorAttemptLimiter(undefined, deps.now)): Koa {
   // X-Forwarded-Proto (cookie flags) is believed only when a proxy is configured in front.
@@ -85,6 +91,7 @@ export function createOperatorApp(deps: ApiDependencies & { operator: { token: s
   router.get('/codec/login', codecLoginPage());
   router.post('/codec/login', body, codecLogin(deps.operator, limiter, { landing: uiUrl ? '/' : undefined, now: deps.now }));
   router.get('/operator/tenants/:tenantId/audit-log', operator, auditExportHandler(deps));
+  router.get('/metrics', metricsHandler());
 
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,6 +1,6 @@
 /**
- * The API process: Slack and Fathom webhooks and health on the public port (API_PORT); the codec
- * server and audit export on the internal operator listener (OPERATOR_HOST:OPERATOR_PORT).
+ * The API process: Slack and Fathom webhooks, /livez and /readyz on the public port (API_PORT); the
+ * codec server, audit export and /metrics on the internal operator listener (OPERATOR_HOST:OPERATOR_PORT).
  * Stateless; run as many as needed.
  */
 import type { Server } from 'node:http';
@@ -9,6 +9,7 @@ import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openOrm } from '..
 import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
+import { countExternalCalls, externalServiceClassifier } from '../runtime/external-call-metrics';
 import { createLogger } from '../runtime/logger';
 import { buildSecretStore } from '../wiring/services';
 import { connectTemporalClient } from '../wiring/temporal-connection';
@@ -25,6 +26,7 @@ async function main(): Promise<void> {
     throw new ConfigError(['CODEC_OPERATOR_TOKEN is not set; the API needs it to guard the codec server and audit export. For example: CODEC_OPERATOR_TOKEN=<32 random bytes, e.g. openssl rand -base64 32>']);
   }
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
+  countExternalCalls(externalServiceClassifier(config));
   // Migrations run as the table owner; the API itself then connects as the runtime role.
   if (process.env.MIGRATE_ON_START === 'true') {
     if (!config.databaseMigrationUrl) throw new Error('MIGRATE_ON_START needs DATABASE_MIGRATION_URL (the owner login).');
@@ -72,7 +74,7 @@ async function main(): Promise<void> {
   const server: Server = createApiApp(deps).listen(config.api.port, () => logger.info('API listening', { port: config.api.port }));
   const { host: operatorHost, port: operatorPort } = config.operator;
   const operatorServer: Server = createOperatorApp({ ...deps, operator: { ...config.operator, token: operatorToken } }).listen(operatorPort, operatorHost, () =>
-    logger.info('Operator listener (codec server, audit export) listening', { host: operatorHost, port: operatorPort }),
+    logger.info('Operator listener (codec server, audit export, metrics) listening', { host: operatorHost, port: operatorPort }),
   );
   const stop = (): void => {
     logger.info('API stopping');

@@ -64,10 +64,11 @@ export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpRes
   console.log(`[bench] start-up: ${runs} runs each; workflow bundle built in the bench process in ${bundleBuildMs} ms`);
 
   const samples: Record<Variant, StartSample[]> = { 'worker, loading its code only': [], 'worker, prebundled': [], 'worker, bundling at start': [], api: [] };
-  const worker = (taskQueue: string, workflowBundlePath: string): Promise<StartSample> =>
-    timeUntilReady('start-up worker', 'worker.ts', { ...stackEnv, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: workflowBundlePath }, stackPids, `a workflow poller on ${taskQueue}`, () =>
-      hasWorkflowPoller(stack, taskQueue),
-    );
+  // Its own operations ports: the stack's worker holds the ones in stackEnv.
+  const worker = async (taskQueue: string, workflowBundlePath: string): Promise<StartSample> => {
+    const env = { ...stackEnv, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: workflowBundlePath, WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, WORKER_HEALTH_PORT: String(await freePort()) };
+    return timeUntilReady('start-up worker', 'worker.ts', env, stackPids, `a workflow poller on ${taskQueue}`, () => hasWorkflowPoller(stack, taskQueue));
+  };
   for (let run = 1; run <= runs; run++) {
     const prebundled = async (): Promise<void> => {
       samples['worker, prebundled'].push(await worker(`bench-start-up-prebundled-${run}-${Date.now()}`, bundlePath));

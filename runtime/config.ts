@@ -73,6 +73,12 @@ export interface AppConfig {
   actorProofKey: string;
   /** Operator access: the codec server for the Temporal Web UI and operator-only routes. */
   operator: OperatorSettings;
+  /**
+   * The worker's operations ports: WORKER_METRICS_ADDRESS, where Temporal's runtime serves its
+   * Prometheus metrics (host:port); WORKER_HEALTH_HOST:WORKER_HEALTH_PORT, the worker's own
+   * /livez, /readyz and /metrics. Loopback by default; a container binds 0.0.0.0.
+   */
+  worker: { metricsAddress: string; healthHost: string; healthPort: number };
 }
 
 /**
@@ -190,6 +196,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     actorProofKey: actorProofKey(settings),
     operator: operatorSettings(settings),
+    worker: {
+      metricsAddress: settings.text('WORKER_METRICS_ADDRESS', '127.0.0.1:9464'),
+      healthHost: settings.text('WORKER_HEALTH_HOST', '127.0.0.1'),
+      healthPort: settings.integer('WORKER_HEALTH_PORT', 9465, { min: 0, max: 65_535 }),
+    },
   };
   settings.assertValid();
   return config;

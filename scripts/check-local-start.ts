@@ -65,7 +65,7 @@ async function startApp(env: NodeJS.ProcessEnv): Promise<{ stop(): Promise<numbe
 async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'followup-local-start-'));
   await chmod(dataDir, 0o755); // as root, Postgres runs as the `postgres` user, which must reach its data folder
-  const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), operator: await freePort(), postgres: await freePort() };
+  const ports = { temporal: await freePort(), ui: await freePort(), api: await freePort(), operator: await freePort(), postgres: await freePort(), workerMetrics: await freePort(), workerHealth: await freePort() };
   const env = {
     ...process.env,
     LOCAL_DATA_DIR: dataDir,
@@ -74,6 +74,8 @@ async function main(): Promise<void> {
     API_PORT: String(ports.api),
     OPERATOR_PORT: String(ports.operator),
     POSTGRES_PORT: String(ports.postgres),
+    WORKER_METRICS_PORT: String(ports.workerMetrics),
+    WORKER_HEALTH_PORT: String(ports.workerHealth),
     DATABASE_URL: '',
     DATABASE_ADMIN_URL: '',
   };
@@ -83,7 +85,7 @@ async function main(): Promise<void> {
   try {
     const first = await startApp(env);
     console.log(`[check] Web UI server answered ${await waitForHttp(`http://127.0.0.1:${ports.ui}/`, 120_000)}`);
-    console.log(`[check] API health answered ${await waitForHttp(`http://127.0.0.1:${ports.api}/healthz`, 120_000)}`);
+    console.log(`[check] API health answered ${await waitForHttp(`http://127.0.0.1:${ports.api}/readyz`, 120_000)}`);
     const operatorLogin = await waitForHttp(`http://127.0.0.1:${ports.operator}/codec/login`, 10_000);
     const publicLogin = (await fetch(`http://127.0.0.1:${ports.api}/codec/login`)).status;
     if (operatorLogin !== 200 || publicLogin !== 404) {

@@ -50,6 +50,8 @@ const ports = {
   api: portFromEnv('API_PORT', 3000),
   operator: portFromEnv('OPERATOR_PORT', 3001),
   postgres: portFromEnv('POSTGRES_PORT', 54329),
+  workerMetrics: portFromEnv('WORKER_METRICS_PORT', 9464),
+  workerHealth: portFromEnv('WORKER_HEALTH_PORT', 9465),
 };
 const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
 /** Where the dev server's UI server listens: only the operator listener talks to it. */
@@ -89,7 +91,7 @@ function supervise(child: ManagedProcess): ManagedProcess {
 }
 
 async function assertPortsFree(): Promise<void> {
-  const wanted = [ports.temporal, ports.temporalUi, ports.api, ports.operator];
+  const wanted = [ports.temporal, ports.temporalUi, ports.api, ports.operator, ports.workerMetrics, ports.workerHealth];
   for (const port of wanted) {
     if (await isTcpPortOpen(LOOPBACK, port)) {
       throw new Error(`Port ${port} is already in use (an earlier run still going?). Stop it or pick other ports.`);
@@ -206,7 +208,13 @@ async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, strin
         env: processEnv,
       }),
     );
-  const worker = runTypeScript('worker', 'worker.ts', { ...env, DATABASE_MAINTENANCE_URL: databaseUrls.maintenance });
+  const worker = runTypeScript('worker', 'worker.ts', {
+    ...env,
+    DATABASE_MAINTENANCE_URL: databaseUrls.maintenance,
+    WORKER_METRICS_ADDRESS: `${LOOPBACK}:${ports.workerMetrics}`,
+    WORKER_HEALTH_HOST: LOOPBACK,
+    WORKER_HEALTH_PORT: String(ports.workerHealth),
+  });
   const api = runTypeScript('api', path.join('api', 'server.ts'), env);
   running.push({
     name: 'worker and API',
@@ -261,8 +269,9 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   say('local stack is running (Ctrl-C stops it):');
   say(`  Temporal Web UI  ${webUiUrl}/ (operators sign in once; this machine only)`);
   say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
-  say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/healthz)`);
-  say(`  Operator         ${webUiUrl} (Web UI, codec server at /codec, audit export)`);
+  say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/readyz)`);
+  say(`  Operator         ${webUiUrl} (Web UI, codec server at /codec, audit export, /metrics; this machine only)`);
+  say(`  Worker           http://localhost:${ports.workerHealth}/readyz and /metrics; Temporal's worker metrics http://localhost:${ports.workerMetrics}/metrics`);
   say(`  Postgres         ${withMaskedPassword(databaseUrls.runtime)} (the app's login; passwords in ${path.join(dataRoot, 'database-passwords.json')} unless given)`);
   sayHowOperatorsDecrypt();
   return {

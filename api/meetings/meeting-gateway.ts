@@ -24,6 +24,7 @@ import { signActor } from '../../runtime/actor-proof';
 import type { Orm } from '../../db/orm';
 import type { MeetingQuota } from './meeting-quota';
 import { mayClaimRecording } from './recording-owner';
+import { countUpdateOutcome } from './update-outcome-metrics';
 
 const hour = 60 * 60 * 1000;
 const day = 24 * hour;
@@ -113,7 +114,9 @@ export class MeetingGateway {
       timer = setTimeout(() => resolve({ status: 'pending' }), this.options.ackTimeoutMs);
     });
     try {
-      return await Promise.race([accepted, timeout]);
+      const outcome = await Promise.race([accepted, timeout]);
+      countUpdateOutcome(outcome);
+      return outcome;
     } finally {
       clearTimeout(timer);
     }

@@ -102,6 +102,9 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       API_PORT: String(ports.api),
       OPERATOR_PORT: String(ports.operator),
       WORKFLOW_BUNDLE_PATH: bundlePath,
+      // Any free ports: nothing scrapes a drill's worker, and fixed ones could be taken.
+      WORKER_METRICS_ADDRESS: '127.0.0.1:0',
+      WORKER_HEALTH_PORT: '0',
     };
     const childEnv = { ...process.env, ...env };
     const runTypeScript = (name: string, entryPoint: string): ManagedProcess =>

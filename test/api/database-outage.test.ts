@@ -34,7 +34,8 @@ describe('API while its database is unreachable', function () {
 
   const click = () => timed(() => harness.click(seeded, { actionId: cardActions.logNote, value: '424242' }));
   const command = () => timed(() => harness.slashCommand(seeded, '424242'));
-  const health = () => timed(() => fetch(`${harness.apiUrl}/healthz`));
+  const readiness = () => timed(() => fetch(`${harness.apiUrl}/readyz`));
+  const liveness = () => timed(() => fetch(`${harness.apiUrl}/livez`));
 
   for (const outage of ['refused', 'silent'] satisfies Outage[]) {
     it(`answers within ${ANSWER_BOUND_MS} ms and claims nothing when the database is ${outage}, then recovers`, async () => {
@@ -52,14 +53,19 @@ describe('API while its database is unreachable', function () {
         assert.ok(refusedCommand.ms <= ANSWER_BOUND_MS, `command answered in ${refusedCommand.ms} ms`);
         await assert.rejects(harness.client.workflow.getHandle(harness.workflowId(seeded, '424242')).describe());
 
-        const degraded = await health();
-        assert.equal(degraded.status, 503);
-        assert.equal(JSON.parse(degraded.body).checks.database, false);
-        assert.ok(degraded.ms <= ANSWER_BOUND_MS, `/healthz answered in ${degraded.ms} ms`);
+        const notReady = await readiness();
+        assert.equal(notReady.status, 503);
+        assert.deepEqual(JSON.parse(notReady.body).checks, { database: false, temporal: true });
+        assert.ok(notReady.ms <= ANSWER_BOUND_MS, `/readyz answered in ${notReady.ms} ms`);
+        // Not ready, but alive: an orchestrator must not restart the API over its database.
+        const alive = await liveness();
+        assert.equal(alive.status, 200);
+        assert.ok(alive.ms <= ANSWER_BOUND_MS, `/livez answered in ${alive.ms} ms`);
+        assert.equal((await timed(() => fetch(`${harness.apiUrl}/healthz`))).status, 503, '/healthz, the old name of /readyz');
       } finally {
         await proxy.restore();
       }
-      assert.equal((await health()).status, 200, '/healthz once the database is back');
+      assert.equal((await readiness()).status, 200, '/readyz once the database is back');
       assert.equal((await click()).status, 200, 'a click once the database is back');
     });
   }

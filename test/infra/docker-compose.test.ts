@@ -15,6 +15,7 @@ interface ComposeService {
   ports?: (string | number)[];
   volumes?: string[];
   command?: string[];
+  healthcheck?: { test?: string[] };
 }
 
 interface ComposeFile {
@@ -47,7 +48,7 @@ function bindMountSources(serviceDefinition: ComposeService): string[] {
 
 describe('docker-compose.yml', function () {
   it('defines the Temporal, database, UI and app services', function () {
-    for (const name of ['postgresql', 'database-roles', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'migrate', 'api', 'worker']) {
+    for (const name of ['postgresql', 'database-roles', 'temporal-admin-tools', 'temporal', 'temporal-create-namespace', 'temporal-ui', 'migrate', 'api', 'worker', 'prometheus', 'grafana']) {
       service(name);
     }
   });
@@ -154,6 +155,65 @@ describe('docker-compose.yml', function () {
         assert.match(String(value), /:\$\{[A-Z_]*PASSWORD[^}]*\}@/, `${name} ${key} must take its password from the environment`);
       }
     }
+  });
+
+  it('checks the API and the worker by their readiness endpoints', function () {
+    assert.match(String(service('api').healthcheck?.test), /127\.0\.0\.1:3000\/readyz/);
+    const worker = environmentOf('worker');
+    assert.equal(worker.WORKER_HEALTH_PORT, 9465);
+    assert.match(String(service('worker').healthcheck?.test), new RegExp(`127\\.0\\.0\\.1:${worker.WORKER_HEALTH_PORT}/readyz`));
+  });
+
+  it('runs Prometheus on the scrape config and alerts in deploy/prometheus, scraping the ports the app serves metrics on', function () {
+    const prometheus = service('prometheus');
+    assert.match(String(prometheus.image), /^prom\/prometheus:v\d/);
+    assert.deepEqual(bindMountSources(prometheus), ['./deploy/prometheus/prometheus.yml', './deploy/prometheus/alerts.yml']);
+    const scrape = parse(fs.readFileSync(path.join(repoRoot, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      rule_files: string[];
+      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+    };
+    const targets = Object.fromEntries(scrape.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((config) => config.targets)]));
+    const worker = environmentOf('worker');
+    assert.deepEqual(targets, {
+      api: [`api:${environmentOf('api').OPERATOR_PORT}`],
+      worker: [`worker:${worker.WORKER_HEALTH_PORT}`],
+      'worker-runtime': [`worker:${String(worker.WORKER_METRICS_ADDRESS).split(':')[1]}`],
+    });
+    assert.deepEqual(scrape.rule_files, ['alerts.yml']);
+    // Operations ports stay off the host's public interfaces.
+    for (const name of ['prometheus', 'grafana']) {
+      for (const port of service(name).ports ?? []) assert.match(String(port), /^127\.0\.0\.1:/, `${name} publishes ${port} beyond loopback`);
+    }
+    assert.equal(service('worker').ports, undefined, 'the worker publishes nothing');
+  });
+
+  it('runs Grafana provisioned with Prometheus and a dashboard over metrics the app and Temporal export', function () {
+    const grafana = service('grafana');
+    assert.match(String(grafana.image), /^grafana\/grafana:\d/);
+    const mounts = Object.fromEntries((grafana.volumes ?? []).map((volume) => volume.split(':').slice(0, 2)));
+    assert.equal(mounts['./deploy/grafana/provisioning/datasources'], '/etc/grafana/provisioning/datasources');
+    assert.equal(mounts['./deploy/grafana/provisioning/dashboards'], '/etc/grafana/provisioning/dashboards');
+    const datasources = parse(fs.readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
+      datasources: { uid: string; type: string; url: string }[];
+    };
+    assert.deepEqual(datasources.datasources.map(({ uid, type, url }) => ({ uid, type, url })), [{ uid: 'prometheus', type: 'prometheus', url: 'http://prometheus:9090' }]);
+    const providers = parse(fs.readFileSync(path.join(repoRoot, 'deploy/grafana/provisioning/dashboards/meeting-followup.yml'), 'utf8')) as { providers: { options: { path: string } }[] };
+    assert.equal(mounts['./deploy/grafana/dashboards'], providers.providers[0]!.options.path);
+
+    const dashboard = JSON.parse(fs.readFileSync(path.join(repoRoot, 'deploy/grafana/dashboards/meeting-followup.json'), 'utf8')) as {
+      uid: string;
+      panels: { title: string; datasource: { uid: string }; targets: { expr: string }[] }[];
+    };
+    assert.equal(dashboard.uid, 'meeting-followup');
+    const exported = new Set([...fs.readFileSync(path.join(repoRoot, 'runtime/metrics.ts'), 'utf8').matchAll(/name: '(followup_\w+)'/g)].map((match) => match[1]!));
+    const used = new Set<string>();
+    for (const panel of dashboard.panels) {
+      assert.equal(panel.datasource.uid, 'prometheus', `${panel.title} uses another data source`);
+      assert.ok(panel.targets.length > 0, `${panel.title} has no query`);
+      for (const target of panel.targets) for (const [name] of target.expr.matchAll(/followup_[a-z_]+?(?=_bucket|_count|_sum|\{|\b)/g)) used.add(name);
+    }
+    for (const name of used) assert.ok(exported.has(name), `the dashboard queries ${name}, which runtime/metrics.ts does not define`);
+    assert.deepEqual([...exported].filter((name) => !used.has(name)), [], 'every application metric is on the dashboard');
   });
 
   it('mounts only files that exist in the repository', function () {

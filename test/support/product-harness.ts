@@ -179,7 +179,10 @@ export async function startProductHarness(
     maxBodyBytes: config.api.maxBodyBytes,
     payloadCodec: payloadCodecFor(config.payloadCodec, 'show'),
     operator: config.operator,
-    health: async () => ({ database: await orm.isConnected() }),
+    health: async () => ({
+      database: await orm.isConnected(),
+      temporal: await client.workflowService.getSystemInfo({}).then(() => true, () => false),
+    }),
   };
   const listen = (app: Koa, port = 0): Promise<Server> =>
     new Promise((resolve) => {

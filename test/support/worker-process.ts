@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
+import { freePort } from '../../scripts/lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 
@@ -10,10 +11,16 @@ export interface WorkerProcess {
   kill(signal: NodeJS.Signals): Promise<void>;
 }
 
+/** Each worker gets free operations ports unless `env` names them, so workers and parallel runs never collide. */
 export async function startWorkerProcess(env: Record<string, string>, readyTimeoutMs = 90_000): Promise<WorkerProcess> {
+  const operationsPorts = {
+    WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`,
+    WORKER_HEALTH_HOST: '127.0.0.1',
+    WORKER_HEALTH_PORT: String(await freePort()),
+  };
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'worker.ts'], {
     cwd: repoRoot,
-    env: { ...process.env, ...env, LOG_LEVEL: 'info' },
+    env: { ...process.env, ...operationsPorts, ...env, LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
