@@ -5,7 +5,7 @@ import { meetingUpdates } from '../../runtime/metrics';
  * reasons. Unknown sentences count as `other` rather than becoming label values.
  */
 const rejectionReasons: [RegExp, string][] = [
-  [/another workspace|Only the rep/, 'not-permitted'],
+  [/another workspace|Only the rep|system actor/, 'not-permitted'],
   [/closed or no longer exists|nothing more can be done/, 'meeting-closed'],
   [/still being prepared|already being processed/, 'not-ready'],
   [/already (in progress|done|started)|already been|already sent|already started|was dismissed|Wait until/, 'already-handled'],

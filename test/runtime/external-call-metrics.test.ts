@@ -13,6 +13,7 @@ const baseEnv = {
   SECRETS_ACTIVE_KEY: 'k1',
   PAYLOAD_CODEC_KEYS: 'k1:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=',
   PAYLOAD_CODEC_ACTIVE_KEY: 'k1',
+  ACTOR_PROOF_KEY: 'actor-proof-key-for-tests-0123456789abcdefghijkl',
 };
 
 async function callsCounted(service: string, statusClass: string): Promise<number> {
