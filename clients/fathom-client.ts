@@ -2,9 +2,10 @@
  * Fathom External API client (plain fetch, no SDK): lists a user's meetings with cursor paging
  * and loads one meeting with its transcript. Fathom answers with the meetings the key's user
  * recorded AND those shared with their team (api-contracts.md §1); the rep may only follow up
- * meetings they recorded or were invited to, so the rest are dropped here. Every call passes the per-key rate limiter first;
- * a 429 becomes a retryable ExternalServiceError carrying the server's reset delay, and pauses
- * the limiter so other calls from this process wait too. Temporal owns retries, so there are none here.
+ * meetings they recorded or were invited to, so the rest are dropped here. Every call passes
+ * the per-key rate limiter first; a 429 becomes a retryable ExternalServiceError carrying the
+ * server's reset delay, and pauses the limiter so other calls from this process wait too.
+ * Temporal owns retries, so there are none here.
  */
 import { createHash } from 'node:crypto';
 import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../domain/service-errors';
