@@ -23,7 +23,8 @@ export interface ActivityDependencies {
   slackApiUrl: string;
   /** Verifies that an actor was signed by the API (runtime/actor-proof.ts). */
   actorProofKey: string;
-  meetingSource(credentials: MeetingSourceCredentials): MeetingSource;
+  /** `repEmail` keeps the listing to meetings the rep recorded or was invited to (fathom-client.ts). */
+  meetingSource(credentials: MeetingSourceCredentials, repEmail: string | null): MeetingSource;
   /** Null when this deployment has no AI drafter configured. */
   followUpWriter: FollowUpWriter | null;
   crmProvider(provider: CrmProviderName, credentials: CrmCredentialSource, connectionSettings: Record<string, string>): CrmProvider;

@@ -60,7 +60,7 @@ export function crmProviderFor(deps: ActivityDependencies, connection: CrmConnec
 export async function meetingSourceFor(deps: ActivityDependencies, rep: User | null): Promise<MeetingSource> {
   const stored = rep?.fathomSecretRef ? await deps.secrets.get(rep.fathomSecretRef) : null;
   if (!stored) throw notConfigured('Connect Fathom in the app’s Home tab so I can read your meetings.');
-  return deps.meetingSource(JSON.parse(stored) as MeetingSourceCredentials);
+  return deps.meetingSource(JSON.parse(stored) as MeetingSourceCredentials, rep?.email ?? null);
 }
 
 export async function googleWorkspaceFor(deps: ActivityDependencies, rep: User | null) {

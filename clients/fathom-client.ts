@@ -1,12 +1,16 @@
 /**
  * Fathom External API client (plain fetch, no SDK): lists a user's meetings with cursor paging
- * and loads one meeting with its transcript. Every call passes the per-key rate limiter first;
- * a 429 becomes a retryable ExternalServiceError carrying the server's reset delay, and pauses
- * the limiter so other calls from this process wait too. Temporal owns retries, so there are none here.
+ * and loads one meeting with its transcript. Fathom answers with the meetings the key's user
+ * recorded AND those shared with their team (api-contracts.md §1); the rep may only follow up
+ * meetings they recorded or were invited to, so the rest are dropped here. Every call passes
+ * the per-key rate limiter first; a 429 becomes a retryable ExternalServiceError carrying the
+ * server's reset delay, and pauses the limiter so other calls from this process wait too.
+ * Temporal owns retries, so there are none here.
  */
 import { createHash } from 'node:crypto';
 import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../domain/service-errors';
 import {
+  isRecordedOrAttendedBy,
   recordingIdOfMeeting,
   toMeetingListItem,
   toMeetingsPage,
@@ -20,6 +24,12 @@ import type { MeetingListItem, RecordedMeeting } from '../domain/meeting';
 
 export interface FathomClientOptions {
   credentials: MeetingSourceCredentials;
+  /**
+   * The rep's email: meetings neither recorded by it nor listing it among the calendar invitees
+   * (a teammate's recording shared with the team) are dropped. Null only where any meeting the
+   * key sees will do (checking that a pasted key works).
+   */
+  repEmail: string | null;
   /** Defaults to Fathom's only server; tests point it at the emulator's `/external/v1`. */
   baseUrl?: string;
   fetch?: typeof fetch;
@@ -158,6 +168,9 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
     }
   }
 
+  const repEmail = options.repEmail?.trim().toLowerCase() || null;
+  const isRepsMeeting = (meeting: unknown) => repEmail === null || isRecordedOrAttendedBy(meeting, repEmail);
+
   async function fetchMeetingsPage(query: { cursor?: string; createdAfter?: string; createdBefore?: string }) {
     return toMeetingsPage(
       await get('/meetings', { cursor: query.cursor, created_after: query.createdAfter, created_before: query.createdBefore }),
@@ -166,7 +179,7 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
 
   async function listMeetings(query: { cursor?: string; createdAfter?: string; createdBefore?: string }): Promise<MeetingPage> {
     const page = await fetchMeetingsPage(query);
-    return { items: page.meetings.map(toMeetingListItem), nextCursor: page.nextCursor };
+    return { items: page.meetings.filter(isRepsMeeting).map(toMeetingListItem), nextCursor: page.nextCursor };
   }
 
   async function listAllMeetings(query: { createdAfter?: string; createdBefore?: string; max?: number }): Promise<MeetingListItem[]> {
@@ -233,6 +246,14 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
     const search = await findMeeting(id, true);
     // Pages read a few seconds ago may predate this meeting: look again in fresh ones.
     const meeting = search.meeting ?? (search.reusedPages ? (await findMeeting(id, false)).meeting : undefined);
+    if (meeting && !isRepsMeeting(meeting)) {
+      throw new ExternalServiceError({
+        service: 'fathom',
+        kind: 'not-found',
+        userMessage: `Fathom meeting ${id} was recorded by a teammate and shared with your team; only meetings you recorded or were invited to can be followed up.`,
+        detail: `recording ${id} is neither recorded by nor invites the rep`,
+      });
+    }
     if (!meeting) {
       const searchedDays = meetingSearchWindowsDays[meetingSearchWindowsDays.length - 1];
       throw new ExternalServiceError({

@@ -174,6 +174,14 @@ export function toMeetingsPage(raw: unknown): { meetings: unknown[]; nextCursor:
   return { meetings: page.items, nextCursor: cursor?.trim() ? cursor : null };
 }
 
+/** Whether `email` (lower case) recorded the meeting or is one of its calendar invitees. */
+export function isRecordedOrAttendedBy(raw: unknown, email: string): boolean {
+  const meeting = objectAt(raw, 'meeting');
+  const recordedBy = meeting.recorded_by == null ? null : objectAt(meeting.recorded_by, 'meeting.recorded_by');
+  const recorder = recordedBy ? optionalStringAt(recordedBy, 'email', 'meeting.recorded_by') : null;
+  return recorder?.toLowerCase() === email || attendeesOf(meeting).some((attendee) => attendee.email?.toLowerCase() === email);
+}
+
 /** The meeting's recording id without mapping the rest (used while searching pages). */
 export function recordingIdOfMeeting(raw: unknown): string {
   return recordingIdOf(objectAt(raw, 'meeting'));

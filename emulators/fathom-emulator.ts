@@ -6,6 +6,10 @@ import type { FathomMeeting, InviteeDomainsType } from './fathom-sample-meeting'
  * Fathom External API emulator (`/external/v1`): meetings list with cursor paging, filters and
  * `include_*` flags, per-recording transcript and summary, API-key or OAuth bearer auth, and the
  * per-credential 60-per-minute limit with IETF `RateLimit-*` headers.
+ *
+ * A credential sees what Fathom documents for `GET /meetings`: the meetings its user recorded AND
+ * those shared with their team (api-contracts.md §1; developers.fathom.ai: "meetings recorded by
+ * you or shared to your team"). Keeping only the rep's own meetings is the client's job.
  */
 export interface FathomEmulatorOptions {
   /** Items per `/meetings` page (Fathom's own default is undocumented). */
@@ -32,8 +36,14 @@ const TRIGGERS = ['my_recordings', 'shared_external_recordings', 'my_shared_with
 
 interface Caller {
   credential: string;
-  ownerEmail: string;
+  owner: FathomUser;
   viaOAuth: boolean;
+}
+
+/** The Fathom user a key or token belongs to; `team` is the Fathom team recordings are shared with. */
+export interface FathomUser {
+  email: string;
+  team?: string;
 }
 
 const API_PREFIX = '/external/v1';
@@ -44,8 +54,10 @@ export class FathomEmulator extends HttpEmulator {
   rateLimit: FathomRateLimit;
 
   private readonly meetings = new Map<number, FathomMeeting>();
-  private readonly apiKeyOwners = new Map<string, string>();
-  private readonly oauthTokenOwners = new Map<string, string>();
+  /** Recording id → teams the recording is shared with (Fathom's team sharing, not part of the payload). */
+  private readonly sharedWithTeams = new Map<number, string[]>();
+  private readonly apiKeyOwners = new Map<string, FathomUser>();
+  private readonly oauthTokenOwners = new Map<string, FathomUser>();
   private readonly rateWindows = new Map<string, { startedAt: number; count: number }>();
   private readonly registeredWebhooks: FathomWebhookRegistration[] = [];
 
@@ -69,21 +81,23 @@ export class FathomEmulator extends HttpEmulator {
     return [...this.registeredWebhooks];
   }
 
-  /** An API key created by `ownerEmail`; it sees the meetings that person recorded. */
-  registerApiKey(key: string, ownerEmail: string): void {
-    this.apiKeyOwners.set(key, ownerEmail.toLowerCase());
+  /** An API key created by `ownerEmail`; it sees that person's recordings and those shared with `team`. */
+  registerApiKey(key: string, ownerEmail: string, options: { team?: string } = {}): void {
+    this.apiKeyOwners.set(key, { email: ownerEmail.toLowerCase(), ...options });
   }
 
-  registerOAuthToken(token: string, ownerEmail: string): void {
-    this.oauthTokenOwners.set(token, ownerEmail.toLowerCase());
+  registerOAuthToken(token: string, ownerEmail: string, options: { team?: string } = {}): void {
+    this.oauthTokenOwners.set(token, { email: ownerEmail.toLowerCase(), ...options });
   }
 
   revokeApiKey(key: string): void {
     this.apiKeyOwners.delete(key);
   }
 
-  addMeeting(meeting: FathomMeeting): FathomMeeting {
+  /** `sharedWithTeams`: Fathom teams whose members see this recording besides its recorder. */
+  addMeeting(meeting: FathomMeeting, options: { sharedWithTeams?: string[] } = {}): FathomMeeting {
     this.meetings.set(meeting.recording_id, structuredClone(meeting));
+    this.sharedWithTeams.set(meeting.recording_id, options.sharedWithTeams ?? []);
     return meeting;
   }
 
@@ -108,12 +122,19 @@ export class FathomEmulator extends HttpEmulator {
   private identify(request: RecordedRequest): Caller | undefined {
     const apiKey = request.headers['x-api-key'];
     if (typeof apiKey === 'string') {
-      const ownerEmail = this.apiKeyOwners.get(apiKey);
-      return ownerEmail ? { credential: apiKey, ownerEmail, viaOAuth: false } : undefined;
+      const owner = this.apiKeyOwners.get(apiKey);
+      return owner ? { credential: apiKey, owner, viaOAuth: false } : undefined;
     }
     const token = /^Bearer\s+(.+)$/i.exec(request.headers.authorization ?? '')?.[1];
-    const ownerEmail = token === undefined ? undefined : this.oauthTokenOwners.get(token);
-    return ownerEmail ? { credential: token!, ownerEmail, viaOAuth: true } : undefined;
+    const owner = token === undefined ? undefined : this.oauthTokenOwners.get(token);
+    return owner ? { credential: token!, owner, viaOAuth: true } : undefined;
+  }
+
+  /** Recorded by the caller, or shared with the caller's team. */
+  private visibleTo(caller: Caller, meeting: FathomMeeting): boolean {
+    if (meeting.recorded_by.email.toLowerCase() === caller.owner.email) return true;
+    const team = caller.owner.team;
+    return team !== undefined && (this.sharedWithTeams.get(meeting.recording_id) ?? []).includes(team);
   }
 
   private countAgainstRateLimit(credential: string): { exceeded: boolean; headers: Record<string, string> } {
@@ -138,7 +159,7 @@ export class FathomEmulator extends HttpEmulator {
 
   /** 204 once deleted; 404 for a webhook that is gone or belongs to another account. */
   private deleteWebhook(caller: Caller, id: string): EmulatorResponse {
-    const index = this.registeredWebhooks.findIndex((webhook) => webhook.id === id && webhook.ownerEmail === caller.ownerEmail);
+    const index = this.registeredWebhooks.findIndex((webhook) => webhook.id === id && webhook.ownerEmail === caller.owner.email);
     if (index < 0) return { status: 404, body: { error: 'Not found' } };
     this.registeredWebhooks.splice(index, 1);
     return { status: 204 };
@@ -155,7 +176,7 @@ export class FathomEmulator extends HttpEmulator {
       id: `wh_${randomBytes(8).toString('hex')}`,
       url: destination,
       secret: `whsec_${randomBytes(24).toString('base64')}`,
-      ownerEmail: caller.ownerEmail,
+      ownerEmail: caller.owner.email,
       include_transcript: flag('include_transcript'),
       triggered_for: triggers,
     };
@@ -185,7 +206,7 @@ export class FathomEmulator extends HttpEmulator {
     const domains = listParam(query, 'calendar_invitees_domains').map((domain) => domain.toLowerCase());
     const teams = listParam(query, 'teams');
     const matching = [...this.meetings.values()]
-      .filter((meeting) => meeting.recorded_by.email.toLowerCase() === caller.ownerEmail)
+      .filter((meeting) => this.visibleTo(caller, meeting))
       .filter((meeting) => recordedBy.length === 0 || recordedBy.includes(meeting.recorded_by.email.toLowerCase()))
       .filter((meeting) => teams.length === 0 || teams.includes(meeting.recorded_by.team ?? ''))
       .filter((meeting) => domainsType === 'all' || meeting.calendar_invitees_domains_type === domainsType)
@@ -217,7 +238,7 @@ export class FathomEmulator extends HttpEmulator {
     // The asynchronous destination_url mode is not emulated; refuse loudly rather than answer synchronously.
     if (request.query.has('destination_url')) return badRequest('The emulator does not support destination_url; omit it to get the result in the response');
     const meeting = this.meetings.get(recordingId);
-    if (!meeting || meeting.recorded_by.email.toLowerCase() !== caller.ownerEmail) return this.notFound();
+    if (!meeting || !this.visibleTo(caller, meeting)) return this.notFound();
     return { status: 200, body: structuredClone(part(meeting)) };
   }
 }

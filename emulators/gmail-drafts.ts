@@ -6,7 +6,12 @@ import { MalformedMessageError, parseRfc822, type MimePart, type ParsedEmail } f
 /**
  * Gmail drafts per mailbox: `drafts.create` with a base64url RFC 2822 `raw`, `drafts.list` /
  * `messages.list` with the `rfc822msgid:` search the product uses to find a draft it may
- * already have created (drafts.create has no idempotency key), and `drafts.get` / `messages.get`.
+ * already have created (drafts.create has no idempotency key, api-contracts.md §6), and
+ * `drafts.get` / `messages.get` (only the latter takes `metadataHeaders`, as in Gmail).
+ *
+ * A `q` search runs on Gmail's search index, which catches up with a fresh insert only after a
+ * while: a draft is invisible to `q` for `searchLagMs` after its creation. A list without `q`
+ * reads the mailbox itself and sees it at once.
  */
 export interface GmailDraft {
   id: string;
@@ -28,6 +33,8 @@ const RFC822_MSGID_QUERY = /^rfc822msgid:\s*<?([^<>\s]+)>?$/i;
 export class GmailDrafts {
   private readonly draftsById = new Map<string, GmailDraft>();
   private counter = 0;
+
+  constructor(public searchLagMs: number) {}
 
   /** Drafts, oldest first, optionally of one mailbox. */
   all(ownerEmail?: string): GmailDraft[] {
@@ -89,7 +96,7 @@ export class GmailDrafts {
   getMessage(ownerEmail: string, messageId: string, query: URLSearchParams): EmulatorResponse {
     const draft = this.all(ownerEmail).find((candidate) => candidate.message.id === messageId);
     if (!draft) return notFound();
-    return { status: 200, body: messageResource(draft, messageFormat(query)) };
+    return { status: 200, body: messageResource(draft, messageFormat(query), query.getAll('metadataHeaders')) };
   }
 
   /** Newest first, like Gmail. Only `rfc822msgid:` queries are understood; anything else is refused loudly. */
@@ -99,7 +106,8 @@ export class GmailDrafts {
     if (!q) return mailbox;
     const wanted = RFC822_MSGID_QUERY.exec(q)?.[1];
     if (wanted === undefined) return invalidArgument(`The emulator understands only "rfc822msgid:<id>" searches, got: ${q}`);
-    return mailbox.filter((draft) => draft.messageId === wanted);
+    const indexedBefore = Date.now() - this.searchLagMs;
+    return mailbox.filter((draft) => draft.createdAt <= indexedBefore && draft.messageId === wanted);
   }
 
   /** Gmail message ids are 16 hex digits. */
@@ -109,7 +117,8 @@ export class GmailDrafts {
   }
 }
 
-function messageResource(draft: GmailDraft, format: MessageFormat): JsonObject {
+/** `metadataHeaders` (names, any case) narrows the headers of format=metadata; none means all. */
+function messageResource(draft: GmailDraft, format: MessageFormat, metadataHeaders: string[] = []): JsonObject {
   const raw = Buffer.from(draft.raw, 'base64url');
   const resource: JsonObject = {
     ...draft.message,
@@ -119,7 +128,11 @@ function messageResource(draft: GmailDraft, format: MessageFormat): JsonObject {
     internalDate: String(draft.createdAt),
   };
   if (format === 'raw') return { ...resource, raw: draft.raw };
-  if (format === 'metadata') return { ...resource, payload: { mimeType: draft.parsed.root.mimeType, headers: draft.parsed.root.headers } };
+  if (format === 'metadata') {
+    const wanted = new Set(metadataHeaders.map((name) => name.toLowerCase()));
+    const headers = draft.parsed.root.headers.filter((header) => wanted.size === 0 || wanted.has(header.name.toLowerCase()));
+    return { ...resource, payload: { mimeType: draft.parsed.root.mimeType, headers } };
+  }
   if (format === 'full') return { ...resource, payload: partResource(draft.parsed.root, '') };
   return resource;
 }

@@ -16,6 +16,8 @@ export interface GoogleEmulatorOptions {
   oauthClient?: { clientId: string; clientSecret: string };
   /** The `scope` reported by the token endpoint. */
   scope?: string;
+  /** How long a new draft stays invisible to `q=rfc822msgid:` searches (Gmail's index lag); 2 s by default. */
+  gmailSearchLagMs?: number;
 }
 
 interface GoogleUser {
@@ -27,6 +29,13 @@ interface GoogleUser {
 
 type AuthorizedHandler = (request: RecordedRequest, params: string[], userEmail: string) => EmulatorResponse;
 
+/** Gmail documents no figure; seconds is what a search right after an insert can miss. */
+const DEFAULT_GMAIL_SEARCH_LAG_MS = 2_000;
+/**
+ * messages.list / messages.get accept only these scopes; gmail.compose (enough for every drafts
+ * method) is not among them (Gmail API reference, "Authorization scopes" of users.messages.get).
+ */
+const MAIL_READING_SCOPES = ['https://mail.google.com/', 'https://www.googleapis.com/auth/gmail.modify', 'https://www.googleapis.com/auth/gmail.readonly'];
 const DEFAULT_SCOPE = 'https://www.googleapis.com/auth/gmail.compose https://www.googleapis.com/auth/calendar.events';
 
 export class GoogleEmulator extends HttpEmulator {
@@ -38,13 +47,14 @@ export class GoogleEmulator extends HttpEmulator {
   private readonly users = new Map<string, GoogleUser>();
   private readonly accessTokens = new Map<string, { email: string; expiresAt: number }>();
   private readonly authCodes = new Map<string, { email: string; redirectUri?: string; codeChallenge?: string }>();
-  private readonly gmail = new GmailDrafts();
+  private readonly gmail: GmailDrafts;
   private readonly calendars = new GoogleCalendarEvents((email) => this.users.get(email.toLowerCase())?.tz ?? 'UTC');
 
   constructor(options: GoogleEmulatorOptions = {}) {
     super('google');
     this.oauthClient = options.oauthClient;
     this.scope = options.scope ?? DEFAULT_SCOPE;
+    this.gmail = new GmailDrafts(options.gmailSearchLagMs ?? DEFAULT_GMAIL_SEARCH_LAG_MS);
 
     this.route('POST', /^\/token$/, (request) => this.exchangeToken(request));
     this.route('POST', /^\/revoke$/, (request) => this.revoke(request));
@@ -52,8 +62,8 @@ export class GoogleEmulator extends HttpEmulator {
     this.route('POST', /^\/gmail\/v1\/users\/([^/]+)\/drafts$/, this.inMailbox((request, _params, user) => this.gmail.create(user, request.body)));
     this.route('GET', /^\/gmail\/v1\/users\/([^/]+)\/drafts$/, this.inMailbox((request, _params, user) => this.gmail.list(user, request.query)));
     this.route('GET', /^\/gmail\/v1\/users\/([^/]+)\/drafts\/([^/]+)$/, this.inMailbox((request, [, id], user) => this.gmail.get(user, id!, request.query)));
-    this.route('GET', /^\/gmail\/v1\/users\/([^/]+)\/messages$/, this.inMailbox((request, _params, user) => this.gmail.listMessages(user, request.query)));
-    this.route('GET', /^\/gmail\/v1\/users\/([^/]+)\/messages\/([^/]+)$/, this.inMailbox((request, [, id], user) => this.gmail.getMessage(user, id!, request.query)));
+    this.route('GET', /^\/gmail\/v1\/users\/([^/]+)\/messages$/, this.readingMail((request, _params, user) => this.gmail.listMessages(user, request.query)));
+    this.route('GET', /^\/gmail\/v1\/users\/([^/]+)\/messages\/([^/]+)$/, this.readingMail((request, [, id], user) => this.gmail.getMessage(user, id!, request.query)));
 
     this.route('GET', /^\/calendar\/v3\/users\/me\/settings\/timezone$/, this.authorized((_request, _params, user) => this.calendars.timeZoneSetting(user)));
     this.route('GET', /^\/calendar\/v3\/calendars\/([^/]+)$/, this.authorized((_request, [calendarId], user) => this.calendars.calendar(user, calendarId!)));
@@ -96,6 +106,15 @@ export class GoogleEmulator extends HttpEmulator {
   /** Every issued access token now answers 401, which pushes clients onto the refresh path. */
   expireAccessTokens(): void {
     for (const token of this.accessTokens.values()) token.expiresAt = 0;
+  }
+
+  /** How long a new draft stays invisible to `q` searches. */
+  get gmailSearchLagMs(): number {
+    return this.gmail.searchLagMs;
+  }
+
+  set gmailSearchLagMs(milliseconds: number) {
+    this.gmail.searchLagMs = milliseconds;
   }
 
   // ---- inspection ----------------------------------------------------------------------------
@@ -196,6 +215,16 @@ export class GoogleEmulator extends HttpEmulator {
   }
 
   /** Gmail's `users/{userId}` must be `me` or the token owner's own address. */
+  private readingMail(handler: AuthorizedHandler): RouteHandler {
+    return this.inMailbox((request, params, user) => {
+      const granted = this.scope.split(/\s+/);
+      if (!MAIL_READING_SCOPES.some((scope) => granted.includes(scope))) {
+        return googleError(403, 'insufficientPermissions', 'Request had insufficient authentication scopes.');
+      }
+      return handler(request, params, user);
+    });
+  }
+
   private inMailbox(handler: AuthorizedHandler): RouteHandler {
     return this.authorized((request, params, user) => {
       const userId = params[0]!;

@@ -7,6 +7,11 @@ import type { EmulatorResponse, RecordedRequest } from './http-emulator';
  * activities with cursor paging, and API v1 notes with start/limit paging. Errors use
  * Pipedrive's `{ success: false, error, error_info, data: null, additional_data: null }`, and
  * every answer carries the x-ratelimit-* headers of the 2-second burst window.
+ *
+ * An organization's website is its built-in `website` field (API v2 OrganizationItem.website in
+ * the pipedrive SDK 33.x models that api-contracts.md §5 was read from). The organization search
+ * looks only in name, address, notes and custom fields (SDK `searchOrganization` `fields`), so
+ * the website is found by listing organizations, not by searching.
  */
 export interface PipedriveOrganization {
   id: number;
@@ -67,8 +72,6 @@ interface Stage {
   order_nr: number;
 }
 
-/** The hash key of the organization custom field "Website" in this company account. */
-export const websiteFieldKey = '5f3c2a1b9d8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a';
 const activityTypes = ['call', 'meeting', 'task', 'deadline', 'email', 'lunch'];
 const errorInfo = 'Please check developers.pipedrive.com for more information about Pipedrive API.';
 const burstLimit = 80;
@@ -101,6 +104,7 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
     super('pipedrive', { prefix: 'pd', accessTokenTtlSeconds: 3599, rotateRefreshTokens: true });
     this.route('POST', /^\/oauth\/token$/, (request) => this.token(request));
     this.route('POST', /^\/oauth\/revoke$/, (request) => this.revoke(request));
+    this.route('GET', /^\/api\/v2\/organizations$/, (request) => this.api(request, () => this.listOrganizations(request)));
     this.route('GET', /^\/api\/v2\/organizations\/search$/, (request) => this.api(request, () => this.searchOrganizations(request)));
     this.route('GET', /^\/api\/v2\/organizations\/(\d+)$/, (request, [id]) => this.api(request, () => this.getOrganization(Number(id))));
     this.route('GET', /^\/api\/v2\/deals$/, (request) => this.api(request, () => this.listDeals(request)));
@@ -117,10 +121,10 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
 
   // --- seeding -------------------------------------------------------------------------
 
-  /** An organization; its website goes to the "Website" custom field, as most accounts keep it. */
-  addOrganization(input: { name: string; website?: string }): number {
+  /** An organization; `website` is Pipedrive's built-in field, `customFields` are keyed by field hash. */
+  addOrganization(input: { name: string; website?: string; customFields?: Record<string, string | null> }): number {
     const id = this.nextId++;
-    this.organizations.set(id, { id, name: input.name, website: null, customFields: { [websiteFieldKey]: input.website ?? null } });
+    this.organizations.set(id, { id, name: input.name, website: input.website ?? null, customFields: input.customFields ?? {} });
     return id;
   }
 
@@ -294,26 +298,23 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
   private getOrganization(id: number): EmulatorResponse {
     const organization = this.organizations.get(id);
     if (!organization) return { status: 404, body: errorBody('Organization not found') };
-    const now = pipedriveTime();
-    return {
-      status: 200,
-      body: {
-        success: true,
-        data: {
-          id,
-          name: organization.name,
-          owner_id: 1,
-          add_time: now,
-          update_time: now,
-          is_deleted: false,
-          visible_to: 3,
-          address: null,
-          website: organization.website,
-          label_ids: [],
-          custom_fields: organization.customFields,
-        },
-      },
-    };
+    return { status: 200, body: { success: true, data: organizationView(organization) } };
+  }
+
+  /** `GET /api/v2/organizations`: `ids` (up to 100), `sort_by` id|update_time|add_time, `sort_direction`, cursor paging. */
+  private listOrganizations(request: RecordedRequest): EmulatorResponse {
+    const sortBy = request.query.get('sort_by') ?? 'id';
+    const direction = request.query.get('sort_direction') ?? 'asc';
+    if (!['id', 'update_time', 'add_time'].includes(sortBy) || !['asc', 'desc'].includes(direction)) {
+      return { status: 400, body: errorBody('Invalid sort_by or sort_direction') };
+    }
+    const ids = request.query.get('ids')?.split(',').map(Number);
+    if (ids && (ids.length > 100 || ids.some((id) => !Number.isInteger(id)))) return { status: 400, body: errorBody('ids must be up to 100 integers') };
+    // Organizations are never edited here, so add and update order are both id order.
+    const organizations = [...this.organizations.values()]
+      .filter((organization) => !ids || ids.includes(organization.id))
+      .sort((a, b) => (direction === 'desc' ? b.id - a.id : a.id - b.id));
+    return this.cursorPage(request, organizations.map(organizationView));
   }
 
   private listDeals(request: RecordedRequest): EmulatorResponse {
@@ -522,6 +523,23 @@ function searchTerm(request: RecordedRequest): { matches: (value: string) => boo
 function pipelineView(pipeline: { id: number; name: string; order_nr: number }): Record<string, unknown> {
   const now = pipedriveTime();
   return { ...pipeline, is_deleted: false, is_deal_probability_enabled: false, add_time: now, update_time: now };
+}
+
+function organizationView(organization: PipedriveOrganization): Record<string, unknown> {
+  const now = pipedriveTime();
+  return {
+    id: organization.id,
+    name: organization.name,
+    owner_id: 1,
+    add_time: now,
+    update_time: now,
+    is_deleted: false,
+    visible_to: 3,
+    address: null,
+    website: organization.website,
+    label_ids: [],
+    custom_fields: organization.customFields,
+  };
 }
 
 function dealView(deal: PipedriveDeal): Record<string, unknown> {

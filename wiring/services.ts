@@ -84,7 +84,7 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
     logger: options.logger,
     slackApiUrl: config.slack.apiUrl,
     actorProofKey: config.actorProofKey,
-    meetingSource: (credentials) => createFathomClient({ credentials, baseUrl: config.fathom.apiUrl }),
+    meetingSource: (credentials, repEmail) => createFathomClient({ credentials, repEmail, baseUrl: config.fathom.apiUrl }),
     followUpWriter: buildFollowUpWriter(config),
     crmProvider: (provider, credentials, connectionSettings) =>
       createCrmProvider(provider, { ...crmSettingsFor(config, provider), ...pickConnectionOverrides(connectionSettings), credentials }),

@@ -25,7 +25,7 @@ export async function connectFathomByKey(
   const credentials: MeetingSourceCredentials = { type: 'apiKey', apiKey };
   const user = await userFor(deps, tenantId, slackUserId);
   try {
-    await createFathomClient({ credentials, baseUrl: deps.fathomApiUrl, requestTimeoutMs: validationTimeoutMs }).listMeetings({});
+    await createFathomClient({ credentials, repEmail: null, baseUrl: deps.fathomApiUrl, requestTimeoutMs: validationTimeoutMs }).listMeetings({});
     const webhook = await registerFathomWebhook({ baseUrl: deps.fathomApiUrl, credentials, destinationUrl: `${deps.publicUrl}/webhooks/fathom/${user.id}` });
     await saveFathomConnection(deps, user, credentials, webhook);
   } catch (error) {

@@ -81,7 +81,7 @@ async function pickerViewFor(deps: ApiDependencies, tenant: Tenant, slackUserId:
   if (!user || !stored) {
     return pickerNoticeView('Your Fathom account is not connected, so I cannot list your meetings. Connect Fathom in the app’s Home tab.');
   }
-  const fathom = createFathomClient({ credentials: JSON.parse(stored) as MeetingSourceCredentials, baseUrl: deps.fathomApiUrl });
+  const fathom = createFathomClient({ credentials: JSON.parse(stored) as MeetingSourceCredentials, repEmail: user.email ?? null, baseUrl: deps.fathomApiUrl });
   const windowStart = new Date((deps.now?.() ?? Date.now()) - lookBackDays * dayMs).toISOString();
   let meetings: MeetingListItem[];
   try {

@@ -19,8 +19,11 @@ const defaultOAuthBaseUrl = 'https://oauth.pipedrive.com';
 const defaultTimeoutMs = 30_000;
 /** v2 lists take up to 500 per page; v1 notes up to 500 too. */
 const pageSize = 100;
-const maxSearchPages = 5;
 const maxListPages = 20;
+/** Organizations per list page, the v2 maximum: one call reads 500 websites. */
+const organizationListPageSize = 500;
+/** 20 list calls (~400 of the daily API tokens, api-contracts.md §5) cover 10,000 organizations. */
+const maxOrganizationListPages = 20;
 
 interface PipedriveApis {
   organizations: v2.OrganizationsApi;
@@ -38,8 +41,11 @@ interface PipedriveApis {
  * to the organization and, when given, the deal (org_id + deal_id on one note). Follow-up
  * tasks are activities of type "task".
  *
- * Organizations have no built-in domain search: the website usually lives in a custom field,
- * so the domain is searched in custom fields and each hit is confirmed by exact domain.
+ * An organization's website is its built-in `website` field (v2 OrganizationItem.website in the
+ * SDK), which the organization search does not look in (it covers name, address, notes and custom
+ * fields). So a domain is found by listing organizations, most recently updated first, and
+ * comparing each website by exact domain; accounts beyond `maxOrganizationListPages` full pages
+ * (the least recently touched) are not searched.
  * Find-by-key pages the organization's notes (activities for tasks) newest first and checks
  * the content for the marker.
  */
@@ -66,20 +72,20 @@ class PipedriveProvider implements CrmProvider {
   async searchAccountsByDomain(domain: string): Promise<CrmAccount[]> {
     const target = normaliseDomain(domain);
     if (target.length < 2) return [];
-    const accounts = new Map<string, CrmAccount>();
+    const accounts: CrmAccount[] = [];
     let cursor: string | undefined;
-    for (let page = 0; page < maxSearchPages; page += 1) {
+    for (let page = 0; page < maxOrganizationListPages; page += 1) {
       const result = await this.call(({ organizations }) =>
-        organizations.searchOrganization({ term: target, fields: 'custom_fields', exact_match: false, limit: pageSize, cursor }),
+        organizations.getOrganizations({ sort_by: 'update_time', sort_direction: 'desc', limit: organizationListPageSize, cursor }),
       );
-      for (const { item } of result.data?.items ?? []) {
-        if (item?.id === undefined || !item.custom_fields?.some((value) => websiteMatchesDomain(value, target))) continue;
-        accounts.set(String(item.id), { id: String(item.id), name: item.name ?? String(item.id), domain: target, url: this.webUrl('organization', item.id) });
+      for (const organization of result.data ?? []) {
+        if (organization.id === undefined || organization.is_deleted || !websiteMatchesDomain(organization.website, target)) continue;
+        accounts.push({ id: String(organization.id), name: organization.name ?? String(organization.id), domain: target, url: this.webUrl('organization', organization.id) });
       }
       cursor = result.additional_data?.next_cursor ?? undefined;
       if (!cursor) break;
     }
-    return [...accounts.values()];
+    return accounts;
   }
 
   async searchAccountsByName(name: string, limit = 10): Promise<CrmAccount[]> {

@@ -6,10 +6,13 @@ import { buildFollowUpMessage } from './follow-up-message';
 import { openGoogleSession, type GoogleAppConfig } from './google-auth';
 
 /**
- * Gmail drafts for one rep. Gmail has no idempotency key, so the message carries a Message-ID
- * derived from the request's key and Gmail is searched for it before creating: a retry after a
- * crash (or a timeout after Gmail already saved the draft) finds the first draft instead of
- * making a second one.
+ * Gmail drafts for one rep. Gmail has no idempotency key (api-contracts.md §6), so the message
+ * carries a Message-ID derived from the request's key and Gmail is checked for it before
+ * creating: a retry after a crash (or a timeout after Gmail already saved the draft) finds the
+ * first draft instead of making a second one. The `rfc822msgid:` search finds older drafts but
+ * runs on Gmail's search index, which may not show a draft saved seconds ago; so the newest
+ * drafts are also listed (a list without `q` reads the mailbox) and their Message-ID headers
+ * compared.
  */
 export interface GmailDraftsOptions {
   app: GoogleAppConfig;
@@ -18,6 +21,8 @@ export interface GmailDraftsOptions {
   messageIdDomain?: string;
 }
 
+/** Drafts saved within the search index's lag are among the newest; a rep makes few per minute. */
+const recentDraftsChecked = 10;
 const simpleAddress = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
 
 export function createGmailDrafts(options: GmailDraftsOptions): EmailDrafts {
@@ -29,12 +34,8 @@ export function createGmailDrafts(options: GmailDraftsOptions): EmailDrafts {
       const keyDigest = digestOf(request.idempotencyKey);
       const messageId = `followup-${keyDigest}@${options.messageIdDomain ?? domainOf(session.email)}`;
 
-      const existing = await session.call('gmail', () =>
-        // Gmail's search takes the Message-ID without angle brackets.
-        client.users.drafts.list({ userId: 'me', q: `rfc822msgid:${messageId}`, maxResults: 1 }),
-      );
-      const found = existing.data.drafts?.[0];
-      if (found?.id && found.message?.id) return draftResult(found.id, found.message.id);
+      const existing = await findDraftByMessageId(session, client, messageId);
+      if (existing) return existing;
 
       const raw = buildFollowUpMessage({
         to,
@@ -58,6 +59,28 @@ export function createGmailDrafts(options: GmailDraftsOptions): EmailDrafts {
       return draftResult(draftId, message.id);
     },
   };
+}
+
+type GoogleSession = Awaited<ReturnType<typeof openGoogleSession>>;
+type GmailClient = ReturnType<typeof gmail>;
+
+async function findDraftByMessageId(session: GoogleSession, client: GmailClient, messageId: string): Promise<EmailDraftResult | undefined> {
+  const searched = await session.call('gmail', () =>
+    // Gmail's search takes the Message-ID without angle brackets.
+    client.users.drafts.list({ userId: 'me', q: `rfc822msgid:${messageId}`, maxResults: 1 }),
+  );
+  const found = searched.data.drafts?.[0];
+  if (found?.id && found.message?.id) return draftResult(found.id, found.message.id);
+
+  const recent = await session.call('gmail', () => client.users.drafts.list({ userId: 'me', maxResults: recentDraftsChecked }));
+  // drafts.get, not messages.get: the gmail.compose scope allows only the drafts methods.
+  const headers = await Promise.all(
+    (recent.data.drafts ?? []).flatMap((draft) => (draft.id ? [session.call('gmail', () => client.users.drafts.get({ userId: 'me', id: draft.id!, format: 'metadata' }))] : [])),
+  );
+  const match = headers
+    .map((answer) => answer.data)
+    .find((draft) => draft.message?.payload?.headers?.some((header) => header.name?.toLowerCase() === 'message-id' && header.value?.trim() === `<${messageId}>`));
+  return match?.id && match.message?.id ? draftResult(match.id, match.message.id) : undefined;
 }
 
 /** First 32 hex digits of sha256(key): unique per key, stable across retries and workers. */

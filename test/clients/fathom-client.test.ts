@@ -36,7 +36,7 @@ describe('Fathom client', () => {
     // A fresh key per test: each has its own window in the emulator and bucket in the limiter.
     keyCounter += 1;
     apiKey = `fathom-key-${keyCounter}`;
-    emulator.registerApiKey(apiKey, ownerEmail);
+    emulator.registerApiKey(apiKey, ownerEmail, { team: 'Sales' });
   });
 
   afterEach(async () => {
@@ -54,6 +54,7 @@ describe('Fathom client', () => {
   ) {
     return createFathomClient({
       credentials: options.credentials ?? { type: 'apiKey', apiKey },
+      repEmail: ownerEmail,
       baseUrl: `${emulator.url}/external/v1`,
       now: options.now,
       sleep: options.sleep,
@@ -76,6 +77,26 @@ describe('Fathom client', () => {
     assert.ok(pageRequests[1]!.query.get('cursor'));
     assert.equal(meetings[0]!.externalAttendeeCount, 2);
     assert.ok(meetings[0]!.durationMinutes >= 30);
+  });
+
+  it('keeps only meetings the rep recorded or was invited to, not a teammate’s call shared with the team', async () => {
+    const bob = { name: 'Bob Lee', email: 'bob@acme.com', email_domain: 'acme.com', team: 'Sales' };
+    const bobAsInvitee = { name: bob.name, matched_speaker_display_name: null, email: bob.email, email_domain: bob.email_domain, is_external: false };
+    const customer = { name: 'Dana Client', matched_speaker_display_name: null, email: 'dana@client.com', email_domain: 'client.com', is_external: true };
+    emulator.addMeeting(meetingCreatedAgo(60_000, 'Alice recorded'));
+    emulator.addMeeting({ ...meetingCreatedAgo(2 * 60_000, 'Bob recorded, Alice invited'), recorded_by: bob }, { sharedWithTeams: ['Sales'] });
+    const bobsOwn = emulator.addMeeting(
+      { ...meetingCreatedAgo(3 * 60_000, 'Bob alone with his customer'), recorded_by: bob, calendar_invitees: [bobAsInvitee, customer] },
+      { sharedWithTeams: ['Sales'] },
+    );
+
+    const listed = await client().listAllMeetings({});
+
+    assert.deepEqual(listed.map((meeting) => meeting.title), ['Alice recorded', 'Bob recorded, Alice invited']);
+    const error = await rejection(client().getMeeting(String(bobsOwn.recording_id)));
+    assert.equal(error.kind, 'not-found');
+    assert.match(error.userMessage, /recorded by a teammate/);
+    assert.equal(emulator.requestsTo('GET', /\/transcript$/).length, 0, 'the teammate’s transcript is never downloaded');
   });
 
   it('stops listing at max', async () => {

@@ -99,13 +99,15 @@ describe('Pipedrive provider specifics', function () {
     assert.ok(saved.expiresAt && saved.expiresAt > Date.now());
   });
 
-  it('searches the domain in custom fields only, confirming each hit by exact domain', async function () {
+  it('finds a domain in the organization’s built-in website field, not in its name or custom fields', async function () {
     const acme = h.seedAccount('Acme', 'https://acme.com');
     h.pipedrive.addOrganization({ name: 'acme.com fan page' });
+    h.pipedrive.addOrganization({ name: 'Reseller', website: 'reseller.example', customFields: { '5f3c2a1b9d8e7f6a': 'acme.com' } });
 
     assert.deepEqual((await h.provider.searchAccountsByDomain('acme.com')).map((account) => account.id), [acme]);
-    const search = h.pipedrive.requestsTo('GET', /^\/api\/v2\/organizations\/search$/).at(-1)!;
-    assert.equal(search.query.get('fields'), 'custom_fields');
+    const list = h.pipedrive.requestsTo('GET', /^\/api\/v2\/organizations$/).at(-1)!;
+    assert.equal(list.query.get('sort_by'), 'update_time', 'the most recently touched organizations are read first');
+    assert.equal(h.pipedrive.requestsTo('GET', /^\/api\/v2\/organizations\/search$/).length, 0, 'the search cannot see websites');
   });
 
   it('schedules task due date and time in UTC, as Pipedrive stores them', async function () {

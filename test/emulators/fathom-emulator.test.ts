@@ -95,6 +95,23 @@ describe('FathomEmulator over HTTP', () => {
     assert.equal((await get('/meetings?calendar_invitees_domains_type=external')).status, 400);
   });
 
+  it('lists the meetings shared with the key owner’s team besides their own, as the API documents', async () => {
+    const bob = { name: 'Bob', email: 'bob@acme.com', email_domain: 'acme.com', team: 'Sales' };
+    fathom.registerApiKey('fathom-key-carol', 'carol@acme.com', { team: 'Sales' });
+    fathom.addMeeting(sampleMeeting({ recording_id: 11, created_at: '2025-03-01T10:00:00Z', recorded_by: bob }), { sharedWithTeams: ['Sales'] });
+    fathom.addMeeting(sampleMeeting({ recording_id: 12, created_at: '2025-03-02T10:00:00Z', recorded_by: bob }));
+    fathom.addMeeting(sampleMeeting({ recording_id: 13, created_at: '2025-03-03T10:00:00Z', recorded_by: { ...bob, email: 'carol@acme.com' } }));
+    const carol = { 'x-api-key': 'fathom-key-carol' };
+    const ids = async (query: string) => (await getJson<MeetingsPage>(`/meetings?${query}`, carol)).items.map((meeting) => meeting.recording_id);
+
+    assert.deepEqual(await ids(''), [13, 11], 'her own recording and Bob’s shared one; not Bob’s private one');
+    assert.deepEqual(await ids('recorded_by[]=carol@acme.com'), [13]);
+    assert.deepEqual(await ids('teams[]=Sales'), [13, 11]);
+    assert.equal((await get('/recordings/11/transcript', carol)).status, 200);
+    assert.equal((await get('/recordings/12/transcript', carol)).status, 404);
+    assert.deepEqual((await getJson<MeetingsPage>('/meetings')).items.map((meeting) => meeting.recording_id), [], 'Alice has no team: none of these');
+  });
+
   it('serves transcripts and summaries per recording, 404 for someone else’s', async () => {
     fathom.addMeeting(sampleMeeting({ recording_id: 7 }));
     fathom.addMeeting(sampleMeeting({ recording_id: 8, recorded_by: { name: 'Bob', email: 'bob@acme.com', email_domain: 'acme.com', team: null } }));

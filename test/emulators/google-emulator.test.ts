@@ -158,14 +158,23 @@ describe('GoogleEmulator with googleapis and google-auth-library', () => {
       assert.equal(Buffer.from(fetched.data.message!.payload!.parts![1]!.body!.data!, 'base64url').toString(), '<p>Hi John,</p>');
     });
 
-    it('finds a draft by rfc822msgid, and omits the list when nothing matches', async () => {
+    it('finds a draft by rfc822msgid once the search index caught up, and omits the list when nothing matches', async () => {
+      google.gmailSearchLagMs = 300;
       const mail = gmailFor(oauthClient({ refresh_token: alice.refreshToken }));
       const created = await mail.users.drafts.create({ userId: 'me', requestBody: { message: { raw: Buffer.from(followUpEmail('idem-1@acme.com')).toString('base64url') } } });
 
+      const tooSoon = await mail.users.drafts.list({ userId: 'me', q: 'rfc822msgid:<idem-1@acme.com>' });
+      assert.equal(tooSoon.data.drafts, undefined, 'the search index lags a fresh insert');
+      const mailbox = await mail.users.drafts.list({ userId: 'me' });
+      assert.deepEqual(mailbox.data.drafts?.map((draft) => draft.id), [created.data.id], 'a plain list reads the mailbox at once');
+      const metadata = await mail.users.drafts.get({ userId: 'me', id: created.data.id!, format: 'metadata' });
+      assert.ok(metadata.data.message?.payload?.headers?.some((header) => header.name === 'Message-ID' && header.value === '<idem-1@acme.com>'));
+
+      await new Promise((resolve) => setTimeout(resolve, 350));
       const found = await mail.users.drafts.list({ userId: 'me', q: 'rfc822msgid:<idem-1@acme.com>' });
       assert.deepEqual(found.data.drafts?.map((draft) => draft.id), [created.data.id]);
-      const messages = await mail.users.messages.list({ userId: 'me', q: 'rfc822msgid:idem-1@acme.com' });
-      assert.deepEqual(messages.data.messages?.map((message) => message.id), [created.data.message!.id]);
+      const messagesError = await googleFailure(mail.users.messages.list({ userId: 'me', q: 'rfc822msgid:idem-1@acme.com' }));
+      assert.equal(messagesError.response?.status, 403, 'gmail.compose does not cover messages.list');
 
       const missing = await mail.users.drafts.list({ userId: 'me', q: 'rfc822msgid:other@acme.com' });
       assert.equal(missing.data.drafts, undefined);

@@ -66,8 +66,22 @@ describe('Gmail drafts against the Google emulator', () => {
     assert.deepEqual(second, first);
     assert.equal(bed.emulator.drafts(rep.email).length, 1);
     assert.equal(bed.emulator.requestsTo('POST', draftsPath).length, 1);
-    const searches = bed.emulator.requestsTo('GET', draftsPath).map((search) => search.query.get('q'));
-    assert.deepEqual(searches, Array(2).fill(`rfc822msgid:${expectedMessageId(request.idempotencyKey, 'acme-sales.com')}`));
+  });
+
+  it('finds a draft created a moment ago, before Gmail’s search index shows it, when the create answer was lost', async () => {
+    bed.emulator.gmailSearchLagMs = 2_000;
+    const drafts = createGmailDrafts({ app: bed.app, tokens: bed.tokens });
+    // Gmail saves the draft but the answer never arrives (a timeout or dropped connection).
+    bed.emulator.injectFault({ method: 'POST', path: draftsPath, times: 1, fault: { status: 0, loseAnswer: true } });
+    await expectServiceError(drafts.createDraft(request), { service: 'gmail', kind: 'retryable' });
+    assert.equal(bed.emulator.drafts(rep.email).length, 1);
+
+    const retried = await drafts.createDraft(request);
+
+    assert.equal(bed.emulator.drafts(rep.email).length, 1, 'still one draft');
+    assert.equal(retried.draftId, bed.emulator.drafts(rep.email)[0]!.id);
+    const search = bed.emulator.requestsTo('GET', draftsPath).at(-2)!;
+    assert.equal(search.query.get('q'), `rfc822msgid:${expectedMessageId(request.idempotencyKey, 'acme-sales.com')}`, 'the search ran first and missed it');
   });
 
   it('creates exactly one draft when the retry follows a failed create', async () => {
