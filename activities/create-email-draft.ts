@@ -1,6 +1,7 @@
 import type { ActingFor } from '../domain/meeting';
 import { idempotencyKey, type ActionResult } from './action-result';
 import type { ActivityDependencies } from './dependencies';
+import { mayHaveWrittenBefore } from './earlier-write';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
 import { googleWorkspaceFor, loadMeetingOfRep } from './tenant-services';
@@ -25,7 +26,8 @@ export function createEmailDraftActivity(deps: ActivityDependencies) {
       const to = [...new Set(record.attendees.filter((a) => a.external && a.email).map((a) => a.email!))];
       if (to.length === 0) throw invalidRequest('No external attendees to email.');
       const { drafts } = await googleWorkspaceFor(deps, rep);
-      const result = await drafts.createDraft({ idempotencyKey: idempotencyKey(input.workflowId, 'draft'), to, subject: draft.emailSubject, html: draft.emailHtml });
+      const mayExist = await mayHaveWrittenBefore(deps, { tenantId: input.tenantId, workflowId: input.workflowId, auditAction: 'gmail.draft', actionKind: 'draft' });
+      const result = await drafts.createDraft({ idempotencyKey: idempotencyKey(input.workflowId, 'draft'), mayExist, to, subject: draft.emailSubject, html: draft.emailHtml });
       return { externalId: result.draftId, url: result.url, label: `Draft to ${to.join(', ')}` };
     });
   };

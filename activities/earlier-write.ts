@@ -14,8 +14,8 @@ export interface WriteToCheck {
 }
 
 /**
- * Whether an earlier attempt may already have made this write, so the CRM must be searched by
- * idempotency key before creating: a retry of this activity (the last attempt may have written
+ * Whether an earlier attempt may already have made this write, so the service (a CRM, Gmail) must
+ * be searched by idempotency key before creating: a retry of this activity (the last attempt may have written
  * and lost its answer, or died mid-write), or any audit trace of the action for this meeting (an
  * earlier activity, a rep's Retry after attempts that all died, a previous run of the same
  * workflow id). Searching reads every record on the account, a cost a first write must not pay.

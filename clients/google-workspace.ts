@@ -5,6 +5,8 @@
  */
 export interface EmailDraftRequest {
   idempotencyKey: string;
+  /** An earlier attempt may have saved this draft: look for it before creating one. */
+  mayExist: boolean;
   to: string[];
   subject: string;
   /** Gmail-safe HTML; the text/plain part is derived from it. */

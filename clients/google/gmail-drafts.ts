@@ -34,7 +34,8 @@ export function createGmailDrafts(options: GmailDraftsOptions): EmailDrafts {
       const keyDigest = digestOf(request.idempotencyKey);
       const messageId = `followup-${keyDigest}@${options.messageIdDomain ?? domainOf(session.email)}`;
 
-      const existing = await findDraftByMessageId(session, client, messageId);
+      // A first attempt skips the look-up: it costs a search, a list and up to ten reads.
+      const existing = request.mayExist ? await findDraftByMessageId(session, client, messageId) : undefined;
       if (existing) return existing;
 
       const raw = buildFollowUpMessage({

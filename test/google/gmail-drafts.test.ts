@@ -9,10 +9,14 @@ const draftsPath = /^\/gmail\/v1\/users\/me\/drafts$/;
 
 const request: EmailDraftRequest = {
   idempotencyKey: 'wf-meeting-42:draft',
+  mayExist: false,
   to: ['john.smith@client.com', 'Alice@Acme.io', 'john.smith@client.com'],
   subject: 'Follow-up: Caffè e prossimi passi ☕',
   html: '<p>Hi John,</p>\n<p>Thanks for <b>today</b> &amp; the demo.</p><p>Next steps:</p><ul><li>Send the <strong>pricing</strong></li><li>Book a call</li></ul><p>Best,<br>Maria</p>',
 };
+
+/** What the activity asks on a retry: an earlier attempt may have saved the draft. */
+const retry: EmailDraftRequest = { ...request, mayExist: true };
 
 function expectedMessageId(key: string, domain: string): string {
   return `followup-${createHash('sha256').update(key).digest('hex').slice(0, 32)}@${domain}`;
@@ -61,7 +65,7 @@ describe('Gmail drafts against the Google emulator', () => {
   it('returns the existing draft for a repeated key, so a retry never makes a second one', async () => {
     const drafts = createGmailDrafts({ app: bed.app, tokens: bed.tokens });
     const first = await drafts.createDraft(request);
-    const second = await drafts.createDraft({ ...request, subject: 'edited after a crash' });
+    const second = await drafts.createDraft({ ...retry, subject: 'edited after a crash' });
 
     assert.deepEqual(second, first);
     assert.equal(bed.emulator.drafts(rep.email).length, 1);
@@ -76,7 +80,7 @@ describe('Gmail drafts against the Google emulator', () => {
     await expectServiceError(drafts.createDraft(request), { service: 'gmail', kind: 'retryable' });
     assert.equal(bed.emulator.drafts(rep.email).length, 1);
 
-    const retried = await drafts.createDraft(request);
+    const retried = await drafts.createDraft(retry);
 
     assert.equal(bed.emulator.drafts(rep.email).length, 1, 'still one draft');
     assert.equal(retried.draftId, bed.emulator.drafts(rep.email)[0]!.id);
@@ -88,9 +92,16 @@ describe('Gmail drafts against the Google emulator', () => {
     const drafts = createGmailDrafts({ app: bed.app, tokens: bed.tokens });
     bed.emulator.injectFault({ method: 'POST', path: draftsPath, times: 1, fault: { status: 503 } });
     await expectServiceError(drafts.createDraft(request), { service: 'gmail', kind: 'retryable', status: 503 });
-    const retried = await drafts.createDraft(request);
+    const retried = await drafts.createDraft(retry);
     assert.equal(bed.emulator.drafts(rep.email).length, 1);
     assert.equal(retried.draftId, bed.emulator.drafts(rep.email)[0]!.id);
+  });
+
+  it('does not look for an earlier draft on a first attempt', async () => {
+    const drafts = createGmailDrafts({ app: bed.app, tokens: bed.tokens });
+    await drafts.createDraft(request);
+    assert.equal(bed.emulator.requestsTo('GET', draftsPath).length, 0, 'no search, no list');
+    assert.equal(bed.emulator.drafts(rep.email).length, 1);
   });
 
   it('uses a configured Message-ID domain', async () => {
@@ -118,7 +129,7 @@ describe('Gmail drafts against the Google emulator', () => {
       times: 1,
       fault: { status: 429, headers: { 'retry-after': '7' }, body: { error: { code: 429, message: 'Too many requests', errors: [{ reason: 'rateLimitExceeded' }] } } },
     });
-    await expectServiceError(drafts.createDraft(request), { service: 'gmail', kind: 'retryable', status: 429, retryAfterMs: 7000 });
+    await expectServiceError(drafts.createDraft(retry), { service: 'gmail', kind: 'retryable', status: 429, retryAfterMs: 7000 });
     assert.equal(bed.emulator.requests.length, 1);
   });
 

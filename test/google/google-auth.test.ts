@@ -7,7 +7,7 @@ const tokenPath = /^\/token$/;
 const draftsPath = /^\/gmail\/v1\/users\/me\/drafts$/;
 const reconnectMessage = /^Google access expired\. Reconnect Google in App Home and retry\.$/;
 
-const request: EmailDraftRequest = { idempotencyKey: 'wf-7:draft', to: ['john@client.com'], subject: 'Thanks', html: '<p>Thanks!</p>' };
+const request: EmailDraftRequest = { idempotencyKey: 'wf-7:draft', mayExist: false, to: ['john@client.com'], subject: 'Thanks', html: '<p>Thanks!</p>' };
 
 describe('Google OAuth session against the Google emulator', () => {
   let bed: GoogleTestBed;
@@ -79,7 +79,7 @@ describe('Google OAuth session against the Google emulator', () => {
 
   it('asks the rep to reconnect when Google still answers 401 after one refresh', async () => {
     const unauthenticated = { status: 401, body: { error: { code: 401, message: 'Invalid Credentials', errors: [{ reason: 'authError' }] } } };
-    bed.emulator.injectFault({ method: 'GET', path: draftsPath, times: 2, fault: unauthenticated });
+    bed.emulator.injectFault({ method: 'POST', path: draftsPath, times: 2, fault: unauthenticated });
     await expectServiceError(createGmailDrafts({ app: bed.app, tokens: bed.tokens }).createDraft(request), {
       service: 'gmail',
       kind: 'reconnect',
@@ -87,7 +87,7 @@ describe('Google OAuth session against the Google emulator', () => {
       userMessage: reconnectMessage,
     });
     assert.equal(bed.emulator.requestsTo('POST', tokenPath).length, 1);
-    assert.equal(bed.emulator.requestsTo('GET', draftsPath).length, 2);
+    assert.equal(bed.emulator.requestsTo('POST', draftsPath).length, 2);
   });
 
   it('reports a failing token endpoint as retryable, without retrying the refresh itself', async () => {
