@@ -23,7 +23,7 @@ import {
 } from '../../workflows/messages';
 import type { OptionsAnswer } from '../../slack/crm-search-options';
 import { chooseAccount, onCard, openEditModal, requestUpdate, retryAction, submitEditedTexts } from './card-actions';
-import { suggestAccounts } from './crm-search';
+import { suggestAccounts, suggestContacts } from './crm-search';
 import { openDealEditor, submitDeal, switchEditedDeal } from './deal-editor';
 import { disconnect, openKeyModal, submitCronoKeys, submitFathomKey } from './home-connections';
 import { republishingHome } from './publish-app-home';
@@ -99,7 +99,10 @@ export function interactionRegistry(deps: ApiDependencies): InteractionRegistry 
       [connectModals.crono.callback, republishingHome(deps, (submission: SlackSubmission) => submitCronoKeys(deps, submission))],
       [settingsModal.callback, republishingHome(deps, (submission: SlackSubmission) => submitSettings(deps, submission))],
     ]),
-    suggestions: oneHandlerEach<SuggestionHandler>([[cardActions.searchAccount, (suggestion) => suggestAccounts(deps, crmSearches, suggestion)]]),
+    suggestions: oneHandlerEach<SuggestionHandler>([
+      [cardActions.searchAccount, (suggestion) => suggestAccounts(deps, crmSearches, suggestion)],
+      [taskModal.fields.contact.action, (suggestion) => suggestContacts(deps, crmSearches, suggestion)],
+    ]),
   };
 }
 

@@ -41,7 +41,7 @@ describe('Slack interactions: one handler per id', () => {
     meetingPicker.older,
   ];
   /** External selects, whose options Slack loads from the app. */
-  const renderedSuggestionIds = [cardActions.searchAccount];
+  const renderedSuggestionIds = [cardActions.searchAccount, taskModal.fields.contact.action];
   const renderedCallbackIds = [
     modalCallbacks.editTexts,
     taskModal.callback,

@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { sendBlockSuggestion, type BlockSuggestion } from '../../emulators/slack-options-load';
-import { cardActions } from '../../slack/action-ids';
+import { blockActionsBody } from '../../emulators/slack-request-signer';
+import { cardActions, taskModal } from '../../slack/action-ids';
 import { cardMessage, cardText } from '../support/card';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { signingSecret, startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
 
-describe('Slack: searching the CRM from the card', function () {
+describe('Slack: searching the CRM from the card and the task form', function () {
   this.timeout(120_000);
   let harness: ProductHarness;
 
@@ -104,6 +105,63 @@ describe('Slack: searching the CRM from the card', function () {
     const working = await typeInAccountSearch(seeded, recordingId, 'northwind');
     assert.ok(working.shown);
     assert.deepEqual(working.options.map((option) => option.text), ['Northwind Traders']);
+    await updatesFinished(workflowId);
+  });
+
+  it('offers the matched account’s contacts in the task form and creates the task with the contact picked', async () => {
+    const seeded = await harness.seedTenant();
+    const hubspot = harness.emulators.hubspot;
+    const client = hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
+    const other = hubspot.addCompany({ name: 'Contoso', domain: 'contoso.example' });
+    const john = hubspot.addContact({ firstname: 'John', lastname: 'Smith', email: 'john.smith@client.com', companyId: client });
+    hubspot.addContact({ firstname: 'Johanna', lastname: 'Berg', email: 'johanna@contoso.example', companyId: other });
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.openTask);
+
+    await harness.click(seeded, { actionId: cardActions.openTask, value: recordingId });
+    await waitFor('the task form', () => harness.emulators.slack.calls('views.open').length === 1);
+    const form = harness.emulators.slack.calls('views.open')[0]!.view as unknown as { private_metadata: string };
+    const contacts = await sendBlockSuggestion({
+      optionsUrl: `${harness.apiUrl}/slack/interactions`,
+      signingSecret,
+      suggestion: {
+        teamId: seeded.teamId,
+        userId: seeded.rep.slackUserId,
+        actionId: taskModal.fields.contact.action,
+        blockId: taskModal.fields.contact.block,
+        value: 'joh',
+        view: { id: 'V0TASK', callbackId: taskModal.callback, privateMetadata: form.private_metadata },
+      },
+    });
+    assert.ok(contacts.shown, `Slack shows the options (${contacts.shown ? '' : contacts.problem})`);
+    assert.deepEqual(contacts.options, [{ text: 'John Smith (john.smith@client.com)', value: john }], 'only people at the meeting’s account');
+
+    const submitted = await harness.postSigned(
+      '/slack/interactions',
+      blockActionsBody({
+        type: 'view_submission',
+        team: { id: seeded.teamId },
+        user: { id: seeded.rep.slackUserId, team_id: seeded.teamId },
+        view: {
+          id: 'V0TASK',
+          callback_id: taskModal.callback,
+          private_metadata: form.private_metadata,
+          state: {
+            values: {
+              [taskModal.fields.subject.block]: { [taskModal.fields.subject.action]: { type: 'plain_text_input', value: 'Send John the pricing' } },
+              [taskModal.fields.dueDate.block]: { [taskModal.fields.dueDate.action]: { type: 'datepicker', selected_date: '2030-03-05' } },
+              [taskModal.fields.dueTime.block]: { [taskModal.fields.dueTime.action]: { type: 'timepicker', selected_time: '09:00' } },
+              [taskModal.fields.contact.block]: { [taskModal.fields.contact.action]: { type: 'external_select', selected_option: contacts.options[0] } },
+            },
+          },
+        },
+      }),
+    );
+    assert.equal(await submitted.text(), '', 'the form closes');
+    await waitFor('the CRM task', () => hubspot.tasks().length === 1);
+    const [task] = hubspot.tasks();
+    assert.equal(task!.subject, 'Send John the pricing');
+    assert.deepEqual(task!.contactIds, [john], 'the task is about the contact the rep picked');
+    assert.deepEqual(task!.companyIds, [client]);
     await updatesFinished(workflowId);
   });
 });
