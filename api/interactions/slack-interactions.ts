@@ -50,8 +50,11 @@ export interface InteractionRegistry {
   suggestions: ReadonlyMap<string, SuggestionHandler>;
 }
 
-/** CRM searches per workspace: a few a second, below HubSpot's search limit, yet enough for typing. */
-const crmSearchRateLimit = { requests: 30, windowMs: 10_000 };
+/**
+ * CRM searches per workspace: 3 a second, enough for typing yet under the CRMs' own search limits
+ * (HubSpot about 4 a second, Pipedrive 10 per 2 seconds), which the account matcher shares.
+ */
+const crmSearchRateLimit = { requests: 6, windowMs: 2_000 };
 
 /** The longest id worth logging: Slack's own limit for action and callback ids. */
 const loggedIdLength = 255;

@@ -108,6 +108,22 @@ describe('Slack: searching the CRM from the card and the task form', function ()
     await updatesFinished(workflowId);
   });
 
+  it('searches the CRM at most a few times a second per workspace, answering the rest with no options', async () => {
+    const seeded = await harness.seedTenant();
+    const hubspot = harness.emulators.hubspot;
+    hubspot.addCompany({ name: 'Northwind Traders', domain: 'northwind.example' });
+    const { recordingId, workflowId } = await unmatchedMeeting(seeded);
+    const companySearches = () => hubspot.requestsTo('POST', /\/crm\/v3\/objects\/companies\/search$/).length;
+    const searchesBefore = companySearches();
+
+    const burst = await Promise.all(Array.from({ length: 10 }, (_, index) => typeInAccountSearch(seeded, recordingId, `northwind${' '.repeat(index)}`)));
+    assert.ok(burst.every((answer) => answer.shown), 'every keystroke gets an answer Slack shows');
+    const listed = burst.filter((answer) => answer.shown && answer.options.length > 0).length;
+    assert.equal(listed, 6);
+    assert.equal(companySearches() - searchesBefore, 6, 'the rest never reached the CRM');
+    await updatesFinished(workflowId);
+  });
+
   it('offers the matched account’s contacts in the task form and creates the task with the contact picked', async () => {
     const seeded = await harness.seedTenant();
     const hubspot = harness.emulators.hubspot;
