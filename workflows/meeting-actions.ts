@@ -92,12 +92,12 @@ export async function chooseAccount(run: MeetingRun, { actor, accountId, account
 }
 
 /** A read for a picker: it changes nothing in the meeting, so the card stays as it is. */
-export function searchAccounts(run: MeetingRun, { query }: CrmSearchInput): Promise<FoundCrmRecord[]> {
-  return searchCrmAccounts({ tenantId: run.state.tenantId, query });
+export function searchAccounts(run: MeetingRun, { actor, query }: CrmSearchInput): Promise<FoundCrmRecord[]> {
+  return searchCrmAccounts({ tenantId: run.state.tenantId, workflowId: run.workflowId, ...actingFor(actor), query });
 }
 
-export function searchContacts(run: MeetingRun, { query }: CrmSearchInput): Promise<FoundCrmRecord[]> {
-  return searchCrmContacts({ tenantId: run.state.tenantId, query, accountId: chosenAccountId(run) });
+export function searchContacts(run: MeetingRun, { actor, query }: CrmSearchInput): Promise<FoundCrmRecord[]> {
+  return searchCrmContacts({ tenantId: run.state.tenantId, workflowId: run.workflowId, ...actingFor(actor), query, accountId: chosenAccountId(run) });
 }
 
 export async function editTexts(run: MeetingRun, { actor, summary, emailSubject, emailBody, crmNote }: EditTextsInput): Promise<number> {

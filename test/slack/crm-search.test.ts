@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
+import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { sendBlockSuggestion, type BlockSuggestion } from '../../emulators/slack-options-load';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { cardActions, taskModal } from '../../slack/action-ids';
+import { searchAccountsUpdate } from '../../workflows/messages';
 import { cardMessage, cardText } from '../support/card';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { signingSecret, startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
@@ -68,7 +70,7 @@ describe('Slack: searching the CRM from the card and the task form', function ()
     await updatesFinished(workflowId);
   });
 
-  it('lists nothing to another workspace’s user or to a colleague who is not the meeting’s rep', async () => {
+  it('lists nothing to another workspace’s user, to a colleague who is not the meeting’s rep, or to an update the API did not sign', async () => {
     const seeded = await harness.seedTenant();
     const other = await harness.seedTenant();
     harness.emulators.hubspot.addCompany({ name: 'Northwind Traders', domain: 'northwind.example' });
@@ -80,6 +82,11 @@ describe('Slack: searching the CRM from the card and the task form', function ()
     assert.deepEqual(fromOtherWorkspace, { shown: true, options: [] });
     const fromColleague = await typeInAccountSearch(seeded, recordingId, 'northwind', { teamId: seeded.teamId, userId: 'U0COLLEAGUE' });
     assert.deepEqual(fromColleague, { shown: true, options: [] });
+    const unsigned = { tenantId: seeded.tenant.id, slackUserId: seeded.rep.slackUserId, isAdmin: false };
+    await assert.rejects(
+      harness.client.workflow.getHandle(workflowId).executeUpdate(searchAccountsUpdate, { args: [{ actor: unsigned, query: 'northwind' }] }),
+      (error: unknown) => error instanceof WorkflowUpdateFailedError,
+    );
     assert.equal(companySearches(), searchesBefore, 'the CRM was not searched for them');
 
     const fromRep = await typeInAccountSearch(seeded, recordingId, 'northwind');
