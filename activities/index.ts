@@ -21,6 +21,8 @@ import { rememberAccountChoiceActivity } from './remember-account-choice';
 import { removeTenantCredentialsActivity } from './remove-tenant-credentials';
 import { saveDraftEditsActivity } from './save-draft-edits';
 import { scheduleFollowUpActivity } from './schedule-follow-up';
+import { searchCrmAccountsActivity } from './search-crm-accounts';
+import { searchCrmContactsActivity } from './search-crm-contacts';
 import { sendEventInvitationsActivity } from './send-event-invitations';
 import { showDealEditorActivity } from './show-deal-editor';
 import { updateCrmDealActivity } from './update-crm-deal';
@@ -42,6 +44,8 @@ export function createActivities(deps: ActivityDependencies) {
     createCrmTask: createCrmTaskActivity(deps),
     updateCrmDeal: updateCrmDealActivity(deps),
     showDealEditor: showDealEditorActivity(deps),
+    searchCrmAccounts: searchCrmAccountsActivity(deps),
+    searchCrmContacts: searchCrmContactsActivity(deps),
     rememberAccountChoice: rememberAccountChoiceActivity(deps),
     saveDraftEdits: saveDraftEditsActivity(deps),
     nudgeRep: nudgeRepActivity(deps),

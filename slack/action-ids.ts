@@ -37,6 +37,8 @@ export const taskModal = {
     subject: { block: 'task_subject', action: 'task_subject_input' },
     dueDate: { block: 'task_due_date', action: 'task_due_date_input' },
     dueTime: { block: 'task_due_time', action: 'task_due_time_input' },
+    /** Searchable: its options are the chosen account's CRM contacts. */
+    contact: { block: 'task_contact', action: 'task_contact_select' },
   },
 } as const;
 

@@ -47,6 +47,19 @@ export function renderTaskModal(options: {
         label: plainText('Due time', 2000),
         element: { type: 'timepicker', action_id: fields.dueTime.action, initial_time: '09:00' },
       },
+      {
+        type: 'input',
+        block_id: fields.contact.block,
+        optional: true,
+        label: plainText('Contact', 2000),
+        hint: plainText('Someone at the meeting’s CRM account; type part of their name.', 2000),
+        element: {
+          type: 'external_select',
+          action_id: fields.contact.action,
+          placeholder: plainText('Search contacts', 150),
+          min_query_length: 2,
+        },
+      },
       context([`Date and time are in your time zone, *${escapeMrkdwn(options.timeZone)}*.`]),
     ],
   };

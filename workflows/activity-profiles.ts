@@ -55,6 +55,15 @@ export const { matchAccount } = profile(
   { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 6 },
 );
 
+/**
+ * CRM searches a rep is waiting on while typing: Slack drops options that take over 3 seconds, so
+ * one short attempt; the next keystroke is the retry.
+ */
+export const { searchCrmAccounts, searchCrmContacts } = profile(
+  { startToCloseTimeout: '3 seconds' },
+  { initialInterval: '1 second', maximumInterval: '1 second', maximumAttempts: 1 },
+);
+
 /** Gmail and Calendar. */
 export const { createEmailDraft, scheduleFollowUp, sendEventInvitations } = profile(
   { startToCloseTimeout: '1 minute', heartbeatTimeout: '10 seconds' },

@@ -16,6 +16,8 @@ import {
   rememberAccountChoice,
   saveDraftEdits,
   scheduleFollowUp,
+  searchCrmAccounts,
+  searchCrmContacts,
   sendEventInvitations,
   showDealEditor,
   updateCrmDeal,
@@ -25,7 +27,9 @@ import { markChanged, refreshStatus, type MeetingRun } from './meeting-run';
 import type {
   ChooseAccountInput,
   CreateTaskInput,
+  CrmSearchInput,
   DismissInput,
+  FoundCrmRecord,
   EditTextsInput,
   PrepareDealEditorInput,
   RetryInput,
@@ -85,6 +89,15 @@ export async function chooseAccount(run: MeetingRun, { actor, accountId, account
   state.account = { verdict: 'matched', candidates: state.account?.candidates ?? [], chosen };
   markChanged(run);
   await rememberAccountChoice({ ...meetingRef(run), account: chosen, ...actingFor(actor) });
+}
+
+/** A read for a picker: it changes nothing in the meeting, so the card stays as it is. */
+export function searchAccounts(run: MeetingRun, { actor, query }: CrmSearchInput): Promise<FoundCrmRecord[]> {
+  return searchCrmAccounts({ tenantId: run.state.tenantId, workflowId: run.workflowId, ...actingFor(actor), query });
+}
+
+export function searchContacts(run: MeetingRun, { actor, query }: CrmSearchInput): Promise<FoundCrmRecord[]> {
+  return searchCrmContacts({ tenantId: run.state.tenantId, workflowId: run.workflowId, ...actingFor(actor), query, accountId: chosenAccountId(run) });
 }
 
 export async function editTexts(run: MeetingRun, { actor, summary, emailSubject, emailBody, crmNote }: EditTextsInput): Promise<number> {

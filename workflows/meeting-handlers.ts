@@ -13,6 +13,8 @@ import {
   logNote,
   prepareDealEditor,
   scheduleEvent,
+  searchAccounts,
+  searchContacts,
   sendInvitations,
   updateDeal,
 } from './meeting-actions';
@@ -24,6 +26,8 @@ import {
   validateEditTexts,
   validatePrepareDealEditor,
   validateProcessAnyway,
+  validateSearchAccounts,
+  validateSearchContacts,
   validateSendInvitations,
   validateUpdateDeal,
 } from './meeting-rules';
@@ -40,6 +44,8 @@ import {
   processAnywayUpdate,
   retrySignal,
   scheduleFollowUpUpdate,
+  searchAccountsUpdate,
+  searchContactsUpdate,
   sendInvitationsUpdate,
   statusQuery,
   updateDealUpdate,
@@ -78,6 +84,12 @@ export function registerMeetingHandlers(run: MeetingRun): void {
   });
   setHandler(chooseAccountUpdate, (request) => chooseAccount(run, request), {
     validator: (request) => validateChooseAccount(state, request),
+  });
+  setHandler(searchAccountsUpdate, (request) => searchAccounts(run, request), {
+    validator: (request) => validateSearchAccounts(state, request),
+  });
+  setHandler(searchContactsUpdate, (request) => searchContacts(run, request), {
+    validator: (request) => validateSearchContacts(state, request),
   });
   setHandler(editTextsUpdate, (request) => editTexts(run, request), {
     validator: (request) => validateEditTexts(state, request),

@@ -11,6 +11,7 @@ import type { ActionFailure, ActionKind, Actor, CrmSyncStatus, MeetingState, Mee
 import type {
   ChooseAccountInput,
   CreateTaskInput,
+  CrmSearchInput,
   DismissInput,
   EditTextsInput,
   PrepareDealEditorInput,
@@ -101,6 +102,27 @@ export function validateChooseAccount(state: MeetingState, { actor, accountId }:
   assertCrmConnected(state);
   if (!accountId) throw new Error('Choose an account.');
   if (state.actions.note.status === 'pending') throw new Error('Wait until the note being logged is finished.');
+}
+
+/** The longest query a CRM search takes from a picker; more is no longer a search by name. */
+export const crmSearchQueryMaxLength = 100;
+
+export function validateSearchAccounts(state: MeetingState, { actor, query }: CrmSearchInput): void {
+  assertCanAct(state, actor);
+  assertCrmConnected(state);
+  assertSearchQuery(query);
+}
+
+/** Contacts are searched within the chosen account, so the task form only lists people of that company. */
+export function validateSearchContacts(state: MeetingState, { actor, query }: CrmSearchInput): void {
+  assertCanAct(state, actor);
+  assertCrmAccountReady(state, 'contacts');
+  assertSearchQuery(query);
+}
+
+function assertSearchQuery(query: string): void {
+  if (!query.trim()) throw new Error('Type part of a name to search.');
+  if (query.length > crmSearchQueryMaxLength) throw new Error(`Search with at most ${crmSearchQueryMaxLength} characters.`);
 }
 
 function assertCrmConnected(state: MeetingState): void {

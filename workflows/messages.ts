@@ -23,6 +23,9 @@ export const updateDealUpdate = defineUpdate<ActionState, [UpdateDealInput]>('up
 /** The CRM data the deal editor needs comes through the workflow: the API never calls the CRM. */
 export const prepareDealEditorUpdate = defineUpdate<void, [PrepareDealEditorInput]>('prepareDealEditor');
 export const chooseAccountUpdate = defineUpdate<void, [ChooseAccountInput]>('chooseAccount');
+/** What the rep types in the card's account search and the task form's contact picker: the CRM is searched by the workflow. */
+export const searchAccountsUpdate = defineUpdate<FoundCrmRecord[], [CrmSearchInput]>('searchAccounts');
+export const searchContactsUpdate = defineUpdate<FoundCrmRecord[], [CrmSearchInput]>('searchContacts');
 export const editTextsUpdate = defineUpdate<number, [EditTextsInput]>('editTexts');
 export const dismissUpdate = defineUpdate<void, [DismissInput]>('dismiss');
 export const processAnywayUpdate = defineUpdate<void, [{ actor: Actor }]>('processAnyway');
@@ -78,6 +81,18 @@ export interface ChooseAccountInput {
   accountId: string;
   accountName: string;
   accountUrl?: string;
+}
+
+export interface CrmSearchInput {
+  actor: Actor;
+  /** What the rep has typed so far. */
+  query: string;
+}
+
+/** An account or contact as a picker lists it. */
+export interface FoundCrmRecord {
+  id: string;
+  name: string;
 }
 
 export interface ScheduleEventInput {

@@ -21,29 +21,40 @@ import {
   scheduleFollowUpUpdate,
   sendInvitationsUpdate,
 } from '../../workflows/messages';
+import type { OptionsAnswer } from '../../slack/crm-search-options';
 import { chooseAccount, onCard, openEditModal, requestUpdate, retryAction, submitEditedTexts } from './card-actions';
+import { suggestAccounts, suggestContacts } from './crm-search';
 import { openDealEditor, submitDeal, switchEditedDeal } from './deal-editor';
 import { disconnect, openKeyModal, submitCronoKeys, submitFathomKey } from './home-connections';
 import { republishingHome } from './publish-app-home';
 import { openSettingsModal, submitSettings } from './settings-editor';
 import { openTaskModal, submitTask } from './task-editor';
 import type { ApiDependencies } from '../http/dependencies';
+import { TenantRateLimit } from '../http/tenant-rate-limit';
 import type { SlackInteraction } from '../slack/slack-payload';
-import type { SlackClick, SlackRequestState, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
+import type { SlackClick, SlackRequestState, SlackSubmission, SlackSuggestion, SubmissionAnswer } from '../slack/slack-request';
 import { showOlderMeetings, startPickedMeeting } from '../triggers/pick-meeting';
 
 export type ClickHandler = (click: SlackClick) => Promise<void>;
 export type SubmissionHandler = (submission: SlackSubmission) => Promise<SubmissionAnswer>;
+export type SuggestionHandler = (suggestion: SlackSuggestion) => Promise<OptionsAnswer>;
 
 /**
- * Who handles what Slack sends to /slack/interactions: one handler per block action's action_id
- * and per modal's callback_id. No view asks for view_closed and no select loads its options from
- * here (block_suggestion), so those have no handlers yet; like any unknown id they are answered.
+ * Who handles what Slack sends to /slack/interactions: one handler per block action's action_id,
+ * per modal's callback_id and per external select's action_id (its options load). No view asks
+ * for view_closed, so that has no handler; like any unknown id it is answered.
  */
 export interface InteractionRegistry {
   clicks: ReadonlyMap<string, ClickHandler>;
   submissions: ReadonlyMap<string, SubmissionHandler>;
+  suggestions: ReadonlyMap<string, SuggestionHandler>;
 }
+
+/**
+ * CRM searches per workspace: 3 a second, enough for typing yet under the CRMs' own search limits
+ * (HubSpot about 4 a second, Pipedrive 10 per 2 seconds), which the account matcher shares.
+ */
+const crmSearchRateLimit = { requests: 6, windowMs: 2_000 };
 
 /** The longest id worth logging: Slack's own limit for action and callback ids. */
 const loggedIdLength = 255;
@@ -53,6 +64,7 @@ const acknowledgeOnly: ClickHandler = async () => {};
 
 export function interactionRegistry(deps: ApiDependencies): InteractionRegistry {
   const card = (handle: Parameters<typeof onCard>[1]) => onCard(deps, handle);
+  const crmSearches = new TenantRateLimit(crmSearchRateLimit, deps.now);
   return {
     clicks: oneHandlerEach<ClickHandler>([
       [cardActions.logNote, card((click) => requestUpdate(deps, click, logNoteUpdate))],
@@ -90,6 +102,10 @@ export function interactionRegistry(deps: ApiDependencies): InteractionRegistry 
       [connectModals.crono.callback, republishingHome(deps, (submission: SlackSubmission) => submitCronoKeys(deps, submission))],
       [settingsModal.callback, republishingHome(deps, (submission: SlackSubmission) => submitSettings(deps, submission))],
     ]),
+    suggestions: oneHandlerEach<SuggestionHandler>([
+      [cardActions.searchAccount, (suggestion) => suggestAccounts(deps, crmSearches, suggestion)],
+      [taskModal.fields.contact.action, (suggestion) => suggestContacts(deps, crmSearches, suggestion)],
+    ]),
   };
 }
 
@@ -115,7 +131,7 @@ export async function answerInteraction(
   registry: InteractionRegistry,
   logger: Pick<Logger, 'warn'>,
   request: { ctx: Context; tenant: Tenant; payload: SlackInteraction },
-): Promise<SubmissionAnswer | { options: [] }> {
+): Promise<SubmissionAnswer | OptionsAnswer> {
   const { payload } = request;
   const unhandled = (id: string | undefined) =>
     logger.warn('Slack interaction without a handler acknowledged', {
@@ -138,10 +154,13 @@ export async function answerInteraction(
       unhandled(view?.callback_id);
       return '';
     }
-    case 'block_suggestion':
+    case 'block_suggestion': {
+      const handler = payload.action_id === undefined ? undefined : registry.suggestions.get(payload.action_id);
+      if (handler) return handler(request);
       // An options load is answered with options; none is the empty answer.
       unhandled(payload.action_id);
       return { options: [] };
+    }
     default:
       unhandled(payload.view?.callback_id ?? payload.action_id ?? payload.actions?.[0]?.action_id);
       return '';

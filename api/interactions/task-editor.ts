@@ -36,6 +36,7 @@ export async function submitTask(deps: Pick<ApiDependencies, 'orm' | 'gateway' |
   const subject = values[fields.subject.block]?.[fields.subject.action]?.value?.trim() ?? '';
   const date = values[fields.dueDate.block]?.[fields.dueDate.action]?.selected_date ?? '';
   const time = values[fields.dueTime.block]?.[fields.dueTime.action]?.selected_time ?? '';
+  const contactId = values[fields.contact.block]?.[fields.contact.action]?.selected_option?.value || undefined;
   if (!subject) return fieldError(fields.subject.block, 'The task needs a subject.');
   if (subject.length > taskSubjectMaxLength) return fieldError(fields.subject.block, `Keep the subject under ${taskSubjectMaxLength} characters.`);
   if (!parseLocalDateTime(`${date}T00:00`)) return fieldError(fields.dueDate.block, 'Choose a valid due date.');
@@ -49,7 +50,7 @@ export async function submitTask(deps: Pick<ApiDependencies, 'orm' | 'gateway' |
     return fieldError(block, `That is in the past (${meeting.timeZone} time); choose a later date or time.`);
   }
   const actor = await actorFor(deps.orm, tenant, payload.user.id);
-  const outcome = await deps.gateway.update(tenant, recordingId, createTaskUpdate, { actor, subject, dueLocalDateTime: formatLocalDateTime(due) });
+  const outcome = await deps.gateway.update(tenant, recordingId, createTaskUpdate, { actor, subject, dueLocalDateTime: formatLocalDateTime(due), contactId });
   if (outcome.status === 'rejected') return fieldError(/due date/i.test(outcome.reason) ? fields.dueDate.block : fields.subject.block, outcome.reason);
   if (outcome.status === 'unavailable') return fieldError(fields.subject.block, 'Could not create the task right now; please submit again in a minute.');
   return '';

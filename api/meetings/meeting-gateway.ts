@@ -36,6 +36,13 @@ export type UpdateOutcome =
   | { status: 'pending' }
   | { status: 'unavailable' };
 
+export type AskOutcome<Ret> =
+  | { status: 'answered'; result: Ret }
+  | { status: 'rejected'; reason: string }
+  /** No answer within the deadline. */
+  | { status: 'late' }
+  | { status: 'unavailable' };
+
 /**
  * Everything the API asks of Temporal, in one place: start (or join) a meeting's workflow and
  * hand it the rep's clicks. Workflow ids come from the verified tenant plus the recording id,
@@ -101,10 +108,7 @@ export class MeetingGateway {
    * names is signed for this meeting here, the one door every update goes through.
    */
   async update<Ret, Arg extends { actor: Actor }>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
-    const workflowId = this.workflowId(tenant, recordingId);
-    const handle = this.client.workflow.getHandle(workflowId);
-    const proof = signActor(this.options.actorProofKey, { workflowId, ...arg.actor });
-    const signed = { ...arg, actor: { ...arg.actor, proof } };
+    const { handle, signed } = this.signedFor(tenant, recordingId, arg);
     const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
       (update) => outcomeOf(update.result()),
       (error: unknown): UpdateOutcome => describeUpdateError(error),
@@ -120,6 +124,43 @@ export class MeetingGateway {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * Sends an update and waits for its result, for a question someone is waiting on (a picker's
+   * options). Past `deadlineMs` the answer is `late`; the workflow still finishes the update.
+   */
+  async ask<Ret, Arg extends { actor: Actor }>(
+    tenant: Tenant,
+    recordingId: string,
+    definition: UpdateDefinition<Ret, [Arg]>,
+    arg: Arg,
+    deadlineMs: number,
+  ): Promise<AskOutcome<Ret>> {
+    const { handle, signed } = this.signedFor(tenant, recordingId, arg);
+    const answered = handle.executeUpdate(definition, { args: [signed] }).then(
+      (result): AskOutcome<Ret> => ({ status: 'answered', result }),
+      (error: unknown): AskOutcome<Ret> => {
+        const outcome = describeUpdateError(error);
+        return outcome.status === 'rejected' ? outcome : { status: 'unavailable' };
+      },
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<AskOutcome<Ret>>((resolve) => {
+      timer = setTimeout(() => resolve({ status: 'late' }), deadlineMs);
+    });
+    try {
+      return await Promise.race([answered, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** The meeting's handle and the update's argument with its actor signed for this meeting. */
+  private signedFor<Arg extends { actor: Actor }>(tenant: Tenant, recordingId: string, arg: Arg) {
+    const workflowId = this.workflowId(tenant, recordingId);
+    const proof = signActor(this.options.actorProofKey, { workflowId, ...arg.actor });
+    return { handle: this.client.workflow.getHandle(workflowId), signed: { ...arg, actor: { ...arg.actor, proof } } };
   }
 
   async retry(tenant: Tenant, recordingId: string, by: string, action?: ActionKind): Promise<void> {

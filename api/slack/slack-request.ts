@@ -31,6 +31,13 @@ export interface SlackSubmission {
   view: SlackView;
 }
 
+/** A verified options load (block_suggestion): what the user typed in an external select. */
+export interface SlackSuggestion {
+  ctx: Context;
+  tenant: Tenant;
+  payload: SlackInteraction;
+}
+
 /** What Slack takes as a submission's answer: '' closes the modal, `errors` keeps it open. */
 export type SubmissionAnswer = Record<string, unknown> | '';
 

@@ -35,6 +35,8 @@ export function createNoopActivities(options: { onCardPublished?: (state: Meetin
     createCrmTask: done('task'),
     updateCrmDeal: done('deal'),
     showDealEditor: async () => undefined,
+    searchCrmAccounts: async () => [{ id: account.id, name: account.name }],
+    searchCrmContacts: async () => [],
     rememberAccountChoice: async () => undefined,
     saveDraftEdits: async () => 2,
     nudgeRep: async () => undefined,

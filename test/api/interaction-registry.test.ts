@@ -7,6 +7,7 @@ import {
   type ClickHandler,
   type InteractionRegistry,
   type SubmissionHandler,
+  type SuggestionHandler,
 } from '../../api/interactions/slack-interactions';
 import type { SlackInteraction } from '../../api/slack/slack-payload';
 import type { Tenant } from '../../entities';
@@ -39,6 +40,8 @@ describe('Slack interactions: one handler per id', () => {
     dealModal.dealSelect,
     meetingPicker.older,
   ];
+  /** External selects, whose options Slack loads from the app. */
+  const renderedSuggestionIds = [cardActions.searchAccount, taskModal.fields.contact.action];
   const renderedCallbackIds = [
     modalCallbacks.editTexts,
     taskModal.callback,
@@ -67,7 +70,16 @@ describe('Slack interactions: one handler per id', () => {
         },
       ]),
     );
-    return { registry: { clicks, submissions }, reached };
+    const suggestions = new Map<string, SuggestionHandler>(
+      [...registry.suggestions.keys()].map((id) => [
+        id,
+        async () => {
+          reached.push(id);
+          return { options: [{ text: { type: 'plain_text', text: `answered by ${id}` }, value: id }] };
+        },
+      ]),
+    );
+    return { registry: { clicks, submissions, suggestions }, reached };
   }
 
   const click = (actionId: string): SlackInteraction => ({ type: 'block_actions', user, actions: [{ action_id: actionId, value: 'rec-1' }] });
@@ -76,6 +88,7 @@ describe('Slack interactions: one handler per id', () => {
   it('has a handler for every button, select and modal the app renders, and for nothing else', () => {
     assert.deepEqual([...registry.clicks.keys()].sort(), [...new Set(renderedClickIds)].sort());
     assert.deepEqual([...registry.submissions.keys()].sort(), [...new Set(renderedCallbackIds)].sort());
+    assert.deepEqual([...registry.suggestions.keys()].sort(), [...new Set(renderedSuggestionIds)].sort());
   });
 
   it('hands each registered action id and callback id to its own handler and no other', async () => {
@@ -91,6 +104,12 @@ describe('Slack interactions: one handler per id', () => {
       assert.deepEqual(answer, { response_action: 'errors', errors: { field: `answered by ${callbackId}` } });
       assert.deepEqual(reached, [callbackId]);
     }
+    for (const actionId of renderedSuggestionIds) {
+      const { registry: recording, reached } = recordingRegistry();
+      const answer = await answerInteraction(recording, logger, { ctx, tenant, payload: { type: 'block_suggestion', user, action_id: actionId, value: 'acm' } });
+      assert.deepEqual(answer, { options: [{ text: { type: 'plain_text', text: `answered by ${actionId}` }, value: actionId }] });
+      assert.deepEqual(reached, [actionId]);
+    }
     assert.deepEqual(warnings, []);
   });
 
@@ -102,7 +121,7 @@ describe('Slack interactions: one handler per id', () => {
     assert.equal(await answer(click('someone.elses_button')), '');
     assert.equal(await answer(submission('someone.elses_modal')), '');
     assert.equal(await answer({ type: 'view_closed', user, view: { id: 'V1', callback_id: taskModal.callback } }), '');
-    assert.deepEqual(await answer({ type: 'block_suggestion', user, action_id: cardActions.searchAccount, value: 'acm' }), { options: [] });
+    assert.deepEqual(await answer({ type: 'block_suggestion', user, action_id: 'someone.elses_select', value: 'acm' }), { options: [] });
     assert.equal(await answer({ type: 'block_actions', user, actions: [] }), '');
 
     assert.deepEqual(reached, []);
@@ -112,7 +131,7 @@ describe('Slack interactions: one handler per id', () => {
         ['block_actions', 'someone.elses_button'],
         ['view_submission', 'someone.elses_modal'],
         ['view_closed', taskModal.callback],
-        ['block_suggestion', cardActions.searchAccount],
+        ['block_suggestion', 'someone.elses_select'],
         ['block_actions', undefined],
       ],
     );

@@ -18,6 +18,8 @@ import {
   validateEditTexts,
   validatePrepareDealEditor,
   validateProcessAnyway,
+  validateSearchAccounts,
+  validateSearchContacts,
   validateSendInvitations,
   validateUpdateDeal,
 } from '../../../workflows/meeting-rules';
@@ -297,6 +299,29 @@ describe('meeting rules', () => {
 
     it('waits until a note being logged is finished', () => {
       assert.throws(() => validateChooseAccount(meeting(withAction('note', 'pending')), choice), { message: 'Wait until the note being logged is finished.' });
+    });
+  });
+
+  describe('searching the CRM from a picker', () => {
+    it('lets the rep or an admin search accounts before one is chosen, and nobody else', () => {
+      assert.doesNotThrow(() => validateSearchAccounts(meeting(withoutAccount), { actor: rep, query: 'North' }));
+      assert.doesNotThrow(() => validateSearchAccounts(meeting(withoutAccount), { actor: admin, query: 'North' }));
+      assert.throws(() => validateSearchAccounts(meeting(withoutAccount), { actor: otherRep, query: 'North' }), notYourMeeting);
+      assert.throws(() => validateSearchAccounts(meeting(withoutAccount), { actor: otherWorkspaceAdmin, query: 'North' }), {
+        message: 'This meeting belongs to another workspace.',
+      });
+      assert.throws(() => validateSearchAccounts(meeting(withoutCrm), { actor: rep, query: 'North' }), connectCrmFirst);
+    });
+
+    it('refuses an empty or overlong query', () => {
+      assert.throws(() => validateSearchAccounts(meeting(), { actor: rep, query: '  ' }), { message: 'Type part of a name to search.' });
+      assert.throws(() => validateSearchAccounts(meeting(), { actor: rep, query: 'x'.repeat(101) }), { message: 'Search with at most 100 characters.' });
+    });
+
+    it('searches contacts only within a chosen account', () => {
+      assert.doesNotThrow(() => validateSearchContacts(meeting(), { actor: rep, query: 'John' }));
+      assert.throws(() => validateSearchContacts(meeting(withoutAccount), { actor: rep, query: 'John' }), { message: 'Pick the CRM account for this meeting first.' });
+      assert.throws(() => validateSearchContacts(meeting(), { actor: otherRep, query: 'John' }), notYourMeeting);
     });
   });
 
