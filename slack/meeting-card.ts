@@ -1,5 +1,6 @@
 import type { Button, ExternalSelect, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
 import { htmlToMrkdwn } from '../domain/email-html-text';
+import { formatInstantInZone } from '../domain/zoned-time';
 import type { ActionKind, ActionState, FollowUpDraft, MeetingState } from '../domain/meeting';
 import { cardActions } from './action-ids';
 import {
@@ -25,6 +26,8 @@ export interface MeetingCardInput {
   draft: FollowUpDraft | null;
   title: string;
   startedAt: Date;
+  /** The rep's IANA zone (from Slack): the meeting's time is shown on their wall clock. */
+  timeZone: string;
   externalAttendees: string[];
 }
 
@@ -54,8 +57,7 @@ export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
   const { state, draft } = input;
   const recording = state.recordingId;
   const blocks: KnownBlock[] = [header(`Follow-up: ${input.title}`)];
-  const when = input.startedAt.toISOString().slice(0, 16).replace('T', ' ');
-  const meta = [`${when} UTC`, `${input.externalAttendees.length} external attendee(s)`];
+  const meta = [meetingTime(input.startedAt, input.timeZone), `${input.externalAttendees.length} external attendee(s)`];
   if (draft) meta.push(draft.generator === 'claude' ? `Drafted by Claude (${draft.promptVersion})` : 'Offline draft — not AI-written');
   blocks.push(context(meta.map(escapeMrkdwn)));
 
@@ -94,6 +96,15 @@ export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
 
   // The notification fallback is mrkdwn too: the outside title is escaped as in the blocks.
   return { text: truncate(`Follow-up for ${escapeMrkdwn(input.title)}: ${statusLine ?? 'ready'}`, 3000), blocks: capBlocks(blocks) };
+}
+
+/** "2026-12-03 15:00 (Europe/Rome)"; a zone this runtime does not know falls back to UTC, said so. */
+function meetingTime(startedAt: Date, timeZone: string): string {
+  try {
+    return `${formatInstantInZone(startedAt, timeZone)} (${timeZone})`;
+  } catch {
+    return `${formatInstantInZone(startedAt, 'UTC')} (UTC)`;
+  }
 }
 
 function accountBlocks(state: MeetingState): SectionBlock[] {

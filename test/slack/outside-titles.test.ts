@@ -33,7 +33,7 @@ describe('meeting titles from outside in Slack messages', () => {
   });
 
   it("the card's notification text neither mentions nor links", () => {
-    const card = renderMeetingCard({ state: preparingState(), draft: null, title: hostileTitle, startedAt: new Date('2026-12-01T10:00:00Z'), externalAttendees: [] });
+    const card = renderMeetingCard({ state: preparingState(), draft: null, title: hostileTitle, startedAt: new Date('2026-12-01T10:00:00Z'), timeZone: 'Europe/Rome', externalAttendees: [] });
     assert.deepEqual(slackMarkup(card.text), []);
     assert.ok(card.text.startsWith('Follow-up for &lt;!channel&gt; &lt;https://evil.example|click&gt;'), card.text);
   });
