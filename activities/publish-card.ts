@@ -39,6 +39,7 @@ export function publishCardActivity(deps: ActivityDependencies) {
       title: record?.title ?? `recording ${state.recordingId}`,
       startedAt: record?.startedAt ?? deps.now(),
       timeZone: rep?.timeZone ?? 'UTC',
+      locale: rep?.locale ?? null,
       externalAttendees: (record?.attendees ?? []).filter((a) => a.external).map((a) => a.email ?? a.name ?? ''),
     });
 
