@@ -1,7 +1,7 @@
 import type { Button, ExternalSelect, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
 import { htmlToMrkdwn } from '../domain/email-html-text';
 import { formatInstantInZone } from '../domain/zoned-time';
-import type { ActionKind, ActionState, FollowUpDraft, MeetingState, MeetingStatus } from '../domain/meeting';
+import { actionKinds, type ActionKind, type ActionState, type FollowUpDraft, type MeetingState, type MeetingStatus } from '../domain/meeting';
 import { cardActions } from './action-ids';
 import { cardLabels, type CardLabels, type StatusWithLine } from './card-labels';
 import {
@@ -135,7 +135,7 @@ function accountSections(state: MeetingState, labels: CardLabels): SectionBlock[
 
 function actionStatusBlocks(state: MeetingState, labels: CardLabels): SectionBlock[] {
   const lines: SectionBlock[] = [];
-  for (const kind of Object.keys(labels.actions) as ActionKind[]) {
+  for (const kind of actionKinds) {
     const action = state.actions[kind];
     const line = describeAction(labels.actions[kind], action, labels);
     if (!line) continue;
