@@ -41,7 +41,8 @@ export function draftFollowUpActivity(deps: ActivityDependencies) {
       meetingLanguage: record.language ?? null,
       languageSetting: tenant.settings.language,
       tone: tenant.settings.tone,
-      repName: rep?.email ?? null,
+      // The name Slack shows for the rep: an email address is no way to sign a letter.
+      repName: rep?.fullName ?? null,
       companyName: tenant.name,
       externalAttendees: record.attendees.filter((a) => a.external).map((a) => ({ name: a.name, email: a.email })),
       transcript,

@@ -5,6 +5,7 @@ import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord, Tenant } from '../entities';
 import type { MeetingFacts } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
+import { refreshRepProfileBeforeMeeting } from './rep-profile';
 import { loadRep, meetingSourceFor } from './tenant-services';
 
 export interface LoadMeetingInput {
@@ -16,10 +17,12 @@ export interface LoadMeetingInput {
 
 /**
  * Makes sure the meeting and its transcript are in Postgres (the Fathom webhook may already
- * have stored them) and returns only small facts to the workflow.
+ * have stored them) and returns only small facts to the workflow. The rep's Slack profile is
+ * refreshed first: everything the meeting shows or schedules uses their zone and language.
  */
 export function loadMeetingActivity(deps: ActivityDependencies) {
   return async function loadMeeting(input: LoadMeetingInput): Promise<MeetingFacts> {
+    await refreshRepProfileBeforeMeeting(deps, input.tenantId, input.repSlackUserId);
     const { stored, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
       stored: await em.findOne(MeetingRecord, { recordingId: input.recordingId }),
       rep: await loadRep(em, input.repSlackUserId),

@@ -3,7 +3,7 @@ import { inTenant } from '../db/tenant-scope';
 import type { CardRef } from '../domain/meeting';
 import { nudgeText } from '../slack/nudge-message';
 import type { ActivityDependencies } from './dependencies';
-import { loadTenant, slackClientFor } from './tenant-services';
+import { loadRep, loadTenant, slackClientFor } from './tenant-services';
 
 export interface NudgeRepInput {
   tenantId: string;
@@ -12,12 +12,15 @@ export interface NudgeRepInput {
   title: string;
 }
 
-/** One gentle reminder, in the card's thread so it links straight to the buttons. */
+/** One gentle reminder in the rep's language, in the card's thread so it links straight to the buttons. */
 export function nudgeRepActivity(deps: ActivityDependencies) {
   return async function nudgeRep(input: NudgeRepInput): Promise<void> {
-    const tenant = await inTenant(deps.orm, input.tenantId, (em) => loadTenant(em, input.tenantId));
+    const { tenant, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
+      tenant: await loadTenant(em, input.tenantId),
+      rep: await loadRep(em, input.repSlackUserId),
+    }));
     const slack = await slackClientFor(deps, tenant);
-    const text = nudgeText(input.repSlackUserId, input.title);
+    const text = nudgeText(input.repSlackUserId, input.title, rep?.locale ?? null);
     await callSlack(() =>
       input.card
         ? slack.chat.postMessage({ channel: input.card.channel, thread_ts: input.card.ts, text })

@@ -5,7 +5,7 @@ import { MeetingRecord } from '../entities';
 import { renderMeetingCard } from '../slack/meeting-card';
 import type { CardRef, MeetingState } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
-import { loadTenant, slackClientFor } from './tenant-services';
+import { loadRep, loadTenant, slackClientFor } from './tenant-services';
 
 export interface PublishCardInput {
   tenantId: string;
@@ -27,9 +27,10 @@ const channelClosedToBot = new Set(['not_in_channel', 'channel_not_found', 'is_a
 export function publishCardActivity(deps: ActivityDependencies) {
   return async function publishCard(input: PublishCardInput): Promise<CardRef> {
     const { state } = input;
-    const { tenant, record } = await inTenant(deps.orm, input.tenantId, async (em) => ({
+    const { tenant, record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
       tenant: await loadTenant(em, input.tenantId),
       record: await em.findOne(MeetingRecord, { recordingId: state.recordingId }),
+      rep: await loadRep(em, state.repSlackUserId),
     }));
     const slack = await slackClientFor(deps, tenant);
     const message = renderMeetingCard({
@@ -37,6 +38,8 @@ export function publishCardActivity(deps: ActivityDependencies) {
       draft: record?.draft ?? null,
       title: record?.title ?? `recording ${state.recordingId}`,
       startedAt: record?.startedAt ?? deps.now(),
+      timeZone: rep?.timeZone ?? 'UTC',
+      locale: rep?.locale ?? null,
       externalAttendees: (record?.attendees ?? []).filter((a) => a.external).map((a) => a.email ?? a.name ?? ''),
     });
 

@@ -54,8 +54,9 @@ function languageInstruction(request: FollowUpRequest): string {
 }
 
 function repLine(request: FollowUpRequest): string {
-  const rep = request.repName?.trim() || 'name unknown';
-  const company = request.companyName?.trim() || 'company not given';
+  // Both come from outside (the rep's Slack profile, the workspace name): data, never markup.
+  const rep = escapePromptDelimiters(request.repName?.trim() || 'name unknown');
+  const company = escapePromptDelimiters(request.companyName?.trim() || 'company not given');
   return `Rep (the email is from them): ${rep}, ${company}`;
 }
 

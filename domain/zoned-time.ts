@@ -60,6 +60,11 @@ export function toLocalDateTime(instant: Date, timeZone: string): LocalDateTime 
   return { year: parts.year!, month: parts.month!, day: parts.day!, hour: parts.hour!, minute: parts.minute! };
 }
 
+/** `YYYY-MM-DD HH:mm` on the wall clock of `timeZone` at `instant`, as a rep reads a meeting's time. */
+export function formatInstantInZone(instant: Date, timeZone: string): string {
+  return formatLocalDateTime(toLocalDateTime(instant, timeZone)).replace('T', ' ');
+}
+
 /** Minutes the zone is ahead of UTC at `epochMs`. */
 function offsetMinutesAt(epochMs: number, timeZone: string): number {
   const local = toLocalDateTime(new Date(epochMs), timeZone);

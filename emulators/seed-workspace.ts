@@ -92,7 +92,7 @@ export async function seedEmulatedWorkspace(options: {
   const rep = await inTenant(orm, tenant.id, async (tx) => {
     const user =
       (await tx.findOne(User, { slackUserId: repSlackUserId })) ??
-      Object.assign(new User(), { tenantId: tenant.id, slackUserId: repSlackUserId, email: repEmail, timeZone: 'Europe/Rome' });
+      Object.assign(new User(), { tenantId: tenant.id, slackUserId: repSlackUserId, email: repEmail });
     user.fathomSecretRef = secretNames.userFathom(tenant.id, user.id);
     user.googleSecretRef = secretNames.userGoogle(tenant.id, user.id);
     tx.persist(user);

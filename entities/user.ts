@@ -11,8 +11,14 @@ export class User {
   slackUserId!: string;
   role: UserRole = 'member';
   email?: string | null;
-  /** IANA zone from Slack's users.info; dates for events and tasks are computed in it. */
+  /** IANA zone from Slack's users.info; dates for events, tasks and the card are computed in it. */
   timeZone: string = 'UTC';
+  /** Slack's locale (users.info), e.g. `it-IT`: the language of the card. */
+  locale?: string | null;
+  /** The rep's name in Slack (users.info); drafts are signed with it. */
+  fullName?: string | null;
+  /** When zone, locale and name were last read from Slack; read again once a day old. */
+  profileRefreshedAt?: Date | null;
   preferences: Record<string, unknown> = {};
   fathomSecretRef?: string | null;
   /** The rep's webhook at Fathom, deleted there when the workspace removes the app. */
@@ -34,6 +40,9 @@ export const UserSchema = new EntitySchema<User>({
     role: { type: 'string', length: 16 },
     email: { type: 'string', length: 320, nullable: true },
     timeZone: { type: 'string', length: 64 },
+    locale: { type: 'string', length: 16, nullable: true },
+    fullName: { type: 'string', length: 255, nullable: true },
+    profileRefreshedAt: { type: 'datetime', nullable: true },
     preferences: { type: 'json' },
     fathomSecretRef: { type: 'string', length: 512, nullable: true },
     fathomWebhookId: { type: 'string', length: 64, nullable: true },

@@ -1,7 +1,9 @@
 import type { Button, ExternalSelect, KnownBlock, SectionBlock, StaticSelect } from '@slack/types';
 import { htmlToMrkdwn } from '../domain/email-html-text';
-import type { ActionKind, ActionState, FollowUpDraft, MeetingState } from '../domain/meeting';
+import { formatInstantInZone } from '../domain/zoned-time';
+import { actionKinds, type ActionKind, type ActionState, type FollowUpDraft, type MeetingState, type MeetingStatus } from '../domain/meeting';
 import { cardActions } from './action-ids';
+import { cardLabels, type CardLabels, type StatusWithLine } from './card-labels';
 import {
   actions,
   button,
@@ -25,6 +27,10 @@ export interface MeetingCardInput {
   draft: FollowUpDraft | null;
   title: string;
   startedAt: Date;
+  /** The rep's IANA zone (from Slack): the meeting's time is shown on their wall clock. */
+  timeZone: string;
+  /** The rep's Slack locale, e.g. `it-IT`: the card's language (English when absent or not offered). */
+  locale: string | null;
   externalAttendees: string[];
 }
 
@@ -33,77 +39,73 @@ export interface SlackMessage {
   blocks: KnownBlock[];
 }
 
-const actionLabels: Record<ActionKind, string> = {
-  note: 'CRM note',
-  draft: 'Gmail draft',
-  event: 'Follow-up meeting',
-  task: 'CRM task',
-  deal: 'Deal update',
-};
-
-const statusLines: Partial<Record<MeetingState['status'], string>> = {
-  preparing: '⏳ Preparing your follow-up… (transcript, summary, CRM match)',
-  'skipped-internal': 'ℹ️ Only internal attendees: nothing was sent to the CRM.',
-  completed: '✅ All done for this meeting.',
-  dismissed: '🗑️ Dismissed.',
-  expired: '⌛ Expired: this follow-up was left untouched and is now closed.',
-  cancelled: '⛔ Closed: the app was removed from this workspace.',
-};
-
 export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
   const { state, draft } = input;
+  const labels = cardLabels(input.locale);
   const recording = state.recordingId;
-  const blocks: KnownBlock[] = [header(`Follow-up: ${input.title}`)];
-  const when = input.startedAt.toISOString().slice(0, 16).replace('T', ' ');
-  const meta = [`${when} UTC`, `${input.externalAttendees.length} external attendee(s)`];
-  if (draft) meta.push(draft.generator === 'claude' ? `Drafted by Claude (${draft.promptVersion})` : 'Offline draft — not AI-written');
+  const blocks: KnownBlock[] = [header(labels.header(input.title))];
+  const meta = [meetingTime(input.startedAt, input.timeZone), labels.externalAttendees(input.externalAttendees.length)];
+  if (draft) meta.push(draft.generator === 'claude' ? labels.draftedByClaude(draft.promptVersion) : labels.offlineDraft);
   blocks.push(context(meta.map(escapeMrkdwn)));
 
-  const statusLine = statusLines[state.status];
+  const statusLine = statusLineOf(state.status, labels);
   if (statusLine) blocks.push(section(statusLine));
   if (state.preparationFailure) {
     blocks.push(
-      section(`❌ *Could not prepare the follow-up:* ${escapeMrkdwn(state.preparationFailure.message)}`, button({ text: 'Retry', actionId: cardActions.retry, value: recording })),
+      section(`❌ *${labels.preparationFailed}* ${escapeMrkdwn(state.preparationFailure.message)}`, button({ text: labels.retry, actionId: cardActions.retry, value: recording })),
     );
   }
   if (state.status === 'skipped-internal') {
-    blocks.push(actions('internal', [button({ text: 'Process anyway', actionId: cardActions.processAnyway, value: recording })]));
+    blocks.push(actions('internal', [button({ text: labels.processAnyway, actionId: cardActions.processAnyway, value: recording })]));
   }
 
   if (draft) {
-    blocks.push(divider(), section(`*Summary*\n${escapeMrkdwn(draft.summary)}`));
+    blocks.push(divider(), section(`*${labels.summary}*\n${escapeMrkdwn(draft.summary)}`));
     if (draft.nextSteps.length > 0) {
-      blocks.push(section(`*Next steps*\n${draft.nextSteps.map((step) => `• ${escapeMrkdwn(step)}`).join('\n')}`));
+      blocks.push(section(`*${labels.nextSteps}*\n${draft.nextSteps.map((step) => `• ${escapeMrkdwn(step)}`).join('\n')}`));
     }
     blocks.push(
       fieldsSection([
-        `*Tech stack*\n${escapeMrkdwn(draft.insights.techStack)}`,
-        `*Pain points*\n${escapeMrkdwn(draft.insights.painPoints)}`,
-        `*Impact*\n${escapeMrkdwn(draft.insights.impact)}`,
-        `*Roadblocks*\n${escapeMrkdwn(draft.insights.roadblocks)}`,
+        `*${labels.techStack}*\n${escapeMrkdwn(draft.insights.techStack)}`,
+        `*${labels.painPoints}*\n${escapeMrkdwn(draft.insights.painPoints)}`,
+        `*${labels.impact}*\n${escapeMrkdwn(draft.insights.impact)}`,
+        `*${labels.roadblocks}*\n${escapeMrkdwn(draft.insights.roadblocks)}`,
       ]),
     );
     const emailPreview = truncate(escapeMrkdwn(htmlToMrkdwn(draft.emailHtml)), 1500);
-    blocks.push(section(`*Email draft* — _${escapeMrkdwn(draft.emailSubject)}_\n${emailPreview}`));
+    blocks.push(section(`*${labels.emailDraft}* — _${escapeMrkdwn(draft.emailSubject)}_\n${emailPreview}`));
   }
 
-  blocks.push(...accountBlocks(state));
-  blocks.push(...actionStatusBlocks(state));
-  const buttons = actionButtons(state, draft !== null);
+  blocks.push(...accountBlocks(state, labels));
+  blocks.push(...actionStatusBlocks(state, labels));
+  const buttons = actionButtons(state, draft !== null, labels);
   if (buttons.length > 0) blocks.push(actions('followup_actions', buttons));
 
   // The notification fallback is mrkdwn too: the outside title is escaped as in the blocks.
-  return { text: truncate(`Follow-up for ${escapeMrkdwn(input.title)}: ${statusLine ?? 'ready'}`, 3000), blocks: capBlocks(blocks) };
+  return { text: truncate(labels.notification(escapeMrkdwn(input.title), statusLine ?? labels.ready), 3000), blocks: capBlocks(blocks) };
 }
 
-function accountBlocks(state: MeetingState): SectionBlock[] {
-  return accountSections(state).map((block) => ({ ...block, block_id: `account:${state.recordingId}` }));
+function statusLineOf(status: MeetingStatus, labels: CardLabels): string | undefined {
+  return status in labels.status ? labels.status[status as StatusWithLine] : undefined;
 }
 
-function accountSections(state: MeetingState): SectionBlock[] {
+/** "2026-12-03 15:00 (Europe/Rome)"; a zone this runtime does not know falls back to UTC, said so. */
+function meetingTime(startedAt: Date, timeZone: string): string {
+  try {
+    return `${formatInstantInZone(startedAt, timeZone)} (${timeZone})`;
+  } catch {
+    return `${formatInstantInZone(startedAt, 'UTC')} (UTC)`;
+  }
+}
+
+function accountBlocks(state: MeetingState, labels: CardLabels): SectionBlock[] {
+  return accountSections(state, labels).map((block) => ({ ...block, block_id: `account:${state.recordingId}` }));
+}
+
+function accountSections(state: MeetingState, labels: CardLabels): SectionBlock[] {
   if (!state.crm.provider) {
     if (state.status === 'preparing') return [];
-    return [section('🔌 *No CRM connected.* Connect one in the app’s Home tab to log notes.')];
+    return [section(labels.noCrmConnected)];
   }
   const account = state.account;
   if (!account) return [];
@@ -111,73 +113,72 @@ function accountSections(state: MeetingState): SectionBlock[] {
   const search: ExternalSelect = {
     type: 'external_select',
     action_id: cardActions.searchAccount,
-    placeholder: { type: 'plain_text', text: 'Search CRM accounts' },
+    placeholder: { type: 'plain_text', text: labels.searchAccounts },
     min_query_length: 2,
   };
   if (account.chosen) {
     const name = account.chosen.url ? `<${account.chosen.url}|${escapeMrkdwn(account.chosen.name)}>` : escapeMrkdwn(account.chosen.name);
-    const certainty = account.chosen.source === 'rep' ? 'chosen by you' : `${Math.round(account.chosen.confidence * 100)}% match`;
-    return [section(`*CRM account:* ${name} (${certainty})`, open && state.actions.note.status !== 'done' ? search : undefined)];
+    const certainty = account.chosen.source === 'rep' ? labels.chosenByYou : labels.matchPercent(Math.round(account.chosen.confidence * 100));
+    return [section(`*${labels.crmAccount}* ${name} (${certainty})`, open && state.actions.note.status !== 'done' ? search : undefined)];
   }
   if (account.verdict === 'ambiguous' && account.candidates.length > 0) {
     const picker: StaticSelect = {
       type: 'static_select',
       action_id: cardActions.chooseAccount,
-      placeholder: { type: 'plain_text', text: 'Pick the account' },
+      placeholder: { type: 'plain_text', text: labels.pickAccount },
       options: account.candidates.slice(0, 100).map((candidate) => option(`${candidate.name}${candidate.domain ? ` (${candidate.domain})` : ''}`, candidate.id)),
     };
-    return [section('🤔 *Several CRM accounts match this meeting.* Which one is it?', open ? picker : undefined)];
+    return [section(labels.severalAccountsMatch, open ? picker : undefined)];
   }
-  return [section('🔎 *No CRM account matched this meeting.* Search for it:', open ? search : undefined)];
+  return [section(labels.noAccountMatched, open ? search : undefined)];
 }
 
-function actionStatusBlocks(state: MeetingState): SectionBlock[] {
+function actionStatusBlocks(state: MeetingState, labels: CardLabels): SectionBlock[] {
   const lines: SectionBlock[] = [];
-  for (const kind of Object.keys(actionLabels) as ActionKind[]) {
+  for (const kind of actionKinds) {
     const action = state.actions[kind];
-    const line = describeAction(kind, action);
+    const line = describeAction(labels.actions[kind], action, labels);
     if (!line) continue;
-    const retry = action.status === 'failed' ? button({ text: 'Retry', actionId: cardActions.retry, value: `${state.recordingId}:${kind}` }) : undefined;
+    const retry = action.status === 'failed' ? button({ text: labels.retry, actionId: cardActions.retry, value: `${state.recordingId}:${kind}` }) : undefined;
     lines.push(section(line, retry));
   }
   return lines;
 }
 
-function describeAction(kind: ActionKind, action: ActionState): string | null {
-  const label = actionLabels[kind];
+function describeAction(label: string, action: ActionState, labels: CardLabels): string | null {
   switch (action.status) {
     case 'pending':
-      return `⏳ ${label}: working on it…`;
+      return `⏳ ${labels.actionWorking(label)}`;
     case 'done': {
-      const what = escapeMrkdwn(action.label ?? 'done');
+      const what = escapeMrkdwn(action.label ?? labels.done);
       return `✅ ${label}: ${action.url ? `<${action.url}|${what}>` : what}`;
     }
     case 'failed':
-      return `❌ ${label} failed: ${escapeMrkdwn(action.failure?.message ?? 'unknown error')}`;
+      return `❌ ${labels.actionFailed(label, escapeMrkdwn(action.failure?.message ?? labels.unknownError))}`;
     case 'dismissed':
-      return `➖ ${label}: dismissed`;
+      return `➖ ${labels.actionDismissed(label)}`;
     default:
       return null;
   }
 }
 
-function actionButtons(state: MeetingState, hasDraft: boolean): Button[] {
+function actionButtons(state: MeetingState, hasDraft: boolean, labels: CardLabels): Button[] {
   if (!hasDraft || ['completed', 'dismissed', 'expired', 'cancelled', 'preparing', 'skipped-internal'].includes(state.status)) return [];
   const value = state.recordingId;
   const idle = (kind: ActionKind) => state.offeredActions.includes(kind) && state.actions[kind].status === 'idle';
   const crmReady = !!state.crm.provider && !!state.account?.chosen;
   const buttons: Button[] = [];
   if (idle('note') && crmReady && state.crm.capabilities.includes('notes')) {
-    buttons.push(button({ text: 'Log to CRM', actionId: cardActions.logNote, value, style: 'primary' }));
+    buttons.push(button({ text: labels.logToCrm, actionId: cardActions.logNote, value, style: 'primary' }));
   }
-  if (idle('draft')) buttons.push(button({ text: 'Create Gmail draft', actionId: cardActions.createDraft, value }));
-  if (idle('event')) buttons.push(button({ text: 'Schedule follow-up', actionId: cardActions.scheduleEvent, value }));
+  if (idle('draft')) buttons.push(button({ text: labels.createDraft, actionId: cardActions.createDraft, value }));
+  if (idle('event')) buttons.push(button({ text: labels.scheduleFollowUp, actionId: cardActions.scheduleEvent, value }));
   if (state.actions.event.status === 'done' && !state.invitationsSent) {
-    buttons.push(button({ text: 'Send invitations', actionId: cardActions.sendInvitations, value }));
+    buttons.push(button({ text: labels.sendInvitations, actionId: cardActions.sendInvitations, value }));
   }
-  if (crmReady && state.offeredActions.includes('deal') && state.crm.capabilities.includes('dealUpdate')) buttons.push(button({ text: 'Deal', actionId: cardActions.openDeal, value }));
-  if (idle('task') && crmReady && state.crm.capabilities.includes('tasks')) buttons.push(button({ text: 'CRM task', actionId: cardActions.openTask, value }));
-  buttons.push(button({ text: 'Edit', actionId: cardActions.edit, value }));
-  buttons.push(button({ text: 'Dismiss', actionId: cardActions.dismiss, value, style: 'danger' }));
+  if (crmReady && state.offeredActions.includes('deal') && state.crm.capabilities.includes('dealUpdate')) buttons.push(button({ text: labels.deal, actionId: cardActions.openDeal, value }));
+  if (idle('task') && crmReady && state.crm.capabilities.includes('tasks')) buttons.push(button({ text: labels.crmTask, actionId: cardActions.openTask, value }));
+  buttons.push(button({ text: labels.edit, actionId: cardActions.edit, value }));
+  buttons.push(button({ text: labels.dismiss, actionId: cardActions.dismiss, value, style: 'danger' }));
   return buttons;
 }

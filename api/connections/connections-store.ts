@@ -7,6 +7,7 @@ import { inTenant } from '../../db/tenant-scope';
 import { CrmConnection, Tenant, User } from '../../entities';
 import { secretNames } from '../../secrets/secret-store';
 import type { ApiDependencies } from '../http/dependencies';
+import { refreshRepProfile, type RepProfileAccess } from '../slack/rep-profile';
 
 /**
  * Stores what a connect flow obtained: the credentials go to the secret store, the reference and
@@ -16,15 +17,19 @@ import type { ApiDependencies } from '../http/dependencies';
 /** Where a connection is kept: the secret store for credentials, Postgres for the rest. */
 type StoreDependencies = Pick<ApiDependencies, 'orm' | 'secrets'>;
 
-/** The rep's row, created on first connect (a rep may connect before any meeting created it). */
-export async function userFor(deps: Pick<ApiDependencies, 'orm'>, tenantId: string, slackUserId: string): Promise<User> {
-  return inTenant(deps.orm, tenantId, async (em) => {
+/**
+ * The rep's row, created on first connect (a rep may connect before any meeting created it),
+ * with their zone, locale and name from Slack.
+ */
+export async function userFor(deps: RepProfileAccess, tenantId: string, slackUserId: string): Promise<User> {
+  const user = await inTenant(deps.orm, tenantId, async (em) => {
     const existing = await em.findOne(User, { slackUserId });
     if (existing) return existing;
-    const user = Object.assign(new User(), { tenantId, slackUserId });
-    em.persist(user);
-    return user;
+    const created = Object.assign(new User(), { tenantId, slackUserId });
+    em.persist(created);
+    return created;
   });
+  return (await refreshRepProfile(deps, tenantId, slackUserId)) ?? user;
 }
 
 export async function saveFathomConnection(
@@ -42,7 +47,7 @@ export async function saveFathomConnection(
   });
 }
 
-export async function saveGoogleConnection(deps: StoreDependencies, tenantId: string, slackUserId: string, tokens: GoogleTokens): Promise<void> {
+export async function saveGoogleConnection(deps: StoreDependencies & RepProfileAccess, tenantId: string, slackUserId: string, tokens: GoogleTokens): Promise<void> {
   const user = await userFor(deps, tenantId, slackUserId);
   const secretRef = secretNames.userGoogle(tenantId, user.id);
   await deps.secrets.put(secretRef, JSON.stringify(tokens));

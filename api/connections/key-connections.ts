@@ -17,7 +17,7 @@ const validationTimeoutMs = 8_000;
 
 /** Lists the rep's meetings with the key, registers the rep's webhook, then stores both. */
 export async function connectFathomByKey(
-  deps: Pick<ApiDependencies, 'orm' | 'secrets' | 'logger' | 'fathomApiUrl' | 'publicUrl'>,
+  deps: Pick<ApiDependencies, 'orm' | 'secrets' | 'logger' | 'fathomApiUrl' | 'publicUrl' | 'slack' | 'now'>,
   tenantId: string,
   slackUserId: string,
   apiKey: string,

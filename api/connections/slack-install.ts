@@ -5,6 +5,7 @@ import type { ApiDependencies } from '../http/dependencies';
 import { installedPage, installPageSecurityHeaders, installProblemPage } from './install-pages';
 import { consumeOAuthState, issueOAuthState, oauthStateLifetimeMs } from './oauth-state';
 import { recordSlackInstallation } from './slack-installation';
+import { refreshRepProfile } from '../slack/rep-profile';
 
 const stateCookie = 'slack_install_state';
 const callbackPath = '/slack/oauth/callback';
@@ -68,6 +69,7 @@ export function slackOAuthCallbackHandler(deps: ApiDependencies) {
     }
 
     const { tenant, reinstalled } = await recordSlackInstallation(deps, install, new Date(now(deps)));
+    await refreshRepProfile(deps, tenant.id, install.installerUserId);
     deps.logger.info('Slack app installed', { tenantId: tenant.id, reinstalled, enterpriseInstall: install.isEnterpriseInstall });
     ctx.status = 200;
     ctx.set(installPageSecurityHeaders);

@@ -29,7 +29,7 @@ export async function openKeyModal(deps: Pick<ApiDependencies, 'orm'> & SlackAcc
 }
 
 export async function submitFathomKey(
-  deps: Pick<ApiDependencies, 'orm' | 'secrets' | 'logger' | 'fathomApiUrl' | 'publicUrl'>,
+  deps: Pick<ApiDependencies, 'orm' | 'secrets' | 'logger' | 'fathomApiUrl' | 'publicUrl' | 'slack' | 'now'>,
   submission: SlackSubmission,
 ): Promise<HomeChange<SubmissionAnswer>> {
   const field = connectModals.fathom.apiKey;

@@ -4,13 +4,13 @@ import { createFathomClient } from '../../clients/fathom-client';
 import type { MeetingSourceCredentials } from '../../clients/meeting-source';
 import type { MeetingListItem } from '../../domain/meeting';
 import { callSlack } from '../../clients/slack-client';
-import { inTenant } from '../../db/tenant-scope';
-import { User, type Tenant } from '../../entities';
+import type { Tenant } from '../../entities';
 import { meetingPicker } from '../../slack/action-ids';
 import { blockKitLimits } from '../../slack/block-kit';
 import { loadingPickerView, meetingPickerView, pickerNoticeView, type PickerPage } from '../../slack/meeting-picker';
 import { afterResponse } from '../http/after-response';
 import type { ApiDependencies } from '../http/dependencies';
+import { refreshRepProfile } from '../slack/rep-profile';
 import { replyEphemeral, slackClientForTenant, slackClientOrExplain } from '../slack/slack-replies';
 import type { SlackClick, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
 
@@ -76,7 +76,8 @@ async function pickerViewOrNotice(deps: ApiDependencies, tenant: Tenant, slackUs
 }
 
 async function pickerViewFor(deps: ApiDependencies, tenant: Tenant, slackUserId: string, page: PickerPage): Promise<ModalView> {
-  const user = await inTenant(deps.orm, tenant.id, (em) => em.findOne(User, { slackUserId }));
+  // The picker lists meetings at the rep's local time: the zone is refreshed first.
+  const user = await refreshRepProfile(deps, tenant.id, slackUserId);
   const stored = user?.fathomSecretRef ? await deps.secrets.get(user.fathomSecretRef) : null;
   if (!user || !stored) {
     return pickerNoticeView('Your Fathom account is not connected, so I cannot list your meetings. Connect Fathom in the app’s Home tab.');

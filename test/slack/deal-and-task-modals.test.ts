@@ -3,7 +3,8 @@ import type { CrmDeal, CrmDealStage } from '../../domain/crm';
 import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { cardActions, dealModal, taskModal } from '../../slack/action-ids';
 import { renderDealModal } from '../../slack/deal-modal';
-import { meetingState, prepareMeeting } from '../support/meeting-flow';
+import { cardText } from '../support/card';
+import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
 
@@ -68,7 +69,10 @@ describe('Slack: the card’s CRM task and deal modals', function () {
     const slack = harness.emulators.slack;
     const hubspot = harness.emulators.hubspot;
     hubspot.addCompany({ name: 'Client Inc', domain: 'client.com' });
-    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.openTask);
+    // The seed leaves the rep's zone unset: only Slack's users.info (tz Europe/Rome) can tell it.
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, { recording_start_time: '2026-07-01T08:00:00Z' }, cardActions.openTask);
+    assert.ok(slack.calls('users.info').some((call) => call.user === seeded.rep.slackUserId), 'the rep’s profile was read from Slack');
+    assert.match(cardText(slack, salesChannel), /2026-07-01 10:00 \(Europe\/Rome\)/, 'the card shows the meeting on the rep’s wall clock');
 
     await harness.click(seeded, { actionId: cardActions.openTask, value: recordingId });
     await waitFor('the task modal', () => slack.calls('views.open').length === 1);

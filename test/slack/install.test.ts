@@ -62,6 +62,7 @@ describe('Slack install for any workspace (OAuth v2)', function () {
 
     const { location, state, cookie } = await startInstall();
     const code = harness.emulators.slack.approveInstall(location, { teamId, teamName: 'Globex <Sales>', installerUserId: 'U0INSTALLER', botToken });
+    harness.emulators.slack.addUser({ id: 'U0INSTALLER', teamId, name: 'ines', realName: 'Inés García', tz: 'America/Los_Angeles', locale: 'es-ES' });
     const response = await callback({ code, state }, cookie);
     assert.equal(response.status, 200);
     const page = await response.text();
@@ -79,6 +80,11 @@ describe('Slack install for any workspace (OAuth v2)', function () {
       audit: await em.find(AuditLog, { action: 'tenant.installed' }),
     }));
     assert.equal(installer?.role, 'admin');
+    assert.deepEqual(
+      { timeZone: installer?.timeZone, locale: installer?.locale, fullName: installer?.fullName },
+      { timeZone: 'America/Los_Angeles', locale: 'es-ES', fullName: 'Inés García' },
+      'the installer’s zone, language and name come from Slack',
+    );
     assert.equal(audit.length, 1);
     assert.equal(audit[0]!.actor, 'U0INSTALLER');
     assert.equal(audit[0]!.detail.previousStatus, null);

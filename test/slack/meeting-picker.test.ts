@@ -129,6 +129,9 @@ describe('/followup without a link: the meeting picker', function () {
     assert.match(longOption, /…/, 'a long title is shortened');
     assert.match(longOption, /\(90 min\)$/, 'the duration still shows');
     assert.match(listed[2]!.text.text, /^\w{3} \d{1,2} \w{3}, \d{2}:\d{2} · Pilot review with Client Inc \(30 min\)$/);
+    // The seeded rep's row has no zone; Slack's users.info says Europe/Rome.
+    const inRome = new Intl.DateTimeFormat('en-GB', { timeZone: 'Europe/Rome', weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+    assert.ok(listed[0]!.text.text.startsWith(`${inRome.format(new Date(today.recording_start_time))} · `), `${listed[0]!.text.text} is on the rep’s Rome wall clock`);
   });
 
   it('starts the chosen meeting’s workflow on submit and closes the modal; the card arrives in the rep’s DM', async () => {
@@ -159,8 +162,9 @@ describe('/followup without a link: the meeting picker', function () {
     const email = 'busy.rep@acme.com';
     const apiKey = `fathom-busy-${randomUUID()}`;
     harness.emulators.fathom.registerApiKey(apiKey, email);
+    slack().addUser({ id: 'U0BUSYREP', teamId: seeded.teamId, name: 'busy', tz: 'America/New_York' });
     const busyRep = await inTenant(harness.orm, seeded.tenant.id, async (em) => {
-      const user = Object.assign(new User(), { tenantId: seeded.tenant.id, slackUserId: 'U0BUSYREP', email, timeZone: 'America/New_York' });
+      const user = Object.assign(new User(), { tenantId: seeded.tenant.id, slackUserId: 'U0BUSYREP', email });
       user.fathomSecretRef = secretNames.userFathom(seeded.tenant.id, user.id);
       em.persist(user);
       return user;
@@ -188,8 +192,9 @@ describe('/followup without a link: the meeting picker', function () {
     const email = 'quiet.rep@acme.com';
     const apiKey = `fathom-quiet-${randomUUID()}`;
     harness.emulators.fathom.registerApiKey(apiKey, email);
+    slack().addUser({ id: 'U0QUIETREP', teamId: seeded.teamId, name: 'quiet', tz: 'Europe/Rome' });
     const quietRep = await inTenant(harness.orm, seeded.tenant.id, async (em) => {
-      const user = Object.assign(new User(), { tenantId: seeded.tenant.id, slackUserId: 'U0QUIETREP', email, timeZone: 'Europe/Rome' });
+      const user = Object.assign(new User(), { tenantId: seeded.tenant.id, slackUserId: 'U0QUIETREP', email });
       user.fathomSecretRef = secretNames.userFathom(seeded.tenant.id, user.id);
       em.persist(user);
       return user;

@@ -27,13 +27,13 @@ function preparingState(): MeetingState {
 
 describe('meeting titles from outside in Slack messages', () => {
   it('the nudge mentions only the rep and links nowhere', () => {
-    const text = nudgeText('U0REP', hostileTitle);
+    const text = nudgeText('U0REP', hostileTitle, null);
     assert.deepEqual(slackMarkup(text), ['<@U0REP>']);
     assert.ok(text.includes('&lt;!channel&gt; &lt;https://evil.example|click&gt; &amp; &lt;@U0ADMIN&gt;'), text);
   });
 
   it("the card's notification text neither mentions nor links", () => {
-    const card = renderMeetingCard({ state: preparingState(), draft: null, title: hostileTitle, startedAt: new Date('2026-12-01T10:00:00Z'), externalAttendees: [] });
+    const card = renderMeetingCard({ state: preparingState(), draft: null, title: hostileTitle, startedAt: new Date('2026-12-01T10:00:00Z'), timeZone: 'Europe/Rome', locale: 'en-US', externalAttendees: [] });
     assert.deepEqual(slackMarkup(card.text), []);
     assert.ok(card.text.startsWith('Follow-up for &lt;!channel&gt; &lt;https://evil.example|click&gt;'), card.text);
   });

@@ -71,6 +71,8 @@ describe('meeting workflow: actions from Slack', function () {
     assert.ok(harness.emulators.google.invitationsSent(String(event.id)).length > 0, 'the confirmed event invited the attendees');
     const draft = harness.emulators.google.drafts()[0]!;
     assert.match(JSON.stringify(draft), /john\.smith@client\.com/);
+    const prompt = JSON.stringify(harness.emulators.anthropic.messageRequests()[0]?.messages);
+    assert.match(prompt, /Rep \(the email is from them\): Alice Johnson, /, 'the draft is signed with the rep’s name from Slack, not their email');
     await waitFor('the completed card', () => /All done for this meeting/.test(cardText(harness.emulators.slack, salesChannel)));
     assert.ok(harness.emulators.slack.ephemeralMessages().length + harness.emulators.slack.responseUrlPosts().length >= 1, 'the double-click was answered');
     await recordHistory('note-draft-event-completed', harness.client.workflow.getHandle(workflowId));

@@ -1,0 +1,27 @@
+import { readRepProfile } from '../clients/slack-user-profile';
+import { refreshStaleRepProfile } from '../db/rep-profiles';
+import { inTenant } from '../db/tenant-scope';
+import type { ActivityDependencies } from './dependencies';
+import { loadTenant, slackClientFor } from './tenant-services';
+
+/**
+ * Reads the rep's zone, locale and name from Slack when the stored ones are missing or a day
+ * old, so a meeting's card, events and tasks use where the rep is now. A Slack failure is only
+ * logged: the meeting goes on with the stored values and the next meeting tries again.
+ */
+export async function refreshRepProfileBeforeMeeting(deps: ActivityDependencies, tenantId: string, repSlackUserId: string): Promise<void> {
+  try {
+    await refreshStaleRepProfile(
+      deps.orm,
+      tenantId,
+      repSlackUserId,
+      async () => {
+        const tenant = await inTenant(deps.orm, tenantId, (em) => loadTenant(em, tenantId));
+        return readRepProfile(await slackClientFor(deps, tenant), repSlackUserId);
+      },
+      deps.now(),
+    );
+  } catch (error) {
+    deps.logger.warn('Could not read the rep’s Slack profile; keeping the stored one', { tenantId, error });
+  }
+}
