@@ -102,11 +102,11 @@ describe('Slack request security', function () {
     const submission = await interaction({ type: 'view_submission', view: { id: 'V1', callback_id: 'retired.modal', state: { values: {} } } });
     assert.equal(submission.status, 200);
     assert.equal(await submission.text(), '');
-    const optionsLoad = await interaction({ type: 'block_suggestion', action_id: cardActions.searchAccount, block_id: `account:${recordingId}`, value: 'acme' });
+    const optionsLoad = await interaction({ type: 'block_suggestion', action_id: 'retired.select', block_id: `account:${recordingId}`, value: 'acme' });
     assert.equal(optionsLoad.status, 200);
     assert.deepEqual(await optionsLoad.json(), { options: [] });
 
-    for (const id of ['retired.button', 'retired.modal', cardActions.searchAccount]) {
+    for (const id of ['retired.button', 'retired.modal', 'retired.select']) {
       const logged = harness.logs.filter((line) => line.includes(`"id":"${id}"`));
       assert.equal(logged.length, 1, `${id} is logged once`);
       assert.ok(!logged[0]!.includes(seeded.rep.slackUserId), 'the user is not logged');
