@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { companyDomains, verdictFor } from '../../../activities/match-account';
 import type { AccountCandidate } from '../../../domain/meeting';
 
-function candidate(id: string, confidence: number, source = 'domain'): AccountCandidate {
+function candidate(id: string, confidence: number, source: AccountCandidate['source'] = 'domain'): AccountCandidate {
   return { id, name: `Account ${id}`, confidence, source };
 }
 
