@@ -119,8 +119,22 @@ export async function retryFailedActions(run: MeetingRun, requests: RetryInput[]
   for (const { kind, by } of requestedRetries(requests)) {
     const attempt = run.lastAttempt.get(kind);
     if (state.actions[kind].status !== 'failed' || !attempt) continue;
-    await recordAudit({ tenantId: state.tenantId, actor: by, action: 'action.retry', target: kind, result: 'attempt', workflowId });
+    await sideActivity('retry audit', () =>
+      recordAudit({ tenantId: state.tenantId, actor: by, action: 'action.retry', target: kind, result: 'attempt', workflowId }),
+    );
     await runAction(run, kind, attempt.actor, attempt.perform);
+  }
+}
+
+/**
+ * Runs an activity the meeting can do without (a reminder, an audit line): once it has failed
+ * for good it is logged and the meeting goes on, so the card never freezes on it.
+ */
+export async function sideActivity(what: string, perform: () => Promise<void>): Promise<void> {
+  try {
+    await perform();
+  } catch (error) {
+    log.warn('A side activity failed; the meeting goes on', { what, error: describeFailure(error).message });
   }
 }
 

@@ -34,6 +34,10 @@ export interface MeetingScenario {
   account?: AccountMatch;
   /** The CRM refuses this many note writes in a way no automatic retry fixes (a revoked connection). */
   noteRefusals?: number;
+  /** Slack refuses the reminder for good (the rep left the workspace, the channel was archived). */
+  nudgeFails?: boolean;
+  /** The audit log cannot be written for good. */
+  auditFails?: boolean;
 }
 
 /**
@@ -106,9 +110,11 @@ export class StubbedServices {
         this.rememberedAccounts.push(input);
       },
       nudgeRep: async (input) => {
+        if (scenario.nudgeFails) throw ApplicationFailure.nonRetryable('Slack refused the reminder: channel_not_found', 'not-found');
         this.nudges.push(input);
       },
       recordAudit: async (entry) => {
+        if (scenario.auditFails) throw ApplicationFailure.nonRetryable('The audit log is not writable', 'invalid');
         this.audit.push(entry);
       },
     };

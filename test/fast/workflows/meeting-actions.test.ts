@@ -67,6 +67,19 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       );
     }));
 
+  it('retries a failed note even when the retry cannot be audited', () =>
+    withStubbedMeeting({ server, scenario: { noteRefusals: 1, auditFails: true } }, async (meeting) => {
+      await preparedCard(meeting);
+      const failed = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(failed.status, 'failed');
+
+      await meeting.handle.signal(retrySignal, { by: meeting.rep.slackUserId });
+      const state = await meeting.stateWhen('the retried note', (current) => current.actions.note.status === 'done');
+      assert.equal(meeting.services.notes.length, 1, 'the note is written');
+      assert.equal(state.status, 'awaiting-rep', 'the meeting goes on');
+      await waitFor('the card showing the note', () => meeting.services.lastCard()?.actions.note.status === 'done');
+    }));
+
   it('lets the rep choose among ambiguous accounts, and logs the note to the chosen one', () =>
     withStubbedMeeting({ server, scenario: { account: { verdict: 'ambiguous', candidates: [acmeEurope, acmeLabs] } } }, async (meeting) => {
       const card = await preparedCard(meeting);
