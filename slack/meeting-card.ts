@@ -37,6 +37,7 @@ const actionLabels: Record<ActionKind, string> = {
   note: 'CRM note',
   draft: 'Gmail draft',
   event: 'Follow-up meeting',
+  invitations: 'Invitations',
   task: 'CRM task',
   deal: 'Deal update',
 };
@@ -172,7 +173,7 @@ function actionButtons(state: MeetingState, hasDraft: boolean): Button[] {
   }
   if (idle('draft')) buttons.push(button({ text: 'Create Gmail draft', actionId: cardActions.createDraft, value }));
   if (idle('event')) buttons.push(button({ text: 'Schedule follow-up', actionId: cardActions.scheduleEvent, value }));
-  if (state.actions.event.status === 'done' && !state.invitationsSent) {
+  if (state.actions.event.status === 'done' && state.actions.invitations.status === 'idle') {
     buttons.push(button({ text: 'Send invitations', actionId: cardActions.sendInvitations, value }));
   }
   if (crmReady && state.offeredActions.includes('deal') && state.crm.capabilities.includes('dealUpdate')) buttons.push(button({ text: 'Deal', actionId: cardActions.openDeal, value }));

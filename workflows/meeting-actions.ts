@@ -1,10 +1,10 @@
 /**
  * What the rep, the system or an operator's retry asks the meeting to do, once its rule in
  * meeting-rules.ts has accepted the request: the state changes, the card is marked stale and the
- * activity runs. Actions (note, draft, event, task, deal) share runAction, which records each
+ * activity runs. Actions (note, draft, event, invitations, task, deal) share runAction, which records each
  * attempt so a retry can run it again.
  */
-import { ApplicationFailure, log } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched } from '@temporalio/workflow';
 import type { ActionResult } from '../activities';
 import { systemActorId } from '../domain/meeting';
 import type { AccountCandidate, ActingFor, ActionKind, ActionState, Actor } from '../domain/meeting';
@@ -59,11 +59,21 @@ export function updateDeal(run: MeetingRun, { actor, dealId, stageId, amount }: 
   );
 }
 
-export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor }): Promise<void> {
+/** The event's guests are emailed once the rep confirms it; an action like the others, so a failure shows with Retry. */
+export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
   const { state } = run;
-  await sendEventInvitations({ ...meetingRef(run), ...actingFor(actor), eventId: state.actions.event.externalId! });
-  state.invitationsSent = true;
+  const eventId = state.actions.event.externalId!;
+  const send = () => sendEventInvitations({ ...meetingRef(run), ...actingFor(actor), eventId });
+  if (patched('invitations-as-action')) {
+    return runAction(run, 'invitations', actor, async () => {
+      await send();
+      return { externalId: eventId, label: 'sent to the guests' };
+    });
+  }
+  await send();
+  Object.assign(state.actions.invitations, { status: 'done', attempts: 1, externalId: eventId, label: 'sent to the guests' });
   markChanged(run);
+  return { ...state.actions.invitations };
 }
 
 export async function prepareDealEditor(run: MeetingRun, { viewId, dealId }: PrepareDealEditorInput): Promise<void> {

@@ -86,9 +86,11 @@ export function validateProcessAnyway(state: MeetingState, { actor }: { actor: A
 
 export function validateSendInvitations(state: MeetingState, { actor }: { actor: Actor }): void {
   assertCanAct(state, actor);
-  const { event } = state.actions;
+  const { event, invitations } = state.actions;
   if (event.status !== 'done' || !event.externalId) throw new Error('Schedule the follow-up meeting first.');
-  if (state.invitationsSent) throw new Error('The invitations were already sent.');
+  if (invitations.status === 'pending') throw new Error('The invitations are being sent.');
+  if (invitations.status === 'done') throw new Error('The invitations were already sent.');
+  if (invitations.status === 'dismissed') throw new Error('This follow-up meeting was marked done without invitations.');
 }
 
 export function validatePrepareDealEditor(state: MeetingState, { actor }: PrepareDealEditorInput): void {
@@ -131,7 +133,7 @@ export function everyCoreActionSettled(state: MeetingState, eventWaitsForInvitat
     .filter((kind) => state.offeredActions.includes(kind))
     .every((kind) => {
       const { status } = state.actions[kind];
-      if (kind === 'event' && status === 'done' && eventWaitsForInvitations) return state.invitationsSent;
+      if (kind === 'event' && status === 'done' && eventWaitsForInvitations) return state.actions.invitations.status === 'done';
       return status === 'done' || status === 'dismissed';
     });
 }

@@ -17,7 +17,7 @@ export const logNoteUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('logN
 export const createEmailDraftUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('createEmailDraft');
 export const scheduleFollowUpUpdate = defineUpdate<ActionState, [ScheduleEventInput]>('scheduleFollowUp');
 /** The rep confirms the follow-up event: only now do the attendees get invitations. */
-export const sendInvitationsUpdate = defineUpdate<void, [{ actor: Actor }]>('sendInvitations');
+export const sendInvitationsUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('sendInvitations');
 export const createTaskUpdate = defineUpdate<ActionState, [CreateTaskInput]>('createTask');
 export const updateDealUpdate = defineUpdate<ActionState, [UpdateDealInput]>('updateDeal');
 /** The CRM data the deal editor needs comes through the workflow: the API never calls the CRM. */

@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MeetingActivities } from '../../../activities';
 import type { AccountCandidate, AccountMatch, CrmContext, MeetingState } from '../../../domain/meeting';
@@ -34,6 +35,8 @@ export interface MeetingScenario {
   account?: AccountMatch;
   /** The CRM refuses this many note writes in a way no automatic retry fixes (a revoked connection). */
   noteRefusals?: number;
+  /** Google refuses this many invitation sends in a way no automatic retry fixes (a revoked connection). */
+  invitationRefusals?: number;
   /** Slack refuses the reminder for good (the rep left the workspace, the channel was archived). */
   nudgeFails?: boolean;
   /** The audit log cannot be written for good. */
@@ -55,9 +58,11 @@ export class StubbedServices {
   readonly audit: InputOf<'recordAudit'>[] = [];
   readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
   private noteRefusalsLeft: number;
+  private invitationRefusalsLeft: number;
 
   constructor(private readonly scenario: MeetingScenario = {}) {
     this.noteRefusalsLeft = scenario.noteRefusals ?? 0;
+    this.invitationRefusalsLeft = scenario.invitationRefusals ?? 0;
   }
 
   lastCard(): MeetingState | undefined {
@@ -104,6 +109,12 @@ export class StubbedServices {
         return { externalId: 'calendar-event-1', label: 'Follow-up on Tue 10 Mar, 15:00' };
       },
       sendEventInvitations: async (input) => {
+        // Google takes a moment, as it does for real: long enough for a second click to arrive meanwhile.
+        await setTimeout(300);
+        if (this.invitationRefusalsLeft > 0) {
+          this.invitationRefusalsLeft -= 1;
+          throw ApplicationFailure.nonRetryable('Google no longer accepts this workspace’s connection. Reconnect it in App Home.', 'reconnect');
+        }
         this.invitations.push(input);
       },
       rememberAccountChoice: async (input) => {

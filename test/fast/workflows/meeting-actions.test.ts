@@ -107,6 +107,37 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       assert.equal(meeting.services.draftsWritten.length, 1);
     }));
 
+  it('emails the guests once, however often the rep clicks "Send invitations"', () =>
+    withStubbedMeeting({ server }, async (meeting) => {
+      await preparedCard(meeting);
+      const actor = { actor: meeting.rep };
+      await meeting.handle.executeUpdate(scheduleFollowUpUpdate, { args: [actor] });
+      const clicks = await Promise.allSettled([
+        meeting.handle.executeUpdate(sendInvitationsUpdate, { args: [actor] }),
+        meeting.handle.executeUpdate(sendInvitationsUpdate, { args: [actor] }),
+      ]);
+      assert.equal(clicks.filter((click) => click.status === 'fulfilled').length, 1, 'one click sends them');
+      const refused = clicks.find((click) => click.status === 'rejected');
+      assert.match(String(refused?.reason?.cause?.message ?? refused?.reason?.message), /being sent/, 'the other click is told why not');
+      assert.equal(meeting.services.invitations.length, 1, 'the guests get one invitation each');
+    }));
+
+  it('shows invitations that failed for good on the card, and Retry sends them', () =>
+    withStubbedMeeting({ server, scenario: { invitationRefusals: 1 } }, async (meeting) => {
+      await preparedCard(meeting);
+      const actor = { actor: meeting.rep };
+      await meeting.handle.executeUpdate(scheduleFollowUpUpdate, { args: [actor] });
+      const failed = await meeting.handle.executeUpdate(sendInvitationsUpdate, { args: [actor] });
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.failure?.message ?? '', /Reconnect it in App Home/);
+      await waitFor('the card showing the failure', () => meeting.services.lastCard()?.status === 'needs-attention');
+
+      await meeting.handle.signal(retrySignal, { by: meeting.rep.slackUserId, action: 'invitations' });
+      const state = await meeting.stateWhen('the retried invitations', (current) => current.actions.invitations.status === 'done');
+      assert.equal(state.actions.invitations.attempts, 2);
+      assert.equal(meeting.services.invitations.length, 1);
+    }));
+
   it('completes once the note, the email draft and the confirmed event are done', () =>
     withStubbedMeeting({ server }, async (meeting) => {
       await preparedCard(meeting);

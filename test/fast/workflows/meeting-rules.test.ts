@@ -47,7 +47,6 @@ function meeting(...changes: ((state: MeetingState) => void)[]): MeetingState {
     actions: Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }])) as MeetingState['actions'],
     offeredActions: [...actionKinds],
     nudged: false,
-    invitationsSent: false,
   };
   for (const change of changes) change(state);
   return state;
@@ -266,8 +265,17 @@ describe('meeting rules', () => {
     });
 
     it('refuses to send them twice', () => {
-      const sent = meeting(scheduled, (s) => (s.invitationsSent = true));
+      const sent = meeting(scheduled, withAction('invitations', 'done'));
       assert.throws(() => validateSendInvitations(sent, { actor: rep }), { message: 'The invitations were already sent.' });
+    });
+
+    it('refuses a second click while the first one is still sending', () => {
+      const sending = meeting(scheduled, withAction('invitations', 'pending'));
+      assert.throws(() => validateSendInvitations(sending, { actor: rep }), { message: 'The invitations are being sent.' });
+    });
+
+    it('sends them again after a failure', () => {
+      assert.doesNotThrow(() => validateSendInvitations(meeting(scheduled, withAction('invitations', 'failed')), { actor: rep }));
     });
   });
 
@@ -327,7 +335,7 @@ describe('meeting rules', () => {
       state.actions.note.status = 'done';
       state.actions.draft.status = 'dismissed';
       state.actions.event = { status: 'done', attempts: 1, externalId: 'evt-1' };
-      state.invitationsSent = true;
+      state.actions.invitations.status = 'done';
     };
 
     it('finishes once note, draft and event are each done or dismissed; task and deal are optional', () => {
@@ -336,7 +344,7 @@ describe('meeting rules', () => {
     });
 
     it('waits for the invitations after the event is created, except in meetings started before that rule', () => {
-      const notInvited = meeting(settled, (s) => (s.invitationsSent = false));
+      const notInvited = meeting(settled, withAction('invitations', 'idle'));
       assert.equal(everyCoreActionSettled(notInvited, true), false);
       assert.equal(everyCoreActionSettled(notInvited, false), true);
     });
