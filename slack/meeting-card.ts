@@ -156,7 +156,7 @@ function describeAction(kind: ActionKind, action: ActionState): string | null {
     case 'failed':
       return `❌ ${label} failed: ${escapeMrkdwn(action.failure?.message ?? 'unknown error')}`;
     case 'dismissed':
-      return `➖ ${label}: dismissed`;
+      return kind === 'invitations' ? `➖ ${label}: none sent` : `➖ ${label}: dismissed`;
     default:
       return null;
   }
@@ -173,8 +173,12 @@ function actionButtons(state: MeetingState, hasDraft: boolean): Button[] {
   }
   if (idle('draft')) buttons.push(button({ text: 'Create Gmail draft', actionId: cardActions.createDraft, value }));
   if (idle('event')) buttons.push(button({ text: 'Schedule follow-up', actionId: cardActions.scheduleEvent, value }));
-  if (state.actions.event.status === 'done' && state.actions.invitations.status === 'idle') {
+  const invitations = state.actions.invitations.status;
+  if (state.actions.event.status === 'done' && invitations === 'idle') {
     buttons.push(button({ text: 'Send invitations', actionId: cardActions.sendInvitations, value }));
+  }
+  if (state.actions.event.status === 'done' && (invitations === 'idle' || invitations === 'failed')) {
+    buttons.push(button({ text: 'Done, no invitations', actionId: cardActions.skipInvitations, value }));
   }
   if (crmReady && state.offeredActions.includes('deal') && state.crm.capabilities.includes('dealUpdate')) buttons.push(button({ text: 'Deal', actionId: cardActions.openDeal, value }));
   if (idle('task') && crmReady && state.crm.capabilities.includes('tasks')) buttons.push(button({ text: 'CRM task', actionId: cardActions.openTask, value }));

@@ -109,6 +109,12 @@ export async function editTexts(run: MeetingRun, { actor, summary, emailSubject,
   return state.draftRevision;
 }
 
+/** "Done, no invitations": the event stays, nobody is emailed, and it counts as settled. */
+export function skipInvitations(run: MeetingRun, { actor }: { actor: Actor }): ActionState {
+  dismiss(run, { actor, action: 'invitations' });
+  return { ...run.state.actions.invitations };
+}
+
 /** One action, or the whole meeting when no action is named. */
 export function dismiss(run: MeetingRun, { actor, action }: DismissInput): void {
   const { state } = run;

@@ -14,6 +14,7 @@ import {
   prepareDealEditor,
   scheduleEvent,
   sendInvitations,
+  skipInvitations,
   updateDeal,
 } from './meeting-actions';
 import {
@@ -25,6 +26,7 @@ import {
   validatePrepareDealEditor,
   validateProcessAnyway,
   validateSendInvitations,
+  validateSkipInvitations,
   validateUpdateDeal,
 } from './meeting-rules';
 import type { MeetingRun } from './meeting-run';
@@ -41,6 +43,7 @@ import {
   retrySignal,
   scheduleFollowUpUpdate,
   sendInvitationsUpdate,
+  skipInvitationsUpdate,
   statusQuery,
   updateDealUpdate,
 } from './messages';
@@ -66,6 +69,9 @@ export function registerMeetingHandlers(run: MeetingRun): void {
   });
   setHandler(sendInvitationsUpdate, (request) => sendInvitations(run, request), {
     validator: (request) => validateSendInvitations(state, request),
+  });
+  setHandler(skipInvitationsUpdate, (request) => skipInvitations(run, request), {
+    validator: (request) => validateSkipInvitations(state, request),
   });
   setHandler(createTaskUpdate, (request) => createTask(run, request), {
     validator: (request) => validateCreateTask(state, request),

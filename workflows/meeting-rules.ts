@@ -93,6 +93,16 @@ export function validateSendInvitations(state: MeetingState, { actor }: { actor:
   if (invitations.status === 'dismissed') throw new Error('This follow-up meeting was marked done without invitations.');
 }
 
+/** "Done, no invitations": for a created event whose guests were not (and will not be) emailed. */
+export function validateSkipInvitations(state: MeetingState, { actor }: { actor: Actor }): void {
+  assertCanAct(state, actor);
+  const { event, invitations } = state.actions;
+  if (event.status !== 'done') throw new Error('Schedule the follow-up meeting first.');
+  if (invitations.status === 'pending') throw new Error('The invitations are being sent.');
+  if (invitations.status === 'done') throw new Error('The invitations were already sent.');
+  if (invitations.status === 'dismissed') throw new Error('This follow-up meeting is already marked done without invitations.');
+}
+
 export function validatePrepareDealEditor(state: MeetingState, { actor }: PrepareDealEditorInput): void {
   assertCanAct(state, actor);
   assertCrmAccountReady(state, 'deals');
@@ -127,13 +137,13 @@ export function derivedStatus(state: MeetingState): MeetingStatus {
   return 'awaiting-rep';
 }
 
-/** The meeting is finished once every offered core action is done or dismissed. */
+/** The meeting is finished once every offered core action is done or dismissed (a created event: once its invitations are too). */
 export function everyCoreActionSettled(state: MeetingState, eventWaitsForInvitations: boolean): boolean {
   return coreActionKinds
     .filter((kind) => state.offeredActions.includes(kind))
     .every((kind) => {
       const { status } = state.actions[kind];
-      if (kind === 'event' && status === 'done' && eventWaitsForInvitations) return state.actions.invitations.status === 'done';
+      if (kind === 'event' && status === 'done' && eventWaitsForInvitations) return ['done', 'dismissed'].includes(state.actions.invitations.status);
       return status === 'done' || status === 'dismissed';
     });
 }

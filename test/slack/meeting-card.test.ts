@@ -76,5 +76,19 @@ describe('the meeting card', () => {
       assert.match(line.text?.text ?? '', /Reconnect Google in App Home/);
       assert.deepEqual(line.accessory && 'value' in line.accessory ? [line.accessory.action_id, line.accessory.value] : [], [cardActions.retry, '123:invitations']);
     });
+
+    it('offers "Done, no invitations" next to "Send invitations", and after a failed send', () => {
+      const ids = clickIds(render(scheduledMeeting()).blocks);
+      assert.equal(ids.indexOf(cardActions.skipInvitations), ids.indexOf(cardActions.sendInvitations) + 1);
+      const failed = scheduledMeeting((state) => (state.actions.invitations = { status: 'failed', attempts: 1 }));
+      assert.ok(clickIds(render(failed).blocks).includes(cardActions.skipInvitations));
+    });
+
+    it('says none were sent once the rep chose so, and offers neither button again', () => {
+      const { blocks } = render(scheduledMeeting((state) => (state.actions.invitations = { status: 'dismissed', attempts: 0 })));
+      assert.ok(sectionTexts(blocks).includes('➖ Invitations: none sent'));
+      const ids = clickIds(blocks);
+      assert.ok(!ids.includes(cardActions.sendInvitations) && !ids.includes(cardActions.skipInvitations));
+    });
   });
 });

@@ -8,6 +8,7 @@ import {
   retrySignal,
   scheduleFollowUpUpdate,
   sendInvitationsUpdate,
+  skipInvitationsUpdate,
   statusQuery,
 } from '../../../workflows/messages';
 import { waitFor } from '../../support/wait-for';
@@ -152,6 +153,23 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       assert.equal(result.status, 'completed');
       assert.equal(meeting.services.drafts.length, 1);
       assert.deepEqual(meeting.services.invitations.map((sent) => sent.eventId), ['calendar-event-1']);
+      assert.equal(meeting.services.lastCard()?.status, 'completed', 'the card says it is all done');
+    }));
+
+  it('completes without emailing anyone when the rep marks the event "Done, no invitations"', () =>
+    withStubbedMeeting({ server }, async (meeting) => {
+      await preparedCard(meeting);
+      const actor = { actor: meeting.rep };
+      await meeting.handle.executeUpdate(logNoteUpdate, { args: [actor] });
+      await meeting.handle.executeUpdate(createEmailDraftUpdate, { args: [actor] });
+      await meeting.handle.executeUpdate(scheduleFollowUpUpdate, { args: [actor] });
+      const invitations = await meeting.handle.executeUpdate(skipInvitationsUpdate, { args: [actor] });
+      assert.equal(invitations.status, 'dismissed');
+
+      const result = await meeting.result();
+      assert.equal(result.status, 'completed');
+      assert.equal(meeting.services.invitations.length, 0, 'nobody was emailed');
+      assert.equal(meeting.services.events.length, 1, 'the event stays in the calendar');
       assert.equal(meeting.services.lastCard()?.status, 'completed', 'the card says it is all done');
     }));
 });

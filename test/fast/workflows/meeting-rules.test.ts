@@ -19,6 +19,7 @@ import {
   validatePrepareDealEditor,
   validateProcessAnyway,
   validateSendInvitations,
+  validateSkipInvitations,
   validateUpdateDeal,
 } from '../../../workflows/meeting-rules';
 
@@ -279,6 +280,31 @@ describe('meeting rules', () => {
     });
   });
 
+  describe('"Done, no invitations"', () => {
+    const scheduled = (state: MeetingState) => {
+      state.actions.event = { status: 'done', attempts: 1, externalId: 'evt-1' };
+    };
+
+    it('settles a created event whose invitations were not sent, even after a failed send', () => {
+      assert.doesNotThrow(() => validateSkipInvitations(meeting(scheduled), { actor: rep }));
+      assert.doesNotThrow(() => validateSkipInvitations(meeting(scheduled, withAction('invitations', 'failed')), { actor: rep }));
+    });
+
+    it('refuses when there is no event, or its invitations are sent or on their way', () => {
+      assert.throws(() => validateSkipInvitations(meeting(), { actor: rep }), { message: 'Schedule the follow-up meeting first.' });
+      assert.throws(() => validateSkipInvitations(meeting(scheduled, withAction('invitations', 'done')), { actor: rep }), {
+        message: 'The invitations were already sent.',
+      });
+      assert.throws(() => validateSkipInvitations(meeting(scheduled, withAction('invitations', 'pending')), { actor: rep }), {
+        message: 'The invitations are being sent.',
+      });
+    });
+
+    it('is only for the rep or an admin', () => {
+      assert.throws(() => validateSkipInvitations(meeting(scheduled), { actor: otherRep }), notYourMeeting);
+    });
+  });
+
   describe('opening the deal editor', () => {
     it('opens for a chosen account on a CRM that lists deals', () => {
       assert.doesNotThrow(() => validatePrepareDealEditor(meeting(), { actor: rep, viewId: 'V1' }));
@@ -341,6 +367,10 @@ describe('meeting rules', () => {
     it('finishes once note, draft and event are each done or dismissed; task and deal are optional', () => {
       assert.equal(everyCoreActionSettled(meeting(settled), true), true);
       assert.equal(everyCoreActionSettled(meeting(settled, withAction('note', 'failed')), true), false);
+    });
+
+    it('counts a created event marked "Done, no invitations" as settled', () => {
+      assert.equal(everyCoreActionSettled(meeting(settled, withAction('invitations', 'dismissed')), true), true);
     });
 
     it('waits for the invitations after the event is created, except in meetings started before that rule', () => {
