@@ -210,7 +210,7 @@ describe('meeting workflow: actions from Slack', function () {
     assert.equal(mapping?.source, 'rep-choice');
     await recordHistory('ambiguous-account-chosen-by-rep', harness.client.workflow.getHandle(workflowId));
 
-    // The next meeting with client.com is matched to the remembered account without asking.
+    // The next meeting with client.com is matched to the remembered account without asking (a rep's mapping: never auto-logged).
     const next = harness.addFathomMeeting(seeded);
     await harness.slashCommand(seeded, next.url, { channelId: salesChannel });
     const nextState = await waitFor('the next meeting’s account', async () => {
@@ -218,7 +218,7 @@ describe('meeting workflow: actions from Slack', function () {
       return state.account ? state : undefined;
     });
     assert.equal(nextState.account?.verdict, 'matched');
-    assert.deepEqual({ id: nextState.account?.chosen?.id, source: nextState.account?.chosen?.source }, { id: europe, source: 'mapping' });
+    assert.deepEqual({ id: nextState.account?.chosen?.id, source: nextState.account?.chosen?.source }, { id: europe, source: 'rep-mapping' });
   });
 
   it('lets neither another rep nor another workspace act on the meeting', async () => {
