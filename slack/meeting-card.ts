@@ -118,7 +118,11 @@ function accountSections(state: MeetingState): SectionBlock[] {
   if (account.chosen) {
     const name = account.chosen.url ? `<${account.chosen.url}|${escapeMrkdwn(account.chosen.name)}>` : escapeMrkdwn(account.chosen.name);
     const certainty = account.chosen.source === 'rep' ? 'chosen by you' : `${Math.round(account.chosen.confidence * 100)}% match`;
-    return [section(`*CRM account:* ${name} (${certainty})`, open && state.actions.note.status !== 'done' ? search : undefined)];
+    // The note's account is the meeting's for good (the workflow refuses a change): no picker, and the card says so.
+    if (state.actions.note.status === 'done') {
+      return [section(`*CRM account:* ${name} (${certainty}) — the note is logged here, so the task and deal go here too.`)];
+    }
+    return [section(`*CRM account:* ${name} (${certainty})`, open ? search : undefined)];
   }
   if (account.verdict === 'ambiguous' && account.candidates.length > 0) {
     const picker: StaticSelect = {

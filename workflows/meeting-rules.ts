@@ -113,6 +113,10 @@ export function validateChooseAccount(state: MeetingState, { actor, accountId }:
   assertCrmConnected(state);
   if (!accountId) throw new Error('Choose an account.');
   if (state.actions.note.status === 'pending') throw new Error('Wait until the note being logged is finished.');
+  // The task and the deal must land where the note is, so the note's account is the meeting's for good.
+  if (state.actions.note.status === 'done') {
+    throw new Error(`The note is already logged on ${state.account?.chosen?.name ?? 'the chosen account'}, so the account can no longer change.`);
+  }
 }
 
 function assertCrmConnected(state: MeetingState): void {

@@ -57,6 +57,18 @@ function sectionTexts(blocks: KnownBlock[]): string[] {
 }
 
 describe('the meeting card', () => {
+  describe('the CRM account', () => {
+    it('can be searched for and changed while the note is not logged', () => {
+      assert.ok(clickIds(render(scheduledMeeting()).blocks).includes(cardActions.searchAccount));
+    });
+
+    it('is fixed once the note is logged, and the card says why', () => {
+      const { blocks } = render(scheduledMeeting((state) => (state.actions.note = { status: 'done', attempts: 1, label: 'Note on Acme Inc' })));
+      assert.ok(!clickIds(blocks).includes(cardActions.searchAccount), 'no account picker');
+      assert.ok(sectionTexts(blocks).some((text) => text.startsWith('*CRM account:* Acme Inc') && text.includes('the note is logged here')));
+    });
+  });
+
   describe('the invitations of the follow-up meeting', () => {
     it('offers to send them once the event is created', () => {
       assert.ok(clickIds(render(scheduledMeeting()).blocks).includes(cardActions.sendInvitations));

@@ -332,6 +332,17 @@ describe('meeting rules', () => {
     it('waits until a note being logged is finished', () => {
       assert.throws(() => validateChooseAccount(meeting(withAction('note', 'pending')), choice), { message: 'Wait until the note being logged is finished.' });
     });
+
+    it('keeps the account once the note is logged there, and says why', () => {
+      assert.throws(() => validateChooseAccount(meeting(withAction('note', 'done')), choice), {
+        message: 'The note is already logged on Client Inc, so the account can no longer change.',
+      });
+    });
+
+    it('lets the rep correct the account after a failed or dismissed note', () => {
+      assert.doesNotThrow(() => validateChooseAccount(meeting(withAction('note', 'failed')), choice));
+      assert.doesNotThrow(() => validateChooseAccount(meeting(withAction('note', 'dismissed')), choice));
+    });
   });
 
   describe('the meeting status', () => {
