@@ -61,7 +61,7 @@ describe('account matching: mapping, then domain, then name', function () {
     const { domain } = uniqueDomain();
     harness.emulators.hubspot.addCompany({ name: 'On the domain', domain });
     await inTenant(harness.orm, seeded.tenant.id, async (em) => {
-      em.persist(Object.assign(new AccountMapping(), { tenantId: seeded.tenant.id, provider: 'hubspot', domain, accountId: 'remembered-1', accountName: 'Remembered Inc' }));
+      em.persist(Object.assign(new AccountMapping(), { tenantId: seeded.tenant.id, provider: 'hubspot', domain, accountId: 'remembered-1', accountName: 'Remembered Inc', source: 'admin' }));
     });
     const { result: match, byDomain, byName } = await searchesDuring(() => matchFor(seeded, [`ann@${domain}`]));
     assert.equal(match.verdict, 'matched');
