@@ -24,7 +24,8 @@ export interface MeetingCardInput {
   state: MeetingState;
   draft: FollowUpDraft | null;
   title: string;
-  startedAt: Date;
+  /** When the meeting took place; null when it is not known (its recording could not be loaded). */
+  startedAt: Date | null;
   externalAttendees: string[];
 }
 
@@ -55,8 +56,8 @@ export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
   const { state, draft } = input;
   const recording = state.recordingId;
   const blocks: KnownBlock[] = [header(`Follow-up: ${input.title}`)];
-  const when = input.startedAt.toISOString().slice(0, 16).replace('T', ' ');
-  const meta = [`${when} UTC`, `${input.externalAttendees.length} external attendee(s)`];
+  const meta = [`${input.externalAttendees.length} external attendee(s)`];
+  if (input.startedAt) meta.unshift(`${input.startedAt.toISOString().slice(0, 16).replace('T', ' ')} UTC`);
   if (draft) meta.push(draft.generator === 'claude' ? `Drafted by Claude (${draft.promptVersion})` : 'Offline draft — not AI-written');
   blocks.push(context(meta.map(escapeMrkdwn)));
 
@@ -102,12 +103,10 @@ function accountBlocks(state: MeetingState): SectionBlock[] {
 }
 
 function accountSections(state: MeetingState): SectionBlock[] {
-  if (!state.crm.provider) {
-    if (state.status === 'preparing') return [];
-    return [section('🔌 *No CRM connected.* Connect one in the app’s Home tab to log notes.')];
-  }
+  // Which CRM is connected is known once the account was matched; before that, say nothing about it.
   const account = state.account;
   if (!account) return [];
+  if (!state.crm.provider) return [section('🔌 *No CRM connected.* Connect one in the app’s Home tab to log notes.')];
   const open = !['completed', 'dismissed', 'expired', 'cancelled'].includes(state.status);
   const search: ExternalSelect = {
     type: 'external_select',

@@ -91,7 +91,10 @@ export async function prepareDealEditor(run: MeetingRun, { viewId, dealId }: Pre
 
 export async function chooseAccount(run: MeetingRun, { actor, accountId, accountName, accountUrl }: ChooseAccountInput): Promise<void> {
   const { state } = run;
-  const chosen: AccountCandidate = { id: accountId, name: accountName, url: accountUrl, confidence: 1, source: 'rep' };
+  // A candidate's own name, not the picker's label for it (which adds the domain).
+  const candidate = state.account?.candidates.find((known) => known.id === accountId);
+  const name = candidate?.name ?? accountName;
+  const chosen: AccountCandidate = { id: accountId, name, url: accountUrl ?? candidate?.url, confidence: 1, source: 'rep' };
   state.account = { verdict: 'matched', candidates: state.account?.candidates ?? [], chosen };
   markChanged(run);
   await rememberAccountChoice({ ...meetingRef(run), account: chosen, ...actingFor(actor) });

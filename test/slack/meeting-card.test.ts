@@ -42,6 +42,26 @@ function render(state: MeetingState) {
   return renderMeetingCard({ state, draft, title: 'Acme call', startedAt: new Date('2026-12-01T10:00:00Z'), externalAttendees: ['john@acme.com'] });
 }
 
+/** A meeting stopped before its account was matched (so before the CRM connection was looked at). */
+function unmatchedMeeting(status: MeetingState['status'], change: (state: MeetingState) => void = () => {}): MeetingState {
+  return scheduledMeeting((state) => {
+    state.status = status;
+    state.draftRevision = 0;
+    state.crm = { provider: null, capabilities: [] };
+    state.account = undefined;
+    change(state);
+  });
+}
+
+/** Every visible text of the card: sections and context lines. */
+function allTexts(blocks: KnownBlock[]): string[] {
+  return blocks.flatMap((block) => {
+    if (block.type === 'section' && block.text) return [block.text.text];
+    if (block.type === 'context') return block.elements.flatMap((element) => ('text' in element ? [element.text] : []));
+    return [];
+  });
+}
+
 /** The card's buttons (and selects), by action id. */
 function clickIds(blocks: KnownBlock[]): string[] {
   return blocks.flatMap((block) => {
@@ -57,6 +77,42 @@ function sectionTexts(blocks: KnownBlock[]): string[] {
 }
 
 describe('the meeting card', () => {
+  describe('the CRM connection', () => {
+    const noCrm = /No CRM connected/;
+
+    it('is not called missing on an internal-only card, whose account was never matched', () => {
+      const texts = allTexts(renderMeetingCard({ state: unmatchedMeeting('skipped-internal'), draft: null, title: 'Team sync', startedAt: null, externalAttendees: [] }).blocks);
+      assert.ok(!texts.some((text) => noCrm.test(text)), texts.join('\n'));
+    });
+
+    it('is not called missing on a card whose preparation failed before the match', () => {
+      const failed = unmatchedMeeting('needs-attention', (state) => (state.preparationFailure = { message: 'The recording was not found.', kind: 'not-found' }));
+      const texts = allTexts(renderMeetingCard({ state: failed, draft: null, title: 'recording 123', startedAt: null, externalAttendees: [] }).blocks);
+      assert.ok(!texts.some((text) => noCrm.test(text)), texts.join('\n'));
+    });
+
+    it('is called missing once the match found no CRM connected', () => {
+      const state = scheduledMeeting((s) => {
+        s.crm = { provider: null, capabilities: [] };
+        s.account = { verdict: 'none', candidates: [] };
+      });
+      assert.ok(allTexts(render(state).blocks).some((text) => noCrm.test(text)));
+    });
+  });
+
+  describe('the meeting time in the header', () => {
+    it('is the meeting’s own', () => {
+      assert.ok(allTexts(render(scheduledMeeting()).blocks).includes('2026-12-01 10:00 UTC'));
+    });
+
+    it('is left out when the meeting could not be loaded, rather than showing another time', () => {
+      const failed = unmatchedMeeting('needs-attention', (state) => (state.preparationFailure = { message: 'The recording was not found.', kind: 'not-found' }));
+      const texts = allTexts(renderMeetingCard({ state: failed, draft: null, title: 'recording 123', startedAt: null, externalAttendees: [] }).blocks);
+      assert.ok(!texts.some((text) => text.endsWith(' UTC')), texts.join('\n'));
+      assert.ok(texts.includes('0 external attendee(s)'));
+    });
+  });
+
   describe('the CRM account', () => {
     it('can be searched for and changed while the note is not logged', () => {
       assert.ok(clickIds(render(scheduledMeeting()).blocks).includes(cardActions.searchAccount));

@@ -88,9 +88,11 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       assert.deepEqual(card.account?.candidates.map((candidate) => candidate.name), [acmeEurope.name, acmeLabs.name]);
       assert.equal(card.account?.chosen, undefined, 'nothing is picked for the rep');
 
+      // The API passes the picker option's label, which shows the domain after the name.
       await meeting.handle.executeUpdate(chooseAccountUpdate, {
-        args: [{ actor: meeting.rep, accountId: acmeLabs.id, accountName: acmeLabs.name }],
+        args: [{ actor: meeting.rep, accountId: acmeLabs.id, accountName: `${acmeLabs.name} (${acmeLabs.domain})` }],
       });
+      assert.equal((await meeting.handle.query(statusQuery)).account?.chosen?.name, acmeLabs.name, 'the account keeps its own name');
       const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
       assert.equal(note.status, 'done');
       assert.deepEqual(meeting.services.notes.map((written) => written.accountId), [acmeLabs.id]);
