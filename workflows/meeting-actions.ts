@@ -59,6 +59,8 @@ export function updateDeal(run: MeetingRun, { actor, dealId, stageId, amount }: 
   );
 }
 
+const invitationsSentLabel = 'sent to the guests';
+
 /** The event's guests are emailed once the rep confirms it; an action like the others, so a failure shows with Retry. */
 export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
   const { state } = run;
@@ -67,11 +69,11 @@ export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor
   if (patched('invitations-as-action')) {
     return runAction(run, 'invitations', actor, async () => {
       await send();
-      return { externalId: eventId, label: 'sent to the guests' };
+      return { externalId: eventId, label: invitationsSentLabel };
     });
   }
   await send();
-  Object.assign(state.actions.invitations, { status: 'done', attempts: 1, externalId: eventId, label: 'sent to the guests' });
+  Object.assign(state.actions.invitations, { status: 'done', attempts: 1, externalId: eventId, label: invitationsSentLabel });
   markChanged(run);
   return { ...state.actions.invitations };
 }
@@ -97,7 +99,8 @@ export async function chooseAccount(run: MeetingRun, { actor, accountId, account
   const chosen: AccountCandidate = { id: accountId, name, url: accountUrl ?? candidate?.url, confidence: 1, source: 'rep' };
   state.account = { verdict: 'matched', candidates: state.account?.candidates ?? [], chosen };
   markChanged(run);
-  await rememberAccountChoice({ ...meetingRef(run), account: chosen, ...actingFor(actor) });
+  // The choice is made either way; only the tenant's learning from it may be lost.
+  await sideActivity('remembering the account choice', () => rememberAccountChoice({ ...meetingRef(run), account: chosen, ...actingFor(actor) }));
 }
 
 export async function editTexts(run: MeetingRun, { actor, summary, emailSubject, emailBody, crmNote }: EditTextsInput): Promise<number> {
