@@ -39,6 +39,8 @@ export interface MeetingScenario {
   invitationRefusals?: number;
   /** Slack refuses the reminder for good (the rep left the workspace, the channel was archived). */
   nudgeFails?: boolean;
+  /** The account choice cannot be remembered for good (the CRM refuses to show the account). */
+  rememberFails?: boolean;
   /** The audit log cannot be written for good. */
   auditFails?: boolean;
 }
@@ -118,6 +120,7 @@ export class StubbedServices {
         this.invitations.push(input);
       },
       rememberAccountChoice: async (input) => {
+        if (scenario.rememberFails) throw ApplicationFailure.nonRetryable('HubSpot refused to show the account', 'reconnect');
         this.rememberedAccounts.push(input);
       },
       nudgeRep: async (input) => {

@@ -99,6 +99,20 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       assert.deepEqual(meeting.services.rememberedAccounts.map((remembered) => remembered.account.id), [acmeLabs.id], 'the choice is remembered');
     }));
 
+  it('keeps the rep’s account choice when it cannot be remembered for later meetings', () =>
+    withStubbedMeeting(
+      { server, scenario: { account: { verdict: 'ambiguous', candidates: [acmeEurope, acmeLabs] }, rememberFails: true } },
+      async (meeting) => {
+        await preparedCard(meeting);
+        await meeting.handle.executeUpdate(chooseAccountUpdate, {
+          args: [{ actor: meeting.rep, accountId: acmeLabs.id, accountName: acmeLabs.name }],
+        });
+        const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+        assert.deepEqual(meeting.services.notes.map((written) => written.accountId), [acmeLabs.id], 'the note goes to the chosen account');
+        assert.equal(note.status, 'done');
+      },
+    ));
+
   it('holds an internal-only meeting until the rep presses "Process anyway"', () =>
     withStubbedMeeting({ server, scenario: { internalOnly: true } }, async (meeting) => {
       await meeting.stateWhen('the internal-only notice', (state) => state.status === 'skipped-internal');
