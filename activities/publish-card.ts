@@ -37,7 +37,7 @@ export function publishCardActivity(deps: ActivityDependencies) {
       state,
       draft: record?.draft ?? null,
       title: record?.title ?? `recording ${state.recordingId}`,
-      startedAt: record?.startedAt ?? deps.now(),
+      startedAt: record?.startedAt ?? (state.facts ? new Date(state.facts.startedAt) : null),
       timeZone: rep?.timeZone ?? 'UTC',
       locale: rep?.locale ?? null,
       externalAttendees: (record?.attendees ?? []).filter((a) => a.external).map((a) => a.email ?? a.name ?? ''),

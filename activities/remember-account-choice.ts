@@ -1,10 +1,11 @@
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
+import { normaliseDomain } from '../domain/crm';
 import { AccountMapping, MeetingRecord } from '../entities';
 import type { AccountCandidate, ActingFor } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { companyDomains } from './match-account';
-import { defaultCrmConnection } from './tenant-services';
+import { crmProviderFor, defaultCrmConnection } from './tenant-services';
 import { assertActsForProvenActor } from './actor-authority';
 
 export interface RememberAccountChoiceInput extends ActingFor {
@@ -14,15 +15,25 @@ export interface RememberAccountChoiceInput extends ActingFor {
   account: AccountCandidate;
 }
 
-/** The rep's pick teaches the tenant: the meeting's company domains now map to that account. */
+/**
+ * The rep's pick teaches the tenant, but only about the chosen company: the meeting's attendee
+ * domains equal to the account's own domain in the CRM now map to it. Other companies in the
+ * meeting (a partner, a reseller) are not theirs, so their domains are left alone.
+ */
 export function rememberAccountChoiceActivity(deps: ActivityDependencies) {
   return async function rememberAccountChoice(input: RememberAccountChoiceInput): Promise<void> {
     await assertActsForProvenActor(deps, input, 'account.chosen');
-    await inTenant(deps.orm, input.tenantId, async (em) => {
+    const { connection, attendeeDomains } = await inTenant(deps.orm, input.tenantId, async (em) => {
       const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-      const connection = await defaultCrmConnection(em);
-      if (!connection) return;
-      const domains = companyDomains(record.attendees.filter((a) => a.external).map((a) => a.domain ?? a.email ?? ''));
+      const attendeeDomains = companyDomains(record.attendees.filter((a) => a.external).map((a) => a.domain ?? a.email ?? ''));
+      return { connection: await defaultCrmConnection(em), attendeeDomains };
+    });
+    if (!connection) return;
+    const account = await crmProviderFor(deps, connection).getAccount(input.account.id);
+    const accountDomain = account?.domain ? normaliseDomain(account.domain) : undefined;
+    const domains = attendeeDomains.filter((domain) => domain === accountDomain);
+
+    await inTenant(deps.orm, input.tenantId, async (em) => {
       for (const domain of domains) {
         const mapping =
           (await em.findOne(AccountMapping, { provider: connection.provider, domain })) ??

@@ -48,8 +48,12 @@ export interface FollowUpDraft {
   editedBySlackUserId?: string;
 }
 
-export type ActionKind = 'note' | 'draft' | 'event' | 'task' | 'deal';
-export const actionKinds: readonly ActionKind[] = ['note', 'draft', 'event', 'task', 'deal'];
+/**
+ * What the card can do for a meeting. 'invitations' follows a created event (the guests are emailed
+ * only when the rep confirms it), so it is offered with the event, never on its own.
+ */
+export type ActionKind = 'note' | 'draft' | 'event' | 'invitations' | 'task' | 'deal';
+export const actionKinds: readonly ActionKind[] = ['note', 'draft', 'event', 'invitations', 'task', 'deal'];
 /** Actions that must be done or dismissed before a meeting counts as finished. */
 export const coreActionKinds: readonly ActionKind[] = ['note', 'draft', 'event'];
 
@@ -148,8 +152,6 @@ export interface MeetingState {
   /** Where the card goes: a channel the command came from, or the rep's DM. */
   cardChannel?: string;
   nudged: boolean;
-  /** Calendar invitations go out only when the rep confirms the event. */
-  invitationsSent: boolean;
   /** Error that stopped preparation (meeting not found, Fathom not connected...). */
   preparationFailure?: ActionFailure;
 }

@@ -7,6 +7,7 @@ export const cardActions = {
   createDraft: 'followup.draft',
   scheduleEvent: 'followup.event',
   sendInvitations: 'followup.send_invitations',
+  skipInvitations: 'followup.skip_invitations',
   edit: 'followup.edit',
   dismiss: 'followup.dismiss',
   retry: 'followup.retry',

@@ -26,7 +26,8 @@ export interface MeetingCardInput {
   state: MeetingState;
   draft: FollowUpDraft | null;
   title: string;
-  startedAt: Date;
+  /** When the meeting took place; null when it is not known (its recording could not be loaded). */
+  startedAt: Date | null;
   /** The rep's IANA zone (from Slack): the meeting's time is shown on their wall clock. */
   timeZone: string;
   /** The rep's Slack locale, e.g. `it-IT`: the card's language (English when absent or not offered). */
@@ -44,7 +45,8 @@ export function renderMeetingCard(input: MeetingCardInput): SlackMessage {
   const labels = cardLabels(input.locale);
   const recording = state.recordingId;
   const blocks: KnownBlock[] = [header(labels.header(input.title))];
-  const meta = [meetingTime(input.startedAt, input.timeZone), labels.externalAttendees(input.externalAttendees.length)];
+  const meta = [labels.externalAttendees(input.externalAttendees.length)];
+  if (input.startedAt) meta.unshift(meetingTime(input.startedAt, input.timeZone));
   if (draft) meta.push(draft.generator === 'claude' ? labels.draftedByClaude(draft.promptVersion) : labels.offlineDraft);
   blocks.push(context(meta.map(escapeMrkdwn)));
 
@@ -103,12 +105,10 @@ function accountBlocks(state: MeetingState, labels: CardLabels): SectionBlock[] 
 }
 
 function accountSections(state: MeetingState, labels: CardLabels): SectionBlock[] {
-  if (!state.crm.provider) {
-    if (state.status === 'preparing') return [];
-    return [section(labels.noCrmConnected)];
-  }
+  // Which CRM is connected is known once the account was matched; before that, say nothing about it.
   const account = state.account;
   if (!account) return [];
+  if (!state.crm.provider) return [section(labels.noCrmConnected)];
   const open = !['completed', 'dismissed', 'expired', 'cancelled'].includes(state.status);
   const search: ExternalSelect = {
     type: 'external_select',
@@ -119,7 +119,9 @@ function accountSections(state: MeetingState, labels: CardLabels): SectionBlock[
   if (account.chosen) {
     const name = account.chosen.url ? `<${account.chosen.url}|${escapeMrkdwn(account.chosen.name)}>` : escapeMrkdwn(account.chosen.name);
     const certainty = account.chosen.source === 'rep' ? labels.chosenByYou : labels.matchPercent(Math.round(account.chosen.confidence * 100));
-    return [section(`*${labels.crmAccount}* ${name} (${certainty})`, open && state.actions.note.status !== 'done' ? search : undefined)];
+    // The note's account is the meeting's for good (the workflow refuses a change): no picker, and the card says so.
+    if (state.actions.note.status === 'done') return [section(`*${labels.crmAccount}* ${name} (${certainty}) — ${labels.noteLoggedHere}`)];
+    return [section(`*${labels.crmAccount}* ${name} (${certainty})`, open ? search : undefined)];
   }
   if (account.verdict === 'ambiguous' && account.candidates.length > 0) {
     const picker: StaticSelect = {
@@ -137,7 +139,7 @@ function actionStatusBlocks(state: MeetingState, labels: CardLabels): SectionBlo
   const lines: SectionBlock[] = [];
   for (const kind of actionKinds) {
     const action = state.actions[kind];
-    const line = describeAction(labels.actions[kind], action, labels);
+    const line = describeAction(kind, action, labels);
     if (!line) continue;
     const retry = action.status === 'failed' ? button({ text: labels.retry, actionId: cardActions.retry, value: `${state.recordingId}:${kind}` }) : undefined;
     lines.push(section(line, retry));
@@ -145,7 +147,8 @@ function actionStatusBlocks(state: MeetingState, labels: CardLabels): SectionBlo
   return lines;
 }
 
-function describeAction(label: string, action: ActionState, labels: CardLabels): string | null {
+function describeAction(kind: ActionKind, action: ActionState, labels: CardLabels): string | null {
+  const label = labels.actions[kind];
   switch (action.status) {
     case 'pending':
       return `⏳ ${labels.actionWorking(label)}`;
@@ -156,7 +159,7 @@ function describeAction(label: string, action: ActionState, labels: CardLabels):
     case 'failed':
       return `❌ ${labels.actionFailed(label, escapeMrkdwn(action.failure?.message ?? labels.unknownError))}`;
     case 'dismissed':
-      return `➖ ${labels.actionDismissed(label)}`;
+      return `➖ ${kind === 'invitations' ? labels.invitationsNoneSent : labels.actionDismissed(label)}`;
     default:
       return null;
   }
@@ -173,8 +176,12 @@ function actionButtons(state: MeetingState, hasDraft: boolean, labels: CardLabel
   }
   if (idle('draft')) buttons.push(button({ text: labels.createDraft, actionId: cardActions.createDraft, value }));
   if (idle('event')) buttons.push(button({ text: labels.scheduleFollowUp, actionId: cardActions.scheduleEvent, value }));
-  if (state.actions.event.status === 'done' && !state.invitationsSent) {
+  const invitations = state.actions.invitations.status;
+  if (state.actions.event.status === 'done' && invitations === 'idle') {
     buttons.push(button({ text: labels.sendInvitations, actionId: cardActions.sendInvitations, value }));
+  }
+  if (state.actions.event.status === 'done' && (invitations === 'idle' || invitations === 'failed')) {
+    buttons.push(button({ text: labels.skipInvitations, actionId: cardActions.skipInvitations, value }));
   }
   if (crmReady && state.offeredActions.includes('deal') && state.crm.capabilities.includes('dealUpdate')) buttons.push(button({ text: labels.deal, actionId: cardActions.openDeal, value }));
   if (idle('task') && crmReady && state.crm.capabilities.includes('tasks')) buttons.push(button({ text: labels.crmTask, actionId: cardActions.openTask, value }));

@@ -1,10 +1,10 @@
 /**
  * What the rep, the system or an operator's retry asks the meeting to do, once its rule in
  * meeting-rules.ts has accepted the request: the state changes, the card is marked stale and the
- * activity runs. Actions (note, draft, event, task, deal) share runAction, which records each
+ * activity runs. Actions (note, draft, event, invitations, task, deal) share runAction, which records each
  * attempt so a retry can run it again.
  */
-import { ApplicationFailure, log } from '@temporalio/workflow';
+import { ApplicationFailure, log, patched } from '@temporalio/workflow';
 import type { ActionResult } from '../activities';
 import { systemActorId } from '../domain/meeting';
 import type { AccountCandidate, ActingFor, ActionKind, ActionState, Actor } from '../domain/meeting';
@@ -63,11 +63,23 @@ export function updateDeal(run: MeetingRun, { actor, dealId, stageId, amount }: 
   );
 }
 
-export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor }): Promise<void> {
+const invitationsSentLabel = 'sent to the guests';
+
+/** The event's guests are emailed once the rep confirms it; an action like the others, so a failure shows with Retry. */
+export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
   const { state } = run;
-  await sendEventInvitations({ ...meetingRef(run), ...actingFor(actor), eventId: state.actions.event.externalId! });
-  state.invitationsSent = true;
+  const eventId = state.actions.event.externalId!;
+  const send = () => sendEventInvitations({ ...meetingRef(run), ...actingFor(actor), eventId });
+  if (patched('invitations-as-action')) {
+    return runAction(run, 'invitations', actor, async () => {
+      await send();
+      return { externalId: eventId, label: invitationsSentLabel };
+    });
+  }
+  await send();
+  Object.assign(state.actions.invitations, { status: 'done', attempts: 1, externalId: eventId, label: invitationsSentLabel });
   markChanged(run);
+  return { ...state.actions.invitations };
 }
 
 export async function prepareDealEditor(run: MeetingRun, { viewId, dealId }: PrepareDealEditorInput): Promise<void> {
@@ -85,10 +97,14 @@ export async function prepareDealEditor(run: MeetingRun, { viewId, dealId }: Pre
 
 export async function chooseAccount(run: MeetingRun, { actor, accountId, accountName, accountUrl }: ChooseAccountInput): Promise<void> {
   const { state } = run;
-  const chosen: AccountCandidate = { id: accountId, name: accountName, url: accountUrl, confidence: 1, source: 'rep' };
+  // A candidate's own name, not the picker's label for it (which adds the domain).
+  const candidate = state.account?.candidates.find((known) => known.id === accountId);
+  const name = candidate?.name ?? accountName;
+  const chosen: AccountCandidate = { id: accountId, name, url: accountUrl ?? candidate?.url, confidence: 1, source: 'rep' };
   state.account = { verdict: 'matched', candidates: state.account?.candidates ?? [], chosen };
   markChanged(run);
-  await rememberAccountChoice({ ...meetingRef(run), account: chosen, ...actingFor(actor) });
+  // The choice is made either way; only the tenant's learning from it may be lost.
+  await sideActivity('remembering the account choice', () => rememberAccountChoice({ ...meetingRef(run), account: chosen, ...actingFor(actor) }));
 }
 
 /** A read for a picker: it changes nothing in the meeting, so the card stays as it is. */
@@ -112,6 +128,12 @@ export async function editTexts(run: MeetingRun, { actor, summary, emailSubject,
   return state.draftRevision;
 }
 
+/** "Done, no invitations": the event stays, nobody is emailed, and it counts as settled. */
+export function skipInvitations(run: MeetingRun, { actor }: { actor: Actor }): ActionState {
+  dismiss(run, { actor, action: 'invitations' });
+  return { ...run.state.actions.invitations };
+}
+
 /** One action, or the whole meeting when no action is named. */
 export function dismiss(run: MeetingRun, { actor, action }: DismissInput): void {
   const { state } = run;
@@ -132,8 +154,22 @@ export async function retryFailedActions(run: MeetingRun, requests: RetryInput[]
   for (const { kind, by } of requestedRetries(requests)) {
     const attempt = run.lastAttempt.get(kind);
     if (state.actions[kind].status !== 'failed' || !attempt) continue;
-    await recordAudit({ tenantId: state.tenantId, actor: by, action: 'action.retry', target: kind, result: 'attempt', workflowId });
+    await sideActivity('retry audit', () =>
+      recordAudit({ tenantId: state.tenantId, actor: by, action: 'action.retry', target: kind, result: 'attempt', workflowId }),
+    );
     await runAction(run, kind, attempt.actor, attempt.perform);
+  }
+}
+
+/**
+ * Runs an activity the meeting can do without (a reminder, an audit line): once it has failed
+ * for good it is logged and the meeting goes on, so the card never freezes on it.
+ */
+export async function sideActivity(what: string, perform: () => Promise<void>): Promise<void> {
+  try {
+    await perform();
+  } catch (error) {
+    log.warn('A side activity failed; the meeting goes on', { what, error: describeFailure(error).message });
   }
 }
 

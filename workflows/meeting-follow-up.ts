@@ -10,7 +10,7 @@ import { allHandlersFinished, condition, log, upsertSearchAttributes } from '@te
 import { systemActorId } from '../domain/meeting';
 import type { Actor, MeetingState, MeetingStatus } from '../domain/meeting';
 import { draftFollowUp, loadMeeting, matchAccount, nudgeRep, publishCard } from './activity-profiles';
-import { logNote, retryFailedActions } from './meeting-actions';
+import { logNote, retryFailedActions, sideActivity } from './meeting-actions';
 import { registerMeetingHandlers } from './meeting-handlers';
 import { describeFailure, everyCoreActionSettled, shouldAutoLogNote } from './meeting-rules';
 import { markChanged, remaining, setStatus, startMeetingRun, type MeetingRun } from './meeting-run';
@@ -109,7 +109,8 @@ async function waitForRep(run: MeetingRun): Promise<void> {
     );
     if (!woke && waitingForNudge && !run.repActed) {
       state.nudged = true;
-      await nudgeRep({ tenantId: state.tenantId, repSlackUserId: state.repSlackUserId, card: state.card, title: state.facts?.title ?? '' });
+      const { tenantId, repSlackUserId, card } = state;
+      await sideActivity('reminder', () => nudgeRep({ tenantId, repSlackUserId, card, title: state.facts?.title ?? '' }));
     }
   }
 }

@@ -16,6 +16,7 @@ import {
   searchAccounts,
   searchContacts,
   sendInvitations,
+  skipInvitations,
   updateDeal,
 } from './meeting-actions';
 import {
@@ -29,6 +30,7 @@ import {
   validateSearchAccounts,
   validateSearchContacts,
   validateSendInvitations,
+  validateSkipInvitations,
   validateUpdateDeal,
 } from './meeting-rules';
 import type { MeetingRun } from './meeting-run';
@@ -47,6 +49,7 @@ import {
   searchAccountsUpdate,
   searchContactsUpdate,
   sendInvitationsUpdate,
+  skipInvitationsUpdate,
   statusQuery,
   updateDealUpdate,
 } from './messages';
@@ -72,6 +75,9 @@ export function registerMeetingHandlers(run: MeetingRun): void {
   });
   setHandler(sendInvitationsUpdate, (request) => sendInvitations(run, request), {
     validator: (request) => validateSendInvitations(state, request),
+  });
+  setHandler(skipInvitationsUpdate, (request) => skipInvitations(run, request), {
+    validator: (request) => validateSkipInvitations(state, request),
   });
   setHandler(createTaskUpdate, (request) => createTask(run, request), {
     validator: (request) => validateCreateTask(state, request),

@@ -87,9 +87,21 @@ export function validateProcessAnyway(state: MeetingState, { actor }: { actor: A
 
 export function validateSendInvitations(state: MeetingState, { actor }: { actor: Actor }): void {
   assertCanAct(state, actor);
-  const { event } = state.actions;
+  const { event, invitations } = state.actions;
   if (event.status !== 'done' || !event.externalId) throw new Error('Schedule the follow-up meeting first.');
-  if (state.invitationsSent) throw new Error('The invitations were already sent.');
+  if (invitations.status === 'pending') throw new Error('The invitations are being sent.');
+  if (invitations.status === 'done') throw new Error('The invitations were already sent.');
+  if (invitations.status === 'dismissed') throw new Error('This follow-up meeting was marked done without invitations.');
+}
+
+/** "Done, no invitations": for a created event whose guests were not (and will not be) emailed. */
+export function validateSkipInvitations(state: MeetingState, { actor }: { actor: Actor }): void {
+  assertCanAct(state, actor);
+  const { event, invitations } = state.actions;
+  if (event.status !== 'done') throw new Error('Schedule the follow-up meeting first.');
+  if (invitations.status === 'pending') throw new Error('The invitations are being sent.');
+  if (invitations.status === 'done') throw new Error('The invitations were already sent.');
+  if (invitations.status === 'dismissed') throw new Error('This follow-up meeting is already marked done without invitations.');
 }
 
 export function validatePrepareDealEditor(state: MeetingState, { actor }: PrepareDealEditorInput): void {
@@ -102,6 +114,10 @@ export function validateChooseAccount(state: MeetingState, { actor, accountId }:
   assertCrmConnected(state);
   if (!accountId) throw new Error('Choose an account.');
   if (state.actions.note.status === 'pending') throw new Error('Wait until the note being logged is finished.');
+  // The task and the deal must land where the note is, so the note's account is the meeting's for good.
+  if (state.actions.note.status === 'done') {
+    throw new Error(`The note is already logged on ${state.account?.chosen?.name ?? 'the chosen account'}, so the account can no longer change.`);
+  }
 }
 
 /** The longest query a CRM search takes from a picker; more is no longer a search by name. */
@@ -147,13 +163,13 @@ export function derivedStatus(state: MeetingState): MeetingStatus {
   return 'awaiting-rep';
 }
 
-/** The meeting is finished once every offered core action is done or dismissed. */
+/** The meeting is finished once every offered core action is done or dismissed (a created event: once its invitations are too). */
 export function everyCoreActionSettled(state: MeetingState, eventWaitsForInvitations: boolean): boolean {
   return coreActionKinds
     .filter((kind) => state.offeredActions.includes(kind))
     .every((kind) => {
       const { status } = state.actions[kind];
-      if (kind === 'event' && status === 'done' && eventWaitsForInvitations) return state.invitationsSent;
+      if (kind === 'event' && status === 'done' && eventWaitsForInvitations) return ['done', 'dismissed'].includes(state.actions.invitations.status);
       return status === 'done' || status === 'dismissed';
     });
 }

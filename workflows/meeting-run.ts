@@ -56,7 +56,6 @@ export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
       offeredActions: input.offeredActions,
       cardChannel: input.channelId,
       nudged: false,
-      invitationsSent: false,
     },
     eventWaitsForInvitations,
     autoLogTrustsRepMappings,

@@ -17,7 +17,9 @@ export const logNoteUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('logN
 export const createEmailDraftUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('createEmailDraft');
 export const scheduleFollowUpUpdate = defineUpdate<ActionState, [ScheduleEventInput]>('scheduleFollowUp');
 /** The rep confirms the follow-up event: only now do the attendees get invitations. */
-export const sendInvitationsUpdate = defineUpdate<void, [{ actor: Actor }]>('sendInvitations');
+export const sendInvitationsUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('sendInvitations');
+/** The rep keeps the follow-up event without emailing anyone: the event counts as settled. */
+export const skipInvitationsUpdate = defineUpdate<ActionState, [{ actor: Actor }]>('skipInvitations');
 export const createTaskUpdate = defineUpdate<ActionState, [CreateTaskInput]>('createTask');
 export const updateDealUpdate = defineUpdate<ActionState, [UpdateDealInput]>('updateDeal');
 /** The CRM data the deal editor needs comes through the workflow: the API never calls the CRM. */

@@ -36,7 +36,7 @@ export function onCard(deps: SlackAccess, handle: (card: CardClick) => Promise<v
   };
 }
 
-/** Log, draft, event, invitations, dismiss, process anyway: one update that only names who clicked. */
+/** Log, draft, event, invitations (or none), dismiss, process anyway: one update that only names who clicked. */
 export async function requestUpdate<Ret>(
   deps: Pick<ApiDependencies, 'orm' | 'gateway' | 'logger'>,
   card: CardClick,

@@ -20,6 +20,7 @@ import {
   processAnywayUpdate,
   scheduleFollowUpUpdate,
   sendInvitationsUpdate,
+  skipInvitationsUpdate,
 } from '../../workflows/messages';
 import type { OptionsAnswer } from '../../slack/crm-search-options';
 import { chooseAccount, onCard, openEditModal, requestUpdate, retryAction, submitEditedTexts } from './card-actions';
@@ -71,6 +72,7 @@ export function interactionRegistry(deps: ApiDependencies): InteractionRegistry 
       [cardActions.createDraft, card((click) => requestUpdate(deps, click, createEmailDraftUpdate))],
       [cardActions.scheduleEvent, card((click) => requestUpdate(deps, click, scheduleFollowUpUpdate))],
       [cardActions.sendInvitations, card((click) => requestUpdate(deps, click, sendInvitationsUpdate))],
+      [cardActions.skipInvitations, card((click) => requestUpdate(deps, click, skipInvitationsUpdate))],
       [cardActions.dismiss, card((click) => requestUpdate(deps, click, dismissUpdate))],
       [cardActions.processAnyway, card((click) => requestUpdate(deps, click, processAnywayUpdate))],
       [cardActions.chooseAccount, card((click) => chooseAccount(deps, click))],

@@ -27,10 +27,11 @@ function awaitingRep(): MeetingState {
     status: 'awaiting-rep',
     draftRevision: 1,
     crm: { provider: null, capabilities: [] },
+    // Matched (nothing found) while no CRM is connected: the card says so.
+    account: { verdict: 'none', candidates: [] },
     actions: Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }])) as Record<ActionKind, ActionState>,
     offeredActions: ['note', 'draft', 'event'],
     nudged: false,
-    invitationsSent: false,
   };
 }
 

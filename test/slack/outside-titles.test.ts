@@ -21,7 +21,6 @@ function preparingState(): MeetingState {
     actions: Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }])) as Record<ActionKind, ActionState>,
     offeredActions: ['note', 'draft', 'event'],
     nudged: false,
-    invitationsSent: false,
   };
 }
 

@@ -16,7 +16,7 @@ import { MeetingQuota } from '../../api/meetings/meeting-quota';
 import type { CrmProviderName } from '../../domain/crm';
 import { openMaintenanceOrm, openOrm, type MaintenanceOrm, type Orm } from '../../db/orm';
 import { inTenant } from '../../db/tenant-scope';
-import { CrmConnection } from '../../entities';
+import { CrmConnection, type OfferedAction } from '../../entities';
 import { startLocalEmulators, type LocalEmulators } from '../../emulators';
 import { sampleMeeting, type FathomMeeting } from '../../emulators/fathom-sample-meeting';
 import { CronoEmulator } from '../../emulators/crono-emulator';
@@ -33,7 +33,6 @@ import { buildActivityDependencies, buildSecretStore } from '../../wiring/servic
 import type { SecretStore } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
-import type { ActionKind } from '../../domain/meeting';
 import { freePort } from '../../scripts/lib/processes';
 import { testStack } from './test-stack';
 
@@ -68,7 +67,7 @@ export interface ProductHarness {
   apiUrl: string;
   /** The internal operator listener: codec server and audit export. */
   operatorUrl: string;
-  seedTenant(options?: { crm?: CrmProviderName | null; offeredActions?: ActionKind[]; autoLog?: boolean }): Promise<SeededTenant>;
+  seedTenant(options?: { crm?: CrmProviderName | null; offeredActions?: OfferedAction[]; autoLog?: boolean }): Promise<SeededTenant>;
   addFathomMeeting(seeded: SeededTenant, overrides?: Partial<FathomMeeting>, options?: { transcriptLines?: number }): FathomMeeting;
   slashCommand(seeded: SeededTenant, text: string, options?: { channelId?: string; userId?: string }): Promise<Response>;
   click(seeded: SeededTenant, action: { actionId: string; value?: string; blockId?: string; selected?: { value: string; text: string } }, options?: { userId?: string; teamId?: string }): Promise<Response>;

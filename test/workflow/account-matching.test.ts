@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { inTenant } from '../../db/tenant-scope';
 import type { AccountMatch } from '../../domain/meeting';
 import { AccountMapping } from '../../entities';
+import { cardActions } from '../../slack/action-ids';
 import { meetingState, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
@@ -35,6 +36,10 @@ describe('account matching: mapping, then domain, then name', function () {
 
   /** Prepares a meeting whose external attendees have these addresses and returns the matcher's verdict. */
   async function matchFor(seeded: SeededTenant, externalEmails: string[]): Promise<AccountMatch> {
+    return (await meetingWith(seeded, externalEmails)).match;
+  }
+
+  async function meetingWith(seeded: SeededTenant, externalEmails: string[]): Promise<{ match: AccountMatch; recordingId: string }> {
     const invitee = (email: string, external: boolean) => ({ name: email.split('@')[0]!, matched_speaker_display_name: null, email, email_domain: email.split('@')[1]!, is_external: external });
     const meeting = harness.addFathomMeeting(seeded, {
       calendar_invitees: [invitee(seeded.rep.email, false), ...externalEmails.map((email) => invitee(email, true))],
@@ -42,7 +47,13 @@ describe('account matching: mapping, then domain, then name', function () {
     const response = await harness.slashCommand(seeded, meeting.url, { channelId: salesChannel });
     assert.equal(response.status, 200);
     const workflowId = harness.workflowId(seeded, meeting.recording_id);
-    return waitFor('the account verdict', async () => (await meetingState(harness, workflowId)).account, 60_000);
+    const match = await waitFor('the account verdict', async () => (await meetingState(harness, workflowId)).account, 60_000);
+    return { match, recordingId: String(meeting.recording_id) };
+  }
+
+  async function rememberedDomains(seeded: SeededTenant): Promise<Record<string, string>> {
+    const mappings = await inTenant(harness.orm, seeded.tenant.id, (em) => em.find(AccountMapping, {}));
+    return Object.fromEntries(mappings.map((mapping) => [mapping.domain, mapping.accountId]));
   }
 
   it('uses a remembered mapping first and does not search the CRM', async () => {
@@ -50,7 +61,7 @@ describe('account matching: mapping, then domain, then name', function () {
     const { domain } = uniqueDomain();
     harness.emulators.hubspot.addCompany({ name: 'On the domain', domain });
     await inTenant(harness.orm, seeded.tenant.id, async (em) => {
-      em.persist(Object.assign(new AccountMapping(), { tenantId: seeded.tenant.id, provider: 'hubspot', domain, accountId: 'remembered-1', accountName: 'Remembered Inc' }));
+      em.persist(Object.assign(new AccountMapping(), { tenantId: seeded.tenant.id, provider: 'hubspot', domain, accountId: 'remembered-1', accountName: 'Remembered Inc', source: 'admin' }));
     });
     const { result: match, byDomain, byName } = await searchesDuring(() => matchFor(seeded, [`ann@${domain}`]));
     assert.equal(match.verdict, 'matched');
@@ -103,5 +114,22 @@ describe('account matching: mapping, then domain, then name', function () {
     const { domain } = uniqueDomain();
     const match = await matchFor(seeded, [`ann@${domain}`]);
     assert.deepEqual(match, { verdict: 'none', candidates: [] });
+  });
+
+  it('remembers a rep’s pick only for the chosen company’s domain, not for the other companies in the meeting', async () => {
+    const seeded = await harness.seedTenant();
+    const client = uniqueDomain().domain;
+    const partner = uniqueDomain().domain;
+    harness.emulators.hubspot.addCompany({ name: 'Twin (US)', domain: client });
+    const eu = harness.emulators.hubspot.addCompany({ name: 'Twin (EU)', domain: client });
+    const { match, recordingId } = await meetingWith(seeded, [`ann@${client}`, `pat@${partner}`]);
+    assert.equal(match.verdict, 'ambiguous');
+
+    await harness.click(seeded, { actionId: cardActions.chooseAccount, blockId: `account:${recordingId}`, selected: { value: eu, text: `Twin (EU) (${client})` } });
+    const remembered = await waitFor('the remembered choice', async () => {
+      const domains = await rememberedDomains(seeded);
+      return Object.keys(domains).length > 0 ? domains : undefined;
+    });
+    assert.deepEqual(remembered, { [client]: eu }, `${partner} is not Twin (EU)’s, so it is not mapped to it`);
   });
 });

@@ -212,7 +212,7 @@ describe('meeting workflow: actions from Slack', function () {
     assert.equal(mapping?.source, 'rep-choice');
     await recordHistory('ambiguous-account-chosen-by-rep', harness.client.workflow.getHandle(workflowId));
 
-    // The next meeting with client.com is matched to the remembered account without asking.
+    // The next meeting with client.com is matched to the remembered account without asking (a rep's mapping: never auto-logged).
     const next = harness.addFathomMeeting(seeded);
     await harness.slashCommand(seeded, next.url, { channelId: salesChannel });
     const nextState = await waitFor('the next meeting’s account', async () => {

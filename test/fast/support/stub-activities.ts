@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MeetingActivities } from '../../../activities';
 import type { AccountCandidate, AccountMatch, CrmContext, MeetingState } from '../../../domain/meeting';
@@ -34,6 +35,14 @@ export interface MeetingScenario {
   account?: AccountMatch;
   /** The CRM refuses this many note writes in a way no automatic retry fixes (a revoked connection). */
   noteRefusals?: number;
+  /** Google refuses this many invitation sends in a way no automatic retry fixes (a revoked connection). */
+  invitationRefusals?: number;
+  /** Slack refuses the reminder for good (the rep left the workspace, the channel was archived). */
+  nudgeFails?: boolean;
+  /** The account choice cannot be remembered for good (the CRM refuses to show the account). */
+  rememberFails?: boolean;
+  /** The audit log cannot be written for good. */
+  auditFails?: boolean;
 }
 
 /**
@@ -51,9 +60,11 @@ export class StubbedServices {
   readonly audit: InputOf<'recordAudit'>[] = [];
   readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
   private noteRefusalsLeft: number;
+  private invitationRefusalsLeft: number;
 
   constructor(private readonly scenario: MeetingScenario = {}) {
     this.noteRefusalsLeft = scenario.noteRefusals ?? 0;
+    this.invitationRefusalsLeft = scenario.invitationRefusals ?? 0;
   }
 
   lastCard(): MeetingState | undefined {
@@ -100,15 +111,24 @@ export class StubbedServices {
         return { externalId: 'calendar-event-1', label: 'Follow-up on Tue 10 Mar, 15:00' };
       },
       sendEventInvitations: async (input) => {
+        // Google takes a moment, as it does for real: long enough for a second click to arrive meanwhile.
+        await setTimeout(300);
+        if (this.invitationRefusalsLeft > 0) {
+          this.invitationRefusalsLeft -= 1;
+          throw ApplicationFailure.nonRetryable('Google no longer accepts this workspace’s connection. Reconnect it in App Home.', 'reconnect');
+        }
         this.invitations.push(input);
       },
       rememberAccountChoice: async (input) => {
+        if (scenario.rememberFails) throw ApplicationFailure.nonRetryable('HubSpot refused to show the account', 'reconnect');
         this.rememberedAccounts.push(input);
       },
       nudgeRep: async (input) => {
+        if (scenario.nudgeFails) throw ApplicationFailure.nonRetryable('Slack refused the reminder: channel_not_found', 'not-found');
         this.nudges.push(input);
       },
       recordAudit: async (entry) => {
+        if (scenario.auditFails) throw ApplicationFailure.nonRetryable('The audit log is not writable', 'invalid');
         this.audit.push(entry);
       },
     };

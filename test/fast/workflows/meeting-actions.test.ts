@@ -8,6 +8,7 @@ import {
   retrySignal,
   scheduleFollowUpUpdate,
   sendInvitationsUpdate,
+  skipInvitationsUpdate,
   statusQuery,
 } from '../../../workflows/messages';
 import { waitFor } from '../../support/wait-for';
@@ -67,6 +68,19 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       );
     }));
 
+  it('retries a failed note even when the retry cannot be audited', () =>
+    withStubbedMeeting({ server, scenario: { noteRefusals: 1, auditFails: true } }, async (meeting) => {
+      await preparedCard(meeting);
+      const failed = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(failed.status, 'failed');
+
+      await meeting.handle.signal(retrySignal, { by: meeting.rep.slackUserId });
+      const state = await meeting.stateWhen('the retried note', (current) => current.actions.note.status === 'done');
+      assert.equal(meeting.services.notes.length, 1, 'the note is written');
+      assert.equal(state.status, 'awaiting-rep', 'the meeting goes on');
+      await waitFor('the card showing the note', () => meeting.services.lastCard()?.actions.note.status === 'done');
+    }));
+
   it('lets the rep choose among ambiguous accounts, and logs the note to the chosen one', () =>
     withStubbedMeeting({ server, scenario: { account: { verdict: 'ambiguous', candidates: [acmeEurope, acmeLabs] } } }, async (meeting) => {
       const card = await preparedCard(meeting);
@@ -74,14 +88,30 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       assert.deepEqual(card.account?.candidates.map((candidate) => candidate.name), [acmeEurope.name, acmeLabs.name]);
       assert.equal(card.account?.chosen, undefined, 'nothing is picked for the rep');
 
+      // The API passes the picker option's label, which shows the domain after the name.
       await meeting.handle.executeUpdate(chooseAccountUpdate, {
-        args: [{ actor: meeting.rep, accountId: acmeLabs.id, accountName: acmeLabs.name }],
+        args: [{ actor: meeting.rep, accountId: acmeLabs.id, accountName: `${acmeLabs.name} (${acmeLabs.domain})` }],
       });
+      assert.equal((await meeting.handle.query(statusQuery)).account?.chosen?.name, acmeLabs.name, 'the account keeps its own name');
       const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
       assert.equal(note.status, 'done');
       assert.deepEqual(meeting.services.notes.map((written) => written.accountId), [acmeLabs.id]);
       assert.deepEqual(meeting.services.rememberedAccounts.map((remembered) => remembered.account.id), [acmeLabs.id], 'the choice is remembered');
     }));
+
+  it('keeps the rep’s account choice when it cannot be remembered for later meetings', () =>
+    withStubbedMeeting(
+      { server, scenario: { account: { verdict: 'ambiguous', candidates: [acmeEurope, acmeLabs] }, rememberFails: true } },
+      async (meeting) => {
+        await preparedCard(meeting);
+        await meeting.handle.executeUpdate(chooseAccountUpdate, {
+          args: [{ actor: meeting.rep, accountId: acmeLabs.id, accountName: acmeLabs.name }],
+        });
+        const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+        assert.deepEqual(meeting.services.notes.map((written) => written.accountId), [acmeLabs.id], 'the note goes to the chosen account');
+        assert.equal(note.status, 'done');
+      },
+    ));
 
   it('holds an internal-only meeting until the rep presses "Process anyway"', () =>
     withStubbedMeeting({ server, scenario: { internalOnly: true } }, async (meeting) => {
@@ -92,6 +122,37 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       const card = await preparedCard(meeting);
       assert.equal(card.draftRevision, 1);
       assert.equal(meeting.services.draftsWritten.length, 1);
+    }));
+
+  it('emails the guests once, however often the rep clicks "Send invitations"', () =>
+    withStubbedMeeting({ server }, async (meeting) => {
+      await preparedCard(meeting);
+      const actor = { actor: meeting.rep };
+      await meeting.handle.executeUpdate(scheduleFollowUpUpdate, { args: [actor] });
+      const clicks = await Promise.allSettled([
+        meeting.handle.executeUpdate(sendInvitationsUpdate, { args: [actor] }),
+        meeting.handle.executeUpdate(sendInvitationsUpdate, { args: [actor] }),
+      ]);
+      assert.equal(clicks.filter((click) => click.status === 'fulfilled').length, 1, 'one click sends them');
+      const refused = clicks.find((click) => click.status === 'rejected');
+      assert.match(String(refused?.reason?.cause?.message ?? refused?.reason?.message), /being sent/, 'the other click is told why not');
+      assert.equal(meeting.services.invitations.length, 1, 'the guests get one invitation each');
+    }));
+
+  it('shows invitations that failed for good on the card, and Retry sends them', () =>
+    withStubbedMeeting({ server, scenario: { invitationRefusals: 1 } }, async (meeting) => {
+      await preparedCard(meeting);
+      const actor = { actor: meeting.rep };
+      await meeting.handle.executeUpdate(scheduleFollowUpUpdate, { args: [actor] });
+      const failed = await meeting.handle.executeUpdate(sendInvitationsUpdate, { args: [actor] });
+      assert.equal(failed.status, 'failed');
+      assert.match(failed.failure?.message ?? '', /Reconnect it in App Home/);
+      await waitFor('the card showing the failure', () => meeting.services.lastCard()?.status === 'needs-attention');
+
+      await meeting.handle.signal(retrySignal, { by: meeting.rep.slackUserId, action: 'invitations' });
+      const state = await meeting.stateWhen('the retried invitations', (current) => current.actions.invitations.status === 'done');
+      assert.equal(state.actions.invitations.attempts, 2);
+      assert.equal(meeting.services.invitations.length, 1);
     }));
 
   it('completes once the note, the email draft and the confirmed event are done', () =>
@@ -108,6 +169,23 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       assert.equal(result.status, 'completed');
       assert.equal(meeting.services.drafts.length, 1);
       assert.deepEqual(meeting.services.invitations.map((sent) => sent.eventId), ['calendar-event-1']);
+      assert.equal(meeting.services.lastCard()?.status, 'completed', 'the card says it is all done');
+    }));
+
+  it('completes without emailing anyone when the rep marks the event "Done, no invitations"', () =>
+    withStubbedMeeting({ server }, async (meeting) => {
+      await preparedCard(meeting);
+      const actor = { actor: meeting.rep };
+      await meeting.handle.executeUpdate(logNoteUpdate, { args: [actor] });
+      await meeting.handle.executeUpdate(createEmailDraftUpdate, { args: [actor] });
+      await meeting.handle.executeUpdate(scheduleFollowUpUpdate, { args: [actor] });
+      const invitations = await meeting.handle.executeUpdate(skipInvitationsUpdate, { args: [actor] });
+      assert.equal(invitations.status, 'dismissed');
+
+      const result = await meeting.result();
+      assert.equal(result.status, 'completed');
+      assert.equal(meeting.services.invitations.length, 0, 'nobody was emailed');
+      assert.equal(meeting.services.events.length, 1, 'the event stays in the calendar');
       assert.equal(meeting.services.lastCard()?.status, 'completed', 'the card says it is all done');
     }));
 });

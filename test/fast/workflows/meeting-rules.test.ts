@@ -21,6 +21,7 @@ import {
   validateSearchAccounts,
   validateSearchContacts,
   validateSendInvitations,
+  validateSkipInvitations,
   validateUpdateDeal,
 } from '../../../workflows/meeting-rules';
 
@@ -49,7 +50,6 @@ function meeting(...changes: ((state: MeetingState) => void)[]): MeetingState {
     actions: Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }])) as MeetingState['actions'],
     offeredActions: [...actionKinds],
     nudged: false,
-    invitationsSent: false,
   };
   for (const change of changes) change(state);
   return state;
@@ -268,8 +268,42 @@ describe('meeting rules', () => {
     });
 
     it('refuses to send them twice', () => {
-      const sent = meeting(scheduled, (s) => (s.invitationsSent = true));
+      const sent = meeting(scheduled, withAction('invitations', 'done'));
       assert.throws(() => validateSendInvitations(sent, { actor: rep }), { message: 'The invitations were already sent.' });
+    });
+
+    it('refuses a second click while the first one is still sending', () => {
+      const sending = meeting(scheduled, withAction('invitations', 'pending'));
+      assert.throws(() => validateSendInvitations(sending, { actor: rep }), { message: 'The invitations are being sent.' });
+    });
+
+    it('sends them again after a failure', () => {
+      assert.doesNotThrow(() => validateSendInvitations(meeting(scheduled, withAction('invitations', 'failed')), { actor: rep }));
+    });
+  });
+
+  describe('"Done, no invitations"', () => {
+    const scheduled = (state: MeetingState) => {
+      state.actions.event = { status: 'done', attempts: 1, externalId: 'evt-1' };
+    };
+
+    it('settles a created event whose invitations were not sent, even after a failed send', () => {
+      assert.doesNotThrow(() => validateSkipInvitations(meeting(scheduled), { actor: rep }));
+      assert.doesNotThrow(() => validateSkipInvitations(meeting(scheduled, withAction('invitations', 'failed')), { actor: rep }));
+    });
+
+    it('refuses when there is no event, or its invitations are sent or on their way', () => {
+      assert.throws(() => validateSkipInvitations(meeting(), { actor: rep }), { message: 'Schedule the follow-up meeting first.' });
+      assert.throws(() => validateSkipInvitations(meeting(scheduled, withAction('invitations', 'done')), { actor: rep }), {
+        message: 'The invitations were already sent.',
+      });
+      assert.throws(() => validateSkipInvitations(meeting(scheduled, withAction('invitations', 'pending')), { actor: rep }), {
+        message: 'The invitations are being sent.',
+      });
+    });
+
+    it('is only for the rep or an admin', () => {
+      assert.throws(() => validateSkipInvitations(meeting(scheduled), { actor: otherRep }), notYourMeeting);
     });
   });
 
@@ -299,6 +333,17 @@ describe('meeting rules', () => {
 
     it('waits until a note being logged is finished', () => {
       assert.throws(() => validateChooseAccount(meeting(withAction('note', 'pending')), choice), { message: 'Wait until the note being logged is finished.' });
+    });
+
+    it('keeps the account once the note is logged there, and says why', () => {
+      assert.throws(() => validateChooseAccount(meeting(withAction('note', 'done')), choice), {
+        message: 'The note is already logged on Client Inc, so the account can no longer change.',
+      });
+    });
+
+    it('lets the rep correct the account after a failed or dismissed note', () => {
+      assert.doesNotThrow(() => validateChooseAccount(meeting(withAction('note', 'failed')), choice));
+      assert.doesNotThrow(() => validateChooseAccount(meeting(withAction('note', 'dismissed')), choice));
     });
   });
 
@@ -352,7 +397,7 @@ describe('meeting rules', () => {
       state.actions.note.status = 'done';
       state.actions.draft.status = 'dismissed';
       state.actions.event = { status: 'done', attempts: 1, externalId: 'evt-1' };
-      state.invitationsSent = true;
+      state.actions.invitations.status = 'done';
     };
 
     it('finishes once note, draft and event are each done or dismissed; task and deal are optional', () => {
@@ -360,8 +405,12 @@ describe('meeting rules', () => {
       assert.equal(everyCoreActionSettled(meeting(settled, withAction('note', 'failed')), true), false);
     });
 
+    it('counts a created event marked "Done, no invitations" as settled', () => {
+      assert.equal(everyCoreActionSettled(meeting(settled, withAction('invitations', 'dismissed')), true), true);
+    });
+
     it('waits for the invitations after the event is created, except in meetings started before that rule', () => {
-      const notInvited = meeting(settled, (s) => (s.invitationsSent = false));
+      const notInvited = meeting(settled, withAction('invitations', 'idle'));
       assert.equal(everyCoreActionSettled(notInvited, true), false);
       assert.equal(everyCoreActionSettled(notInvited, false), true);
     });

@@ -71,4 +71,18 @@ describe('meeting workflow (time-skipping): reminder and expiry', function () {
       assert.equal(result.status, 'expired');
       assert.equal(meeting.services.nudges.length, 0);
     }));
+
+  it('keeps the meeting open when the reminder cannot be delivered', () =>
+    withStubbedMeeting({ server, scenario: { nudgeFails: true } }, async (meeting) => {
+      await cardPublished(meeting);
+      await meeting.skipTime(25 * hour);
+      const state = await meeting.stateWhen('the failed reminder behind it', (current) => current.nudged);
+      assert.equal(state.status, 'awaiting-rep', 'the card still offers its actions');
+
+      const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(note.status, 'done', 'the rep can still log the note');
+      const result = await meeting.result();
+      assert.equal(result.status, 'expired', 'the meeting ends normally, not as a failed workflow');
+      assert.equal(meeting.services.lastCard()?.status, 'expired');
+    }));
 });
