@@ -126,6 +126,19 @@ export class MeetingGateway {
     await this.client.workflow.getHandle(this.workflowId(tenant, recordingId)).signal(retrySignal, { by, action });
   }
 
+  /**
+   * Retries the note of every running meeting of the tenant whose CRM sync failed, as `by`: the
+   * batch an operator would run with `temporal workflow signal --query`, scoped to the verified
+   * tenant. Returns the meetings signalled.
+   */
+  async retryFailedSyncs(tenant: Tenant, by: string): Promise<string[]> {
+    const query = `TenantId = '${tenant.id}' AND CrmSyncStatus = "failed" AND ExecutionStatus = "Running"`;
+    const workflowIds: string[] = [];
+    for await (const workflow of this.client.workflow.list({ query })) workflowIds.push(workflow.workflowId);
+    await Promise.all(workflowIds.map((workflowId) => this.client.workflow.getHandle(workflowId).signal(retrySignal, { by, action: 'note' })));
+    return workflowIds;
+  }
+
   async cancel(workflowId: string, reason: string): Promise<void> {
     await this.client.workflow.getHandle(workflowId).signal(cancelMeetingSignal, { reason });
   }

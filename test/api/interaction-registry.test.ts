@@ -17,6 +17,7 @@ import {
   dealModal,
   disconnectActions,
   homeActions,
+  incidentActions,
   meetingPicker,
   modalCallbacks,
   settingsModal,
@@ -36,6 +37,7 @@ describe('Slack interactions: one handler per id', () => {
     ...Object.values(homeActions),
     ...Object.values(connectActions),
     ...Object.values(disconnectActions),
+    ...Object.values(incidentActions),
     dealModal.dealSelect,
     meetingPicker.older,
   ];

@@ -16,6 +16,7 @@ export type MeetingWorkflowActivities = Pick<
   | 'rememberAccountChoice'
   | 'nudgeRep'
   | 'recordAudit'
+  | 'reportFailedSync'
 >;
 
 type InputOf<Name extends keyof MeetingWorkflowActivities> = Parameters<MeetingWorkflowActivities[Name]>[0];
@@ -49,6 +50,7 @@ export class StubbedServices {
   readonly invitations: InputOf<'sendEventInvitations'>[] = [];
   readonly rememberedAccounts: InputOf<'rememberAccountChoice'>[] = [];
   readonly audit: InputOf<'recordAudit'>[] = [];
+  readonly failedSyncReports: InputOf<'reportFailedSync'>[] = [];
   readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
   private noteRefusalsLeft: number;
 
@@ -110,6 +112,9 @@ export class StubbedServices {
       },
       recordAudit: async (entry) => {
         this.audit.push(entry);
+      },
+      reportFailedSync: async (input) => {
+        this.failedSyncReports.push(input);
       },
     };
   }
