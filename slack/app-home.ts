@@ -6,6 +6,7 @@ import type { ConnectionHealth } from '../entities/crm-connection';
 import type { MeetingStatus } from '../domain/meeting';
 import { connectActions, disconnectActions, homeActions } from './action-ids';
 import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, plainText, section, truncate } from './block-kit';
+import { needsAttentionBlocks, type MeetingNeedingAttentionView } from './home-needs-attention';
 import { autoLogLabels, crmLabels, languageLabel, toneLabels } from './settings-labels';
 
 /**
@@ -28,6 +29,8 @@ export interface AppHomeInput {
     /** Consent links of the OAuth CRMs this deployment offers, for this admin. */
     crmConnectLinks: { provider: OAuthCrmProvider; url: string }[];
     cronoOffered: boolean;
+    /** The workspace's failed meetings; undefined when Temporal did not answer in time. */
+    needsAttention: MeetingNeedingAttentionView[] | undefined;
   };
 }
 
@@ -62,7 +65,7 @@ export function renderAppHome(input: AppHomeInput): HomeView {
   const disconnects = disconnectButtons(input);
   if (disconnects.length > 0) blocks.push(actions('home_disconnect', disconnects));
   if (!input.admin) blocks.push(context(['Your workspace admin connects the CRM.']));
-  if (input.admin) blocks.push(...adminBlocks(input.admin));
+  if (input.admin) blocks.push(...needsAttentionBlocks(input.admin.needsAttention), ...adminBlocks(input.admin));
   return { type: 'home', blocks: capBlocks(blocks, blockKitLimits.viewBlocks) };
 }
 

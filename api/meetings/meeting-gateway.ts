@@ -11,6 +11,7 @@ import type { Tenant } from '../../entities';
 import { meetingFollowUp, offboardTenant } from '../../workflows';
 import {
   cancelMeetingSignal,
+  crmSyncStatusSearchAttribute,
   meetingStatusSearchAttribute,
   meetingTaskQueue,
   meetingWorkflowId,
@@ -35,6 +36,13 @@ export type UpdateOutcome =
   /** Not accepted within the ack budget; it carries on and reports through the card. */
   | { status: 'pending' }
   | { status: 'unavailable' };
+
+export interface MeetingNeedingAttention {
+  workflowId: string;
+  recordingId: string;
+  status: MeetingStatus | undefined;
+  crmSyncFailed: boolean;
+}
 
 /**
  * Everything the API asks of Temporal, in one place: start (or join) a meeting's workflow and
@@ -153,6 +161,33 @@ export class MeetingGateway {
       typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
       staticSummary: `Offboard tenant (${request.reason})`,
     });
+  }
+
+  /**
+   * The tenant's running meetings an admin should look at: stopped on a failure, or with a CRM
+   * sync that failed, from visibility alone (no workflow is queried). The first `limit`.
+   */
+  async meetingsNeedingAttention(tenant: Tenant, limit: number): Promise<MeetingNeedingAttention[]> {
+    const query =
+      `TenantId = '${tenant.id}' AND ExecutionStatus = "Running" ` + `AND (MeetingStatus = "needs-attention" OR CrmSyncStatus = "failed")`;
+    const idPrefix = meetingWorkflowId(tenant.id, '');
+    const meetings: MeetingNeedingAttention[] = [];
+    for await (const workflow of this.client.workflow.list({ query, pageSize: limit })) {
+      if (!workflow.workflowId.startsWith(idPrefix)) continue;
+      meetings.push({
+        workflowId: workflow.workflowId,
+        recordingId: workflow.workflowId.slice(idPrefix.length),
+        status: workflow.typedSearchAttributes.get(meetingStatusSearchAttribute) as MeetingStatus | undefined,
+        crmSyncFailed: workflow.typedSearchAttributes.get(crmSyncStatusSearchAttribute) === 'failed',
+      });
+      if (meetings.length >= limit) break;
+    }
+    return meetings;
+  }
+
+  /** The Temporal namespace of these workflows, for links to their history in the Web UI. */
+  get namespace(): string {
+    return this.client.options.namespace;
   }
 
   /**
