@@ -71,6 +71,7 @@ async function appHomeFor(deps: AppHomeDependencies, tenant: Tenant, slackUserId
     meetings: records.map((record) => ({ title: record.title, startedAt: record.startedAt, status: statuses.get(record.recordingId) })),
     fathomConnected,
     googleConnected,
+    googleProblem: googleConnected && user?.googleHealth !== 'ok' ? (user?.googleLastError ?? 'Google refused the last call.') : null,
     crmConnections: connections.map((connection) => ({
       provider: connection.provider,
       health: connection.health,

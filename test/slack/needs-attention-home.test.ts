@@ -64,4 +64,16 @@ describe('App Home for admins: what needs attention, and connection health from 
     });
     assert.match(after, /\*HubSpot\* \(default CRM\): ✅ connected/, 'a successful call turns it green again');
   });
+
+  it('shows Google as needing a reconnect once Google refuses the rep’s grant, though its tokens are still stored', async () => {
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.createDraft);
+    assert.match(await openHome(seeded.rep.slackUserId), /\*Google \(Gmail & Calendar\)\*: ✅ connected/);
+    harness.emulators.google.revokeUser(seeded.rep.email);
+    harness.emulators.google.expireAccessTokens();
+    await harness.click(seeded, { actionId: cardActions.createDraft, value: recordingId });
+    await waitFor('the failed draft', async () => (await meetingState(harness, workflowId)).actions.draft.status === 'failed', 60_000);
+
+    const home = await openHome(seeded.rep.slackUserId);
+    assert.match(home, /\*Google \(Gmail & Calendar\)\*: ⚠️ needs reconnecting: /);
+  });
 });
