@@ -37,7 +37,7 @@ export async function recordFailedSync(
     await em.execute('select pg_advisory_xact_lock(hashtext(?))', [lockKey]);
     const open = await em.findOne(
       SyncIncident,
-      { provider: failure.provider, reason: failure.reason, openedAt: { $gte: new Date(failure.at.getTime() - incidentWindowMs) } },
+      { provider: failure.provider, reason: failure.reason, closedAt: null, openedAt: { $gte: new Date(failure.at.getTime() - incidentWindowMs) } },
       { orderBy: { openedAt: 'desc' } },
     );
     const incident =
@@ -48,5 +48,13 @@ export async function recordFailedSync(
     await notify(incident, em);
     em.persist(incident);
     return incident;
+  });
+}
+
+/** An admin retried the incident's meetings: it stops collecting failures. False when it is unknown or already closed. */
+export async function closeSyncIncident(orm: Orm, tenantId: string, incidentId: string, at: Date): Promise<boolean> {
+  return inTenant(orm, tenantId, async (em) => {
+    const closed = await em.nativeUpdate(SyncIncident, { id: incidentId, closedAt: null }, { closedAt: at });
+    return closed > 0;
   });
 }

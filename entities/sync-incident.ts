@@ -26,6 +26,8 @@ export class SyncIncident {
   workflowIds: string[] = [];
   notices: IncidentNotice[] = [];
   openedAt: Date = new Date();
+  /** Set by an admin's Retry all: failures after it are a new incident with a fresh count and DM. */
+  closedAt?: Date | null;
   updatedAt: Date = new Date();
 }
 
@@ -42,6 +44,7 @@ export const SyncIncidentSchema = new EntitySchema<SyncIncident>({
     workflowIds: { type: 'json' },
     notices: { type: 'json' },
     openedAt: { type: 'datetime' },
+    closedAt: { type: 'datetime', nullable: true },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
   },
 });

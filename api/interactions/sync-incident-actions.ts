@@ -1,4 +1,5 @@
 import { appendAudit } from '../../db/audit';
+import { closeSyncIncident } from '../../db/sync-incidents';
 import { inTenant } from '../../db/tenant-scope';
 import { actorFor } from './actors';
 import { afterResponse } from '../http/after-response';
@@ -20,6 +21,7 @@ export async function retryAllFailedSyncs(deps: Pick<ApiDependencies, 'orm' | 'g
     );
   if (!actor.isAdmin) return reply('Only a workspace admin can retry every failed CRM sync.');
   const workflowIds = await deps.gateway.retryFailedSyncs(tenant, actor.slackUserId);
+  if (action.value && isUuid(action.value)) await closeSyncIncident(deps.orm, tenant.id, action.value, new Date());
   await inTenant(deps.orm, tenant.id, async (em) => {
     appendAudit(em, {
       tenantId: tenant.id,
@@ -31,4 +33,9 @@ export async function retryAllFailedSyncs(deps: Pick<ApiDependencies, 'orm' | 'g
     });
   });
   reply(workflowIds.length === 0 ? 'No meeting is waiting for a CRM retry.' : `Retrying the CRM note of ${workflowIds.length} meeting${workflowIds.length === 1 ? '' : 's'}.`);
+}
+
+/** The button's value is an incident id; anything else (a forged value) must not reach a uuid column. */
+function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }

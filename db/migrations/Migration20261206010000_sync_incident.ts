@@ -19,6 +19,7 @@ export class Migration20261206010000_sync_incident extends Migration {
         workflow_ids jsonb not null default '[]',
         notices jsonb not null default '[]',
         opened_at timestamptz not null,
+        closed_at timestamptz null,
         updated_at timestamptz not null
       );`);
     this.addSql(`create index sync_incident_open_index on sync_incident (tenant_id, provider, reason, opened_at);`);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { inTenant } from '../../db/tenant-scope';
-import { AuditLog, User } from '../../entities';
+import { AuditLog, SyncIncident, User } from '../../entities';
 import { cardActions, incidentActions } from '../../slack/action-ids';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
@@ -72,5 +72,7 @@ describe('failed CRM syncs reach the workspace admins', function () {
     assert.deepEqual([...(batch[0]!.detail.workflowIds as string[])].sort(), meetings.map((meeting) => meeting.workflowId).sort());
     const retries = audit.filter((row) => row.action === 'action.retry');
     assert.deepEqual(retries.map((row) => row.workflowId).sort(), meetings.map((meeting) => meeting.workflowId).sort(), 'each meeting audits the admin’s retry');
+    const incident = await inTenant(harness.orm, seeded.tenant.id, (em) => em.findOneOrFail(SyncIncident, { id: incidentId }));
+    assert.ok(incident.closedAt, 'the retried incident is closed: a later failure starts a new count');
   });
 });
