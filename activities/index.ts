@@ -19,6 +19,7 @@ import { purgeExpiredTranscriptBatchActivity } from './purge-expired-transcripts
 import { recordAuditActivity } from './record-audit';
 import { rememberAccountChoiceActivity } from './remember-account-choice';
 import { removeTenantCredentialsActivity } from './remove-tenant-credentials';
+import { reportFailedSyncActivity } from './report-failed-sync';
 import { saveDraftEditsActivity } from './save-draft-edits';
 import { scheduleFollowUpActivity } from './schedule-follow-up';
 import { searchCrmAccountsActivity } from './search-crm-accounts';
@@ -50,6 +51,7 @@ export function createActivities(deps: ActivityDependencies) {
     saveDraftEdits: saveDraftEditsActivity(deps),
     nudgeRep: nudgeRepActivity(deps),
     recordAudit: recordAuditActivity(deps),
+    reportFailedSync: reportFailedSyncActivity(deps),
     forgetOldDeliveries: forgetOldDeliveriesActivity(deps),
     deactivateTenant: deactivateTenantActivity(deps),
     closeTenantMeetings: closeTenantMeetingsActivity(deps),

@@ -8,6 +8,7 @@ import { inTenant } from '../db/tenant-scope';
 import { CrmConnection, MeetingRecord, Tenant, User } from '../entities';
 import type { ActivityDependencies } from './dependencies';
 import { notConfigured } from './failures';
+import { trackGoogleHealth } from './google-health';
 
 /**
  * Builds the clients of one tenant or rep from references stored in Postgres and values read
@@ -65,10 +66,10 @@ export async function meetingSourceFor(deps: ActivityDependencies, rep: User | n
 
 export async function googleWorkspaceFor(deps: ActivityDependencies, rep: User | null) {
   const secretRef = rep?.googleSecretRef;
-  if (!secretRef || !(await deps.secrets.get(secretRef))) {
+  if (!rep || !secretRef || !(await deps.secrets.get(secretRef))) {
     throw notConfigured('Connect Google in the app’s Home tab to create Gmail drafts and calendar events.');
   }
-  return deps.googleWorkspace({
+  const workspace = deps.googleWorkspace({
     load: async () => {
       const value = await deps.secrets.get(secretRef);
       if (!value) throw notConfigured('Your Google connection was removed; reconnect Google in the app’s Home tab.');
@@ -76,4 +77,5 @@ export async function googleWorkspaceFor(deps: ActivityDependencies, rep: User |
     },
     save: (tokens) => deps.secrets.put(secretRef, JSON.stringify(tokens)),
   });
+  return trackGoogleHealth(deps, rep, workspace);
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntitySchema } from '@mikro-orm/core';
+import type { ConnectionHealth } from './crm-connection';
 import { tenantFilter } from './tenant-scope';
 
 export type UserRole = 'admin' | 'member';
@@ -24,6 +25,9 @@ export class User {
   /** The rep's webhook at Fathom, deleted there when the workspace removes the app. */
   fathomWebhookId?: string | null;
   googleSecretRef?: string | null;
+  /** What the last call to Google said about the grant (App Home shows it), as for a CRM connection. */
+  googleHealth: ConnectionHealth = 'ok';
+  googleLastError?: string | null;
   createdAt: Date = new Date();
   updatedAt: Date = new Date();
 }
@@ -47,6 +51,8 @@ export const UserSchema = new EntitySchema<User>({
     fathomSecretRef: { type: 'string', length: 512, nullable: true },
     fathomWebhookId: { type: 'string', length: 64, nullable: true },
     googleSecretRef: { type: 'string', length: 512, nullable: true },
+    googleHealth: { type: 'string', length: 32 },
+    googleLastError: { type: 'text', nullable: true },
     createdAt: { type: 'datetime' },
     updatedAt: { type: 'datetime', onUpdate: () => new Date() },
   },

@@ -235,6 +235,8 @@ export interface OperatorSettings {
   trustedProxies: string[];
   temporalUiOrigins: string[];
   temporalUiUrl?: string;
+  /** The operator listener as operators' browsers reach it (OPERATOR_URL): App Home links admins' operators to a meeting's history there. */
+  url: string;
 }
 
 const minimumOperatorTokenCharacters = 43; // 32 bytes in base64url; 64 in hex
@@ -257,13 +259,16 @@ function operatorSettings(settings: EnvSettings): OperatorSettings {
   if (identityHeader && trustedProxies.length === 0) {
     settings.problem('OPERATOR_TRUSTED_PROXIES', 'is empty, and OPERATOR_IDENTITY_HEADER is believed only from the proxy that sets it', '10.0.0.5');
   }
+  const host = settings.text('OPERATOR_HOST', '127.0.0.1');
+  const port = settings.integer('OPERATOR_PORT', 3001, { min: 1, max: 65_535 });
   return {
     token,
-    host: settings.text('OPERATOR_HOST', '127.0.0.1'),
-    port: settings.integer('OPERATOR_PORT', 3001, { min: 1, max: 65_535 }),
+    host,
+    port,
     identityHeader,
     trustedProxies,
     temporalUiOrigins: settings.urlList('TEMPORAL_UI_ORIGINS', 'http://localhost:8233'),
     temporalUiUrl: settings.optionalUrl('TEMPORAL_UI_URL', 'http://127.0.0.1:8233'),
+    url: settings.url('OPERATOR_URL', `http://${host}:${port}`),
   };
 }

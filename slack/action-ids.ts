@@ -108,3 +108,8 @@ export const connectModals = {
     apiSecret: { block: 'crono_api_secret', action: 'api_secret_input' },
   },
 } as const;
+
+/** The admins' DM about failed CRM syncs; "Retry all" carries the incident id as its value. */
+export const incidentActions = {
+  retryAll: 'incident.retry_all',
+} as const;

@@ -6,6 +6,7 @@ import type { ConnectionHealth } from '../entities/crm-connection';
 import type { MeetingStatus } from '../domain/meeting';
 import { connectActions, disconnectActions, homeActions } from './action-ids';
 import { actions, button, capBlocks, blockKitLimits, context, divider, escapeMrkdwn, fieldsSection, header, plainText, section, truncate } from './block-kit';
+import { needsAttentionBlocks, type MeetingNeedingAttentionView } from './home-needs-attention';
 import { autoLogLabels, crmLabels, languageLabel, toneLabels } from './settings-labels';
 
 /**
@@ -17,6 +18,8 @@ export interface AppHomeInput {
   meetings: { title: string; startedAt: Date; status: MeetingStatus | undefined }[];
   fathomConnected: boolean;
   googleConnected: boolean;
+  /** Why Google refused the rep's last call (revoked, expired grant); null while it works. */
+  googleProblem: string | null;
   crmConnections: { provider: CrmProviderName; health: ConnectionHealth; isDefault: boolean; lastError?: string | null }[];
   /** Google's consent link for this rep (10 minutes, single use); null when not offered here. */
   googleConnectUrl: string | null;
@@ -28,6 +31,8 @@ export interface AppHomeInput {
     /** Consent links of the OAuth CRMs this deployment offers, for this admin. */
     crmConnectLinks: { provider: OAuthCrmProvider; url: string }[];
     cronoOffered: boolean;
+    /** The workspace's failed meetings; undefined when Temporal did not answer in time. */
+    needsAttention: MeetingNeedingAttentionView[] | undefined;
   };
 }
 
@@ -62,14 +67,14 @@ export function renderAppHome(input: AppHomeInput): HomeView {
   const disconnects = disconnectButtons(input);
   if (disconnects.length > 0) blocks.push(actions('home_disconnect', disconnects));
   if (!input.admin) blocks.push(context(['Your workspace admin connects the CRM.']));
-  if (input.admin) blocks.push(...adminBlocks(input.admin));
+  if (input.admin) blocks.push(...needsAttentionBlocks(input.admin.needsAttention), ...adminBlocks(input.admin));
   return { type: 'home', blocks: capBlocks(blocks, blockKitLimits.viewBlocks) };
 }
 
 function connectionLines(input: AppHomeInput): string[] {
   const lines = [
     `*Fathom*: ${input.fathomConnected ? '✅ connected' : '❌ not connected — `/followup` and automatic follow-ups need it'}`,
-    `*Google (Gmail & Calendar)*: ${input.googleConnected ? '✅ connected' : '❌ not connected — Gmail drafts and follow-up events need it'}`,
+    `*Google (Gmail & Calendar)*: ${googleState(input)}`,
   ];
   if (input.crmConnections.length === 0) lines.push('*CRM*: ❌ not connected — notes, tasks and deal updates need it');
   for (const connection of input.crmConnections) {
@@ -79,9 +84,16 @@ function connectionLines(input: AppHomeInput): string[] {
   return lines;
 }
 
+function googleState(input: AppHomeInput): string {
+  if (!input.googleConnected) return '❌ not connected — Gmail drafts and follow-up events need it';
+  if (input.googleProblem) return `${healthLabels['needs-reconnect']}: ${escapeMrkdwn(truncate(input.googleProblem, 200))}`;
+  return healthLabels.ok;
+}
+
 function connectButtons(input: AppHomeInput): Button[] {
   const buttons = [connectButton('Fathom', connectActions.fathom, input.fathomConnected ? 'ok' : null)];
-  if (input.googleConnectUrl) buttons.push(connectButton('Google', connectActions.google, input.googleConnected ? 'ok' : null, input.googleConnectUrl));
+  const googleHealth: ConnectionHealth | null = input.googleConnected ? (input.googleProblem ? 'needs-reconnect' : 'ok') : null;
+  if (input.googleConnectUrl) buttons.push(connectButton('Google', connectActions.google, googleHealth, input.googleConnectUrl));
   const admin = input.admin;
   if (!admin) return buttons;
   const health = (provider: CrmProviderName) => input.crmConnections.find((connection) => connection.provider === provider)?.health ?? null;

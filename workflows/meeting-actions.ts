@@ -7,13 +7,14 @@
 import { ApplicationFailure, log, patched } from '@temporalio/workflow';
 import type { ActionResult } from '../activities';
 import { systemActorId } from '../domain/meeting';
-import type { AccountCandidate, ActingFor, ActionKind, ActionState, Actor } from '../domain/meeting';
+import type { AccountCandidate, ActingFor, ActionFailure, ActionKind, ActionState, Actor } from '../domain/meeting';
 import {
   createCrmTask,
   createEmailDraft,
   logCrmNote,
   recordAudit,
   rememberAccountChoice,
+  reportFailedSync,
   saveDraftEdits,
   scheduleFollowUp,
   searchCrmAccounts,
@@ -194,10 +195,23 @@ async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perfor
     action.failure = describeFailure(error);
     // The activity already logged the failure, once, at WARN with its reason; this is the outcome.
     log.info('Meeting action failed', { action: kind, kind: action.failure.kind });
+    // Patched: histories recorded before admins were told replay without this activity.
+    if (kind === 'note' && patched('report-failed-sync')) await reportNoteFailure(run, action.failure);
   }
   refreshStatus(run);
   markChanged(run);
   return { ...action };
+}
+
+/** The admins hear of a note that failed for good; telling them never fails the meeting. */
+async function reportNoteFailure(run: MeetingRun, failure: ActionFailure): Promise<void> {
+  const { state, workflowId } = run;
+  if (!state.crm.provider) return;
+  try {
+    await reportFailedSync({ tenantId: state.tenantId, workflowId, provider: state.crm.provider, reason: failure.kind, message: failure.message });
+  } catch {
+    log.warn('Admins could not be told about a failed CRM note', { kind: failure.kind });
+  }
 }
 
 /** Who the activity acts for, with the API's proof: the activity checks it before anything else. */

@@ -54,6 +54,7 @@ export async function saveGoogleConnection(deps: StoreDependencies & RepProfileA
   await inTenant(deps.orm, tenantId, async (em) => {
     const stored = await em.findOneOrFail(User, { id: user.id });
     stored.googleSecretRef = secretRef;
+    Object.assign(stored, { googleHealth: 'ok', googleLastError: null });
     stored.email ??= tokens.email;
     connected(em, tenantId, slackUserId, 'google', { email: tokens.email });
   });

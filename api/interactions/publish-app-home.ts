@@ -3,6 +3,7 @@ import { callSlack } from '../../clients/slack-client';
 import { inTenant } from '../../db/tenant-scope';
 import { CrmConnection, MeetingRecord, Tenant, User } from '../../entities';
 import { renderAppHome, type AppHomeInput } from '../../slack/app-home';
+import type { MeetingNeedingAttentionView } from '../../slack/home-needs-attention';
 import type { ConnectTarget } from '../connections/connect-state';
 import { connectStartUrl } from '../connections/oauth-connectors';
 import { afterResponse } from '../http/after-response';
@@ -13,9 +14,11 @@ import type { SlackClick, SlackSubmission } from '../slack/slack-request';
 const recentMeetings = 10;
 /** The Home tab waits this long for meeting statuses; slower ones show as unavailable. */
 const statusTimeoutMs = 1500;
+/** Failed meetings listed for admins; the Web UI (and Retry all in their DM) covers the rest. */
+const needsAttentionShown = 10;
 
 /** The Home tab reads Postgres, the secret store and Temporal, and offers the connect links this deployment has. */
-export type AppHomeDependencies = Pick<ApiDependencies, 'orm' | 'gateway' | 'secrets' | 'slack' | 'publicUrl' | 'connections' | 'now'>;
+export type AppHomeDependencies = Pick<ApiDependencies, 'orm' | 'gateway' | 'secrets' | 'slack' | 'publicUrl' | 'connections' | 'now' | 'operator'>;
 
 /** What a handler that may change the Home tab answers: Slack's answer, and whether the tab is now out of date. */
 export interface HomeChange<Answer> {
@@ -56,17 +59,19 @@ async function appHomeFor(deps: AppHomeDependencies, tenant: Tenant, slackUserId
     ),
     connections: await em.find(CrmConnection, {}, { orderBy: { createdAt: 'asc' } }),
   }));
-  const [statuses, fathomConnected, googleConnected] = await Promise.all([
+  const isAdmin = user?.role === 'admin';
+  const [statuses, fathomConnected, googleConnected, needsAttention] = await Promise.all([
     deps.gateway.meetingStatuses(tenant, records.map((record) => record.recordingId), statusTimeoutMs),
     hasSecret(deps, user?.fathomSecretRef),
     hasSecret(deps, user?.googleSecretRef),
+    isAdmin ? meetingsNeedingAttention(deps, tenant) : undefined,
   ]);
-  const isAdmin = user?.role === 'admin';
   const connectUrl = (target: ConnectTarget) => connectStartUrl(deps, { tenantId: tenant.id, slackUserId, target });
   return {
     meetings: records.map((record) => ({ title: record.title, startedAt: record.startedAt, status: statuses.get(record.recordingId) })),
     fathomConnected,
     googleConnected,
+    googleProblem: googleConnected && user?.googleHealth !== 'ok' ? (user?.googleLastError ?? 'Google refused the last call.') : null,
     crmConnections: connections.map((connection) => ({
       provider: connection.provider,
       health: connection.health,
@@ -84,9 +89,35 @@ async function appHomeFor(deps: AppHomeDependencies, tenant: Tenant, slackUserId
             return url ? [{ provider, url }] : [];
           }),
           cronoOffered: !!deps.connections,
+          needsAttention,
         }
       : undefined,
   };
+}
+
+/**
+ * The workspace's failed meetings for an admin, titled from Postgres, each linked to its history
+ * in the Web UI. Undefined when Temporal is slow or down: the Home tab must still open.
+ */
+async function meetingsNeedingAttention(deps: AppHomeDependencies, tenant: Tenant): Promise<MeetingNeedingAttentionView[] | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), statusTimeoutMs);
+  });
+  const listed = deps.gateway.meetingsNeedingAttention(tenant, needsAttentionShown).catch(() => undefined);
+  const meetings = await Promise.race([listed, deadline]).finally(() => clearTimeout(timer));
+  if (!meetings) return undefined;
+  const recordingIds = meetings.map((meeting) => meeting.recordingId);
+  const records = recordingIds.length
+    ? await inTenant(deps.orm, tenant.id, (em) => em.find(MeetingRecord, { recordingId: { $in: recordingIds } }, { fields: ['recordingId', 'title'] }))
+    : [];
+  const namespace = encodeURIComponent(deps.gateway.namespace);
+  return meetings.map((meeting) => ({
+    recordingId: meeting.recordingId,
+    title: records.find((record) => record.recordingId === meeting.recordingId)?.title,
+    crmSyncFailed: meeting.crmSyncFailed,
+    operatorUrl: `${deps.operator.url}/namespaces/${namespace}/workflows/${encodeURIComponent(meeting.workflowId)}`,
+  }));
 }
 
 /** A reference alone is not a connection: the secret must still be there. */

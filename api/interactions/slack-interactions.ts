@@ -8,6 +8,7 @@ import {
   dealModal,
   disconnectActions,
   homeActions,
+  incidentActions,
   meetingPicker,
   modalCallbacks,
   settingsModal,
@@ -29,6 +30,7 @@ import { openDealEditor, submitDeal, switchEditedDeal } from './deal-editor';
 import { disconnect, openKeyModal, submitCronoKeys, submitFathomKey } from './home-connections';
 import { republishingHome } from './publish-app-home';
 import { openSettingsModal, submitSettings } from './settings-editor';
+import { retryAllFailedSyncs } from './sync-incident-actions';
 import { openTaskModal, submitTask } from './task-editor';
 import type { ApiDependencies } from '../http/dependencies';
 import { TenantRateLimit } from '../http/tenant-rate-limit';
@@ -84,6 +86,7 @@ export function interactionRegistry(deps: ApiDependencies): InteractionRegistry 
       [dealModal.dealSelect, (click) => switchEditedDeal(deps, click)],
       [meetingPicker.older, (click) => showOlderMeetings(deps, click)],
       [homeActions.editSettings, (click) => openSettingsModal(deps, click)],
+      [incidentActions.retryAll, (click) => retryAllFailedSyncs(deps, click)],
       [homeActions.reinstall, acknowledgeOnly],
       [connectActions.fathom, (click) => openKeyModal(deps, click, 'fathom')],
       [connectActions.crono, (click) => openKeyModal(deps, click, 'crono')],

@@ -11,6 +11,7 @@ import type { Tenant } from '../../entities';
 import { meetingFollowUp, offboardTenant } from '../../workflows';
 import {
   cancelMeetingSignal,
+  crmSyncStatusSearchAttribute,
   meetingStatusSearchAttribute,
   meetingTaskQueue,
   meetingWorkflowId,
@@ -42,6 +43,13 @@ export type AskOutcome<Ret> =
   /** No answer within the deadline. */
   | { status: 'late' }
   | { status: 'unavailable' };
+
+export interface MeetingNeedingAttention {
+  workflowId: string;
+  recordingId: string;
+  status: MeetingStatus | undefined;
+  crmSyncFailed: boolean;
+}
 
 /**
  * Everything the API asks of Temporal, in one place: start (or join) a meeting's workflow and
@@ -167,6 +175,19 @@ export class MeetingGateway {
     await this.client.workflow.getHandle(this.workflowId(tenant, recordingId)).signal(retrySignal, { by, action });
   }
 
+  /**
+   * Retries the note of every running meeting of the tenant whose CRM sync failed, as `by`: the
+   * batch an operator would run with `temporal workflow signal --query`, scoped to the verified
+   * tenant. Returns the meetings signalled.
+   */
+  async retryFailedSyncs(tenant: Tenant, by: string): Promise<string[]> {
+    const query = `TenantId = '${tenant.id}' AND CrmSyncStatus = "failed" AND ExecutionStatus = "Running"`;
+    const workflowIds: string[] = [];
+    for await (const workflow of this.client.workflow.list({ query })) workflowIds.push(workflow.workflowId);
+    await Promise.all(workflowIds.map((workflowId) => this.client.workflow.getHandle(workflowId).signal(retrySignal, { by, action: 'note' })));
+    return workflowIds;
+  }
+
   async cancel(workflowId: string, reason: string): Promise<void> {
     await this.client.workflow.getHandle(workflowId).signal(cancelMeetingSignal, { reason });
   }
@@ -181,6 +202,33 @@ export class MeetingGateway {
       typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
       staticSummary: `Offboard tenant (${request.reason})`,
     });
+  }
+
+  /**
+   * The tenant's running meetings an admin should look at: stopped on a failure, or with a CRM
+   * sync that failed, from visibility alone (no workflow is queried). The first `limit`.
+   */
+  async meetingsNeedingAttention(tenant: Tenant, limit: number): Promise<MeetingNeedingAttention[]> {
+    const query =
+      `TenantId = '${tenant.id}' AND ExecutionStatus = "Running" ` + `AND (MeetingStatus = "needs-attention" OR CrmSyncStatus = "failed")`;
+    const idPrefix = meetingWorkflowId(tenant.id, '');
+    const meetings: MeetingNeedingAttention[] = [];
+    for await (const workflow of this.client.workflow.list({ query, pageSize: limit })) {
+      if (!workflow.workflowId.startsWith(idPrefix)) continue;
+      meetings.push({
+        workflowId: workflow.workflowId,
+        recordingId: workflow.workflowId.slice(idPrefix.length),
+        status: workflow.typedSearchAttributes.get(meetingStatusSearchAttribute) as MeetingStatus | undefined,
+        crmSyncFailed: workflow.typedSearchAttributes.get(crmSyncStatusSearchAttribute) === 'failed',
+      });
+      if (meetings.length >= limit) break;
+    }
+    return meetings;
+  }
+
+  /** The Temporal namespace of these workflows, for links to their history in the Web UI. */
+  get namespace(): string {
+    return this.client.options.namespace;
   }
 
   /**

@@ -41,6 +41,7 @@ export function createNoopActivities(options: { onCardPublished?: (state: Meetin
     saveDraftEdits: async () => 2,
     nudgeRep: async () => undefined,
     recordAudit: async () => undefined,
+    reportFailedSync: async () => undefined,
     forgetOldDeliveries: async () => ({ forgotten: 0 }),
     deactivateTenant: async () => ({ deactivated: true }),
     closeTenantMeetings: async () => 0,

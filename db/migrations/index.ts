@@ -7,6 +7,8 @@ import { Migration20261129100000_audit_by_workflow } from './Migration2026112910
 import { Migration20261130090000_tenant_isolation_without_settings } from './Migration20261130090000_tenant_isolation_without_settings';
 import { Migration20261205230000_fathom_webhook_id } from './Migration20261205230000_fathom_webhook_id';
 import { Migration20261206000000_rep_slack_profile } from './Migration20261206000000_rep_slack_profile';
+import { Migration20261206010000_sync_incident } from './Migration20261206010000_sync_incident';
+import { Migration20261206011000_google_health } from './Migration20261206011000_google_health';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -21,4 +23,6 @@ export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261130090000_tenant_isolation_without_settings', class: Migration20261130090000_tenant_isolation_without_settings },
   { name: 'Migration20261205230000_fathom_webhook_id', class: Migration20261205230000_fathom_webhook_id },
   { name: 'Migration20261206000000_rep_slack_profile', class: Migration20261206000000_rep_slack_profile },
+  { name: 'Migration20261206010000_sync_incident', class: Migration20261206010000_sync_incident },
+  { name: 'Migration20261206011000_google_health', class: Migration20261206011000_google_health },
 ];

@@ -18,6 +18,7 @@ import {
   dealModal,
   disconnectActions,
   homeActions,
+  incidentActions,
   meetingPicker,
   modalCallbacks,
   settingsModal,
@@ -37,6 +38,7 @@ describe('Slack interactions: one handler per id', () => {
     ...Object.values(homeActions),
     ...Object.values(connectActions),
     ...Object.values(disconnectActions),
+    ...Object.values(incidentActions),
     dealModal.dealSelect,
     meetingPicker.older,
   ];

@@ -9,7 +9,7 @@ import { meetingState, prepareMeeting } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
 
-const tenantTables = ['tenant', 'app_user', 'crm_connection', 'meeting_record', 'account_mapping', 'audit_log', 'meeting_usage'];
+const tenantTables = ['tenant', 'app_user', 'crm_connection', 'meeting_record', 'account_mapping', 'audit_log', 'meeting_usage', 'sync_incident'];
 
 describe('tenant isolation', function () {
   this.timeout(120_000);

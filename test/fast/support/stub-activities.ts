@@ -17,6 +17,7 @@ export type MeetingWorkflowActivities = Pick<
   | 'rememberAccountChoice'
   | 'nudgeRep'
   | 'recordAudit'
+  | 'reportFailedSync'
 >;
 
 type InputOf<Name extends keyof MeetingWorkflowActivities> = Parameters<MeetingWorkflowActivities[Name]>[0];
@@ -58,6 +59,7 @@ export class StubbedServices {
   readonly invitations: InputOf<'sendEventInvitations'>[] = [];
   readonly rememberedAccounts: InputOf<'rememberAccountChoice'>[] = [];
   readonly audit: InputOf<'recordAudit'>[] = [];
+  readonly failedSyncReports: InputOf<'reportFailedSync'>[] = [];
   readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
   private noteRefusalsLeft: number;
   private invitationRefusalsLeft: number;
@@ -130,6 +132,9 @@ export class StubbedServices {
       recordAudit: async (entry) => {
         if (scenario.auditFails) throw ApplicationFailure.nonRetryable('The audit log is not writable', 'invalid');
         this.audit.push(entry);
+      },
+      reportFailedSync: async (input) => {
+        this.failedSyncReports.push(input);
       },
     };
   }

@@ -56,6 +56,11 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       assert.match(failed.failure?.message ?? '', /Reconnect it in App Home/);
       assert.equal(await crmSyncStatus(meeting), 'failed');
       assert.equal(meeting.services.notes.length, 0, 'nothing was written');
+      assert.deepEqual(
+        meeting.services.failedSyncReports.map(({ provider, reason }) => ({ provider, reason })),
+        [{ provider: 'hubspot', reason: 'reconnect' }],
+        'the admins are told once, with the provider and reason that group it into an incident',
+      );
 
       await meeting.handle.signal(retrySignal, { by: meeting.rep.slackUserId });
       const state = await meeting.stateWhen('the retried note', (current) => current.actions.note.status === 'done');
