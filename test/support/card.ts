@@ -10,6 +10,10 @@ export function cardText(slack: SlackEmulator, channel: string): string {
 }
 
 export function cardButtons(slack: SlackEmulator, channel: string): string[] {
-  const blocks = (cardMessage(slack, channel)?.blocks ?? []) as { type: string; elements?: { type: string; action_id?: string }[] }[];
+  return buttonsOf(cardMessage(slack, channel));
+}
+
+export function buttonsOf(message: SlackMessage | undefined): string[] {
+  const blocks = (message?.blocks ?? []) as { type: string; elements?: { type: string; action_id?: string }[] }[];
   return blocks.flatMap((block) => (block.type === 'actions' ? (block.elements ?? []).map((element) => element.action_id ?? '') : []));
 }

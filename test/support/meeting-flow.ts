@@ -3,7 +3,7 @@ import type { FathomMeeting } from '../../emulators/fathom-sample-meeting';
 import { cardActions } from '../../slack/action-ids';
 import { statusQuery } from '../../workflows/messages';
 import type { MeetingState } from '../../domain/meeting';
-import { cardButtons } from './card';
+import { buttonsOf } from './card';
 import type { ProductHarness, SeededTenant } from './product-harness';
 import { waitFor } from './wait-for';
 
@@ -20,8 +20,14 @@ export async function prepareMeeting(
   const response = await harness.slashCommand(seeded, meeting.url, { channelId: salesChannel });
   if (response.status !== 200) throw new Error(`/followup answered ${response.status}`);
   const recordingId = String(meeting.recording_id);
-  await waitFor(`the card of ${recordingId}`, () => cardButtons(harness.emulators.slack, salesChannel).includes(readyButton));
-  return { recordingId, workflowId: harness.workflowId(seeded, recordingId) };
+  const workflowId = harness.workflowId(seeded, recordingId);
+  // This meeting's own card: the channel may hold cards of earlier meetings with the same buttons.
+  await waitFor(`the card of ${recordingId}`, async () => {
+    const { card } = await meetingState(harness, workflowId).catch(() => ({ card: undefined }));
+    const message = card && harness.emulators.slack.messages(card.channel).find((posted) => posted.ts === card.ts);
+    return buttonsOf(message).includes(readyButton);
+  });
+  return { recordingId, workflowId };
 }
 
 export function meetingState(harness: ProductHarness, workflowId: string): Promise<MeetingState> {

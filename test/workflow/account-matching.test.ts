@@ -65,7 +65,7 @@ describe('account matching: mapping, then domain, then name', function () {
     });
     const { result: match, byDomain, byName } = await searchesDuring(() => matchFor(seeded, [`ann@${domain}`]));
     assert.equal(match.verdict, 'matched');
-    assert.deepEqual({ id: match.chosen?.id, source: match.chosen?.source, confidence: match.chosen?.confidence }, { id: 'remembered-1', source: 'rep-mapping', confidence: 1 });
+    assert.deepEqual({ id: match.chosen?.id, source: match.chosen?.source, confidence: match.chosen?.confidence }, { id: 'remembered-1', source: 'mapping', confidence: 1 });
     assert.deepEqual({ byDomain, byName }, { byDomain: 0, byName: 0 });
   });
 
