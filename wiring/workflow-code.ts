@@ -8,5 +8,5 @@ export const workflowInterceptorModules = [
   require.resolve('../workflows/unencrypted-input'),
   // Continues the caller's trace through the workflow and into the activities it schedules; its
   // spans leave the sandbox through the sink wiring/worker-tracing.ts registers.
-  require.resolve('@temporalio/interceptors-opentelemetry/lib/workflow-interceptors'),
+  require.resolve('./workflow-tracing-interceptors'),
 ];
