@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
+import { Worker } from '@temporalio/worker';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { serviceResource, traceTo, type Tracing } from '../../runtime/tracing';
 import { cardActions } from '../../slack/action-ids';
+import { workflowSpanSinks } from '../../wiring/worker-tracing';
 import { prepareMeeting } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
+import { testStack } from '../support/test-stack';
 import { waitFor } from '../support/wait-for';
 
 /** The span and its ancestors, root first. */
@@ -24,6 +27,8 @@ describe('tracing', function () {
   let tracing: Tracing;
   let harness: ProductHarness;
   let seeded: SeededTenant;
+  /** The meeting the first test clicked through. */
+  let tracedWorkflowId: string;
 
   before(async () => {
     // API and worker share this process here, so one tracer provider collects both sides' spans.
@@ -38,7 +43,8 @@ describe('tracing', function () {
   });
 
   it('follows a Log to CRM click from the Slack request to the HubSpot call in one trace', async () => {
-    const { recordingId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    const { recordingId, workflowId } = await prepareMeeting(harness, seeded, {}, cardActions.logNote);
+    tracedWorkflowId = workflowId;
     const click = await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
     assert.equal(click.status, 200);
     await waitFor('one note in HubSpot', () => harness.emulators.hubspot.notes().length === 1);
@@ -73,5 +79,11 @@ describe('tracing', function () {
       .flatMap((span) => [span.name, ...Object.values(span.attributes).map(String)])
       .join('\n');
     for (const personal of [seeded.rep.email, 'Alice', 'Client Inc']) assert.ok(!recorded.includes(personal), `${personal} is not in the trace`);
+  });
+
+  it('replays the traced meeting, as a worker restarted mid-meeting does', async () => {
+    const history = await harness.client.workflow.getHandle(tracedWorkflowId).fetchHistory();
+    const stack = testStack();
+    await Worker.runReplayHistory({ workflowBundle: stack.workflowBundle, dataConverter: stack.dataConverter, sinks: workflowSpanSinks(tracing) }, history);
   });
 });
