@@ -3,6 +3,9 @@ import type { Middleware } from 'koa';
 
 const tracer = trace.getTracer('followup-api');
 
+/** Probes every few seconds would bury the requests worth tracing. */
+const untracedPaths = new Set(['/livez', '/readyz', '/healthz']);
+
 /**
  * A server span per request, the root of the trace a Slack click starts: everything the request
  * does (the update the gateway sends to the workflow, calls to Slack) becomes its child. Named by
@@ -11,6 +14,7 @@ const tracer = trace.getTracer('followup-api');
  */
 export function tracingRequests(): Middleware {
   return async (ctx, next) => {
+    if (untracedPaths.has(ctx.path)) return next();
     const span = tracer.startSpan(ctx.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': ctx.method } });
     try {
       await context.with(trace.setSpan(context.active(), span), next);
