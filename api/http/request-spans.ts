@@ -1,8 +1,6 @@
 import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import type { Middleware } from 'koa';
 
-const tracer = trace.getTracer('followup-api');
-
 /** Probes every few seconds would bury the requests worth tracing. */
 const untracedPaths = new Set(['/livez', '/readyz', '/healthz']);
 
@@ -13,6 +11,8 @@ const untracedPaths = new Set(['/livez', '/readyz', '/healthz']);
  * while tracing is off (runtime/tracing.ts).
  */
 export function tracingRequests(): Middleware {
+  // Taken per app, not per module: a tracer outlives a tracer provider that was shut down.
+  const tracer = trace.getTracer('followup-api');
   return async (ctx, next) => {
     if (untracedPaths.has(ctx.path)) return next();
     const span = tracer.startSpan(ctx.method, { kind: SpanKind.SERVER, attributes: { 'http.request.method': ctx.method } });
