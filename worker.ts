@@ -12,12 +12,14 @@ import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
 import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
 import { createLogger } from './runtime/logger';
+import { startTracing, type Tracing } from './runtime/tracing';
 import { countingActivityRetries } from './wiring/activity-retry-metrics';
 import { buildActivityDependencies, buildSecretStore } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
 import { temporalRuntimeOptions } from './wiring/temporal-runtime-logging';
 import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedule';
 import { workflowInterceptorModules, workflowsPath } from './wiring/workflow-code';
+import { tracingActivities, workflowSpanSinks } from './wiring/worker-tracing';
 import { startWorkerHealthListener } from './wiring/worker-health-listener';
 
 
@@ -41,16 +43,20 @@ export interface MeetingWorkerOptions {
   dataConverter: DataConverter;
   /** Prebundled workflow code (built with the same failureConverterPath and workflowInterceptorModules); bundling at start is the fallback for development. */
   workflowBundle?: WorkerOptions['workflowBundle'];
+  /** Where the workflows' and activities' spans go (runtime/tracing.ts; its processor drops them while tracing is off). */
+  tracing: Pick<Tracing, 'spanProcessor' | 'resource'>;
 }
 
 export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
+  const activityInterceptors = [tracingActivities, countingActivityRetries];
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle, interceptors: { activity: [countingActivityRetries] } }
-      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules, activity: [countingActivityRetries] } }),
+      ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
+      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors } }),
+    sinks: workflowSpanSinks(options.tracing),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
     maxCachedWorkflows: maxCachedWorkflows(),
@@ -64,6 +70,7 @@ function prebundledWorkflows(): WorkerOptions['workflowBundle'] | undefined {
 }
 
 async function main(): Promise<void> {
+  const tracing = startTracing('followup-worker');
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
   Runtime.install({
@@ -96,6 +103,7 @@ async function main(): Promise<void> {
       dependencies: buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger }),
       dataConverter,
       workflowBundle: prebundledWorkflows(),
+      tracing,
     });
     const schedule = await ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue);
     logger.info('Transcript retention schedule ready', { schedule });
@@ -108,6 +116,7 @@ async function main(): Promise<void> {
     await connection.close();
     await orm.close();
     await maintenanceOrm.close();
+    await tracing.shutdown();
   }
 }
 

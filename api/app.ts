@@ -22,6 +22,7 @@ import { verifiedSlackRequest } from './slack/slack-request';
 import { temporalUiCors } from './operator/temporal-ui-cors';
 import { isOperatorRoute, temporalUiProxy } from './operator/temporal-ui-proxy';
 import { answerUnavailable } from './http/unavailable-answer';
+import { tracingRequests } from './http/request-spans';
 
 /**
  * The thin HTTP edge: verify, parse, resolve the tenant, hand the work to Temporal, answer.
@@ -40,6 +41,7 @@ export function createApiApp(deps: ApiDependencies): Koa {
     allowUnknownTenant: (body) => body.kind === 'event',
   });
 
+  app.use(tracingRequests());
   app.use(timingSlackAcks());
   app.use(answeringErrors(deps));
   app.use(rawBody(deps.maxBodyBytes));

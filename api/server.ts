@@ -11,6 +11,7 @@ import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
 import { countExternalCalls, externalServiceClassifier } from '../runtime/external-call-metrics';
 import { createLogger } from '../runtime/logger';
+import { startTracing } from '../runtime/tracing';
 import { buildSecretStore } from '../wiring/services';
 import { connectTemporalClient } from '../wiring/temporal-connection';
 import { createApiApp, createOperatorApp } from './app';
@@ -20,6 +21,7 @@ import { MeetingGateway } from './meetings/meeting-gateway';
 import { MeetingQuota } from './meetings/meeting-quota';
 
 async function main(): Promise<void> {
+  const tracing = startTracing('followup-api');
   const config = loadConfig();
   const operatorToken = config.operator.token;
   if (!operatorToken) {
@@ -80,7 +82,7 @@ async function main(): Promise<void> {
     logger.info('API stopping');
     let open = 2;
     const closed = (): void => {
-      if (--open === 0) void client.connection.close().finally(() => orm.close().finally(() => process.exit(0)));
+      if (--open === 0) void client.connection.close().finally(() => orm.close().finally(() => tracing.shutdown().finally(() => process.exit(0))));
     };
     server.close(closed);
     operatorServer.close(closed);

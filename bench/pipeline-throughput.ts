@@ -26,6 +26,8 @@ import { temporalRuntimeOptions } from '../wiring/temporal-runtime-logging';
 import { cardActions } from '../slack/action-ids';
 import { maxCachedWorkflows } from '../worker';
 import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-code';
+import { workflowSpanSinks } from '../wiring/worker-tracing';
+import { startTracing } from '../runtime/tracing';
 import { meetingFollowUp } from '../workflows';
 import { createEmailDraftUpdate, logNoteUpdate, meetingWorkflowId, scheduleFollowUpUpdate, statusQuery, tenantIdSearchAttribute } from '../workflows/messages';
 import { coreActionKinds, type Actor, type MeetingState } from '../domain/meeting';
@@ -295,6 +297,8 @@ async function startNoopWorker(stack: BenchStack, cards: NoopCards): Promise<() 
     taskQueue: NOOP_TASK_QUEUE,
     workflowsPath,
     interceptors: { workflowModules: workflowInterceptorModules },
+    // The workflow tracing interceptor hands its spans to this sink; tracing is off in the benchmark.
+    sinks: workflowSpanSinks(startTracing('followup-worker', {})),
     activities: createNoopActivities({ onCardPublished: cards.published }),
     dataConverter: encryptedDataConverter(payloadCodecFor(stack.config.payloadCodec)),
     // The same workflow cache as the app's worker (worker.ts, createMeetingWorker).

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
-import { Client, Connection, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, type ClientOptions, type TLSConfig } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import { NativeConnection } from '@temporalio/worker';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { AppConfig } from '../runtime/config';
 
 /** TLS for Temporal Cloud (API key) or a cluster that requires mTLS client certificates. */
@@ -18,7 +19,15 @@ function tlsOf(config: AppConfig['temporal']): TLSConfig | undefined {
  */
 export async function connectTemporalClient(config: AppConfig['temporal'], dataConverter: DataConverter): Promise<Client> {
   const connection = await Connection.connect({ address: config.address, tls: tlsOf(config), apiKey: config.apiKey });
-  return new Client({ connection, namespace: config.namespace, dataConverter });
+  return new Client({ connection, namespace: config.namespace, dataConverter, interceptors: tracingClientInterceptors() });
+}
+
+/**
+ * Starts, updates and signals carry the caller's trace context in their headers, so the workflow
+ * and its activities continue the trace (a no-op while tracing is off: runtime/tracing.ts).
+ */
+export function tracingClientInterceptors(): NonNullable<ClientOptions['interceptors']> {
+  return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
 }
 
 /** Worker connection (Rust core) with the same settings; the worker gets the data converter itself. */

@@ -4,4 +4,9 @@
  */
 export const workflowsPath = require.resolve('../workflows');
 
-export const workflowInterceptorModules = [require.resolve('../workflows/unencrypted-input')];
+export const workflowInterceptorModules = [
+  require.resolve('../workflows/unencrypted-input'),
+  // Continues the caller's trace through the workflow and into the activities it schedules; its
+  // spans leave the sandbox through the sink wiring/worker-tracing.ts registers.
+  require.resolve('./workflow-tracing-interceptors'),
+];

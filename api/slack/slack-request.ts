@@ -1,3 +1,4 @@
+import { trace } from '@opentelemetry/api';
 import type { Context, Middleware } from 'koa';
 import type { Orm } from '../../db/orm';
 import type { Tenant } from '../../entities';
@@ -103,6 +104,8 @@ export function verifiedSlackRequest(options: {
       ctx.body = { error: 'This workspace has not installed the app.' };
       return;
     }
+    // The tenant id is the one identifier a trace carries (api/http/request-spans.ts).
+    if (tenant) trace.getActiveSpan()?.setAttribute('tenant.id', tenant.id);
     const retryNumber = Number.parseInt(ctx.get('x-slack-retry-num'), 10) || 0;
     const state: SlackRequestState = { body, tenant, retryNumber };
     ctx.state.slack = state;

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type Koa from 'koa';
 import type { Worker } from '@temporalio/worker';
 import { createApiApp, createOperatorApp } from '../../api/app';
@@ -29,7 +29,9 @@ import { slackBotScopes } from '../../clients/slack-oauth';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { payloadCodecFor } from '../../runtime/data-converter';
 import { createLogger } from '../../runtime/logger';
+import { startTracing, type Tracing } from '../../runtime/tracing';
 import { buildActivityDependencies, buildSecretStore } from '../../wiring/services';
+import { tracingClientInterceptors } from '../../wiring/temporal-connection';
 import type { SecretStore } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
@@ -85,9 +87,10 @@ export interface ProductHarness {
  * an outage proxy); the connection then has the deployed API's timeouts (`API_DATABASE_*`).
  * `operatorPort`: where the operator listener listens instead of any free port (the Web UI's codec
  * endpoint names a fixed one).
+ * `tracing`: where the worker sends its workflow spans (the test's own tracer provider); off by default.
  */
 export async function startProductHarness(
-  options: { startWorker?: boolean; databaseUrl?: string; env?: Record<string, string>; operatorPort?: number } = {},
+  options: { startWorker?: boolean; databaseUrl?: string; env?: Record<string, string>; operatorPort?: number; tracing?: Pick<Tracing, 'spanProcessor' | 'resource'> } = {},
 ): Promise<ProductHarness> {
   const stack = testStack();
   const emulators = await startLocalEmulators();
@@ -158,7 +161,8 @@ export async function startProductHarness(
   const orm = options.databaseUrl ? await openOrm(options.databaseUrl, config.api.databaseTimeouts) : await openOrm(stack.databaseUrl);
   const maintenanceOrm = await openMaintenanceOrm(stack.databaseUrls.maintenance);
   const secrets = buildSecretStore(config, orm);
-  const client = stack.env.client;
+  // The API's client, with the same interceptors as connectTemporalClient gives it.
+  const client = new Client({ connection: stack.env.connection, namespace: stack.env.namespace, dataConverter: stack.dataConverter, interceptors: tracingClientInterceptors() });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
 
   const apiDependencies = {
@@ -202,6 +206,7 @@ export async function startProductHarness(
       dependencies,
       dataConverter: stack.dataConverter,
       workflowBundle: stack.workflowBundle,
+      tracing: options.tracing ?? startTracing('followup-worker', {}),
     });
     running = worker.run();
   };

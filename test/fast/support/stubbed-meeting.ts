@@ -5,6 +5,8 @@ import type { Actor, MeetingState } from '../../../domain/meeting';
 import { defaultTenantSettings, type TenantSettings } from '../../../entities/tenant';
 import { meetingFollowUp } from '../../../workflows';
 import { meetingWorkflowId, statusQuery, type MeetingWorkflowInput } from '../../../workflows/messages';
+import { startTracing } from '../../../runtime/tracing';
+import { workflowSpanSinks } from '../../../wiring/worker-tracing';
 import { waitFor } from '../../support/wait-for';
 import { StubbedServices, type MeetingScenario } from './stub-activities';
 import { timeSkippingServer, withClockAwake, workflowCode } from './time-skipping-stack';
@@ -53,6 +55,8 @@ export async function withStubbedMeeting(
     workflowBundle,
     activities: services.activities(),
     dataConverter,
+    // Where the workflow tracing interceptor hands its spans; tracing is off here.
+    sinks: workflowSpanSinks(startTracing('followup-worker', {})),
   });
   await worker.runUntil(async () => {
     const input: MeetingWorkflowInput = {

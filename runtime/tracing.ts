@@ -1,0 +1,67 @@
+/**
+ * OpenTelemetry tracing for both processes: one trace from a Slack request through Temporal to the
+ * outside HTTP calls the activities make. Off unless the standard OTEL_* variables turn it on, so a
+ * process without a collector pays nothing and sends nothing.
+ */
+import { context, propagation, trace } from '@opentelemetry/api';
+import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
+import { Resource } from '@opentelemetry/resources';
+import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
+import { traceExternalCalls } from './external-call-spans';
+
+export type TracedService = 'followup-api' | 'followup-worker';
+
+export interface Tracing {
+  /** Who the spans are from (`service.name`); the worker's workflow spans need it too. */
+  resource: Resource;
+  /** Where finished spans go; the worker hands its workflows' spans (made inside the sandbox) to it. */
+  spanProcessor: SpanProcessor;
+  /** Sends the spans still buffered and stops tracing. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * On with OTEL_TRACES_EXPORTER=otlp, or with an OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT or
+ * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and no other exporter named; OTEL_SDK_DISABLED=true wins.
+ */
+export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
+  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
+  if (exporter !== undefined && exporter !== '') return exporter === 'otlp';
+  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
+}
+
+/**
+ * Called first thing by api/server.ts and worker.ts. The OTLP/HTTP exporter reads its endpoint,
+ * headers and timeout from the OTEL_EXPORTER_OTLP_* variables, the sampler from OTEL_TRACES_SAMPLER.
+ */
+export function startTracing(service: TracedService, env: NodeJS.ProcessEnv = process.env): Tracing {
+  const resource = serviceResource(env.OTEL_SERVICE_NAME || service);
+  if (!tracingEnabled(env)) return { resource, spanProcessor: new NoopSpanProcessor(), shutdown: async () => {} };
+  return traceTo(new BatchSpanProcessor(new OTLPTraceExporter()), resource);
+}
+
+/** Makes `spanProcessor` this process's destination for spans (tests pass an in-memory one). */
+export function traceTo(spanProcessor: SpanProcessor, resource: Resource): Tracing {
+  const provider = new NodeTracerProvider({ resource, spanProcessors: [spanProcessor] });
+  // Also installs the AsyncLocalStorage context manager and the W3C trace-context propagator
+  // Temporal's interceptors carry the context in.
+  provider.register();
+  const stopExternalCallSpans = traceExternalCalls(trace.getTracer('followup-external-calls'));
+  return {
+    resource,
+    spanProcessor,
+    async shutdown() {
+      stopExternalCallSpans();
+      await provider.shutdown();
+      trace.disable();
+      context.disable();
+      propagation.disable();
+    },
+  };
+}
+
+export function serviceResource(serviceName: string): Resource {
+  return new Resource({ 'service.name': serviceName });
+}
