@@ -23,10 +23,18 @@ const generators = {
 
 export type LocalSettingName = keyof typeof generators;
 
+/**
+ * Owner-only, except that as root the folder stays traversable (no listing, no reading): the
+ * embedded Postgres then runs as the OS user `postgres`, which must reach its own data folder inside.
+ */
+export function dataFolderMode(): number {
+  return process.getuid?.() === 0 ? 0o711 : 0o700;
+}
+
 export async function localSettings(dataRoot: string): Promise<Record<LocalSettingName, string>> {
   const file = path.join(dataRoot, 'local-settings.json');
-  await fs.mkdir(dataRoot, { recursive: true, mode: 0o700 });
-  await fs.chmod(dataRoot, 0o700);
+  await fs.mkdir(dataRoot, { recursive: true, mode: dataFolderMode() });
+  await fs.chmod(dataRoot, dataFolderMode());
   let stored: Partial<Record<LocalSettingName, string>> = {};
   try {
     stored = JSON.parse(await fs.readFile(file, 'utf8')) as Partial<Record<LocalSettingName, string>>;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { chmod, mkdtemp, mkdir, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { localSettings } from '../../scripts/lib/local-settings';
+import { dataFolderMode, localSettings } from '../../scripts/lib/local-settings';
 
 async function modeOf(file: string): Promise<number> {
   return (await stat(file)).mode & 0o777;
@@ -20,10 +20,10 @@ describe('local settings file', () => {
   });
   afterEach(async () => rm(scratch, { recursive: true, force: true }));
 
-  it('is created owner-only in an owner-only folder', async () => {
+  it('is created owner-only in an owner-only folder (traversable, not listable, when run as root)', async () => {
     await localSettings(dataRoot);
     assert.equal(await modeOf(settingsFile), 0o600);
-    assert.equal(await modeOf(dataRoot), 0o700);
+    assert.equal(await modeOf(dataRoot), dataFolderMode());
   });
 
   it('becomes owner-only again when an older, readable file is rewritten with a missing setting', async () => {
@@ -32,7 +32,7 @@ describe('local settings file', () => {
     const settings = await localSettings(dataRoot);
     assert.equal(settings.SECRETS_ACTIVE_KEY, process.env.SECRETS_ACTIVE_KEY || 'local1');
     assert.equal(await modeOf(settingsFile), 0o600);
-    assert.equal(await modeOf(dataRoot), 0o700);
+    assert.equal(await modeOf(dataRoot), dataFolderMode());
   });
 
   it('becomes owner-only again when a complete, readable file is only read', async () => {
@@ -41,6 +41,6 @@ describe('local settings file', () => {
     await chmod(dataRoot, 0o755);
     await localSettings(dataRoot);
     assert.equal(await modeOf(settingsFile), 0o600);
-    assert.equal(await modeOf(dataRoot), 0o700);
+    assert.equal(await modeOf(dataRoot), dataFolderMode());
   });
 });
