@@ -1,6 +1,6 @@
 /**
  * Genuine signed Slack traffic at a steady rate while a dependency is taken down: a rep's repeated
- * "Log to CRM" click and `/followup <recording>` in turns, plus a GET /healthz per request, each
+ * "Log to CRM" click and `/followup <recording>` in turns, plus a GET /livez and /readyz per request, each
  * recorded with its status and its latency from its intended send time (open model: a server that
  * stalls shows it in the figures instead of slowing the probe).
  */
@@ -9,7 +9,10 @@ import type { DrillStack } from '../lib/drill-stack';
 import { getStatus, postRaw, type HttpAnswer } from '../lib/http';
 import { signedClick, signedFollowupCommand, type ClickTarget } from '../lib/slack-traffic';
 
-export type ProbeKind = 'click' | 'command' | 'healthz';
+export type ProbeKind = 'click' | 'command' | 'livez' | 'readyz';
+
+/** The health probes: only their `status` counts. */
+export const healthProbes: readonly ProbeKind[] = ['livez', 'readyz'];
 
 /** What an answer means to the rep: work taken, told to try again (503, or a command's ⚠️ reply), anything else, or nothing. */
 export type AnswerClass = 'taken' | 'told to retry' | 'other status' | 'no answer';
@@ -20,7 +23,7 @@ export interface ProbeAnswer {
   dueAt: number;
   answeredAt: number;
   status: number;
-  /** For /healthz only `status` counts. */
+  /** For the health probes only `status` counts. */
   answer: AnswerClass;
 }
 
@@ -65,7 +68,7 @@ export function startOutageProbe(stack: DrillStack, targets: ClickTarget[], rate
         const command = signedFollowupCommand(stack.signingSecret, stack.emulators.slack, target, target.recordingId);
         send('command', dueAt, () => postRaw(`${stack.apiUrl}${command.path}`, command.headers, command.body));
       }
-      send('healthz', dueAt, async () => ({ status: await getStatus(`${stack.apiUrl}/healthz`), body: '' }));
+      for (const probe of ['livez', 'readyz'] as const) send(probe, dueAt, async () => ({ status: await getStatus(`${stack.apiUrl}/${probe}`), body: '' }));
     }
   })();
 

@@ -2,8 +2,8 @@
  * Drill 4: stop Postgres for DRILL_POSTGRES_DOWN_MS (20 s) while the reps' clicks are processed.
  * Meanwhile genuine signed Slack requests arrive at a steady rate (outage-probe.ts). Passes when
  * every request met by the outage is answered within ANSWER_BOUND_MS and none of them is a 2xx
- * claiming work (the API cannot even check a replay without its database), /healthz reports the
- * outage, the API process stays up, clicks are taken again within DRILL_POSTGRES_RECOVERY_MS of
+ * claiming work (the API cannot even check a replay without its database), /readyz reports the
+ * outage (503) while /livez stays 200, the API process stays up, clicks are taken again within DRILL_POSTGRES_RECOVERY_MS of
  * Postgres being back, every done action has its audit row, and, as in every drill, every meeting
  * finishes with no note, draft or event twice.
  */
@@ -14,7 +14,7 @@ import { numberFromEnv, printTable, round, summarize, type Row } from '../lib/st
 import { auditTrail, retriedActivityAttempts } from './audit-trail';
 import type { DrillResult } from './kill-worker';
 import { clickEveryAction, meetingOutcomes, outcomeFailures } from './meeting-outcomes';
-import { startOutageProbe, type ProbeAnswer } from './outage-probe';
+import { healthProbes, startOutageProbe, type ProbeAnswer } from './outage-probe';
 
 /** Slack gives up after 3 s; what we allow ourselves, leaving room for the network. */
 const ANSWER_BOUND_MS = 2_500;
@@ -38,12 +38,12 @@ function latencyOf(answer: ProbeAnswer): number {
 function probeTable(answers: ProbeAnswer[], outage: PostgresOutage): Row[] {
   const rows: Row[] = [];
   for (const phase of ['before', 'down', 'transition', 'after'] as const) {
-    for (const kind of ['click', 'command', 'healthz'] as const) {
+    for (const kind of ['click', 'command', 'livez', 'readyz'] as const) {
       const group = answers.filter((answer) => answer.kind === kind && phaseOf(answer, outage) === phase);
       if (group.length === 0) continue;
       const statuses = new Map<string, number>();
       for (const answer of group) {
-        const key = kind === 'healthz' ? String(answer.status) : `${answer.status} ${answer.answer}`;
+        const key = healthProbes.includes(kind) ? String(answer.status) : `${answer.status} ${answer.answer}`;
         statuses.set(key, (statuses.get(key) ?? 0) + 1);
       }
       const latency = summarize(group.map(latencyOf));
@@ -61,7 +61,7 @@ function recoveryMs(answers: ProbeAnswer[], outage: PostgresOutage, isBack: (ans
 
 function probeFailures(answers: ProbeAnswer[], outage: PostgresOutage, recoveryBoundMs: number): string[] {
   const failures: string[] = [];
-  const slack = answers.filter((answer) => answer.kind !== 'healthz');
+  const slack = answers.filter((answer) => !healthProbes.includes(answer.kind));
   const metOutage = slack.filter((answer) => ['down', 'transition'].includes(phaseOf(answer, outage)));
   const down = slack.filter((answer) => phaseOf(answer, outage) === 'down');
   if (down.length === 0) failures.push('no Slack request fell entirely inside the outage');
@@ -73,14 +73,15 @@ function probeFailures(answers: ProbeAnswer[], outage: PostgresOutage, recoveryB
   if (claimed.length) failures.push(`${claimed.length} requests answered 2xx as done while Postgres was down`);
   const otherStatuses = metOutage.filter((answer) => answer.answer === 'other status');
   if (otherStatuses.length) failures.push(`${otherStatuses.length} requests met by the outage got neither a 503 nor a "try again" reply: ${[...new Set(otherStatuses.map((answer) => answer.status))].join(', ')}`);
-  const healthDuringOutage = answers.filter((answer) => answer.kind === 'healthz' && phaseOf(answer, outage) === 'down');
-  const healthyDuringOutage = healthDuringOutage.filter((answer) => answer.status !== 503);
-  if (healthyDuringOutage.length) failures.push(`/healthz answered ${[...new Set(healthyDuringOutage.map((answer) => answer.status))].join(', ')} instead of 503 while Postgres was down`);
+  const readyDuringOutage = answers.filter((answer) => answer.kind === 'readyz' && phaseOf(answer, outage) === 'down' && answer.status !== 503);
+  if (readyDuringOutage.length) failures.push(`/readyz answered ${[...new Set(readyDuringOutage.map((answer) => answer.status))].join(', ')} instead of 503 while Postgres was down`);
+  const notLive = answers.filter((answer) => answer.kind === 'livez' && answer.status !== 200);
+  if (notLive.length) failures.push(`/livez answered ${[...new Set(notLive.map((answer) => answer.status))].join(', ')} instead of 200 (the process is alive throughout)`);
 
   const clicksBack = recoveryMs(answers, outage, (answer) => answer.kind === 'click' && answer.answer === 'taken');
   if (clicksBack === undefined || clicksBack > recoveryBoundMs) failures.push(`clicks were not taken again within ${recoveryBoundMs} ms of Postgres being back`);
-  const healthBack = recoveryMs(answers, outage, (answer) => answer.kind === 'healthz' && answer.status === 200);
-  if (healthBack === undefined || healthBack > recoveryBoundMs) failures.push(`/healthz did not answer 200 within ${recoveryBoundMs} ms of Postgres being back`);
+  const readyBack = recoveryMs(answers, outage, (answer) => answer.kind === 'readyz' && answer.status === 200);
+  if (readyBack === undefined || readyBack > recoveryBoundMs) failures.push(`/readyz did not answer 200 within ${recoveryBoundMs} ms of Postgres being back`);
   if (clicksBack !== undefined) {
     const refusedLater = slack.filter((answer) => answer.dueAt >= outage.upAt + clicksBack && answer.answer !== 'taken');
     if (refusedLater.length) failures.push(`${refusedLater.length} requests refused after the API had recovered`);
@@ -126,7 +127,7 @@ export async function stopPostgresDrill(): Promise<DrillResult> {
     if (audit.unrecordedFailedAttempts) failures.push(`${audit.unrecordedFailedAttempts} failed attempts have no audit row`);
     if (retriedAttempts === 0) failures.push('no activity retried since the outage: it missed the running activities (lower DRILL_POSTGRES_STOP_AFTER_MS)');
 
-    const down = answers.filter((answer) => answer.kind !== 'healthz' && phaseOf(answer, outage) === 'down');
+    const down = answers.filter((answer) => !healthProbes.includes(answer.kind) && phaseOf(answer, outage) === 'down');
     const downLatency = summarize(down.map(latencyOf));
     const { unfinished: _unfinished, ...counts } = outcomes;
     return {
@@ -141,7 +142,7 @@ export async function stopPostgresDrill(): Promise<DrillResult> {
         outageMax: downLatency.max,
         outageTaken: down.filter((answer) => answer.answer === 'taken').length,
         clicksBackMs: recoveryMs(answers, outage, (answer) => answer.kind === 'click' && answer.answer === 'taken'),
-        healthzBackMs: recoveryMs(answers, outage, (answer) => answer.kind === 'healthz' && answer.status === 200),
+        readyzBackMs: recoveryMs(answers, outage, (answer) => answer.kind === 'readyz' && answer.status === 200),
         apiAlive,
         auditSuccessRows: audit.successRows,
         auditMissing: audit.missingSuccessRows.length,
