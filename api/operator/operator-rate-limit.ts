@@ -1,4 +1,5 @@
 import type { Middleware } from 'koa';
+import { WindowCounter } from '../http/window-counter';
 import { operatorClientAddress } from './operator-identity';
 
 /**
@@ -21,37 +22,6 @@ export const defaultOperatorRateLimits: OperatorRateLimits = {
   failuresOverall: 50,
   failureWindowMs: 15 * 60_000,
 };
-
-/** Entries kept at most, so a flood from many addresses cannot grow memory without bound. */
-const maxTrackedAddresses = 10_000;
-
-class WindowCounter {
-  private readonly counts = new Map<string, { count: number; resetAt: number }>();
-
-  constructor(private readonly windowMs: number) {}
-
-  add(key: string, now: number): number {
-    const current = this.counts.get(key);
-    if (current && current.resetAt > now) return ++current.count;
-    if (this.counts.size >= maxTrackedAddresses) this.dropExpired(now);
-    this.counts.set(key, { count: 1, resetAt: now + this.windowMs });
-    return 1;
-  }
-
-  count(key: string, now: number): { count: number; resetAt: number } {
-    const current = this.counts.get(key);
-    return current && current.resetAt > now ? current : { count: 0, resetAt: now };
-  }
-
-  private dropExpired(now: number): void {
-    for (const [key, entry] of this.counts) if (entry.resetAt <= now) this.counts.delete(key);
-    // Still full of live entries: forget the oldest rather than grow.
-    for (const key of this.counts.keys()) {
-      if (this.counts.size < maxTrackedAddresses) break;
-      this.counts.delete(key);
-    }
-  }
-}
 
 const everyone = '*';
 
