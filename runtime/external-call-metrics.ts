@@ -1,14 +1,11 @@
 /**
- * Counts every HTTP call to an outside service where all of them pass: Node's own HTTP stacks.
- * The client modules use six different libraries (Slack's and HubSpot's SDKs, jsforce, Pipedrive,
- * googleapis, Anthropic's SDK) plus plain fetch; each ends in undici (fetch) or node:http, and both
- * publish every request on a diagnostics channel. So no client has to remember to count, and a
- * library upgrade cannot silently stop the counting.
+ * Counts every HTTP call to an outside service where all of them pass (outgoing-http.ts). The
+ * client modules use six different libraries (Slack's and HubSpot's SDKs, jsforce, Pipedrive,
+ * googleapis, Anthropic's SDK) plus plain fetch, and all of them are counted.
  */
-import diagnosticsChannel from 'node:diagnostics_channel';
-import type { ClientRequest, IncomingMessage } from 'node:http';
 import type { AppConfig } from './config';
 import { externalCalls, statusClassOf } from './metrics';
+import { watchOutgoingHttp } from './outgoing-http';
 
 export type ExternalService = 'slack' | 'fathom' | 'anthropic' | 'hubspot' | 'salesforce' | 'pipedrive' | 'crono' | 'google' | 'other';
 
@@ -62,11 +59,6 @@ function originAndPath(url: URL): string {
   return `${url.origin}${url.pathname.replace(/\/+$/, '')}/`;
 }
 
-interface UndiciRequest {
-  origin: string | URL;
-  path: string;
-}
-
 /**
  * Starts counting outgoing HTTP calls into `followup_external_calls_total`. Returns the function
  * that stops it (tests; the processes count until they exit).
@@ -76,39 +68,11 @@ export function countExternalCalls(serviceOf: (url: URL) => ExternalService): ()
     if (!url) return;
     externalCalls.inc({ service: serviceOf(url), status_class: statusClassOf(status) });
   };
-  const undiciUrl = (request: UndiciRequest): URL | undefined => parseUrl(`${String(request.origin).replace(/\/+$/, '')}${request.path}`);
-  const httpUrl = (request: ClientRequest): URL | undefined => parseUrl(`${request.protocol}//${String(request.getHeader('host') ?? request.host)}${request.path}`);
-
-  // A body cut off after the headers also raises request:error; that call was already counted.
-  const answered = new WeakSet<UndiciRequest>();
-
-  const subscriptions: [string, (message: unknown) => void][] = [
-    ['undici:request:headers', (message) => {
-      const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
-      answered.add(request);
-      count(undiciUrl(request), response.statusCode);
-    }],
-    // Also a connection that was never made (refused, DNS, TLS).
-    ['undici:request:error', (message) => {
-      const { request } = message as { request: UndiciRequest };
-      if (!answered.has(request)) count(undiciUrl(request), undefined);
-    }],
-    ['http.client.response.finish', (message) => {
-      const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-      count(httpUrl(request), response.statusCode);
-    }],
-    ['http.client.request.error', (message) => count(httpUrl((message as { request: ClientRequest }).request), undefined)],
-  ];
-  for (const [channel, listener] of subscriptions) diagnosticsChannel.subscribe(channel, listener);
-  return () => {
-    for (const [channel, listener] of subscriptions) diagnosticsChannel.unsubscribe(channel, listener);
-  };
-}
-
-function parseUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
+  return watchOutgoingHttp({
+    answered: (call, status) => count(call.url, status),
+    // A body cut off after the headers fails too; that call was already counted.
+    failed: (call, _error, afterAnswer) => {
+      if (!afterAnswer) count(call.url, undefined);
+    },
+  });
 }

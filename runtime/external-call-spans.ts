@@ -1,19 +1,11 @@
 /**
- * A client span for every outgoing HTTP call, as a child of whatever span is active when the call
- * starts (an activity's, or a Slack request's in the API). It listens where the call counting does
- * (external-call-metrics.ts): every client library ends in undici (fetch) or node:http, and both
- * publish each request on a diagnostics channel, so no client module has to remember to trace.
- * Only the method, host, port and status are recorded: paths and query strings can carry
- * personal data (an email looked up in a CRM), so they never reach a span.
+ * A client span for every outgoing HTTP call (outgoing-http.ts), as a child of whatever span is
+ * active when the call starts (an activity's, or a Slack request's in the API). Only the method,
+ * host, port and status are recorded: paths and query strings can carry personal data (an email
+ * looked up in a CRM), so they never reach a span.
  */
-import diagnosticsChannel from 'node:diagnostics_channel';
-import type { ClientRequest, IncomingMessage } from 'node:http';
 import { SpanKind, SpanStatusCode, type Span, type Tracer } from '@opentelemetry/api';
-
-interface UndiciRequest {
-  origin: string | URL;
-  method: string;
-}
+import { watchOutgoingHttp } from './outgoing-http';
 
 /** Starts tracing outgoing HTTP calls; returns the function that stops it. */
 export function traceExternalCalls(tracer: Tracer): () => void {
@@ -49,39 +41,12 @@ export function traceExternalCalls(tracer: Tracer): () => void {
     end(request);
   };
 
-  const subscriptions: [string, (message: unknown) => void][] = [
-    ['undici:request:create', (message) => {
-      const { request } = message as { request: UndiciRequest };
-      start(request, request.method, parseUrl(String(request.origin)));
-    }],
-    ['undici:request:headers', (message) => {
-      const { request, response } = message as { request: UndiciRequest; response: { statusCode: number } };
-      answered(request, response.statusCode);
-    }],
-    // The body has been read to its end.
-    ['undici:request:trailers', (message) => end((message as { request: UndiciRequest }).request)],
-    ['undici:request:error', (message) => {
-      const { request, error } = message as { request: UndiciRequest; error: unknown };
-      failed(request, error);
-    }],
-    ['http.client.request.start', (message) => {
-      const { request } = message as { request: ClientRequest };
-      start(request, request.method, parseUrl(`${request.protocol}//${String(request.getHeader('host') ?? request.host)}`));
-    }],
-    ['http.client.response.finish', (message) => {
-      const { request, response } = message as { request: ClientRequest; response: IncomingMessage };
-      answered(request, response.statusCode ?? 0);
-      end(request);
-    }],
-    ['http.client.request.error', (message) => {
-      const { request, error } = message as { request: ClientRequest; error: unknown };
-      failed(request, error);
-    }],
-  ];
-  for (const [channel, listener] of subscriptions) diagnosticsChannel.subscribe(channel, listener);
-  return () => {
-    for (const [channel, listener] of subscriptions) diagnosticsChannel.unsubscribe(channel, listener);
-  };
+  return watchOutgoingHttp({
+    started: (call) => start(call.request, call.method, call.url),
+    answered: (call, status) => answered(call.request, status),
+    finished: (call) => end(call.request),
+    failed: (call, error) => failed(call.request, error),
+  });
 }
 
 function errorType(error: unknown): string {
@@ -91,12 +56,4 @@ function errorType(error: unknown): string {
     if (error instanceof Error) return error.name;
   }
   return 'unknown';
-}
-
-function parseUrl(text: string): URL | undefined {
-  try {
-    return new URL(text);
-  } catch {
-    return undefined;
-  }
 }
