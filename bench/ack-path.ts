@@ -18,6 +18,7 @@ import { WorkflowUpdateStage } from '@temporalio/client';
 import { createApiApp } from '../api/app';
 import type { ApiDependencies } from '../api/http/dependencies';
 import type { MeetingGateway, UpdateOutcome } from '../api/meetings/meeting-gateway';
+import { listeningTenantDirectory } from '../db/tenant-directory-cache';
 import { payloadCodecFor } from '../runtime/data-converter';
 import { createLogger } from '../runtime/logger';
 import { logNoteUpdate, meetingWorkflowId } from '../workflows/messages';
@@ -47,8 +48,10 @@ function noOpGateway(): MeetingGateway {
 
 async function startNoOpApi(stack: BenchStack): Promise<{ url: string; close(): Promise<void> }> {
   const { config } = stack;
+  const directory = await listeningTenantDirectory(stack.orm, () => {});
   const deps: ApiDependencies = {
     orm: stack.orm,
+    tenants: directory.tenants,
     gateway: noOpGateway(),
     secrets: stack.secrets,
     logger: createLogger({ level: 'error', base: { process: 'bench-noop-api' } }),
@@ -73,7 +76,7 @@ async function startNoOpApi(stack: BenchStack): Promise<{ url: string; close(): 
       new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      }).then(() => directory.close()),
   };
 }
 
