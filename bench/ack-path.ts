@@ -38,6 +38,7 @@ export interface AckPathResult {
   durationSeconds: number;
   warmupSeconds: number;
   steps: Row[];
+  goals: Row[];
 }
 
 /** A gateway whose every update is accepted at once: the route minus Temporal. */
@@ -190,7 +191,24 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
     await noOpApi.close();
   }
   printTable('Slack ack path: signed "Log to CRM" clicks, open model, latency ms from intended send time', steps);
-  return { meetings: meetingCount, durationSeconds, warmupSeconds, steps };
+  const goals = ackGoals(steps);
+  printTable('Slack ack path: goals (ratios within this run)', goals);
+  return { meetings: meetingCount, durationSeconds, warmupSeconds, steps, goals };
+}
+
+/** API ack p99 ≤ 2× the bare update's p99 at each rate; accepted first clicks p99 ≤ 100 ms. */
+function ackGoals(steps: Row[]): Row[] {
+  const p99Of = (target: string, rate: unknown) => steps.find((step) => step.target === target && step.rate === rate)?.p99 as number | undefined;
+  const goals: Row[] = [];
+  for (const step of steps.filter((row) => row.target === 'api')) {
+    const api = step.p99 as number;
+    const bare = p99Of('temporal', step.rate);
+    if (bare === undefined) continue;
+    goals.push({ goal: `api ack p99 ≤ 2× bare update p99 at ${step.rate}/s`, measured: api, baseline: bare, ratio: Math.round((api / bare) * 100) / 100, met: api <= 2 * bare });
+  }
+  const first = p99Of('api (1st clicks)', 20);
+  if (first !== undefined) goals.push({ goal: 'accepted first clicks p99 ≤ 100 ms at 20/s', measured: first, baseline: 100, ratio: Math.round(first) / 100, met: first <= 100 });
+  return goals;
 }
 
 async function waitForNotes(stack: BenchStack, count: number): Promise<void> {
