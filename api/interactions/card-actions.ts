@@ -38,19 +38,19 @@ export function onCard(deps: SlackAccess, handle: (card: CardClick) => Promise<v
 
 /** Log, draft, event, invitations (or none), dismiss, process anyway: one update that only names who clicked. */
 export async function requestUpdate<Ret>(
-  deps: Pick<ApiDependencies, 'orm' | 'gateway' | 'logger'>,
+  deps: Pick<ApiDependencies, 'tenants' | 'gateway' | 'logger'>,
   card: CardClick,
   update: UpdateDefinition<Ret, [{ actor: Actor }]>,
 ): Promise<void> {
-  const actor = await actorFor(deps.orm, card.tenant, card.payload.user.id);
+  const actor = await deps.tenants.actorFor(card.tenant, card.payload.user.id);
   explainRefusal(deps, card, await deps.gateway.update(card.tenant, card.recordingId, update, { actor }));
 }
 
 /** The account picked among the candidates, or found with the search select. */
-export async function chooseAccount(deps: Pick<ApiDependencies, 'orm' | 'gateway' | 'logger'>, card: CardClick): Promise<void> {
+export async function chooseAccount(deps: Pick<ApiDependencies, 'tenants' | 'gateway' | 'logger'>, card: CardClick): Promise<void> {
   const selected = card.action.selected_option;
   if (!selected) return;
-  const actor = await actorFor(deps.orm, card.tenant, card.payload.user.id);
+  const actor = await deps.tenants.actorFor(card.tenant, card.payload.user.id);
   const outcome = await deps.gateway.update(card.tenant, card.recordingId, chooseAccountUpdate, {
     actor,
     accountId: selected.value,
