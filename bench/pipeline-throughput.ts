@@ -33,7 +33,9 @@ import { type MeetingWorkflowInput } from '../workflows/messages';
 import type { BenchStack } from './lib/bench-stack';
 import { installBenchRuntime } from './lib/bench-runtime';
 import { postRaw } from './lib/http';
-import { createNoopActivities } from './lib/noop-activities';
+import { createNoopActivities, outsideCallsPerActivity } from './lib/noop-activities';
+import { cpuSpent, sampleStackCpu, type CpuPart, type CpuSample } from './lib/stack-cpu';
+import { startTrivialHttpServer, type TrivialHttpServer } from './lib/trivial-http-server';
 import { deliverFathomWebhook } from './lib/webhook-meetings';
 import { SlackCards } from './lib/slack-cards';
 import { signedClick, type ClickTarget } from './lib/slack-traffic';
@@ -72,6 +74,8 @@ interface StepOutcome {
   perMinute: number;
   row: Row;
   errors: string[];
+  /** CPU ms per finished meeting (drain included) of this process and each of the stack's processes. */
+  cpuPerMeeting: CpuSample;
 }
 
 export interface PipelineThroughputResult {
@@ -84,6 +88,8 @@ export interface PipelineThroughputResult {
   /** Calls the worker made to the Fathom API during the pipeline steps (0: the webhook carried the transcript). */
   fathomApiCalls: number;
   sideEffects: { crmNotes: number; gmailDrafts: number; calendarEvents: number; pipelineMeetingsFinished: number };
+  /** Per finished meeting: the emulators' requests in the pipeline steps (by service and route), and the no-op's calls to the trivial server. */
+  outsideCallsPerMeeting: { pipeline: Record<string, number>; pipelineTotal: number; noop: number };
   errorSamples: Record<string, string[]>;
 }
 
@@ -97,7 +103,13 @@ export async function runPipelineThroughputBenchmark(stack: BenchStack): Promise
 
   const noopCards = new NoopCards();
   const slackCards = new SlackCards(stack.emulators.slack);
-  const stopNoopWorker = await startNoopWorker(stack, noopCards);
+  const trivialServer = await startTrivialHttpServer();
+  let noopOutsideCalls = 0;
+  const countedOutsideCall = async () => {
+    noopOutsideCalls++;
+    await trivialServer.call();
+  };
+  const stopNoopWorker = await startNoopWorker(stack, noopCards, countedOutsideCall);
   const targets: Record<TargetName, RunMeeting> = {
     noop: (workspace, recordingId, deadline) => runNoopMeeting(stack, noopCards, workspace, recordingId, deadline),
     pipeline: (workspace, recordingId, deadline) => runPipelineMeeting(stack, slackCards, workspace, recordingId, deadline, pollMs),
@@ -105,6 +117,10 @@ export async function runPipelineThroughputBenchmark(stack: BenchStack): Promise
   const sideEffectsBefore = countSideEffects(stack);
   let fathomApiCalls = 0;
   let pipelineMeetingsFinished = 0;
+  // Meetings of the measured steps only (warm-up excluded), the denominators of the calls per meeting.
+  let pipelineStepMeetings = 0;
+  let noopMeetingsFinished = 0;
+  const pipelineOutsideRequests = new Map<string, number>();
   const outcomes: StepOutcome[] = [];
   try {
     for (const name of ['noop', 'pipeline'] as const) {
@@ -115,17 +131,25 @@ export async function runPipelineThroughputBenchmark(stack: BenchStack): Promise
     for (const concurrency of concurrencies) {
       for (const name of ['noop', 'pipeline'] as const) {
         const fathomBefore = stack.emulators.fathom.requests.length;
+        const requestsBefore = emulatorRequestCounts(stack);
+        const noopCallsBefore = noopOutsideCalls;
         const outcome = await runStep(stack, name, targets[name], concurrency, stepMs, meetingTimeoutMs);
         if (name === 'pipeline') {
           fathomApiCalls += stack.emulators.fathom.requests.length - fathomBefore;
           pipelineMeetingsFinished += outcome.finished;
+          pipelineStepMeetings += outcome.finished;
+          for (const [route, count] of newRequestsByRoute(stack, requestsBefore)) pipelineOutsideRequests.set(route, (pipelineOutsideRequests.get(route) ?? 0) + count);
+        } else {
+          noopMeetingsFinished += outcome.finished;
         }
+        if (name === 'noop') outcome.row['outside calls'] = round((noopOutsideCalls - noopCallsBefore) / Math.max(1, outcome.finished));
         outcomes.push(outcome);
         console.log(`[bench] pipeline throughput: ${name} at ${concurrency} in flight: ${outcome.perMinute.toFixed(1)} meetings/min, ${outcome.errors.length} errors`);
       }
     }
   } finally {
     await stopNoopWorker();
+    await trivialServer.close();
   }
   const sideEffectsAfter = countSideEffects(stack);
 
@@ -151,6 +175,20 @@ export async function runPipelineThroughputBenchmark(stack: BenchStack): Promise
     pipelineMeetingsFinished,
   };
   console.log(`[bench] pipeline throughput: Fathom API calls during pipeline steps ${fathomApiCalls}; side effects ${JSON.stringify(sideEffects)}`);
+  const perPipelineMeeting = (count: number) => round(count / Math.max(1, pipelineStepMeetings));
+  const outsideCallsPerMeeting = {
+    pipeline: Object.fromEntries([...pipelineOutsideRequests].sort(([a], [b]) => a.localeCompare(b)).map(([route, count]) => [route, perPipelineMeeting(count)])),
+    pipelineTotal: perPipelineMeeting([...pipelineOutsideRequests.values()].reduce((sum, count) => sum + count, 0)),
+    noop: round(noopOutsideCalls / Math.max(1, noopMeetingsFinished)),
+  };
+  console.log(
+    `[bench] pipeline throughput: outside calls per meeting, pipeline ${outsideCallsPerMeeting.pipelineTotal} (emulators, API replies included) vs noop ${outsideCallsPerMeeting.noop} ` +
+      `(trivial server, ${JSON.stringify(outsideCallsPerActivity)}); pipeline by route ${JSON.stringify(outsideCallsPerMeeting.pipeline)}`,
+  );
+  printTable(
+    'CPU ms per finished meeting, by process (bench = load generator + emulators + no-op worker; under load from other processes the figures are still per meeting)',
+    outcomes.map((outcome): Row => ({ target: outcome.target, 'in flight': outcome.concurrency, ...roundedCpu(outcome.cpuPerMeeting) })),
+  );
   return {
     concurrencies,
     stepSeconds: stepMs / 1000,
@@ -160,12 +198,14 @@ export async function runPipelineThroughputBenchmark(stack: BenchStack): Promise
     goalMet: peak.pipelinePercentOfNoop >= 70,
     fathomApiCalls,
     sideEffects,
+    outsideCallsPerMeeting,
     errorSamples: Object.fromEntries(outcomes.filter((outcome) => outcome.errors.length > 0).map((outcome) => [`${outcome.target}@${outcome.concurrency}`, outcome.errors.slice(0, 5)])),
   };
 }
 
 /** `concurrency` lanes, each running one meeting after another until `durationMs` is over; then the meetings in flight finish. */
 async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, concurrency: number, durationMs: number, meetingTimeoutMs: number): Promise<StepOutcome> {
+  const cpuBefore = sampleStackCpu();
   const endsAt = Date.now() + durationMs;
   const timings: MeetingTiming[] = [];
   const errors: string[] = [];
@@ -183,6 +223,8 @@ async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, c
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
+  const cpu = cpuSpent(cpuBefore, sampleStackCpu());
+  const cpuPerMeeting = Object.fromEntries(Object.entries(cpu).map(([part, ms]) => [part, ms / Math.max(1, timings.length)])) as CpuSample;
   const finishedInWindow = timings.filter((timing) => timing.doneAt <= endsAt).length;
   const perMinute = finishedInWindow / (durationMs / 60_000);
   const latency = summarize(timings.map((timing) => timing.doneAt - timing.startedAt));
@@ -198,9 +240,10 @@ async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, c
     p99: latency.p99,
     max: latency.max,
     errors: errors.length,
+    'CPU ms/meeting': round(Object.values(cpuPerMeeting).reduce((sum, ms) => sum + ms, 0)),
     load1: os.loadavg()[0]!.toFixed(1),
   };
-  return { target, concurrency, durationMs, finished: timings.length, finishedInWindow, perMinute, row, errors };
+  return { target, concurrency, durationMs, finished: timings.length, finishedInWindow, perMinute, row, errors, cpuPerMeeting };
 }
 
 /** The real path: webhook, card, three clicks, all through the API and the real worker. */
@@ -286,7 +329,7 @@ class NoopCards {
 }
 
 /** The baseline worker, in this process, on the stack's Temporal server and namespace with the app's data converter. */
-async function startNoopWorker(stack: BenchStack, cards: NoopCards): Promise<() => Promise<void>> {
+async function startNoopWorker(stack: BenchStack, cards: NoopCards, outsideCall: TrivialHttpServer['call']): Promise<() => Promise<void>> {
   installBenchRuntime();
   const connection = await connectTemporalWorker(stack.config.temporal);
   const worker = await Worker.create({
@@ -297,7 +340,7 @@ async function startNoopWorker(stack: BenchStack, cards: NoopCards): Promise<() 
     interceptors: { workflowModules: workflowInterceptorModules },
     // The workflow tracing interceptor hands its spans to this sink; tracing is off in the benchmark.
     sinks: workflowSpanSinks(startTracing('followup-worker', {})),
-    activities: createNoopActivities({ onCardPublished: cards.published }),
+    activities: createNoopActivities({ onCardPublished: cards.published, outsideCall }),
     dataConverter: encryptedDataConverter(payloadCodecFor(stack.config.payloadCodec)),
     // The same workflow cache as the app's worker (worker.ts, createMeetingWorker).
     maxCachedWorkflows: maxCachedWorkflows(),
@@ -321,6 +364,29 @@ function describeActions(state: MeetingState): string {
       return `${kind} ${action.status}${action.failure ? `: ${action.failure.message}` : ''}`;
     })
     .join(', ');
+}
+
+const emulatorNames = ['slack', 'fathom', 'anthropic', 'google', 'hubspot'] as const;
+
+function emulatorRequestCounts(stack: BenchStack): Record<(typeof emulatorNames)[number], number> {
+  return Object.fromEntries(emulatorNames.map((name) => [name, stack.emulators[name].requests.length])) as Record<(typeof emulatorNames)[number], number>;
+}
+
+/** The emulators' requests since `before`, counted by service, method and path (ids folded). */
+function newRequestsByRoute(stack: BenchStack, before: Record<(typeof emulatorNames)[number], number>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const name of emulatorNames) {
+    for (const request of stack.emulators[name].requests.slice(before[name])) {
+      const route = `${name} ${request.method} ${request.path.replace(/\/[^/]*\d[^/]*/g, '/:id')}`;
+      counts.set(route, (counts.get(route) ?? 0) + 1);
+    }
+  }
+  return counts;
+}
+
+function roundedCpu(cpu: CpuSample): Row {
+  const parts: CpuPart[] = ['bench', 'worker', 'api', 'temporal', 'postgres'];
+  return Object.fromEntries(parts.map((part) => [part, round(cpu[part])]));
 }
 
 function countSideEffects(stack: BenchStack): { crmNotes: number; gmailDrafts: number; calendarEvents: number } {

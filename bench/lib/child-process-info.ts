@@ -63,3 +63,41 @@ export function processEnvironment(pid: number): Record<string, string> {
     .map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]);
   return Object.fromEntries(entries) as Record<string, string>;
 }
+
+/** Linux's USER_HZ: /proc/<pid>/stat counts CPU time in these ticks (100 on every mainstream build). */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** CPU time (user + system) the process has used since it started, in ms; undefined once it is gone. */
+export function processCpuMs(pid: number): number | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // After the command name: state is field 3, utime field 14, stime field 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The pids of every process below `rootPid` (children, their children, …). */
+export function descendantPids(rootPid: number = process.pid): number[] {
+  const parents = new Map<number, number[]>();
+  for (const pid of fs.readdirSync('/proc').filter((name) => /^\d+$/.test(name)).map(Number)) {
+    const parent = parentPid(pid);
+    if (parent !== undefined) parents.set(parent, [...(parents.get(parent) ?? []), pid]);
+  }
+  const found: number[] = [];
+  const visit = (pid: number): void => {
+    for (const child of parents.get(pid) ?? []) {
+      found.push(child);
+      visit(child);
+    }
+  };
+  visit(rootPid);
+  return found;
+}
+
+/** Whether `pid`'s command line has an argument containing `fragment`. */
+export function commandLineIncludes(pid: number, fragment: string): boolean {
+  return commandLine(pid).some((argument) => argument.includes(fragment));
+}
