@@ -120,12 +120,26 @@ function finish(run: MeetingRun, status: MeetingStatus): false {
   return false;
 }
 
+/**
+ * How long a posted card waits for a running action before it shows it as in progress: most
+ * actions finish sooner, and then the card is edited once (with the outcome) instead of twice.
+ * Each card edit is an activity with database reads and a Slack call (bench/README.md, benchmark 3).
+ */
+const QUICK_ACTION_MS = 1000;
+
+function anActionIsRunning(state: MeetingState): boolean {
+  return Object.values(state.actions).some((action) => action.status === 'pending');
+}
+
 /** Card updates run one at a time, newest state wins, so a slow update never overwrites a newer one. */
 async function publishCardWhenChanged(run: MeetingRun): Promise<void> {
   const { state, workflowId } = run;
   for (;;) {
     await condition(() => run.cardDirty || run.cardLoopDone);
     if (!run.cardDirty && run.cardLoopDone) return;
+    if (run.cardWaitsForQuickActions && state.card && anActionIsRunning(state)) {
+      await condition(() => !anActionIsRunning(state) || run.cardLoopDone, QUICK_ACTION_MS);
+    }
     run.cardDirty = false;
     try {
       state.card = await publishCard({ tenantId: state.tenantId, workflowId, state: { ...state } });

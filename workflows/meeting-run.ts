@@ -19,6 +19,8 @@ export interface MeetingRun {
   readonly eventWaitsForInvitations: boolean;
   /** Meetings started before rep-made mappings stopped counting for the automatic note keep the old rule, so they replay. */
   readonly autoLogTrustsRepMappings: boolean;
+  /** Meetings started before the card waited for quick actions publish every "pending" state, so they replay. */
+  readonly cardWaitsForQuickActions: boolean;
   readonly startedAt: number;
   readonly expiresAt: number;
   /** How to run each action again when the rep or an operator asks for a retry. */
@@ -40,6 +42,7 @@ export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
   const { workflowId } = workflowInfo();
   const eventWaitsForInvitations = patched('event-settles-after-invitations');
   const autoLogTrustsRepMappings = !patched('no-auto-log-from-rep-mapping');
+  const cardWaitsForQuickActions = patched('card-waits-for-quick-actions');
   const actions = Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }]));
   const startedAt = Date.now();
   return {
@@ -59,6 +62,7 @@ export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
     },
     eventWaitsForInvitations,
     autoLogTrustsRepMappings,
+    cardWaitsForQuickActions,
     startedAt,
     expiresAt: startedAt + input.expireAfterMs,
     lastAttempt: new Map(),

@@ -36,6 +36,8 @@ export interface MeetingScenario {
   account?: AccountMatch;
   /** The CRM refuses this many note writes in a way no automatic retry fixes (a revoked connection). */
   noteRefusals?: number;
+  /** The CRM takes this long (real time) to write a note; answered at once by default. */
+  noteTakesMs?: number;
   /** Google refuses this many invitation sends in a way no automatic retry fixes (a revoked connection). */
   invitationRefusals?: number;
   /** Slack refuses the reminder for good (the rep left the workspace, the channel was archived). */
@@ -97,6 +99,7 @@ export class StubbedServices {
         return { channel: 'C-sales', ts: '1700000000.000100' };
       },
       logCrmNote: async (input) => {
+        if (scenario.noteTakesMs) await setTimeout(scenario.noteTakesMs);
         if (this.noteRefusalsLeft > 0) {
           this.noteRefusalsLeft -= 1;
           throw ApplicationFailure.nonRetryable('HubSpot no longer accepts this workspace’s connection. Reconnect it in App Home.', 'reconnect');

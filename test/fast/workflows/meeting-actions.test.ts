@@ -48,6 +48,16 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       await waitFor('the card showing the note', () => meeting.services.lastCard()?.actions.note.status === 'done');
     }));
 
+  it('shows a note the CRM is slow to write as in progress on the card, then as logged', () =>
+    withStubbedMeeting({ server, scenario: { noteTakesMs: 3000 } }, async (meeting) => {
+      await preparedCard(meeting);
+      const note = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(note.status, 'done');
+      await waitFor('the card showing the note', () => meeting.services.lastCard()?.actions.note.status === 'done');
+      const noteStates = meeting.services.cards.map((card) => card.actions.note.status);
+      assert.ok(noteStates.includes('pending'), `the card showed the note in progress while the CRM took its time (${noteStates.join(', ')})`);
+    }));
+
   it('shows a note that failed for good as failed, and the Retry button logs it', () =>
     withStubbedMeeting({ server, scenario: { noteRefusals: 1 } }, async (meeting) => {
       await preparedCard(meeting);
