@@ -50,6 +50,12 @@ const WARMUP_CONCURRENCY = 5;
 const HOUR_MS = 60 * 60_000;
 const clickedButtons = [cardActions.logNote, cardActions.createDraft, cardActions.scheduleEvent];
 let nextMeeting = 0;
+/**
+ * Status queries the pipeline target has sent: the no-op learns "done" from its updates' results,
+ * while the API answers a click once it is accepted, so the pipeline asks the workflow. Each query is
+ * a round trip through Temporal to the worker that the no-op does not pay; counted per meeting.
+ */
+let statusQueries = 0;
 
 type TargetName = 'noop' | 'pipeline';
 
@@ -207,6 +213,7 @@ export async function runPipelineThroughputBenchmark(stack: BenchStack): Promise
 /** `concurrency` lanes, each running one meeting after another until `durationMs` is over; then the meetings in flight finish. */
 async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, concurrency: number, durationMs: number, meetingTimeoutMs: number): Promise<StepOutcome> {
   const cpuBefore = sampleStackCpu();
+  const queriesBefore = statusQueries;
   const endsAt = Date.now() + durationMs;
   const timings: MeetingTiming[] = [];
   const errors: string[] = [];
@@ -241,6 +248,7 @@ async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, c
     p99: latency.p99,
     max: latency.max,
     errors: errors.length,
+    'status queries/meeting': round((statusQueries - queriesBefore) / Math.max(1, timings.length)),
     'CPU ms/meeting': round(Object.values(cpuPerMeeting).reduce((sum, ms) => sum + ms, 0)),
     load1: os.loadavg()[0]!.toFixed(1),
   };
@@ -272,6 +280,7 @@ async function runPipelineMeeting(stack: BenchStack, cards: SlackCards, workspac
   const handle = stack.client.workflow.getHandle(meetingWorkflowId(workspace.tenant.id, recordingId));
   const clickedAt = Date.now();
   for (;;) {
+    statusQueries++;
     const state = await handle.query(statusQuery).catch(() => undefined); // a slow worker: ask again
     if (state && coreActionsDone(state)) return { startedAt, readyAt, doneAt: Date.now() };
     await waitBefore(deadline, Math.max(pollMs, (Date.now() - clickedAt) / 10), () => `note, draft and event done (${state ? describeActions(state) : 'no answer to the status query'})`);
