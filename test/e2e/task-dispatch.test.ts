@@ -47,7 +47,7 @@ describe('task queue priority and fairness', function () {
     assert.equal(click.status, 200);
     await waitFor('the Gmail draft', async () => (await meetingState(harness, workflowId)).actions.draft.status === 'done');
 
-    const { events = [] } = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+    const events = (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     const started = events[0]?.workflowExecutionStartedEventAttributes;
     assert.deepEqual(
       { ...started?.priority },
@@ -70,7 +70,7 @@ describe('task queue priority and fairness', function () {
       (await em.findOneOrFail(Tenant, { id: seeded.tenant.id })).plan = 'enterprise-2031' as Tenant['plan'];
     });
     const { workflowId } = await prepareMeeting(harness, seeded);
-    const { events = [] } = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+    const events = (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     assert.equal(events[0]?.workflowExecutionStartedEventAttributes?.priority?.fairnessWeight, fairnessWeights.free);
   });
 
