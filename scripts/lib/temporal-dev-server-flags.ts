@@ -4,8 +4,9 @@
  * server reads the same settings from deploy/temporal/dynamicconfig.yaml.
  *
  * Task queue priority needs the priority-aware matcher, and fairness (tenants' fair shares by
- * fairnessKey and fairnessWeight) its own switch on top. Both are set here rather than left to the
- * server's defaults, which have changed between server versions.
+ * fairnessKey and fairnessWeight) its own switch on top. Server 1.32 (the pinned CLI's) has the
+ * matcher on by default but not fairness; 1.29 and 1.30 need both, so both are set
+ * (test/infra/temporal-dispatch.test.ts).
  */
 export const temporalDynamicConfig: Readonly<Record<string, boolean>> = {
   'matching.useNewMatcher': true,
