@@ -5,6 +5,7 @@ import { inTenant } from '../../db/tenant-scope';
 import { fairnessWeights, priorityKeys, systemDispatch } from '../../domain/task-dispatch';
 import { Tenant } from '../../entities';
 import { cardActions } from '../../slack/action-ids';
+import { requestTenantDeletion } from '../../wiring/tenant-deletion';
 import { ensureTranscriptPurgeSchedule } from '../../wiring/transcript-purge-schedule';
 import { meetingState, prepareMeeting } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness } from '../support/product-harness';
@@ -72,6 +73,23 @@ describe('task queue priority and fairness', function () {
     const { workflowId } = await prepareMeeting(harness, seeded);
     const events = (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
     assert.equal(events[0]?.workflowExecutionStartedEventAttributes?.priority?.fairnessWeight, fairnessWeights.free);
+  });
+
+  it('erases a tenant after everyone’s own work, still as that tenant’s share', async () => {
+    const seeded = await harness.seedTenant();
+    await inTenant(harness.orm, seeded.tenant.id, async (em) => {
+      (await em.findOneOrFail(Tenant, { id: seeded.tenant.id })).plan = 'team';
+    });
+    const { workflowId, result } = await requestTenantDeletion(harness.orm, harness.client, harness.taskQueue, { tenantId: seeded.tenant.id, requestedBy: 'TICKET-17' });
+    await result;
+    const events = (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    assert.deepEqual(
+      { ...events[0]?.workflowExecutionStartedEventAttributes?.priority },
+      { priorityKey: priorityKeys.maintenance, fairnessKey: seeded.tenant.id, fairnessWeight: fairnessWeights.team },
+    );
+    const activityPriorities = events.flatMap((event) => (event.activityTaskScheduledEventAttributes ? [event.activityTaskScheduledEventAttributes.priority?.priorityKey] : []));
+    assert.ok(activityPriorities.length > 0);
+    assert.ok(activityPriorities.every((priorityKey) => priorityKey === priorityKeys.maintenance), `every step is housekeeping: ${activityPriorities.join(', ')}`);
   });
 
   it('starts the daily transcript purge after every tenant’s own work, as a share of its own', async () => {
