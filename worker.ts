@@ -13,6 +13,7 @@ import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converte
 import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
 import { createLogger } from './runtime/logger';
 import { startTracing, type Tracing } from './runtime/tracing';
+import { activityLogContext } from './wiring/activity-log-context';
 import { countingActivityRetries } from './wiring/activity-retry-metrics';
 import { buildActivityDependencies, buildSecretStore } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
@@ -48,7 +49,7 @@ export interface MeetingWorkerOptions {
 }
 
 export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
-  const activityInterceptors = [tracingActivities, countingActivityRetries];
+  const activityInterceptors = [tracingActivities, activityLogContext, countingActivityRetries];
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

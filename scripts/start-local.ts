@@ -17,6 +17,7 @@ import { localSettings } from './lib/local-settings';
 import type { DatabaseUrls } from '../db/database-roles';
 import { migrateDatabase } from '../db/migrate';
 import { resolveTemporalCli } from './lib/temporal-cli';
+import { temporalDevServerFlags } from './lib/temporal-dev-server-flags';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -140,6 +141,7 @@ async function startTemporal(): Promise<void> {
       '--log-level',
       'warn',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+      ...temporalDevServerFlags,
       // The API's operator listener serves the payload codec, so the Web UI can show decrypted
       // payloads; it serves the UI too, so the endpoint is same-origin and the session cookie goes along.
       '--ui-codec-endpoint',

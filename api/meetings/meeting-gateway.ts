@@ -19,6 +19,7 @@ import {
   tenantIdSearchAttribute,
 } from '../../workflows/messages';
 import type { ActionKind, Actor, MeetingStatus } from '../../domain/meeting';
+import { priorityKeys, tenantDispatch } from '../../domain/task-dispatch';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
 import { signActor } from '../../runtime/actor-proof';
@@ -102,6 +103,8 @@ export class MeetingGateway {
         // A finished meeting is not re-run by a late webhook or a repeated command; a failed one may be.
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+        // The tenant's fair share of the workers by plan, above background work; its activities inherit both.
+        priority: tenantDispatch(tenant, priorityKeys.meeting),
         staticSummary: `Meeting follow-up (${request.trigger})`,
       });
       return { workflowId, alreadyProcessed: false };
@@ -200,6 +203,7 @@ export class MeetingGateway {
       args: [{ tenantId: tenant.id, reason: request.reason, uninstalledAt: request.uninstalledAt.toISOString() }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+      priority: tenantDispatch(tenant, priorityKeys.maintenance),
       staticSummary: `Offboard tenant (${request.reason})`,
     });
   }

@@ -16,6 +16,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { failureConverterPath } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
+import { temporalDevServerFlags } from '../../scripts/lib/temporal-dev-server-flags';
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
 import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
 import { freshDataDir, type BenchStack } from './bench-stack';
@@ -79,6 +80,7 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
         '--db-filename', path.join(dataDir, 'temporal.sqlite'),
         '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
         ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+        ...temporalDevServerFlags,
       ]);
     let temporal = startTemporal();
     stops.push(() => temporal.stop(15_000));
