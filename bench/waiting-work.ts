@@ -14,6 +14,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import type { BenchStack } from './lib/bench-stack';
 import { childPidRunning, processEnvironment, processMemory, type ProcessMemory } from './lib/child-process-info';
@@ -57,7 +58,7 @@ export async function runWaitingWorkBenchmark(stack: BenchStack): Promise<Waitin
   const concurrency = Math.round(numberFromEnv('BENCH_WAITING_CONCURRENCY', 50));
   const workerPid = childPidRunning('worker.ts');
   const workerEnv = processEnvironment(workerPid);
-  const workerCacheSize = maxCachedWorkflows(workerEnv);
+  const workerCacheSize = maxCachedWorkflows(workerEnv, workerHeapLimitMiB(workerEnv));
   const workflowCode = workflowCodeOf(workerEnv);
   const workerMetricsUrl = `http://${workerEnv.WORKER_HEALTH_HOST ?? '127.0.0.1'}:${workerEnv.WORKER_HEALTH_PORT ?? '9465'}/metrics`;
   console.log(`[bench] waiting work: sizes ${sizes.join(', ')}, budget ${budgetSeconds} s per size, worker pid ${workerPid}, workflow cache ${workerCacheSize}, workflow code ${workflowCode}`);
@@ -132,6 +133,12 @@ function budgetCheck(budgetSeconds: number, meetings: WebhookMeetings): (progres
     const estimate = (wanted * elapsedSeconds) / ready;
     return estimate > budgetSeconds ? `${wanted} meetings at ${(ready / elapsedSeconds).toFixed(1)}/s would take ~${Math.round(estimate)} s, over BENCH_WAITING_BUDGET_S=${budgetSeconds}` : undefined;
   };
+}
+
+/** The worker's V8 heap limit as its NODE_OPTIONS set it (old space only), else this process's (same machine, same default). */
+function workerHeapLimitMiB(workerEnv: Record<string, string>): number {
+  const flag = /--max-old-space-size=(\d+)/.exec(workerEnv.NODE_OPTIONS ?? '');
+  return flag ? Number(flag[1]) : v8.getHeapStatistics().heap_size_limit / 2 ** 20;
 }
 
 /** Whether the worker runs prebundled workflow code or bundled it at start, as worker.ts prebundledWorkflows() decides. */
