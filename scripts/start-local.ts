@@ -6,8 +6,11 @@
 // Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233, the dev server's UI server, which operators
 // open through the operator listener), API_PORT (3000), OPERATOR_PORT (3001, the API's operator
 // listener: the Web UI, codec server and audit export, on 127.0.0.1), POSTGRES_PORT (54329),
-// LOCAL_DATA_DIR (.data), DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or
-// DATABASE_ADMIN_URL (either skips embedded Postgres). The worker and API also get everything else from our env.
+// LOCAL_DATA_DIR (.data), TEMPORAL_SERVER (`dev`: the CLI's dev server; `production`: the Go server
+// on its own embedded Postgres at TEMPORAL_POSTGRES_PORT, POSTGRES_PORT + 1 unless set; no Web UI),
+// DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or DATABASE_ADMIN_URL (either
+// skips embedded Postgres), WORKER_NODE_OPTIONS (the worker's NODE_OPTIONS only). The worker and API
+// also get everything else from our env.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -18,6 +21,7 @@ import type { DatabaseUrls } from '../db/database-roles';
 import { migrateDatabase } from '../db/migrate';
 import { resolveTemporalCli } from './lib/temporal-cli';
 import { temporalDevServerFlags } from './lib/temporal-dev-server-flags';
+import { startTemporalProductionServer } from './lib/temporal-production-server';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -54,6 +58,10 @@ const ports = {
   workerMetrics: portFromEnv('WORKER_METRICS_PORT', 9464),
   workerHealth: portFromEnv('WORKER_HEALTH_PORT', 9465),
 };
+const temporalServerKind = process.env.TEMPORAL_SERVER || 'dev';
+if (temporalServerKind !== 'dev' && temporalServerKind !== 'production') {
+  throw new Error(`TEMPORAL_SERVER must be "dev" or "production", got "${temporalServerKind}".`);
+}
 const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
 /** Where the dev server's UI server listens: only the operator listener talks to it. */
 const temporalUiServerUrl = `http://${LOOPBACK}:${ports.temporalUi}`;
@@ -117,11 +125,28 @@ function isTemporalServing(temporalCli: string): Promise<boolean> {
  * That is a clean stop, not news; a stop that really fails is reported by shutdown() itself.
  */
 function isTemporalShutdownNoise(line: string): boolean {
-  return shuttingDown && /\blevel=(?:WARN|ERROR)\b/.test(line);
+  // The dev server logs logfmt, the production server JSON.
+  return shuttingDown && /\blevel=(?:WARN|ERROR)\b|"level":"(?:warn|error)"/.test(line);
+}
+
+/** What a deployment runs (docker-compose.yml's server on PostgreSQL), for measuring the app on it; it has no Web UI. */
+async function startProductionTemporal(temporalCli: string): Promise<void> {
+  const server = await startTemporalProductionServer({
+    dataDir: path.join(dataRoot, 'temporal-server'),
+    port: ports.temporal,
+    postgresPort: portFromEnv('TEMPORAL_POSTGRES_PORT', ports.postgres + 1),
+    namespace: TEMPORAL_NAMESPACE,
+    keywordSearchAttributes: SEARCH_ATTRIBUTES,
+    temporalCli,
+    isNoise: isTemporalShutdownNoise,
+  });
+  supervise(server.process);
+  running.push({ name: 'Temporal server', stop: () => server.stop() });
 }
 
 async function startTemporal(): Promise<void> {
   const temporalCli = resolveTemporalCli();
+  if (temporalServerKind === 'production') return startProductionTemporal(temporalCli);
   const dataDir = path.join(dataRoot, 'temporal');
   await fs.mkdir(dataDir, { recursive: true });
   const server = supervise(
@@ -212,6 +237,8 @@ async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, strin
     );
   const worker = runTypeScript('worker', 'worker.ts', {
     ...env,
+    // The worker's own V8 flags (e.g. heap limits, as docker-compose.yml gives it), without the API's or ours.
+    ...(process.env.WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS } : {}),
     DATABASE_MAINTENANCE_URL: databaseUrls.maintenance,
     WORKER_METRICS_ADDRESS: `${LOOPBACK}:${ports.workerMetrics}`,
     WORKER_HEALTH_HOST: LOOPBACK,
@@ -262,7 +289,7 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   // Fails at once, before Temporal starts, when this checkout is one the embedded Postgres cannot run from.
   if (usesEmbeddedPostgres) await assertEmbeddedPostgresCanRun(embeddedPostgresDir);
   await startTemporal();
-  say(`Temporal dev server is up at ${temporalAddress}`);
+  say(`Temporal ${temporalServerKind === 'production' ? 'server' : 'dev server'} is up at ${temporalAddress}`);
   const databaseUrls = await startDatabase();
   await migrateDatabase(databaseUrls.migration);
   say('database schema is up to date');

@@ -24,6 +24,8 @@ const benchPorts: Record<string, string> = {
   API_PORT: '3300',
   OPERATOR_PORT: '3301',
   POSTGRES_PORT: '54339',
+  // Temporal's own Postgres, used only with BENCH_TEMPORAL=server.
+  TEMPORAL_POSTGRES_PORT: '54340',
 };
 
 export interface BenchStack {
@@ -56,6 +58,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   // Never the developer's own settings: their LOCAL_DATA_DIR would be wiped, their ports taken.
   for (const [name, value] of Object.entries(benchPorts)) process.env[name] = process.env[`BENCH_${name}`] || value;
   process.env.LOCAL_DATA_DIR = process.env.BENCH_DATA_DIR || path.join('.data', 'bench');
+  // BENCH_TEMPORAL=server: the production Temporal server on PostgreSQL instead of the CLI's dev server.
+  process.env.TEMPORAL_SERVER = process.env.BENCH_TEMPORAL === 'server' ? 'production' : 'dev';
   // The embedded Postgres in the bench data dir, not a configured one.
   for (const name of ['DATABASE_URL', 'DATABASE_ADMIN_URL', 'DATABASE_MIGRATION_URL', 'DATABASE_MAINTENANCE_URL']) delete process.env[name];
   const dataDir = await freshDataDir(process.env.LOCAL_DATA_DIR);
