@@ -1,0 +1,49 @@
+/**
+ * The bucket store for one process alone: what clients use when no shared store is wired (unit
+ * tests, one-off scripts). The worker and the API wire the PostgreSQL store (db/api-rate-limits.ts),
+ * which does the same arithmetic in one atomic statement shared by every process.
+ */
+import type { BucketRate, RateLimitStore, TakeResult } from './rate-limit-store';
+
+interface Bucket {
+  /** May go negative: each reservation is a token owned once refilled. */
+  tokens: number;
+  /** When `tokens` was counted; in the future while the key is paused (no refill until then). */
+  refilledAt: number;
+}
+
+export class InProcessRateLimitStore implements RateLimitStore {
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  take(key: string, rate: BucketRate, cost: number, maxWaitMs: number): Promise<TakeResult> {
+    const now = this.now();
+    const bucket = this.refilled(key, rate, now);
+    // A cost above the capacity could never be granted: it takes the whole bucket instead.
+    const spend = Math.min(cost, rate.capacity);
+    const waitMs = Math.max(0, bucket.refilledAt - now) + Math.max(0, (spend - bucket.tokens) / rate.refillPerMs);
+    if (waitMs > maxWaitMs) return Promise.resolve({ granted: false, waitMs });
+    bucket.tokens -= spend;
+    return Promise.resolve({ granted: true, waitMs });
+  }
+
+  pause(key: string, rate: BucketRate, waitMs: number): Promise<void> {
+    const bucket = this.refilled(key, rate, this.now());
+    bucket.tokens = Math.min(bucket.tokens, 1);
+    bucket.refilledAt = Math.max(bucket.refilledAt, this.now() + waitMs);
+    return Promise.resolve();
+  }
+
+  private refilled(key: string, rate: BucketRate, now: number): Bucket {
+    const bucket = this.buckets.get(key) ?? { tokens: rate.capacity, refilledAt: now };
+    const elapsed = Math.max(0, now - bucket.refilledAt);
+    bucket.tokens = Math.min(rate.capacity, bucket.tokens + elapsed * rate.refillPerMs);
+    bucket.refilledAt = Math.max(bucket.refilledAt, now);
+    this.buckets.set(key, bucket);
+    return bucket;
+  }
+}
+
+/** Shared by every client in the process that was given no store, so they still share one budget. */
+export const processRateLimitStore = new InProcessRateLimitStore();
