@@ -44,9 +44,8 @@ export const calendarRate = bucketForWindow(600, minuteMs, 60);
 export const gmailRate = bucketForWindow(600, minuteMs, 60);
 
 /**
- * Anthropic: limits are per organisation and model class, and vary by tier, so these are only the
- * starting point (a low tier's 50 requests and 40,000 input tokens a minute); the client then
- * follows the `anthropic-ratelimit-*` headers of every answer.
+ * Anthropic: limits are per organisation and model class, and vary by tier, so this is only the
+ * starting point (a low tier's 50 requests a minute); the client then follows the
+ * `anthropic-ratelimit-*` headers of every answer, for tokens as well.
  */
 export const anthropicDefaultRequestsPerMinute = 50;
-export const anthropicDefaultInputTokensPerMinute = 40_000;
