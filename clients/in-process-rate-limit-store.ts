@@ -10,6 +10,8 @@ interface Bucket {
   tokens: number;
   /** When `tokens` was counted; in the future while the key is paused (no refill until then). */
   refilledAt: number;
+  /** Tokens owed to callers sent away to retry later: the queue a newcomer's wait counts behind. */
+  deferred: number;
 }
 
 export class InProcessRateLimitStore implements RateLimitStore {
@@ -22,10 +24,17 @@ export class InProcessRateLimitStore implements RateLimitStore {
     const bucket = this.refilled(key, rate, now);
     // A cost above the capacity could never be granted: it takes the whole bucket instead.
     const spend = Math.min(cost, rate.capacity);
-    const waitMs = Math.max(0, bucket.refilledAt - now) + Math.max(0, (spend - bucket.tokens) / rate.refillPerMs);
-    if (waitMs > maxWaitMs) return Promise.resolve({ granted: false, waitMs });
-    bucket.tokens -= spend;
-    return Promise.resolve({ granted: true, waitMs });
+    const pauseMs = Math.max(0, bucket.refilledAt - now);
+    const waitMs = pauseMs + Math.max(0, (spend - bucket.tokens) / rate.refillPerMs);
+    // Tokens there now go to whoever asks; a short wait is reserved only when nobody queues ahead.
+    if (waitMs === 0 || (waitMs <= maxWaitMs && bucket.deferred === 0)) {
+      bucket.tokens -= spend;
+      bucket.deferred = Math.max(0, bucket.deferred - spend);
+      return Promise.resolve({ granted: true, waitMs });
+    }
+    const queuedWaitMs = pauseMs + Math.max(0, (spend - bucket.tokens + bucket.deferred) / rate.refillPerMs);
+    bucket.deferred += spend;
+    return Promise.resolve({ granted: false, waitMs: queuedWaitMs });
   }
 
   pause(key: string, rate: BucketRate, waitMs: number): Promise<void> {
@@ -36,10 +45,12 @@ export class InProcessRateLimitStore implements RateLimitStore {
   }
 
   private refilled(key: string, rate: BucketRate, now: number): Bucket {
-    const bucket = this.buckets.get(key) ?? { tokens: rate.capacity, refilledAt: now };
+    const bucket = this.buckets.get(key) ?? { tokens: rate.capacity, refilledAt: now, deferred: 0 };
     const elapsed = Math.max(0, now - bucket.refilledAt);
     bucket.tokens = Math.min(rate.capacity, bucket.tokens + elapsed * rate.refillPerMs);
     bucket.refilledAt = Math.max(bucket.refilledAt, now);
+    // A full bucket means nobody came back for what they were owed: the queue is gone.
+    if (bucket.tokens >= rate.capacity) bucket.deferred = 0;
     this.buckets.set(key, bucket);
     return bucket;
   }

@@ -12,6 +12,9 @@
  *
  * A caller never sleeps long on a bucket: past `maxWaitMs` nothing is taken and the call fails
  * retryably with the wait as its retry delay, so Temporal (nextRetryDelay) owns the waiting.
+ * Callers sent away are counted (`deferred`) and each is told a later time than the one before,
+ * so 100 deferred activities come back one per refilled token instead of all together, each
+ * spending an attempt of its retry policy per token it loses.
  */
 import { createHash } from 'node:crypto';
 import { ExternalServiceError, type ExternalService } from '../domain/service-errors';
@@ -32,7 +35,8 @@ export interface TakeResult {
 export interface RateLimitStore {
   /**
    * Takes `cost` tokens from the key's bucket if they are there, or will be within `maxWaitMs`
-   * (then they are reserved, and the caller waits `waitMs`). Otherwise takes nothing.
+   * and nobody was sent away before (then they are reserved, and the caller waits `waitMs`).
+   * Otherwise takes nothing, and `waitMs` is the caller's turn behind those already sent away.
    */
   take(key: string, rate: BucketRate, cost: number, maxWaitMs: number): Promise<TakeResult>;
   /** A server said the key is spent: nobody takes from it for `waitMs`; then it restarts with one token. */

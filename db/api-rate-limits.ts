@@ -4,7 +4,8 @@
  * RETURNING): the row lock serialises concurrent takers of one key, with no advisory lock and
  * no read-then-write round trip. Time is the database's, so processes with drifting clocks
  * still refill one bucket at one pace. The row keeps what its last taker was told
- * (`last_wait_ms`, `last_granted`), because RETURNING sees only the row as updated.
+ * (`last_wait_ms`, `last_granted`), because RETURNING sees only the row as updated. The
+ * arithmetic is InProcessRateLimitStore's (clients/in-process-rate-limit-store.ts), in SQL.
  */
 import type { BucketRate, RateLimitStore, TakeResult } from '../clients/rate-limit-store';
 import type { Orm } from './orm';
@@ -18,12 +19,16 @@ const msBetween = (later: string, earlier: string) => `(extract(epoch from (${la
 
 /** The bucket as it stands now: refilled since it was last counted (never while paused), capped at its capacity. */
 const refilled = `least(${capacity}, b.tokens + greatest(0, ${msBetween(now, 'b.refilled_at')}) * ${refillPerMs})`;
-/**
- * What the taker must wait: the rest of a pause (refilled_at lies in the future until the
- * server's reset), then until `cost` tokens have refilled. Within `maxWaitMs` they are reserved.
- */
-const wait = `(greatest(0, ${msBetween('b.refilled_at', now)}) + greatest(0, (${cost} - ${refilled}) / ${refillPerMs}))`;
-const granted = `(${wait} <= ${maxWait})`;
+/** The rest of a pause: refilled_at lies in the future until the server's reset. */
+const pauseLeft = `greatest(0, ${msBetween('b.refilled_at', now)})`;
+/** Tokens owed to callers sent away earlier; a full bucket means none came back for theirs. */
+const deferred = `(case when ${refilled} >= ${capacity} then 0 else b.deferred end)`;
+/** Until this caller's tokens are there, ignoring anyone sent away before. */
+const wait = `(${pauseLeft} + greatest(0, (${cost} - ${refilled}) / ${refillPerMs}))`;
+/** Tokens there now go to whoever asks; a short wait is reserved only when nobody queues ahead. */
+const granted = `((${pauseLeft} = 0 and ${refilled} >= ${cost}) or (${wait} <= ${maxWait} and ${deferred} = 0))`;
+/** A refused caller's turn: behind every caller sent away before it. */
+const queuedWait = `(${pauseLeft} + greatest(0, (${cost} - ${refilled} + ${deferred}) / ${refillPerMs}))`;
 
 /** A new bucket starts full, and this take is its first spend. */
 const takeSql = `
@@ -31,10 +36,11 @@ const takeSql = `
   values (:key, ${capacity} - ${cost}, ${capacity}, ${refillPerMs}, ${now}, null, 0, true)
   on conflict (key) do update set
     tokens = case when ${granted} then ${refilled} - ${cost} else ${refilled} end,
+    deferred = case when ${granted} then greatest(0, ${deferred} - ${cost}) else ${deferred} + ${cost} end,
     capacity = ${capacity},
     refill_per_ms = ${refillPerMs},
     refilled_at = greatest(b.refilled_at, ${now}),
-    last_wait_ms = ${wait},
+    last_wait_ms = case when ${granted} then ${wait} else ${queuedWait} end,
     last_granted = ${granted}
   returning last_wait_ms, last_granted`;
 

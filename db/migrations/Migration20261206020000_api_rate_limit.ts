@@ -17,6 +17,7 @@ export class Migration20261206020000_api_rate_limit extends Migration {
         refill_per_ms double precision not null,
         refilled_at timestamptz not null,
         paused_until timestamptz null,
+        deferred double precision not null default 0,
         last_wait_ms double precision not null default 0,
         last_granted boolean not null default true
       );`);

@@ -27,7 +27,7 @@ function fathomLimiter(clock: { now: () => number }) {
 }
 
 describe('Rate-limit buckets (in one process)', () => {
-  it('fails fast with the wait as retry delay instead of sleeping longer than allowed, keeping the token', async () => {
+  it('fails fast with the wait as retry delay instead of sleeping longer than allowed, holding its turn', async () => {
     const clock = fakeClock();
     const limiter = fathomLimiter(clock);
     for (let call = 0; call < 10; call += 1) await limiter.acquire('key', clock, 1_000);
@@ -37,8 +37,26 @@ describe('Rate-limit buckets (in one process)', () => {
       return true;
     });
     assert.deepEqual(clock.sleeps, []);
-    await limiter.acquire('key', clock, 2_000);
-    assert.deepEqual(clock.sleeps, [1_200], 'the refused call did not use up the next slot');
+    clock.time += 1_200;
+    await limiter.acquire('key', clock, 1_000);
+    assert.deepEqual(clock.sleeps, [], 'back at its turn, the refused call finds its token there');
+  });
+
+  it('sends deferred callers back one per refilled token, so a crowd does not retry all at once', async () => {
+    const clock = fakeClock();
+    const limiter = fathomLimiter(clock);
+    for (let call = 0; call < 10; call += 1) await limiter.acquire('key', clock, 1_000);
+    const delays: number[] = [];
+    for (let caller = 0; caller < 5; caller += 1) {
+      await limiter.acquire('key', clock, 1_000).catch((error: { retryAfterMs: number }) => delays.push(error.retryAfterMs));
+    }
+    assert.deepEqual(delays, [1_200, 2_400, 3_600, 4_800, 6_000]);
+    // Each comes back at its time and is served at once.
+    for (const delay of delays) {
+      clock.time = 1_000_000 + delay;
+      await limiter.acquire('key', clock, 0);
+    }
+    assert.deepEqual(clock.sleeps, []);
   });
 
   it('allows a burst of 10, then one call per 1.2 s', async () => {

@@ -93,19 +93,20 @@ describe('Rate limits shared by every process (PostgreSQL buckets)', function ()
     assert.ok(reports.every((report) => report.granted > 0), `both processes were served: ${JSON.stringify(reports)}`);
   });
 
-  it('a take beyond the longest wait takes nothing; one within it reserves the next token', async () => {
+  it('a wait within the bound reserves the next token; callers sent away are told turns one token apart', async () => {
     const [store] = await twoStores();
     const key = `test:reserve:${Date.now()}`;
     const rate = { capacity: 2, refillPerMs: 1 / 1_000 };
     assert.deepEqual(await store.take(key, rate, 1, 0), { granted: true, waitMs: 0 });
     assert.deepEqual(await store.take(key, rate, 1, 0), { granted: true, waitMs: 0 });
+    const reserved = await store.take(key, rate, 1, 10_000);
+    assert.equal(reserved.granted, true, 'nobody queues ahead: a wait within the bound is reserved');
+    assert.ok(reserved.waitMs > 900 && reserved.waitMs <= 1_000, `reserved for ${reserved.waitMs} ms from now`);
     const refused = await store.take(key, rate, 1, 100);
     assert.equal(refused.granted, false);
-    assert.ok(refused.waitMs > 900 && refused.waitMs <= 1_000, `told to wait ${refused.waitMs} ms`);
-    const reserved = await store.take(key, rate, 1, 10_000);
-    assert.equal(reserved.granted, true);
-    const next = await store.take(key, rate, 1, 10_000);
-    assert.ok(next.waitMs > reserved.waitMs + 900, `the reserved token is not handed out twice (${reserved.waitMs} then ${next.waitMs} ms)`);
+    assert.ok(refused.waitMs > reserved.waitMs + 900, `the reserved token is not handed out twice (${reserved.waitMs} then ${refused.waitMs} ms)`);
+    const queued = await store.take(key, rate, 1, 100);
+    assert.ok(queued.waitMs > refused.waitMs + 900, `a caller sent away later is told a later turn (${refused.waitMs} then ${queued.waitMs} ms)`);
   });
 
   it('a 429 seen by one process pauses the key for the other, and the wait becomes the activity’s retry delay', async () => {
