@@ -37,6 +37,7 @@ const maxOutputTokens = 8_192;
 /** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
 const maxRateLimitWaitMs = 2_000;
 const minuteMs = 60_000;
+const tenantShareOfRequests = 0.5;
 const rateLimitedMessage = 'Claude’s rate limit is used up for now; the draft will be written shortly.';
 
 const misconfiguredMessage = 'AI drafting is misconfigured (API key rejected); an operator must fix it.';
@@ -126,6 +127,14 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
   const learned: { requestsPerMinute: number; inputTokensPerMinute?: number } = { requestsPerMinute: anthropicDefaultRequestsPerMinute };
   // Anthropic may enforce "60 a minute" as one a second: a small burst, then an even pace.
   const requestRate = () => bucketForWindow(learned.requestsPerMinute, minuteMs, Math.max(1, Math.floor(learned.requestsPerMinute / 10)));
+  /**
+   * The organisation's limit is the one budget every tenant shares: one tenant may use at most
+   * this share of it, so another tenant's drafts still find room while one tenant's burst waits.
+   */
+  const tenantRequestRate = () => {
+    const perMinute = Math.max(1, Math.floor(learned.requestsPerMinute * tenantShareOfRequests));
+    return bucketForWindow(perMinute, minuteMs, Math.max(1, Math.floor(perMinute / 10)));
+  };
   // Tokens mirror Anthropic's own bucket: full at the limit, refilled continuously over a minute.
   const inputTokenRate = (perMinute: number): BucketRate => ({ capacity: perMinute, refillPerMs: perMinute / minuteMs });
 
@@ -141,6 +150,8 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
 
   async function write(request: FollowUpRequest): Promise<WrittenFollowUp> {
     const prompt = buildFollowUpPrompt(request, maxInputTokens);
+    const tenantKey = rateLimitKey('anthropic', `requests:tenant:${request.tenantId}`, account);
+    await passRateLimit(gate, { service: 'anthropic', key: tenantKey, rate: tenantRequestRate(), userMessage: rateLimitedMessage });
     await passRateLimit(gate, { service: 'anthropic', key: requestsKey, rate: requestRate(), userMessage: rateLimitedMessage });
     if (learned.inputTokensPerMinute) {
       const rate = inputTokenRate(learned.inputTokensPerMinute);
