@@ -8,7 +8,7 @@ import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@ant
 import { ExternalServiceError, parseRetryAfter } from '../domain/service-errors';
 import { anthropicPauseMs, parseAnthropicRateLimits } from './anthropic-rate-limit-headers';
 import { buildFollowUpPrompt, followUpPromptVersion } from './follow-up-prompt';
-import { processRateLimitStore } from './in-process-rate-limit-store';
+import { InProcessRateLimitStore } from './in-process-rate-limit-store';
 import { bucketForWindow, passRateLimit, rateLimitKey, type BucketRate, type RateLimitStore } from './rate-limit-store';
 import { anthropicDefaultRequestsPerMinute } from './service-rate-limits';
 import { followUpTool, followUpToolName, invalidDraftError, readFollowUpToolInput } from './follow-up-tool';
@@ -22,7 +22,7 @@ export interface AnthropicFollowUpWriterOptions {
   /** Estimated input tokens (system + tool + message) a request may use; long transcripts are trimmed to fit. */
   maxInputTokens?: number;
   timeoutMs?: number;
-  /** The shared buckets (the worker's PostgreSQL store); defaults to this process's own. */
+  /** The shared buckets (the worker's PostgreSQL store); defaults to the client's own. */
   rateLimits?: RateLimitStore;
 }
 
@@ -118,7 +118,7 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
     timeout: options.timeoutMs ?? defaultTimeoutMs,
   });
 
-  const gate = { store: options.rateLimits ?? processRateLimitStore, maxWaitMs: maxRateLimitWaitMs };
+  const gate = { store: options.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
   // Limits are per organisation (the key's) and model class.
   const account = `${model}:${options.apiKey}`;
   const requestsKey = rateLimitKey('anthropic', 'requests', account);

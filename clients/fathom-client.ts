@@ -18,7 +18,7 @@ import {
   toTranscriptResponse,
 } from './fathom-meeting-mapper';
 import { sharedMeetingsPageCache, type MeetingsPageCache } from './fathom-meetings-page-cache';
-import { processRateLimitStore } from './in-process-rate-limit-store';
+import { InProcessRateLimitStore } from './in-process-rate-limit-store';
 import { passRateLimit, rateLimitKey, type RateLimitStore } from './rate-limit-store';
 import { fathomRate } from './service-rate-limits';
 import type { MeetingPage, MeetingSource, MeetingSourceCredentials } from './meeting-source';
@@ -38,7 +38,7 @@ export interface FathomClientOptions {
   now?: () => number;
   /** How the rate limiter waits; injectable so tests run on a fake clock. */
   sleep?: (milliseconds: number) => Promise<void>;
-  /** The shared buckets (the worker's and API's PostgreSQL store); defaults to this process's own. */
+  /** The shared buckets (the worker's and API's PostgreSQL store); defaults to the client's own. */
   rateLimits?: RateLimitStore;
   /** Defaults to the process-wide cache, so lookups for the same key share the pages they search. */
   meetingsPageCache?: MeetingsPageCache;
@@ -114,7 +114,7 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
   const fetchImplementation = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
   const rateLimitGate = {
-    store: options.rateLimits ?? processRateLimitStore,
+    store: options.rateLimits ?? new InProcessRateLimitStore(),
     maxWaitMs: options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs,
     sleep: options.sleep,
   };

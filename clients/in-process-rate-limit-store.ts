@@ -1,6 +1,6 @@
 /**
- * The bucket store for one process alone: what clients use when no shared store is wired (unit
- * tests, one-off scripts). The worker and the API wire the PostgreSQL store (db/api-rate-limits.ts),
+ * The bucket store for one client alone: what a client uses when no shared store is wired (unit
+ * tests, one-off checks such as a pasted key's first call). The worker and the API wire the PostgreSQL store (db/api-rate-limits.ts),
  * which does the same arithmetic in one atomic statement shared by every process.
  */
 import type { BucketRate, RateLimitStore, TakeResult } from './rate-limit-store';
@@ -55,6 +55,3 @@ export class InProcessRateLimitStore implements RateLimitStore {
     return bucket;
   }
 }
-
-/** Shared by every client in the process that was given no store, so they still share one budget. */
-export const processRateLimitStore = new InProcessRateLimitStore();

@@ -9,7 +9,7 @@ import {
   type WebClientOptions,
 } from '@slack/web-api';
 import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure } from '../domain/service-errors';
-import { processRateLimitStore } from './in-process-rate-limit-store';
+import { InProcessRateLimitStore } from './in-process-rate-limit-store';
 import { passRateLimit, rateLimitKey, type BucketRate, type RateLimitGate, type RateLimitStore } from './rate-limit-store';
 import { slackMethodRate, slackPostMessagePerChannelRate } from './service-rate-limits';
 
@@ -24,7 +24,7 @@ import { slackMethodRate, slackPostMessagePerChannelRate } from './service-rate-
  * or deferring would lose the modal for sure, while one human's clicks stay far below Tier 4.
  */
 export function createSlackClient(options: { token: string; apiUrl: string; rateLimits?: RateLimitStore; maxRateLimitWaitMs?: number }): WebClient {
-  const gate = { store: options.rateLimits ?? processRateLimitStore, maxWaitMs: options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs };
+  const gate = { store: options.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs };
   return new RateLimitedWebClient(options.token, gate, {
     slackApiUrl: options.apiUrl,
     retryConfig: { retries: 0 },

@@ -93,7 +93,7 @@ export interface CrmProviderSettings {
   hubspotPortalId?: string;
   /** Pipedrive company domain ("acme" or "acme.pipedrive.com") for record links when the credentials carry no api_domain. */
   pipedriveCompanyDomain?: string;
-  /** The shared per-account buckets (the worker's PostgreSQL store); defaults to this process's own. */
+  /** The shared per-account buckets (the worker's PostgreSQL store); defaults to the client's own. */
   rateLimits?: RateLimitStore;
 }
 

@@ -16,7 +16,7 @@ import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, 
 import { CredentialSession } from './credential-session';
 import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
-import { processRateLimitStore } from '../in-process-rate-limit-store';
+import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
 import { passRateLimit, rateLimitKey, type RateLimitGate } from '../rate-limit-store';
 import { hubSpotRate } from '../service-rate-limits';
 
@@ -77,7 +77,7 @@ class HubSpotProvider implements CrmProvider {
   constructor(private readonly settings: CrmProviderSettings) {
     this.apiBaseUrl = settings.apiBaseUrl ?? defaultApiBaseUrl;
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
-    this.rateLimits = { store: settings.rateLimits ?? processRateLimitStore, maxWaitMs: maxRateLimitWaitMs };
+    this.rateLimits = { store: settings.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.session = new CredentialSession({
       service: 'hubspot',
       source: settings.credentials,

@@ -2,7 +2,7 @@ import type { GlobalOptions } from '@googleapis/gmail';
 import { OAuth2Client, type Credentials } from 'google-auth-library';
 import { ExternalServiceError, serviceDisplayName } from '../../domain/service-errors';
 import type { GoogleTokenSource, GoogleTokens } from '../google-workspace';
-import { processRateLimitStore } from '../in-process-rate-limit-store';
+import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
 import { passRateLimit, rateLimitKey, type BucketRate, type RateLimitGate, type RateLimitStore } from '../rate-limit-store';
 import { calendarRate, gmailRate } from '../service-rate-limits';
 import { googleFailureStatus, reconnectGoogleMessage, toGoogleServiceError, type GoogleApiService } from './google-errors';
@@ -22,7 +22,7 @@ export interface GoogleAppConfig {
   apiRootUrl?: string;
   /** Per HTTP request; the activity's start-to-close timeout bounds the attempt as a whole. */
   requestTimeoutMs?: number;
-  /** The shared per-user buckets (the worker's PostgreSQL store); defaults to this process's own. */
+  /** The shared per-user buckets (the worker's PostgreSQL store); defaults to the client's own. */
   rateLimits?: RateLimitStore;
 }
 
@@ -81,7 +81,7 @@ class RepGoogleSession implements GoogleSession {
     tokens: GoogleTokens,
   ) {
     this.email = tokens.email;
-    this.rateLimits = { store: config.rateLimits ?? processRateLimitStore, maxWaitMs: maxRateLimitWaitMs };
+    this.rateLimits = { store: config.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.tokenUrl = new URL(config.tokenUrl ?? googleTokenUrl).href;
     this.client = new OAuth2Client({
       clientId: config.clientId,
