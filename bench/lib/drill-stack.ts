@@ -56,7 +56,7 @@ export interface PostgresOutage {
   upAt: number;
 }
 
-export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string> } = {}): Promise<DrillStack> {
+export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string>; extraWorkers?: number } = {}): Promise<DrillStack> {
   const ports = {
     temporal: port('DRILL_TEMPORAL_PORT', 7433),
     api: port('DRILL_API_PORT', 3400),
@@ -119,6 +119,11 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
     };
     startWorker();
     stops.push(() => worker?.kill() ?? Promise.resolve());
+    // More worker processes on the same task queue (the noisy-neighbour drill); never killed by a drill.
+    for (let extra = 0; extra < (options.extraWorkers ?? 0); extra++) {
+      const extraWorker = spawnKillableWorker(childEnv);
+      stops.push(() => extraWorker.kill());
+    }
     const api = runTypeScript('api', path.join('api', 'server.ts'));
     stops.push(() => api.stop(15_000));
     await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
