@@ -73,8 +73,8 @@ export const { createEmailDraft, scheduleFollowUp, sendEventInvitations } = prof
 /** Slack: Tier 3 limits on chat.update; the card must eventually show the truth. */
 export const { publishCard, nudgeRep } = profile({ startToCloseTimeout: '30 seconds' }, { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 });
 
-/** Telling admins about a failed sync: best effort, so a few quick attempts and the meeting moves on. */
-export const { reportFailedSync } = profile({ startToCloseTimeout: '30 seconds' }, { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 });
+/** Telling admins about a failed sync, or the rep about a card Slack refused: best effort, so a few quick attempts and the meeting moves on. */
+export const { reportFailedSync, reportUndeliveredCard } = profile({ startToCloseTimeout: '30 seconds' }, { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 });
 
 /** Calls to Temporal itself (listing and signalling workflows): heartbeats while paging a long list. */
 export const { closeTenantMeetings } = profile(
