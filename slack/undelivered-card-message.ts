@@ -14,7 +14,7 @@ export function undeliveredCardText(input: { title: string; failure: ActionFailu
       );
     case 'retryable':
       return (
-        `⚠️ Slack is not taking my messages right now, so I couldn’t ${what} (${input.failure.message}). ` +
+        `⚠️ Slack is not taking my messages right now, so I couldn’t ${what}. ` +
         'I’ll keep trying on my own; nothing is lost, and the card will show the latest state once Slack answers again.'
       );
     default:

@@ -9,6 +9,7 @@ import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
 import { restartTemporalDrill } from './restart-temporal';
+import { anthropicOutageDrill, fathomOutageDrill, googleOutageDrill, slackOutageDrill } from './service-outages';
 import { stopPostgresDrill } from './stop-postgres';
 
 const drills = {
@@ -18,6 +19,10 @@ const drills = {
   'restart-temporal': restartTemporalDrill,
   'stop-postgres': stopPostgresDrill,
   'forged-actor': forgedActorDrill,
+  'slack-outage': slackOutageDrill,
+  'google-outage': googleOutageDrill,
+  'anthropic-outage': anthropicOutageDrill,
+  'fathom-outage': fathomOutageDrill,
 } as const;
 type DrillName = keyof typeof drills;
 
