@@ -9,6 +9,7 @@ import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
 import { restartTemporalDrill } from './restart-temporal';
+import { secretsOutageDrill } from './secrets-outage';
 import { anthropicOutageDrill, fathomOutageDrill, googleOutageDrill, slackOutageDrill } from './service-outages';
 import { stopPostgresDrill } from './stop-postgres';
 
@@ -23,6 +24,7 @@ const drills = {
   'google-outage': googleOutageDrill,
   'anthropic-outage': anthropicOutageDrill,
   'fathom-outage': fathomOutageDrill,
+  'secrets-outage': secretsOutageDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

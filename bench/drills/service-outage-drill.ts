@@ -12,7 +12,7 @@ import type { HttpEmulator } from '../../emulators/http-emulator';
 import type { SlackEmulator } from '../../emulators/slack-emulator';
 import { meetingWorkflowId, meetingStatusSearchAttribute, statusQuery } from '../../workflows/messages';
 import type { MeetingState } from '../../domain/meeting';
-import { startDrillStack, type DrillStack } from '../lib/drill-stack';
+import { startDrillStack, type DrillStack, type DrillStackOptions } from '../lib/drill-stack';
 import { postRaw } from '../lib/http';
 import { prepareMeetings } from '../lib/meetings';
 import { startServiceOutage, type OutagePhase, type ServiceOutage } from '../lib/service-outage';
@@ -21,12 +21,22 @@ import { numberFromEnv } from '../lib/stats';
 import type { DrillResult } from './kill-worker';
 import { clickEveryAction, meetingOutcomes, outcomeFailures } from './meeting-outcomes';
 
+/** How a drill takes its service down: options for the stack it needs, and the outage itself. */
+export interface OutageSetup {
+  stackOptions?: DrillStackOptions;
+  start(stack: DrillStack): ServiceOutage;
+  tearDown?(): Promise<void>;
+}
+
+/** An outage of one emulator, in phases, through its fault switch. */
+export function emulatorOutage(emulator: (stack: DrillStack) => HttpEmulator, match: { method?: string; path: RegExp }, phases: OutagePhase[]): () => Promise<OutageSetup> {
+  return async () => ({ start: (stack) => startServiceOutage(emulator(stack), match, phases) });
+}
+
 export interface ServiceOutageSpec {
   /** For the report, e.g. "Google down: 503". */
   label: string;
-  emulator: (stack: DrillStack) => HttpEmulator;
-  match: { method?: string; path: RegExp };
-  phases: OutagePhase[];
+  setUp: () => Promise<OutageSetup>;
   /** 'preparing': once a third of the cards are out (hits loading, drafting, card posts); 'acting': once a third of the meetings were clicked. */
   startsWhen: 'preparing' | 'acting';
   /** What a failure line the rep sees during this outage must say (the service's name, what happens next). */
@@ -37,13 +47,17 @@ const cardBodyPath = /^\/api\/chat\.(postMessage|update)$/;
 
 export async function serviceOutageDrill(spec: ServiceOutageSpec): Promise<DrillResult> {
   const meetings = Math.round(numberFromEnv('DRILL_MEETINGS', 100));
-  const stack = await startDrillStack();
+  const setup = await spec.setUp();
+  const stack = await startDrillStack(setup.stackOptions).catch(async (error: unknown) => {
+    await setup.tearDown?.();
+    throw error;
+  });
   const started = Date.now();
   let outage: ServiceOutage | undefined;
   const startOutage = (): void => {
     if (outage) return;
     console.log(`[drill] ${spec.label}: the outage starts`);
-    outage = startServiceOutage(spec.emulator(stack), spec.match, spec.phases);
+    outage = setup.start(stack);
   };
   let stopping = false;
   const rep = retryFailedPreparations(stack, () => stopping);
@@ -79,6 +93,7 @@ export async function serviceOutageDrill(spec: ServiceOutageSpec): Promise<Drill
         seconds: Math.round((Date.now() - started) / 1000),
         ...Object.fromEntries(Object.entries(met).map(([phase, count]) => [`met ${phase}`, count])),
         preparationRetries: (await rep.clicks()).length,
+        repNoticesOfUndeliveredCards: stack.emulators.slack.responseUrlPosts().filter((post) => JSON.stringify(post.body).includes('follow-up card')).length,
         ...counts,
       },
     };
@@ -86,6 +101,7 @@ export async function serviceOutageDrill(spec: ServiceOutageSpec): Promise<Drill
     stopping = true;
     await rep.done;
     await stack.shutdown();
+    await setup.tearDown?.();
   }
 }
 

@@ -5,7 +5,7 @@
 import { googleError } from '../../emulators/google-api-errors';
 import { numberFromEnv } from '../lib/stats';
 import type { DrillResult } from './kill-worker';
-import { serviceOutageDrill } from './service-outage-drill';
+import { emulatorOutage, serviceOutageDrill } from './service-outage-drill';
 
 /** How long each phase of an outage lasts. */
 const phaseMs = (): number => numberFromEnv('DRILL_OUTAGE_PHASE_MS', 30_000);
@@ -16,12 +16,10 @@ const namesServiceAndRetry = (service: string): RegExp => new RegExp(`(${service
 export function slackOutageDrill(): Promise<DrillResult> {
   return serviceOutageDrill({
     label: 'Slack down: 503, then 429 storm',
-    emulator: (stack) => stack.emulators.slack,
-    match: { method: 'POST', path: /^\/api\/chat\.(postMessage|update)$/ },
-    phases: [
+    setUp: emulatorOutage((stack) => stack.emulators.slack, { method: 'POST', path: /^\/api\/chat\.(postMessage|update)$/ }, [
       { name: '503', durationMs: phaseMs(), fault: { status: 503, body: '<html><body>Service Unavailable</body></html>', headers: { 'content-type': 'text/html' } } },
       { name: '429', durationMs: phaseMs(), fault: { status: 429, headers: { 'retry-after': '5' }, body: { ok: false, error: 'ratelimited' } } },
-    ],
+    ]),
     startsWhen: 'preparing',
     repIsTold: namesServiceAndRetry('Slack'),
   });
@@ -31,9 +29,9 @@ export function slackOutageDrill(): Promise<DrillResult> {
 export function googleOutageDrill(): Promise<DrillResult> {
   return serviceOutageDrill({
     label: 'Google down: Gmail and Calendar 503',
-    emulator: (stack) => stack.emulators.google,
-    match: { path: /^\/(gmail|calendar)\// },
-    phases: [{ name: '503', durationMs: 2 * phaseMs(), fault: googleError(503, 'backendError', 'The service is currently unavailable.') }],
+    setUp: emulatorOutage((stack) => stack.emulators.google, { path: /^\/(gmail|calendar)\// }, [
+      { name: '503', durationMs: 2 * phaseMs(), fault: googleError(503, 'backendError', 'The service is currently unavailable.') },
+    ]),
     startsWhen: 'acting',
     repIsTold: namesServiceAndRetry('Gmail|Google Calendar|Google'),
   });
@@ -47,12 +45,10 @@ export function anthropicOutageDrill(): Promise<DrillResult> {
   const overloaded = { type: 'error', error: { type: 'overloaded_error', message: 'Overloaded' } };
   return serviceOutageDrill({
     label: 'Claude down: 529, then timeouts',
-    emulator: (stack) => stack.emulators.anthropic,
-    match: { method: 'POST', path: /^\/v1\/messages$/ },
-    phases: [
+    setUp: emulatorOutage((stack) => stack.emulators.anthropic, { method: 'POST', path: /^\/v1\/messages$/ }, [
       { name: '529', durationMs: phaseMs(), fault: { status: 529, body: overloaded } },
       { name: 'timeout', durationMs: phaseMs(), times: 3, fault: { status: 0, delayMs: numberFromEnv('DRILL_ANTHROPIC_HANG_MS', 125_000), destroySocket: true } },
-    ],
+    ]),
     startsWhen: 'preparing',
     repIsTold: namesServiceAndRetry('Claude'),
   });
@@ -63,16 +59,14 @@ export function fathomOutageDrill(): Promise<DrillResult> {
   const resetSeconds = 10;
   return serviceOutageDrill({
     label: 'Fathom down: 429 with RateLimit-Reset, then 502',
-    emulator: (stack) => stack.emulators.fathom,
-    match: { method: 'GET', path: /^\/external\/v1\// },
-    phases: [
+    setUp: emulatorOutage((stack) => stack.emulators.fathom, { method: 'GET', path: /^\/external\/v1\// }, [
       {
         name: '429',
         durationMs: phaseMs(),
         fault: { status: 429, headers: { 'ratelimit-limit': '60', 'ratelimit-remaining': '0', 'ratelimit-reset': String(resetSeconds) }, body: { error: 'Rate limit exceeded' } },
       },
       { name: '502', durationMs: phaseMs(), fault: { status: 502, body: { error: 'Bad Gateway' } } },
-    ],
+    ]),
     startsWhen: 'preparing',
     repIsTold: namesServiceAndRetry('Fathom'),
   });
