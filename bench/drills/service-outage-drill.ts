@@ -37,7 +37,7 @@ export interface ServiceOutageSpec {
   /** For the report, e.g. "Google down: 503". */
   label: string;
   setUp: () => Promise<OutageSetup>;
-  /** 'preparing': once a third of the cards are out (hits loading, drafting, card posts); 'acting': once a third of the meetings were clicked. */
+  /** 'preparing': once a third of the cards are out, before the rest are typed (hits loading, drafting, card posts); 'acting': once a third of the meetings were clicked. */
   startsWhen: 'preparing' | 'acting';
   /** What a failure line the rep sees during this outage must say (the service's name, what happens next). */
   repIsTold: RegExp;
@@ -62,16 +62,11 @@ export async function serviceOutageDrill(spec: ServiceOutageSpec): Promise<Drill
   let stopping = false;
   const rep = retryFailedPreparations(stack, () => stopping);
   try {
-    let targets: ClickTarget[];
-    if (spec.startsWhen === 'preparing') {
-      const trigger = startWhen(() => cardsOut(stack.emulators.slack) >= Math.ceil(meetings / 3), startOutage);
-      targets = await prepareMeetings(stack, meetings, { label: `${spec.label} meetings`, concurrency: 20 });
-      trigger.stop();
-      startOutage(); // never later than the last card, whatever the pace
-    } else {
-      targets = await prepareMeetings(stack, meetings, { label: `${spec.label} meetings`, concurrency: 20 });
-    }
-    const third = Math.ceil(targets.length / 3);
+    // A third of the meetings first; the rest are typed once a 'preparing' outage is on, so it meets their loading and drafting.
+    const third = Math.ceil(meetings / 3);
+    const targets = await prepareMeetings(stack, third, { label: `${spec.label} meetings`, concurrency: 20 });
+    if (spec.startsWhen === 'preparing') startOutage();
+    targets.push(...(await prepareMeetings(stack, meetings - third, { label: `${spec.label} meetings`, concurrency: 20 })));
     let clickErrors = await clickEveryAction(stack, targets.slice(0, third));
     startOutage();
     clickErrors += await clickEveryAction(stack, targets.slice(third));
@@ -103,20 +98,6 @@ export async function serviceOutageDrill(spec: ServiceOutageSpec): Promise<Drill
     await stack.shutdown();
     await setup.tearDown?.();
   }
-}
-
-/** Calls `then` once `condition` holds (checked every 100 ms) until stopped. */
-function startWhen(condition: () => boolean, then: () => void): { stop(): void } {
-  const timer = setInterval(() => {
-    if (!condition()) return;
-    clearInterval(timer);
-    then();
-  }, 100);
-  return { stop: () => clearInterval(timer) };
-}
-
-function cardsOut(slack: SlackEmulator): number {
-  return slack.messages().filter((message) => !message.thread_ts && JSON.stringify(message.blocks ?? []).includes(cardActions.logNote)).length;
 }
 
 /**
