@@ -109,7 +109,7 @@ function retryFailedPreparations(stack: DrillStack, isStopping: () => boolean): 
   const done = (async () => {
     while (!isStopping()) {
       try {
-        const query = `${meetingStatusSearchAttribute} = "needs-attention" AND ExecutionStatus = "Running"`;
+        const query = `${meetingStatusSearchAttribute.name} = "needs-attention" AND ExecutionStatus = "Running"`;
         for await (const workflow of stack.client.workflow.list({ query })) {
           const state = await stack.client.workflow.getHandle(workflow.workflowId).query(statusQuery);
           if (!state.preparationFailure || !state.card) continue;
