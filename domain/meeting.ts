@@ -154,6 +154,8 @@ export interface MeetingState {
   nudged: boolean;
   /** Error that stopped preparation (meeting not found, Fathom not connected...). */
   preparationFailure?: ActionFailure;
+  /** Why Slack did not take the latest card (revoked token, outage); cleared once it does. */
+  cardFailure?: ActionFailure;
 }
 
 /** Who asks for an action: always derived by the API from a verified Slack request. */

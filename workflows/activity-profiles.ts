@@ -97,6 +97,11 @@ export const { reportFailedSync } = profile(
   { timeouts: { startToCloseTimeout: '30 seconds' }, backoff: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 } },
   priorityKeys.background,
 );
+/** Telling the rep about a card Slack refused: best effort like the admin report, but a person is waiting for that card. */
+export const { reportUndeliveredCard } = profile(
+  { timeouts: { startToCloseTimeout: '30 seconds' }, backoff: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 } },
+  priorityKeys.personWaiting,
+);
 
 /** Calls to Temporal itself (listing and signalling workflows): heartbeats while paging a long list. */
 export const { closeTenantMeetings } = profile(

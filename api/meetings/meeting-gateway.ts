@@ -74,7 +74,7 @@ export class MeetingGateway {
    */
   async startMeeting(
     tenant: Tenant,
-    request: { recordingId: string; repSlackUserId: string; channelId?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
+    request: { recordingId: string; repSlackUserId: string; channelId?: string; responseUrl?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
   ): Promise<{ workflowId: string; alreadyProcessed: boolean; refusal?: string }> {
     const workflowId = this.workflowId(tenant, request.recordingId);
     if (!(await mayClaimRecording(this.options.orm, tenant, request.recordingId, request.repSlackUserId))) {
@@ -87,6 +87,7 @@ export class MeetingGateway {
       recordingId: request.recordingId,
       repSlackUserId: request.repSlackUserId,
       channelId: request.channelId,
+      responseUrl: request.responseUrl,
       force: request.force,
       trigger: request.trigger,
       nudgeAfterMs: tenant.settings.nudgeAfterHours * hour,

@@ -10,6 +10,8 @@ import { hostileRequestsDrill } from './hostile-requests';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
 import { noisyNeighbourDrill } from './noisy-neighbour';
 import { restartTemporalDrill } from './restart-temporal';
+import { secretsOutageDrill } from './secrets-outage';
+import { anthropicOutageDrill, fathomOutageDrill, googleOutageDrill, slackOutageDrill } from './service-outages';
 import { stopPostgresDrill } from './stop-postgres';
 
 const drills = {
@@ -20,6 +22,11 @@ const drills = {
   'stop-postgres': stopPostgresDrill,
   'forged-actor': forgedActorDrill,
   'noisy-neighbour': noisyNeighbourDrill,
+  'slack-outage': slackOutageDrill,
+  'google-outage': googleOutageDrill,
+  'anthropic-outage': anthropicOutageDrill,
+  'fathom-outage': fathomOutageDrill,
+  'secrets-outage': secretsOutageDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

@@ -20,7 +20,7 @@ import { temporalDevServerFlags } from '../../scripts/lib/temporal-dev-server-fl
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
 import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
 import { freshDataDir, type BenchStack } from './bench-stack';
-import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices } from './emulated-services';
+import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices, type EmulatedServicesOptions } from './emulated-services';
 import { numberFromEnv } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -56,7 +56,9 @@ export interface PostgresOutage {
   upAt: number;
 }
 
-export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string>; extraWorkers?: number } = {}): Promise<DrillStack> {
+export type DrillStackOptions = EmulatedServicesOptions & { extraWorkers?: number };
+
+export async function startDrillStack(options: DrillStackOptions = {}): Promise<DrillStack> {
   const ports = {
     temporal: port('DRILL_TEMPORAL_PORT', 7433),
     api: port('DRILL_API_PORT', 3400),
