@@ -19,6 +19,15 @@ export function childPidRunning(entryPoint: string, exceptPids: readonly number[
   return children[0]!;
 }
 
+/** The pids of `parent`'s live children. */
+export function childPids(parent: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => parentPid(pid) === parent);
+}
+
 function parentPid(pid: number): number | undefined {
   try {
     // The command name (field 2) may hold spaces and parentheses; the fields after its last ')' do not.
