@@ -7,6 +7,7 @@ import { printTable, writeResults, type Row } from '../lib/stats';
 import { flakyCrmDrill } from './flaky-crm';
 import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
+import { killApiDrill } from './kill-api';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
 import { restartTemporalDrill } from './restart-temporal';
 import { stopPostgresDrill } from './stop-postgres';
@@ -18,6 +19,7 @@ const drills = {
   'restart-temporal': restartTemporalDrill,
   'stop-postgres': stopPostgresDrill,
   'forged-actor': forgedActorDrill,
+  'kill-api': killApiDrill,
 } as const;
 type DrillName = keyof typeof drills;
 
