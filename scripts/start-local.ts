@@ -19,7 +19,7 @@ import { localSettings } from './lib/local-settings';
 import type { DatabaseUrls } from '../db/database-roles';
 import { migrateDatabase } from '../db/migrate';
 import { resolveTemporalCli } from './lib/temporal-cli';
-import { buildApp } from './lib/app-build';
+import { buildApp, type AppBuild } from './lib/app-build';
 import { processCountFromEnv } from './lib/process-count';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
 
@@ -193,9 +193,7 @@ async function startDatabase(): Promise<DatabaseUrls> {
   return provisionLocalDatabaseRoles({ adminUrl: postgres.url, database: EMBEDDED_DATABASE, passwordsFile });
 }
 
-async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, string>): Promise<void> {
-  // The compiled code and the prebundled workflow code, as the Dockerfile runs them; rebuilt only where a source changed.
-  const build = await buildApp(say);
+async function startApp(build: AppBuild, databaseUrls: DatabaseUrls, appEnv: Record<string, string>): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...(await localSettings(dataRoot)),
@@ -270,12 +268,15 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   await assertPortsFree();
   // Fails at once, before Temporal starts, when this checkout is one the embedded Postgres cannot run from.
   if (usesEmbeddedPostgres) await assertEmbeddedPostgresCanRun(embeddedPostgresDir);
+  // The compiled code and the prebundled workflow code, as the Dockerfile runs them; rebuilt only
+  // where a source changed. First, so a compile error stops us before anything runs.
+  const build = await buildApp(say);
   await startTemporal();
   say(`Temporal dev server is up at ${temporalAddress}`);
   const databaseUrls = await startDatabase();
   await migrateDatabase(databaseUrls.migration);
   say('database schema is up to date');
-  await startApp(databaseUrls, appEnv);
+  await startApp(build, databaseUrls, appEnv);
 
   say('local stack is running (Ctrl-C stops it):');
   say(`  Temporal Web UI  ${webUiUrl}/ (operators sign in once; this machine only)`);
