@@ -3,8 +3,9 @@
  * DRILL_KILL_API_AFTER clicks were answered, the drill waits until one API process holds an open
  * connection on the API port (each click has its own connection, so that is a click in flight)
  * and kills that process; api/cluster.ts starts a replacement. A click whose connection breaks is
- * resent as Slack resends, same body and signature with X-Slack-Retry-Num (up to Slack's 3
- * retries); a click still not taken (503, or retries used up) is clicked again by the rep.
+ * resent as Slack resends: the same body, signed afresh (a new timestamp; the API refuses a
+ * signature it has seen as a replay), with X-Slack-Retry-Num, up to Slack's 3 retries. A click
+ * still not taken (503, or retries used up) is clicked again by the rep.
  * Passes when the kill really broke clicks in flight, every click was taken in the end, every
  * meeting's note, draft and event are done without any further click, and no CRM note, Gmail
  * draft or calendar event exists twice (from the emulators' own records).
@@ -16,12 +17,15 @@ import { startDrillStack, type DrillStack } from '../lib/drill-stack';
 import { prepareMeetings } from '../lib/meetings';
 import { establishedConnections } from '../lib/open-sockets';
 import { runOpenLoad } from '../lib/open-load';
+import { signSlackRequest } from '../../emulators/slack-request-signer';
 import { signedClick, type ClickTarget, type SignedRequest } from '../lib/slack-traffic';
 import { numberFromEnv } from '../lib/stats';
 import type { DrillResult } from './kill-worker';
 import { countSideEffects, drilledActions } from './meeting-outcomes';
 
 const SLACK_RETRIES = 3;
+/** Slack's first redelivery comes after about a second; a new second also means a new signature. */
+const SLACK_RETRY_DELAY_MS = 1_100;
 const REP_CLICKS = 10;
 const buttons = { note: cardActions.logNote, draft: cardActions.createDraft, event: cardActions.scheduleEvent } as const;
 
@@ -29,6 +33,8 @@ interface ClickOutcome {
   taken: boolean;
   connectionErrors: number;
   slackRetries: number;
+  /** Answers other than 200 and 503 (e.g. 409 for a replayed signature): each makes the rep click again. */
+  otherRefusals: number;
   unavailable: number;
   repClicks: number;
 }
@@ -116,6 +122,7 @@ export async function killApiDrill(): Promise<DrillResult> {
         connectionErrors: sum((outcome) => outcome.connectionErrors),
         slackRetries: sum((outcome) => outcome.slackRetries),
         answered503: sum((outcome) => outcome.unavailable),
+        otherRefusals: sum((outcome) => outcome.otherRefusals),
         repClicksAgain: sum((outcome) => outcome.repClicks),
         meetings: targets.length,
         finished,
@@ -133,7 +140,7 @@ export async function killApiDrill(): Promise<DrillResult> {
  * clicks again (a new request).
  */
 async function clickUntilTaken(stack: DrillStack, target: ClickTarget, actionId: string, id: string): Promise<ClickOutcome> {
-  const outcome: ClickOutcome = { taken: false, connectionErrors: 0, slackRetries: 0, unavailable: 0, repClicks: 0 };
+  const outcome: ClickOutcome = { taken: false, connectionErrors: 0, slackRetries: 0, otherRefusals: 0, unavailable: 0, repClicks: 0 };
   for (let repClick = 0; repClick < REP_CLICKS && !outcome.taken; repClick++) {
     if (repClick > 0) {
       outcome.repClicks += 1;
@@ -141,14 +148,19 @@ async function clickUntilTaken(stack: DrillStack, target: ClickTarget, actionId:
     }
     const request = signedClick(stack.signingSecret, stack.emulators.slack, target, `${id}-${repClick}`, actionId);
     for (let retry = 0; retry <= SLACK_RETRIES; retry++) {
-      if (retry > 0) outcome.slackRetries += 1;
-      const status = await postOnOwnConnection(stack.apiUrl, request, retry);
+      if (retry > 0) {
+        outcome.slackRetries += 1;
+        await new Promise((resolve) => setTimeout(resolve, SLACK_RETRY_DELAY_MS));
+      }
+      const signed = retry === 0 ? request : { ...request, headers: { ...request.headers, ...signSlackRequest({ signingSecret: stack.signingSecret, body: request.body }).headers } };
+      const status = await postOnOwnConnection(stack.apiUrl, signed, retry);
       if (status === 200) {
         outcome.taken = true;
         break;
       }
       if (status !== 0) {
         if (status === 503) outcome.unavailable += 1;
+        else outcome.otherRefusals += 1;
         break;
       }
       outcome.connectionErrors += 1;
