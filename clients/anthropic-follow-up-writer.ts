@@ -4,7 +4,12 @@
  * retry (maxRetries 0): Temporal owns retries, and every failure leaves as an ExternalServiceError
  * that says whether another attempt can help.
  */
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type * as AnthropicModule from '@anthropic-ai/sdk';
+import type { APIError } from '@anthropic-ai/sdk';
+
+/** The SDK, loaded at the first draft: loading it costs the worker's start-up about half a second. */
+type AnthropicSdk = typeof AnthropicModule;
 import { ExternalServiceError, parseRetryAfter } from '../domain/service-errors';
 import { buildFollowUpPrompt, followUpPromptVersion } from './follow-up-prompt';
 import { followUpTool, followUpToolName, invalidDraftError, readFollowUpToolInput } from './follow-up-tool';
@@ -49,7 +54,7 @@ function errorDetail(error: APIError): string {
     .join(': ');
 }
 
-function toExternalServiceError(error: unknown): unknown {
+function toExternalServiceError(error: unknown, { APIError, APIConnectionError, APIUserAbortError }: AnthropicSdk): unknown {
   if (!(error instanceof APIError)) return error;
   const detail = errorDetail(error);
   const base = { service: 'anthropic' as const, status: error.status, detail };
@@ -99,15 +104,16 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
   const model = options.model ?? defaultFollowUpModel;
   const maxInputTokens = options.maxInputTokens ?? defaultMaxInputTokens;
   if (maxInputTokens < minimumInputTokens) throw new Error(`maxInputTokens must be at least ${minimumInputTokens}`);
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? defaultTimeoutMs,
-  });
+  let connecting: Promise<{ sdk: AnthropicSdk; client: Anthropic }> | undefined;
+  const connect = () =>
+    (connecting ??= import('@anthropic-ai/sdk').then((sdk) => ({
+      sdk,
+      client: new sdk.default({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs ?? defaultTimeoutMs }),
+    })));
 
   async function write(request: FollowUpRequest): Promise<WrittenFollowUp> {
     const prompt = buildFollowUpPrompt(request, maxInputTokens);
+    const { sdk, client } = await connect();
     let message: Anthropic.Message;
     try {
       message = await client.messages.create({
@@ -120,7 +126,7 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
         metadata: { user_id: request.tenantId },
       });
     } catch (error) {
-      throw toExternalServiceError(error);
+      throw toExternalServiceError(error, sdk);
     }
 
     const content = readFollowUpToolInput(toolInputOf(message));
