@@ -32,7 +32,8 @@ function runPrimary(count: number): void {
   cluster.on('exit', (worker, code, signal) => {
     const wasServing = serving.delete(worker);
     if (stopping) {
-      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(0);
+      // process.exitCode: 0 after a stop, the failed process's code after a failed start.
+      if (Object.keys(cluster.workers ?? {}).length === 0) process.exit();
       return;
     }
     if (!wasServing) {
