@@ -56,7 +56,7 @@ export async function runWaitingWorkBenchmark(stack: BenchStack): Promise<Waitin
   const budgetSeconds = numberFromEnv('BENCH_WAITING_BUDGET_S', 1800);
   const clicksPerKind = Math.round(numberFromEnv('BENCH_WAITING_CLICKS', 20));
   const concurrency = Math.round(numberFromEnv('BENCH_WAITING_CONCURRENCY', 50));
-  const workerPid = childPidRunning('worker.ts');
+  const workerPid = childPidRunning('dist/worker.js', [], { first: true });
   const workerEnv = processEnvironment(workerPid);
   const workerCacheSize = maxCachedWorkflows(workerEnv, workerHeapLimitMiB(workerEnv));
   const workflowCode = workflowCodeOf(workerEnv);

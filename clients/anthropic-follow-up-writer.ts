@@ -4,7 +4,12 @@
  * retry (maxRetries 0): Temporal owns retries, and every failure leaves as an ExternalServiceError
  * that says whether another attempt can help.
  */
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type * as AnthropicModule from '@anthropic-ai/sdk';
+import type { APIError } from '@anthropic-ai/sdk';
+
+/** The SDK, loaded at the first draft: loading it costs the worker's start-up about half a second. */
+type AnthropicSdk = typeof AnthropicModule;
 import { ExternalServiceError, parseRetryAfter } from '../domain/service-errors';
 import { anthropicPauseMs, parseAnthropicRateLimits } from './anthropic-rate-limit-headers';
 import { buildFollowUpPrompt, followUpPromptVersion } from './follow-up-prompt';
@@ -61,7 +66,7 @@ function errorDetail(error: APIError): string {
     .join(': ');
 }
 
-function toExternalServiceError(error: unknown): unknown {
+function toExternalServiceError(error: unknown, { APIError, APIConnectionError, APIUserAbortError }: AnthropicSdk): unknown {
   if (!(error instanceof APIError)) return error;
   const detail = errorDetail(error);
   const base = { service: 'anthropic' as const, status: error.status, detail };
@@ -111,12 +116,12 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
   const model = options.model ?? defaultFollowUpModel;
   const maxInputTokens = options.maxInputTokens ?? defaultMaxInputTokens;
   if (maxInputTokens < minimumInputTokens) throw new Error(`maxInputTokens must be at least ${minimumInputTokens}`);
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? defaultTimeoutMs,
-  });
+  let connecting: Promise<{ sdk: AnthropicSdk; client: Anthropic }> | undefined;
+  const connect = () =>
+    (connecting ??= import('@anthropic-ai/sdk').then((sdk) => ({
+      sdk,
+      client: new sdk.default({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs ?? defaultTimeoutMs }),
+    })));
 
   const gate = { store: options.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
   // Limits are per organisation (the key's) and model class.
@@ -157,6 +162,7 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
       const rate = inputTokenRate(learned.inputTokensPerMinute);
       await passRateLimit(gate, { service: 'anthropic', key: inputTokensKey, rate, cost: prompt.estimatedInputTokens, userMessage: rateLimitedMessage });
     }
+    const { sdk, client } = await connect();
     let message: Anthropic.Message;
     try {
       const { data, response } = await client.messages
@@ -173,8 +179,8 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
       message = data;
       await followRateLimitHeaders(response.headers, prompt.estimatedInputTokens);
     } catch (error) {
-      if (error instanceof APIError) await followRateLimitHeaders(error.headers, prompt.estimatedInputTokens);
-      throw toExternalServiceError(error);
+      if (error instanceof sdk.APIError) await followRateLimitHeaders(error.headers, prompt.estimatedInputTokens);
+      throw toExternalServiceError(error, sdk);
     }
 
     const content = readFollowUpToolInput(toolInputOf(message));

@@ -126,7 +126,7 @@ export async function noisyNeighbourDrill(): Promise<DrillResult> {
   const bMeetings = Math.round(numberFromEnv('DRILL_NOISY_B_MEETINGS', 10));
   const timeoutMs = numberFromEnv('DRILL_FINISH_TIMEOUT_MS', 30 * 60_000);
   // Three worker processes share the limits: the one the stack starts and two more.
-  const stack = await startDrillStack({ extraWorkers: 2 });
+  const stack = await startDrillStack({ workerProcesses: 3 });
   const failures: string[] = [];
   try {
     const [tenantA, tenantB] = stack.workspaces;

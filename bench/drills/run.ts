@@ -7,6 +7,7 @@ import { printTable, writeResults, type Row } from '../lib/stats';
 import { flakyCrmDrill } from './flaky-crm';
 import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
+import { killApiDrill } from './kill-api';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
 import { noisyNeighbourDrill } from './noisy-neighbour';
 import { restartTemporalDrill } from './restart-temporal';
@@ -27,6 +28,7 @@ const drills = {
   'anthropic-outage': anthropicOutageDrill,
   'fathom-outage': fathomOutageDrill,
   'secrets-outage': secretsOutageDrill,
+  'kill-api': killApiDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

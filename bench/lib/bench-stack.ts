@@ -1,6 +1,7 @@
 /**
  * The stack every benchmark runs against: `startLocalStack` from scripts/start-local.ts (Temporal
- * dev server, embedded Postgres, migrations, worker and API as child processes) pointed at the
+ * dev server, embedded Postgres, migrations, the compiled worker and API with the prebundled
+ * workflow code as child processes, API_PROCESSES and WORKER_PROCESSES of each) pointed at the
  * in-process emulators, exactly like `npm run demo`, plus the seeded workspaces. It uses its own
  * ports and data directory (.data/bench, wiped at every start so runs are comparable), so it
  * never clashes with a developer's `npm start`.
@@ -14,7 +15,6 @@ import type { AppConfig } from '../../runtime/config';
 import type { SecretStore } from '../../secrets/secret-store';
 import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type BenchEmulators } from './emulated-services';
 import { numberFromEnv } from './stats';
-import { writeWorkflowBundle } from './workflow-bundle';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 /** Ports start-local reads: the bench's own unless set with a BENCH_ prefix (e.g. BENCH_API_PORT). */
@@ -62,9 +62,7 @@ export async function startBenchStack(): Promise<BenchStack> {
   process.env.TEMPORAL_SERVER = process.env.BENCH_TEMPORAL === 'server' ? 'production' : 'dev';
   // The embedded Postgres in the bench data dir, not a configured one.
   for (const name of ['DATABASE_URL', 'DATABASE_ADMIN_URL', 'DATABASE_MIGRATION_URL', 'DATABASE_MAINTENANCE_URL']) delete process.env[name];
-  const dataDir = await freshDataDir(process.env.LOCAL_DATA_DIR);
-  // The worker runs prebundled workflow code, as in production.
-  process.env.WORKFLOW_BUNDLE_PATH = await writeWorkflowBundle(dataDir);
+  await freshDataDir(process.env.LOCAL_DATA_DIR);
   const services = await startEmulatedServices();
   // start-local reads its ports and data dir when first loaded, so only after the defaults are set.
   const { startLocalStack } = await import('../../scripts/start-local');

@@ -16,6 +16,7 @@ import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, 
 import { CredentialSession } from './credential-session';
 import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
+import { crmCapabilities } from './crm-capabilities';
 import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
 import { passRateLimit, rateLimitKey, type RateLimitGate } from '../rate-limit-store';
 import { hubSpotRate } from '../service-rate-limits';
@@ -66,7 +67,7 @@ export function createHubSpotProvider(settings: CrmProviderSettings): CrmProvide
 
 class HubSpotProvider implements CrmProvider {
   readonly name = 'hubspot' as const;
-  readonly capabilities: ReadonlySet<CrmCapability> = new Set<CrmCapability>(['notes', 'noteOnDeal', 'deals', 'dealUpdate', 'contacts', 'tasks']);
+  readonly capabilities: ReadonlySet<CrmCapability> = crmCapabilities.hubspot;
   private readonly session: CredentialSession;
   private readonly apiBaseUrl: string;
   private readonly timeoutMs: number;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { gmail } from '@googleapis/gmail';
+// The client library loads at the first call, not at the worker's start (a third of a second).
+import type { gmail } from '@googleapis/gmail';
 import { ExternalServiceError } from '../../domain/service-errors';
 import type { EmailDraftRequest, EmailDraftResult, EmailDrafts, GoogleTokenSource } from '../google-workspace';
 import { buildFollowUpMessage } from './follow-up-message';
@@ -30,6 +31,7 @@ export function createGmailDrafts(options: GmailDraftsOptions): EmailDrafts {
     async createDraft(request: EmailDraftRequest): Promise<EmailDraftResult> {
       const to = recipients(request.to);
       const session = await openGoogleSession(options.app, options.tokens);
+      const { gmail } = await import('@googleapis/gmail');
       const client = gmail({ version: 'v1', ...session.apiOptions });
       const keyDigest = digestOf(request.idempotencyKey);
       const messageId = `followup-${keyDigest}@${options.messageIdDomain ?? domainOf(session.email)}`;
