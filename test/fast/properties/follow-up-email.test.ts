@@ -4,7 +4,7 @@ import { buildFollowUpMessage } from '../../../clients/google/follow-up-message'
 import { draftRecipients } from '../../../clients/google/gmail-drafts';
 import { ExternalServiceError } from '../../../domain/service-errors';
 import { parseRfc822 } from '../../../emulators/rfc822-message';
-import { hostileText } from './hostile-text';
+import { hostileText, wellFormed } from './hostile-text';
 
 /**
  * The Gmail draft's MIME message, whatever the subject, recipients and body: no header can be
@@ -43,9 +43,9 @@ describe('follow-up email message (property)', () => {
         const names = parsed.root.headers.map((header) => header.name.toLowerCase());
         assert.deepEqual(names, ['to', 'subject', 'message-id', 'mime-version', 'content-type']);
         assert.deepEqual(parsed.to, recipients.map((recipient) => recipient.toLowerCase()));
-        sameText(parsed.subject, subjectText.replace(/[\r\n]+/g, ' ').toWellFormed().trim(), 'subject');
+        sameText(parsed.subject, wellFormed(subjectText.replace(/[\r\n]+/g, ' ')).trim(), 'subject');
         assert.equal(parsed.messageId, '<followup-1@acme.example>');
-        sameText(parsed.htmlBody, html.toWellFormed(), 'HTML body');
+        sameText(parsed.htmlBody, wellFormed(html), 'HTML body');
       }),
       runs,
     );

@@ -25,3 +25,14 @@ export function hostileLongText(): fc.Arbitrary<string> {
     { weight: 1, arbitrary: fc.tuple(hostileText({ maxLength: 5 }), fc.constantFrom('<!channel> ', 'a', '&', '👍', '<@U1>')).map(([text, unit]) => `${text}${unit.repeat(Math.ceil(100_000 / unit.length))}${text}`) },
   );
 }
+
+const loneSurrogate = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** The text as UTF-8 carries it: each half of a surrogate pair alone becomes U+FFFD. */
+export function wellFormed(text: string): string {
+  return text.replace(loneSurrogate, '\uFFFD');
+}
+
+export function isWellFormed(text: string): boolean {
+  return text.replace(loneSurrogate, '') === text;
+}
