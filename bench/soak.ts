@@ -25,7 +25,7 @@ const FIRST_RECORDING_ID = 9_000_000;
 const MIB = 1024 * 1024;
 /** How long a meeting may take from webhook to completed workflow before it counts as stuck. */
 const STUCK_AFTER_MS = numberFromEnv('SOAK_STUCK_AFTER_SECONDS', 180) * 1000;
-/** Recent meetings whose history is described at each sample. */
+/** Most recently completed meetings whose (final) history is described at each sample. */
 const HISTORY_SAMPLE = 10;
 
 /**
@@ -122,7 +122,7 @@ async function main(): Promise<void> {
       processMetrics(`${workerHealthUrl}/metrics`),
       processMetrics(`${operatorUrl}/metrics`),
       postgresConnectionCount(stack),
-      historySizes(stack, meetings.slice(-HISTORY_SAMPLE)),
+      historySizes(stack, meetings.filter((meeting) => meeting.completedAt).slice(-HISTORY_SAMPLE)),
     ]);
     const ackP99 = summarize(windowAcks).p99;
     windowAcks = [];
@@ -145,6 +145,13 @@ async function main(): Promise<void> {
     console.log(`[soak] ${JSON.stringify(sample)}`);
   };
 
+  // The operator listener rate-limits by address: anything else hammering it from here (a CLI
+  // retrying a 401) makes /metrics answer 429, which shows up here as a failed sample.
+  const sampleFailed = (error: unknown): void => {
+    const message = `sample at ${round((Date.now() - started) / 1000)} s: ${error instanceof Error ? error.message : String(error)}`;
+    console.log(`[soak] ${message}`);
+    errors.push(message);
+  };
   const intervalMs = 60_000 / perMinute;
   let nextSampleAt = started + sampleMs;
   for (let next = started; Date.now() < started + durationMs; next += intervalMs) {
@@ -165,14 +172,14 @@ async function main(): Promise<void> {
     while (Date.now() < next + intervalMs) {
       if (Date.now() >= nextSampleAt) {
         nextSampleAt += sampleMs;
-        await takeSample().catch((error: unknown) => errors.push(`sample: ${error instanceof Error ? error.message : String(error)}`));
+        await takeSample().catch(sampleFailed);
       }
       await sleep(Math.max(1, Math.min(next + intervalMs, nextSampleAt) - Date.now()));
     }
   }
   console.log(`[soak] load stopped after ${meetings.length} meetings; waiting for the last ones to complete`);
   await Promise.all(lifecycles);
-  await takeSample().catch((error: unknown) => errors.push(`sample: ${error instanceof Error ? error.message : String(error)}`));
+  await takeSample().catch(sampleFailed);
 
   const afterWarmUp = samples.filter((sample) => sample.atSeconds * 1000 >= warmUpMs);
   const trends: Row[] = Object.entries(slopeLimitsPerHour).map(([series, { limit, unit }]) => {
@@ -246,7 +253,7 @@ async function postgresConnectionCount(stack: BenchStack): Promise<number> {
   return Number(rows[0]?.count ?? 0);
 }
 
-/** Mean history length and size of the most recent meetings (each bounded; the mean must not creep). */
+/** Mean history length and size of completed meetings: final, so a later meeting's must not be longer. */
 async function historySizes(stack: BenchStack, recent: Meeting[]): Promise<{ length?: number; kib?: number }> {
   const described = await Promise.all(
     recent.map((meeting) =>

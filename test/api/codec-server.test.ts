@@ -184,12 +184,21 @@ describe('codec server for the Temporal Web UI and CLI', function () {
       for (const args of [
         ['workflow', 'query', '--workflow-id', workflowId, '--type', 'status'],
         ['workflow', 'signal', '--workflow-id', workflowId, '--name', 'retry', '--input', '{"by":"operator"}'],
+        ['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'editTexts', '--input', '{"summary":"x"}'],
       ]) {
         const refused = await cli(args);
         assert.equal(refused.ok, false);
         assert.match(refused.output, /Unauthorized: .*operator authentication required/);
         assert.ok(refused.elapsedMs < 5_000, `${args[1]} took ${refused.elapsedMs} ms`);
       }
+    });
+
+    it('without a token, `workflow show` fails and shows nothing decrypted (the CLI retries the 401 until its deadline)', async () => {
+      // The SDK's history client retries codec failures; --command-timeout is what bounds the wait (README).
+      const refused = await cli(['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--command-timeout', '3s']);
+      assert.equal(refused.ok, false);
+      assert.match(refused.output, /deadline exceeded|Unauthorized/);
+      assert.ok(!refused.output.includes(seeded.rep.slackUserId), 'no decrypted payload in the output');
     });
   });
 });
