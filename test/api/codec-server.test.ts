@@ -184,7 +184,6 @@ describe('codec server for the Temporal Web UI and CLI', function () {
       for (const args of [
         ['workflow', 'query', '--workflow-id', workflowId, '--type', 'status'],
         ['workflow', 'signal', '--workflow-id', workflowId, '--name', 'retry', '--input', '{"by":"operator"}'],
-        ['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'editTexts', '--input', '{"summary":"x"}'],
       ]) {
         const refused = await cli(args);
         assert.equal(refused.ok, false);
@@ -193,12 +192,20 @@ describe('codec server for the Temporal Web UI and CLI', function () {
       }
     });
 
-    it('without a token, `workflow show` fails and shows nothing decrypted (the CLI retries the 401 until its deadline)', async () => {
-      // The SDK's history client retries codec failures; --command-timeout is what bounds the wait (README).
-      const refused = await cli(['workflow', 'show', '--workflow-id', workflowId, '--output', 'json', '--command-timeout', '3s']);
-      assert.equal(refused.ok, false);
-      assert.match(refused.output, /deadline exceeded|Unauthorized/);
-      assert.ok(!refused.output.includes(seeded.rep.slackUserId), 'no decrypted payload in the output');
+    it('without a token, `workflow show` and `workflow update` fail, show nothing decrypted and send nothing (the CLI retries the 401 until its deadline)', async () => {
+      // The Go SDK retries codec failures on these two paths; only --command-timeout bounds the wait (README).
+      const historyBefore = (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events!.length;
+      for (const args of [
+        ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json'],
+        ['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'editTexts', '--input', '{"summary":"x"}'],
+      ]) {
+        const refused = await cli([...args, '--command-timeout', '3s']);
+        assert.equal(refused.ok, false, refused.output);
+        assert.match(refused.output, /deadline exceeded|interrupted|Unauthorized/);
+        assert.ok(!refused.output.includes(seeded.rep.slackUserId), 'no decrypted payload in the output');
+      }
+      const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+      assert.ok(!history.events!.slice(historyBefore).some((event) => event.workflowExecutionUpdateAcceptedEventAttributes || event.workflowExecutionUpdateAdmittedEventAttributes), 'no update reached the workflow');
     });
   });
 });
