@@ -212,3 +212,8 @@ export interface MeetingListItem {
   durationMinutes: number;
   externalAttendeeCount: number;
 }
+
+/** Fathom's recording ids are numbers; no other text ever names a meeting (or its workflow). */
+export function isRecordingId(value: string): boolean {
+  return /^\d{1,20}$/.test(value);
+}

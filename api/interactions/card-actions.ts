@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { inTenant } from '../../db/tenant-scope';
 import { MeetingRecord, type Tenant } from '../../entities';
-import { actionKinds, type ActionKind, type Actor } from '../../domain/meeting';
+import { actionKinds, isRecordingId, type ActionKind, type Actor } from '../../domain/meeting';
 import { editModalFields } from '../../slack/action-ids';
 import { renderEditModal } from '../../slack/edit-modal';
 import { chooseAccountUpdate, editTextsUpdate } from '../../workflows/messages';
@@ -121,8 +121,11 @@ function explainRefusal(deps: Pick<ApiDependencies, 'logger'>, card: CardClick, 
   }
 }
 
-/** Buttons carry the recording id in their value; selects carry it in their block id. */
+/**
+ * Buttons carry the recording id in their value; selects carry it in their block id. Fathom's
+ * recording ids are numbers: anything else is no card of ours and never names a workflow.
+ */
 function recordingIdOf(action: SlackAction): string | undefined {
-  if (action.block_id?.startsWith('account:')) return action.block_id.slice('account:'.length);
-  return action.value?.split(':')[0] || undefined;
+  const candidate = action.block_id?.startsWith('account:') ? action.block_id.slice('account:'.length) : action.value?.split(':')[0];
+  return candidate && isRecordingId(candidate) ? candidate : undefined;
 }

@@ -18,7 +18,7 @@ import {
   retrySignal,
   tenantIdSearchAttribute,
 } from '../../workflows/messages';
-import type { ActionKind, Actor, MeetingStatus } from '../../domain/meeting';
+import { isRecordingId, type ActionKind, type Actor, type MeetingStatus } from '../../domain/meeting';
 import { priorityKeys, tenantDispatch } from '../../domain/task-dispatch';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
@@ -29,6 +29,8 @@ import { mayClaimRecording } from './recording-owner';
 import { countUpdateOutcome } from './update-outcome-metrics';
 
 const hour = 60 * 60 * 1000;
+/** A click or modal naming something other than a recording id (hand-made or forged): Temporal is not asked. */
+const notAMeeting = 'This is not one of the app’s meeting cards.';
 const day = 24 * hour;
 
 export type UpdateOutcome =
@@ -120,6 +122,7 @@ export class MeetingGateway {
    * names is signed for this meeting here, the one door every update goes through.
    */
   async update<Ret, Arg extends { actor: Actor }>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
+    if (!isRecordingId(recordingId)) return { status: 'rejected', reason: notAMeeting };
     const { handle, signed } = this.signedFor(tenant, recordingId, arg);
     const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
       (update) => outcomeOf(update.result()),
@@ -149,6 +152,7 @@ export class MeetingGateway {
     arg: Arg,
     deadlineMs: number,
   ): Promise<AskOutcome<Ret>> {
+    if (!isRecordingId(recordingId)) return { status: 'rejected', reason: notAMeeting };
     const { handle, signed } = this.signedFor(tenant, recordingId, arg);
     const answered = handle.executeUpdate(definition, { args: [signed] }).then(
       (result): AskOutcome<Ret> => ({ status: 'answered', result }),
