@@ -67,9 +67,6 @@ async function main(): Promise<void> {
   const warmUpMs = numberFromEnv('SOAK_WARMUP_MIN', Math.min(10, durationMs / 60_000 / 5)) * 60_000;
   const perMinute = numberFromEnv('SOAK_MEETINGS_PER_MIN', 12);
   const sampleMs = numberFromEnv('SOAK_SAMPLE_SECONDS', 30) * 1000;
-  // The worker's own listeners are not among bench-stack's ports: keep them in this run's block too.
-  process.env.WORKER_HEALTH_PORT = process.env.BENCH_WORKER_HEALTH_PORT || process.env.WORKER_HEALTH_PORT || '9365';
-  process.env.WORKER_METRICS_PORT = process.env.BENCH_WORKER_METRICS_PORT || process.env.WORKER_METRICS_PORT || '9364';
   const stack = await startBenchStack();
   const operatorUrl = `http://127.0.0.1:${process.env.OPERATOR_PORT}`;
   const workerHealthUrl = `http://127.0.0.1:${process.env.WORKER_HEALTH_PORT}`;

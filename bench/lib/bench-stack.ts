@@ -24,6 +24,9 @@ const benchPorts: Record<string, string> = {
   API_PORT: '3300',
   OPERATOR_PORT: '3301',
   POSTGRES_PORT: '54339',
+  // The worker's metrics and health listeners (worker n: + 2n), away from a developer's 9464/9465.
+  WORKER_METRICS_PORT: '9364',
+  WORKER_HEALTH_PORT: '9365',
   // Temporal's own Postgres, used only with BENCH_TEMPORAL=server.
   TEMPORAL_POSTGRES_PORT: '54340',
 };
