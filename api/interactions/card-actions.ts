@@ -8,7 +8,7 @@ import { chooseAccountUpdate, editTextsUpdate } from '../../workflows/messages';
 import { actorFor } from './actors';
 import { afterResponse } from '../http/after-response';
 import type { ApiDependencies } from '../http/dependencies';
-import type { UpdateOutcome } from '../meetings/meeting-gateway';
+import { notAMeeting, type UpdateOutcome } from '../meetings/meeting-gateway';
 import type { SlackAction } from '../slack/slack-payload';
 import { modalOpener, replyEphemeral, type SlackAccess } from '../slack/slack-replies';
 import type { SlackClick, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
@@ -28,10 +28,11 @@ export interface CardClick extends SlackClick {
 /** Wraps a card handler: a click that names no meeting has nothing to act on. */
 export function onCard(deps: SlackAccess, handle: (card: CardClick) => Promise<void>): (click: SlackClick) => Promise<void> {
   return async (click) => {
-    const recordingId = recordingIdOf(click.action);
-    if (!recordingId) return;
     const { tenant, payload } = click;
     const target = { responseUrl: payload.response_url, channelId: payload.container?.channel_id, userId: payload.user.id };
+    const recordingId = recordingIdOf(click.action);
+    // A button that names no meeting of ours (an old or tampered card) still gets an answer, never silence.
+    if (!recordingId) return replyEphemeral(deps, tenant, target, notAMeeting);
     await handle({ ...click, recordingId, reply: (text) => replyEphemeral(deps, tenant, target, text) });
   };
 }

@@ -30,7 +30,8 @@ import { countUpdateOutcome } from './update-outcome-metrics';
 
 const hour = 60 * 60 * 1000;
 /** A click or modal naming something other than a recording id (hand-made or forged): Temporal is not asked. */
-const notAMeeting = 'This is not one of the app’s meeting cards.';
+/** For a meeting that ended and for an id no meeting ever had alike, so a guess learns nothing. */
+export const notAMeeting = 'This follow-up is closed or no longer exists.';
 const day = 24 * hour;
 
 export type UpdateOutcome =
@@ -286,6 +287,6 @@ function describeUpdateError(error: unknown): UpdateOutcome {
     return { status: 'rejected', reason: cause?.message ?? error.message };
   }
   const name = (error as { name?: string } | null)?.name;
-  if (name === 'WorkflowNotFoundError') return { status: 'rejected', reason: 'This follow-up is closed or no longer exists.' };
+  if (name === 'WorkflowNotFoundError') return { status: 'rejected', reason: notAMeeting };
   return { status: 'unavailable' };
 }
