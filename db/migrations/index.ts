@@ -9,6 +9,7 @@ import { Migration20261205230000_fathom_webhook_id } from './Migration2026120523
 import { Migration20261206000000_rep_slack_profile } from './Migration20261206000000_rep_slack_profile';
 import { Migration20261206010000_sync_incident } from './Migration20261206010000_sync_incident';
 import { Migration20261206011000_google_health } from './Migration20261206011000_google_health';
+import { Migration20261206020000_audit_attempt_key } from './Migration20261206020000_audit_attempt_key';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -25,4 +26,5 @@ export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261206000000_rep_slack_profile', class: Migration20261206000000_rep_slack_profile },
   { name: 'Migration20261206010000_sync_incident', class: Migration20261206010000_sync_incident },
   { name: 'Migration20261206011000_google_health', class: Migration20261206011000_google_health },
+  { name: 'Migration20261206020000_audit_attempt_key', class: Migration20261206020000_audit_attempt_key },
 ];
