@@ -8,6 +8,7 @@ import { flakyCrmDrill } from './flaky-crm';
 import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
+import { postgresAndWorkerDrill } from './postgres-and-worker';
 import { restartTemporalDrill } from './restart-temporal';
 import { stopPostgresDrill } from './stop-postgres';
 
@@ -18,6 +19,7 @@ const drills = {
   'restart-temporal': restartTemporalDrill,
   'stop-postgres': stopPostgresDrill,
   'forged-actor': forgedActorDrill,
+  'postgres-and-worker': postgresAndWorkerDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

@@ -40,8 +40,11 @@ export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
   apiProcess(): ManagedProcess;
   /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, starts it again on the same SQLite file. */
   restartTemporal(downMs: number): Promise<void>;
-  /** Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs`, starts it again on the same data dir and port. */
-  stopPostgres(downMs: number): Promise<PostgresOutage>;
+  /**
+   * Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs` (and until
+   * `whileDown`, started once it is down, has finished), starts it again on the same data dir and port.
+   */
+  stopPostgres(downMs: number, whileDown?: () => Promise<void>): Promise<PostgresOutage>;
   shutdown(): Promise<void>;
 }
 
@@ -141,11 +144,11 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
           process: temporal,
         });
       },
-      async stopPostgres(downMs) {
+      async stopPostgres(downMs, whileDown) {
         const stopRequestedAt = Date.now();
         await postgres.stop();
         const downAt = Date.now();
-        await new Promise((resolve) => setTimeout(resolve, downMs));
+        await Promise.all([new Promise((resolve) => setTimeout(resolve, downMs)), whileDown?.()]);
         const startRequestedAt = Date.now();
         await postgres.start();
         return { stopRequestedAt, downAt, startRequestedAt, upAt: Date.now() };
