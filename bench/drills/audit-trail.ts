@@ -28,11 +28,14 @@ export interface AuditTrail {
    */
   attemptsWithoutRow: number;
   attemptsWithSeveralRows: number;
+  failureRows: number;
+  /** Rows a later attempt wrote for an attempt that never reported (its worker died, or it timed out). */
+  unreportedAttemptRows: number;
 }
 
 /** Audit rows of the drilled actions of `finished` meetings (each must have its note, draft and event done). */
 export async function auditTrail(stack: DrillStack, finished: ClickTarget[]): Promise<AuditTrail> {
-  const trail: AuditTrail = { missingSuccessRows: [], successRows: 0, extraSuccessRows: 0, unrecordedFailedAttempts: 0, attemptsWithoutRow: 0, attemptsWithSeveralRows: 0 };
+  const trail: AuditTrail = { missingSuccessRows: [], successRows: 0, extraSuccessRows: 0, unrecordedFailedAttempts: 0, attemptsWithoutRow: 0, attemptsWithSeveralRows: 0, failureRows: 0, unreportedAttemptRows: 0 };
   const tenants = new Set(finished.map((target) => target.tenantId));
   for (const tenantId of tenants) {
     const meetings = finished.filter((target) => target.tenantId === tenantId);
@@ -47,6 +50,8 @@ export async function auditTrail(stack: DrillStack, finished: ClickTarget[]): Pr
         const failures = ofAction.filter((row) => row.result === 'failure');
         if (successes.length === 0) trail.missingSuccessRows.push(`${target.recordingId}:${kind}`);
         trail.successRows += successes.length;
+        trail.failureRows += failures.length;
+        trail.unreportedAttemptRows += failures.filter((row) => String(row.detail.reason).startsWith('No outcome reported')).length;
         trail.extraSuccessRows += Math.max(0, successes.length - 1);
         const failedBeforeSuccess = Math.max(0, ...successes.map((row) => Number(row.detail.attempt ?? 1) - 1));
         trail.unrecordedFailedAttempts += Math.max(0, failedBeforeSuccess - failures.length);

@@ -1,7 +1,7 @@
 /**
  * Drill 2: the CRM fails a share of calls (default 30 %: 500s, 429 with Retry-After, hangs past
  * the client's timeout, and writes whose answer is lost) while N meetings run, and refuses the
- * notes of DRILL_CRM_BROKEN_MEETINGS meetings for good (404) until their admins have seen it: each
+ * notes of DRILL_CRM_BROKEN_MEETINGS meetings of one workspace for good (404) until their admins have seen it: each
  * fault meets a real CRM call. Passes when those notes fail on their cards, the admins got one DM
  * per incident, App Home's "Needs attention" lists the failed meetings, the DM's Retry all reaches
  * them once the CRM is fixed, and every meeting finishes (with the rep's Retry click where the card
@@ -31,7 +31,8 @@ export async function flakyCrmDrill(): Promise<DrillResult> {
   try {
     proxy!.setFailureRate(failureRate);
     const targets = await prepareMeetings(stack, meetings, { label: 'flaky-CRM drill meetings', concurrency: 20 });
-    const broken = targets.slice(0, Math.max(1, Math.min(targets.length, Math.round(numberFromEnv('DRILL_CRM_BROKEN_MEETINGS', 2)))));
+    // All in one workspace: several failed meetings of one incident must still make one DM per admin.
+    const broken = targets.filter((target) => target.tenantId === targets[0]!.tenantId).slice(0, Math.max(1, Math.round(numberFromEnv('DRILL_CRM_BROKEN_MEETINGS', 2))));
     await makeAdmins(stack, broken);
     proxy!.refuse(({ method, path, body }) => method === 'POST' && /^\/crm\/v3\/objects\/notes(\?|$)/.test(path) && broken.some((target) => body.includes(`:${target.recordingId}:note`)));
     const clickErrors = await clickEveryAction(stack, targets);

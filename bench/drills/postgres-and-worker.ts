@@ -71,6 +71,8 @@ export async function postgresAndWorkerDrill(): Promise<DrillResult> {
         auditSuccessRows: audit.successRows,
         auditMissing: audit.missingSuccessRows.length,
         auditExtraSuccess: audit.extraSuccessRows,
+        auditFailureRows: audit.failureRows,
+        auditUnreportedAttemptRows: audit.unreportedAttemptRows,
         attemptsWithoutRow: audit.attemptsWithoutRow,
         attemptsWithSeveralRows: audit.attemptsWithSeveralRows,
         ...counts,

@@ -161,6 +161,8 @@ export async function stopPostgresDrill(): Promise<DrillResult> {
         auditMissing: audit.missingSuccessRows.length,
         auditExtraSuccess: audit.extraSuccessRows,
         unauditedFailedAttempts: audit.unrecordedFailedAttempts,
+        auditFailureRows: audit.failureRows,
+        auditUnreportedAttemptRows: audit.unreportedAttemptRows,
         attemptsWithoutRow: audit.attemptsWithoutRow,
         attemptsWithSeveralRows: audit.attemptsWithSeveralRows,
         noteWriteInFlightAtStop: held !== undefined,

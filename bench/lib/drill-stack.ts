@@ -38,8 +38,8 @@ export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
   killWorker(): Promise<void>;
   /** The API's process: a drill asserts it is still alive. */
   apiProcess(): ManagedProcess;
-  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, starts it again on the same SQLite file. */
-  restartTemporal(downMs: number): Promise<void>;
+  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs` (`whileDown` starts once it is down), starts it again on the same SQLite file. */
+  restartTemporal(downMs: number, whileDown?: () => void): Promise<void>;
   /**
    * Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs` (and until
    * `whileDown`, started once it is down, has finished), starts it again on the same data dir and port.
@@ -134,8 +134,9 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       startWorker,
       killWorker: () => worker?.kill() ?? Promise.resolve(),
       apiProcess: () => api,
-      async restartTemporal(downMs) {
+      async restartTemporal(downMs, whileDown) {
         await temporal.stop(15_000);
+        whileDown?.();
         await new Promise((resolve) => setTimeout(resolve, downMs));
         temporal = startTemporal();
         await waitUntil(`the restarted Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), {
