@@ -24,25 +24,25 @@ function randomBetween(min: number, max: number): number {
   return min + Math.random() * (max - min);
 }
 
-/** Kills the worker on each held call in turn: the first during preparation (AI drafting), the rest on action writes. */
-async function killOnHeldCalls(stack: DrillStack, plannedKills: number, downMaxMs: number, holdTimeoutMs: number, started: number): Promise<{ kills: HeldCall[]; missed: number }> {
-  const kills: HeldCall[] = [];
+/** Kills the worker on each of `kills` held calls of `kinds` in turn, restarting it after each. */
+async function killOnHeldCalls(stack: DrillStack, kinds: CallKind[], kills: number, options: { downMaxMs: number; holdTimeoutMs: number; started: number }): Promise<{ kills: HeldCall[]; missed: number }> {
+  const done: HeldCall[] = [];
   let missed = 0;
-  for (let index = 0; index < plannedKills; index++) {
-    const held = await holdNextCall(stack, index === 0 ? ['ai-draft'] : actionWrites, holdTimeoutMs);
+  for (let index = 0; index < kills; index++) {
+    const held = await holdNextCall(stack, kinds, options.holdTimeoutMs);
     if (!held) {
       missed += 1;
-      console.log(`[drill] kill #${index + 1}: no call to hold within ${holdTimeoutMs / 1000} s`);
+      console.log(`[drill] no ${kinds.join('/')} call to hold within ${options.holdTimeoutMs / 1000} s`);
       continue;
     }
     await stack.killWorker();
     held.release();
-    kills.push(held);
-    console.log(`[drill] kill -9 worker #${kills.length} at ${((Date.now() - started) / 1000).toFixed(0)} s, during a ${held.kind} call`);
-    await new Promise((resolve) => setTimeout(resolve, randomBetween(0, downMaxMs)));
+    done.push(held);
+    console.log(`[drill] kill -9 worker at ${((Date.now() - options.started) / 1000).toFixed(0)} s, during a ${held.kind} call`);
+    await new Promise((resolve) => setTimeout(resolve, randomBetween(0, options.downMaxMs)));
     stack.startWorker();
   }
-  return { kills, missed };
+  return { kills: done, missed };
 }
 
 export async function killWorkerDrill(): Promise<DrillResult> {
@@ -52,11 +52,17 @@ export async function killWorkerDrill(): Promise<DrillResult> {
   const stack = await startDrillStack();
   const started = Date.now();
   try {
+    const options = { downMaxMs, holdTimeoutMs: numberFromEnv('DRILL_KILL_HOLD_TIMEOUT_MS', 120_000), started };
     // Armed before the first meeting: the first AI drafting call is held, whenever it comes.
-    const chaos = killOnHeldCalls(stack, plannedKills, downMaxMs, numberFromEnv('DRILL_KILL_HOLD_TIMEOUT_MS', 120_000), started);
+    const whilePreparing = killOnHeldCalls(stack, ['ai-draft'], Math.min(1, plannedKills), options);
     const targets = await prepareMeetings(stack, meetings, { label: 'kill-worker drill meetings', concurrency: 20 });
+    const preparingKills = await whilePreparing;
+    // Armed once clicking starts, so a long preparation cannot run out a hold's timeout.
+    const whileClicking = killOnHeldCalls(stack, actionWrites, plannedKills - Math.min(1, plannedKills), options);
     const clickErrors = await clickEveryAction(stack, targets);
-    const { kills, missed } = await chaos;
+    const chaos = [preparingKills, await whileClicking];
+    const kills = chaos.flatMap((part) => part.kills);
+    const missed = chaos.reduce((sum, part) => sum + part.missed, 0);
     const outcomes = await meetingOutcomes(stack, targets, clickErrors, numberFromEnv('DRILL_FINISH_TIMEOUT_MS', 10 * 60_000));
     const retried: HeldCall[] = [];
     for (const kill of kills) if (await heldCallRetried(stack, kill, targets)) retried.push(kill);
