@@ -1,3 +1,4 @@
+import type { RateLimitStore } from '../clients/rate-limit-store';
 import type { CrmCredentials, CrmCredentialSource, CrmProvider } from '../clients/crm/crm-provider';
 import type { CrmProviderName } from '../domain/crm';
 import type { FollowUpWriter } from '../clients/follow-up-writer';
@@ -18,6 +19,8 @@ export interface ActivityDependencies {
   secrets: SecretStore;
   logger: Logger;
   slackApiUrl: string;
+  /** The per-account rate-limit buckets every client passes, shared by all processes (db/api-rate-limits.ts). */
+  rateLimits: RateLimitStore;
   /** Verifies that an actor was signed by the API (runtime/actor-proof.ts). */
   actorProofKey: string;
   /** `repEmail` keeps the listing to meetings the rep recorded or was invited to (fathom-client.ts). */

@@ -35,6 +35,7 @@ export function createApiApp(deps: ApiDependencies): Koa {
   const slackVerified = verifiedSlackRequest({
     signingSecret: deps.slack.signingSecret,
     orm: deps.orm,
+    tenants: deps.tenants,
     logger: deps.logger,
     now: deps.now,
     // Events still arrive for a workspace that just uninstalled; they are acknowledged, not refused.

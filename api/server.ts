@@ -19,6 +19,7 @@ import { connectionSettingsFrom } from './http/connection-settings';
 import type { ApiDependencies } from './http/dependencies';
 import { MeetingGateway } from './meetings/meeting-gateway';
 import { MeetingQuota } from './meetings/meeting-quota';
+import { listeningTenantDirectory } from '../db/tenant-directory-cache';
 
 async function main(): Promise<void> {
   const tracing = startTracing('followup-api');
@@ -41,8 +42,10 @@ async function main(): Promise<void> {
   // The codec server also shows payloads recorded before encryption; nothing else accepts them.
   const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');
   const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec));
+  const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable; tenants are read afresh until it is back', { error }));
   const deps: ApiDependencies = {
     orm,
+    tenants: directory.tenants,
     gateway: new MeetingGateway(client, {
       taskQueue: config.temporal.taskQueue,
       ackTimeoutMs: config.api.temporalAckTimeoutMs,
@@ -78,18 +81,22 @@ async function main(): Promise<void> {
   const operatorServer: Server = createOperatorApp({ ...deps, operator: { ...config.operator, token: operatorToken } }).listen(operatorPort, operatorHost, () =>
     logger.info('Operator listener (codec server, audit export, metrics) listening', { host: operatorHost, port: operatorPort }),
   );
+  let stopping = false;
   const stop = (): void => {
+    // Once: under api/cluster.ts a stop reaches this process twice (its process group, then the primary).
+    if (stopping) return;
+    stopping = true;
     logger.info('API stopping');
     let open = 2;
     const closed = (): void => {
-      if (--open === 0) void client.connection.close().finally(() => orm.close().finally(() => tracing.shutdown().finally(() => process.exit(0))));
+      if (--open === 0) void directory.close().finally(() => client.connection.close()).finally(() => orm.close().finally(() => tracing.shutdown().finally(() => process.exit(0))));
     };
     server.close(closed);
     operatorServer.close(closed);
     setTimeout(() => process.exit(0), 10_000).unref();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

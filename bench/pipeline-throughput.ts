@@ -16,13 +16,11 @@
  */
 import os from 'node:os';
 import { WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/client';
-import { Runtime, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import { sampleMeeting } from '../emulators/fathom-sample-meeting';
 import type { EmulatedWorkspace } from '../emulators/seed-workspace';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
-import { createLogger } from '../runtime/logger';
 import { connectTemporalWorker } from '../wiring/temporal-connection';
-import { temporalRuntimeOptions } from '../wiring/temporal-runtime-logging';
 import { cardActions } from '../slack/action-ids';
 import { maxCachedWorkflows } from '../worker';
 import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-code';
@@ -33,12 +31,14 @@ import { createEmailDraftUpdate, logNoteUpdate, meetingWorkflowId, scheduleFollo
 import { coreActionKinds, type Actor, type MeetingState } from '../domain/meeting';
 import { type MeetingWorkflowInput } from '../workflows/messages';
 import type { BenchStack } from './lib/bench-stack';
+import { installBenchRuntime } from './lib/bench-runtime';
 import { postRaw } from './lib/http';
 import { createNoopActivities } from './lib/noop-activities';
 import { deliverFathomWebhook } from './lib/webhook-meetings';
 import { SlackCards } from './lib/slack-cards';
 import { signedClick, type ClickTarget } from './lib/slack-traffic';
 import { numberFromEnv, numberListFromEnv, printTable, round, summarize, type Row } from './lib/stats';
+import { priorityKeys, tenantDispatch } from '../domain/task-dispatch';
 
 const NOOP_TASK_QUEUE = 'bench-noop-meeting-followup';
 /** Recording ids of these meetings: apart from bench/lib/meetings.ts' (7,000,000 + n) and webhook-meetings.ts' (8,000,000 + n). */
@@ -257,6 +257,7 @@ async function runNoopMeeting(stack: BenchStack, cards: NoopCards, workspace: Em
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+    priority: tenantDispatch(tenant, priorityKeys.meeting),
     staticSummary: 'Meeting follow-up (fathom-webhook)',
   });
   await cards.waitForCard(recordingId, deadline);
@@ -288,8 +289,7 @@ class NoopCards {
 
 /** The baseline worker, in this process, on the stack's Temporal server and namespace with the app's data converter. */
 async function startNoopWorker(stack: BenchStack, cards: NoopCards): Promise<() => Promise<void>> {
-  // This process runs no other native Temporal code; without this the SDK logs every bundling step.
-  Runtime.install(temporalRuntimeOptions(createLogger({ level: 'warn', base: { process: 'bench' } }), 'warn'));
+  installBenchRuntime();
   const connection = await connectTemporalWorker(stack.config.temporal);
   const worker = await Worker.create({
     connection,

@@ -69,6 +69,8 @@ export function slackOAuthCallbackHandler(deps: ApiDependencies) {
     }
 
     const { tenant, reinstalled } = await recordSlackInstallation(deps, install, new Date(now(deps)));
+    // Postgres announces the change to every API process; this one need not wait for the notice.
+    deps.tenants.forget(tenant.id);
     await refreshRepProfile(deps, tenant.id, install.installerUserId);
     deps.logger.info('Slack app installed', { tenantId: tenant.id, reinstalled, enterpriseInstall: install.isEnterpriseInstall });
     ctx.status = 200;

@@ -5,10 +5,13 @@ import type { Logger } from '../../runtime/logger';
 import type { SecretStore } from '../../secrets/secret-store';
 import type { ConnectionSettings } from './connection-settings';
 import type { MeetingGateway } from '../meetings/meeting-gateway';
+import type { TenantDirectoryCache } from '../../db/tenant-directory-cache';
 
 /** What the Koa app needs; built by api/server.ts, or by tests with emulator URLs. */
 export interface ApiDependencies {
   orm: Orm;
+  /** Tenants and actors of verified Slack requests, kept while Postgres' change feed is live. */
+  tenants: TenantDirectoryCache;
   gateway: MeetingGateway;
   secrets: SecretStore;
   logger: Logger;

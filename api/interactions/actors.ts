@@ -1,10 +1,9 @@
-import { inTenant } from '../../db/tenant-scope';
 import type { Orm } from '../../db/orm';
-import { User, type Tenant } from '../../entities';
+import { actorOfSlackUser } from '../../db/tenant-directory';
+import type { Tenant } from '../../entities';
 import type { Actor } from '../../domain/meeting';
 
-/** The verified clicking user as the workflow sees them: tenant, Slack id, admin or not. */
-export async function actorFor(orm: Orm, tenant: Tenant, slackUserId: string): Promise<Actor> {
-  const user = await inTenant(orm, tenant.id, (em) => em.findOne(User, { slackUserId }));
-  return { tenantId: tenant.id, slackUserId, isAdmin: user?.role === 'admin' };
+/** The clicking user read afresh, for screens only admins may use; card clicks take the cached one (deps.tenants). */
+export function actorFor(orm: Orm, tenant: Tenant, slackUserId: string): Promise<Actor> {
+  return actorOfSlackUser(orm, tenant, slackUserId);
 }

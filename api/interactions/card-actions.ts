@@ -1,7 +1,7 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { inTenant } from '../../db/tenant-scope';
 import { MeetingRecord, type Tenant } from '../../entities';
-import { actionKinds, type ActionKind, type Actor } from '../../domain/meeting';
+import { actionKinds, isRecordingId, type ActionKind, type Actor } from '../../domain/meeting';
 import { editModalFields } from '../../slack/action-ids';
 import { renderEditModal } from '../../slack/edit-modal';
 import { chooseAccountUpdate, editTextsUpdate } from '../../workflows/messages';
@@ -38,19 +38,19 @@ export function onCard(deps: SlackAccess, handle: (card: CardClick) => Promise<v
 
 /** Log, draft, event, invitations (or none), dismiss, process anyway: one update that only names who clicked. */
 export async function requestUpdate<Ret>(
-  deps: Pick<ApiDependencies, 'orm' | 'gateway' | 'logger'>,
+  deps: Pick<ApiDependencies, 'tenants' | 'gateway' | 'logger'>,
   card: CardClick,
   update: UpdateDefinition<Ret, [{ actor: Actor }]>,
 ): Promise<void> {
-  const actor = await actorFor(deps.orm, card.tenant, card.payload.user.id);
+  const actor = await deps.tenants.actorFor(card.tenant, card.payload.user.id);
   explainRefusal(deps, card, await deps.gateway.update(card.tenant, card.recordingId, update, { actor }));
 }
 
 /** The account picked among the candidates, or found with the search select. */
-export async function chooseAccount(deps: Pick<ApiDependencies, 'orm' | 'gateway' | 'logger'>, card: CardClick): Promise<void> {
+export async function chooseAccount(deps: Pick<ApiDependencies, 'tenants' | 'gateway' | 'logger'>, card: CardClick): Promise<void> {
   const selected = card.action.selected_option;
   if (!selected) return;
-  const actor = await actorFor(deps.orm, card.tenant, card.payload.user.id);
+  const actor = await deps.tenants.actorFor(card.tenant, card.payload.user.id);
   const outcome = await deps.gateway.update(card.tenant, card.recordingId, chooseAccountUpdate, {
     actor,
     accountId: selected.value,
@@ -121,8 +121,11 @@ function explainRefusal(deps: Pick<ApiDependencies, 'logger'>, card: CardClick, 
   }
 }
 
-/** Buttons carry the recording id in their value; selects carry it in their block id. */
+/**
+ * Buttons carry the recording id in their value; selects carry it in their block id. Fathom's
+ * recording ids are numbers: anything else is no card of ours and never names a workflow.
+ */
 function recordingIdOf(action: SlackAction): string | undefined {
-  if (action.block_id?.startsWith('account:')) return action.block_id.slice('account:'.length);
-  return action.value?.split(':')[0] || undefined;
+  const candidate = action.block_id?.startsWith('account:') ? action.block_id.slice('account:'.length) : action.value?.split(':')[0];
+  return candidate && isRecordingId(candidate) ? candidate : undefined;
 }

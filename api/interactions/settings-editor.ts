@@ -31,7 +31,7 @@ export async function openSettingsModal(deps: Pick<ApiDependencies, 'orm'> & Sla
  * The settings modal's Save: field errors keep the modal open; a valid form is saved (with an
  * audit row) and closes it.
  */
-export async function submitSettings(deps: Pick<ApiDependencies, 'orm' | 'logger'>, submission: SlackSubmission): Promise<HomeChange<SubmissionAnswer>> {
+export async function submitSettings(deps: Pick<ApiDependencies, 'orm' | 'tenants' | 'logger'>, submission: SlackSubmission): Promise<HomeChange<SubmissionAnswer>> {
   const { tenant, payload } = submission;
   const firstField = settingsModal.fields.language.block;
   const actor = await actorFor(deps.orm, tenant, payload.user.id);
@@ -40,6 +40,8 @@ export async function submitSettings(deps: Pick<ApiDependencies, 'orm' | 'logger
   const read = readSettingsSubmission(submission.view.state?.values ?? {}, connectionIds);
   if (!read.ok) return { answer: { response_action: 'errors', errors: read.errors }, changed: false };
   const changed = await saveTenantSettings(deps, tenant.id, payload.user.id, read.choice);
+  // The next click in this process sees the new settings, without waiting for Postgres' notice.
+  deps.tenants.forget(tenant.id);
   deps.logger.info('Workspace settings saved', { tenantId: tenant.id, changed });
   return { answer: '', changed: true };
 }

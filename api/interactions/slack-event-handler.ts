@@ -42,5 +42,7 @@ async function offboard(deps: ApiDependencies, tenant: Tenant, reason: OffboardR
   // same second still counts as older (a real reinstall takes far longer than a second).
   const uninstalledAt = new Date(envelope.event_time ? envelope.event_time * 1000 + 999 : (deps.now?.() ?? Date.now()));
   await deps.gateway.offboard(tenant, { reason, uninstalledAt });
+  // The worker turns the tenant inactive shortly; until then it is read afresh here at each request.
+  deps.tenants.forget(tenant.id);
   deps.logger.info('Tenant offboarding started', { tenantId: tenant.id, reason });
 }

@@ -6,7 +6,7 @@ import type { Logger } from '../../runtime/logger';
 import { firstDelivery } from '../../db/inbound-deliveries';
 import { claimedWorkspace, parseSlackBody, SlackPayloadError, type SlackAction, type SlackBody, type SlackInteraction, type SlackView } from './slack-payload';
 import { verifySlackSignature } from './slack-signature';
-import { resolveTenant } from './tenant-resolver';
+import type { TenantDirectoryCache } from '../../db/tenant-directory-cache';
 
 export interface SlackRequestState {
   body: SlackBody;
@@ -49,6 +49,7 @@ export type SubmissionAnswer = Record<string, unknown> | '';
 export function verifiedSlackRequest(options: {
   signingSecret: string;
   orm: Orm;
+  tenants: TenantDirectoryCache;
   logger: Logger;
   now?: () => number;
   allowUnknownTenant?: (body: SlackBody) => boolean;
@@ -98,7 +99,7 @@ export function verifiedSlackRequest(options: {
         return;
       }
     }
-    const tenant = await resolveTenant(options.orm, claimedWorkspace(body));
+    const tenant = await options.tenants.tenantFor(claimedWorkspace(body));
     if (!tenant && !options.allowUnknownTenant?.(body)) {
       ctx.status = 403;
       ctx.body = { error: 'This workspace has not installed the app.' };

@@ -13,6 +13,7 @@ import { createApiApp, createOperatorApp } from '../../api/app';
 import { connectionSettingsFrom } from '../../api/http/connection-settings';
 import { MeetingGateway } from '../../api/meetings/meeting-gateway';
 import { MeetingQuota } from '../../api/meetings/meeting-quota';
+import { listeningTenantDirectory } from '../../db/tenant-directory-cache';
 import type { CrmProviderName } from '../../domain/crm';
 import { openMaintenanceOrm, openOrm, type MaintenanceOrm, type Orm } from '../../db/orm';
 import { inTenant } from '../../db/tenant-scope';
@@ -165,8 +166,10 @@ export async function startProductHarness(
   const client = new Client({ connection: stack.env.connection, namespace: stack.env.namespace, dataConverter: stack.dataConverter, interceptors: tracingClientInterceptors() });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
 
+  const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable', { error }));
   const apiDependencies = {
     orm,
+    tenants: directory.tenants,
     gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey, orm }),
     secrets,
     logger,
@@ -304,6 +307,7 @@ export async function startProductHarness(
           listening.closeAllConnections();
         });
       }
+      await directory.close();
       await orm.close();
       await maintenanceOrm.close();
       await Promise.all([emulators.stop(), ...Object.values(crmEmulators).map((emulator) => emulator.stop())]);

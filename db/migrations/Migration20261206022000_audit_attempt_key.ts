@@ -5,7 +5,7 @@ import { Migration } from '@mikro-orm/migrations';
  * travels in Temporal's heartbeat details while the database is down), and a replayed row must
  * then never be a second one. Null for rows that are not an attempt's (installs, settings, refusals).
  */
-export class Migration20261206020000_audit_attempt_key extends Migration {
+export class Migration20261206022000_audit_attempt_key extends Migration {
   override async up(): Promise<void> {
     this.addSql('alter table audit_log add column attempt_key varchar(128) null;');
     this.addSql('create unique index audit_log_attempt_key_unique on audit_log (attempt_key);');
