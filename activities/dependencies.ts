@@ -4,7 +4,6 @@ import type { CrmProviderName } from '../domain/crm';
 import type { FollowUpWriter } from '../clients/follow-up-writer';
 import type { CalendarEvents, EmailDrafts, GoogleTokens, GoogleTokenSource } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
-import type { AuditBacklog } from '../db/audit-backlog';
 import type { MaintenanceOrm, Orm } from '../db/orm';
 import type { Logger } from '../runtime/logger';
 import type { SecretStore } from '../secrets/secret-store';
@@ -17,8 +16,6 @@ export interface ActivityDependencies {
   orm: Orm;
   /** The cross-tenant jobs' login (the transcript purge); never used for one tenant's work. */
   maintenanceOrm: MaintenanceOrm;
-  /** Audit rows of this process that wait for the database to come back. */
-  auditBacklog: AuditBacklog;
   secrets: SecretStore;
   logger: Logger;
   slackApiUrl: string;

@@ -18,7 +18,6 @@ import { createGmailDrafts } from '../clients/google/gmail-drafts';
 import type { GoogleAppConfig } from '../clients/google/google-auth';
 import { revokeGoogleGrant } from '../clients/google/google-oauth-connect';
 import type { RateLimitStore } from '../clients/rate-limit-store';
-import { AuditBacklog } from '../db/audit-backlog';
 import { PostgresRateLimitStore } from '../db/api-rate-limits';
 import type { MaintenanceOrm, Orm } from '../db/orm';
 import { createSecretStore } from '../secrets/create-secret-store';
@@ -82,9 +81,6 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
   return {
     orm: options.orm,
     maintenanceOrm: options.maintenanceOrm,
-    auditBacklog: new AuditBacklog((row, reason) =>
-      options.logger.error('Audit row given up', { reason, tenantId: row.tenantId, action: row.action, result: row.result, workflowId: row.workflowId, occurredAt: row.occurredAt }),
-    ),
     secrets: options.secrets,
     logger: options.logger,
     slackApiUrl: config.slack.apiUrl,

@@ -9,6 +9,7 @@ import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
 import { killApiDrill } from './kill-api';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
+import { postgresAndWorkerDrill } from './postgres-and-worker';
 import { noisyNeighbourDrill } from './noisy-neighbour';
 import { restartTemporalDrill } from './restart-temporal';
 import { secretsOutageDrill } from './secrets-outage';
@@ -22,6 +23,7 @@ const drills = {
   'restart-temporal': restartTemporalDrill,
   'stop-postgres': stopPostgresDrill,
   'forged-actor': forgedActorDrill,
+  'postgres-and-worker': postgresAndWorkerDrill,
   'noisy-neighbour': noisyNeighbourDrill,
   'slack-outage': slackOutageDrill,
   'google-outage': googleOutageDrill,

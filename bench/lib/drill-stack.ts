@@ -41,10 +41,13 @@ export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
   killWorker(): Promise<void>;
   /** The API's process: a drill asserts it is still alive. */
   apiProcess(): ManagedProcess;
-  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, starts it again on the same SQLite file. */
-  restartTemporal(downMs: number): Promise<void>;
-  /** Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs`, starts it again on the same data dir and port. */
-  stopPostgres(downMs: number): Promise<PostgresOutage>;
+  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs` (`whileDown` starts once it is down), starts it again on the same SQLite file. */
+  restartTemporal(downMs: number, whileDown?: () => void): Promise<void>;
+  /**
+   * Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs` (and until
+   * `whileDown`, started once it is down, has finished), starts it again on the same data dir and port.
+   */
+  stopPostgres(downMs: number, whileDown?: () => Promise<void>): Promise<PostgresOutage>;
   shutdown(): Promise<void>;
 }
 
@@ -143,8 +146,9 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
       apiProcess: () => api,
       // Under API_PROCESSES=1 the launcher is the API itself; otherwise its children are.
       apiProcessIds: () => (api.pid === undefined ? [] : childPids(api.pid).length ? childPids(api.pid) : [api.pid]),
-      async restartTemporal(downMs) {
+      async restartTemporal(downMs, whileDown) {
         await temporal.stop(15_000);
+        whileDown?.();
         await new Promise((resolve) => setTimeout(resolve, downMs));
         temporal = startTemporal();
         await waitUntil(`the restarted Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), {
@@ -153,11 +157,11 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
           process: temporal,
         });
       },
-      async stopPostgres(downMs) {
+      async stopPostgres(downMs, whileDown) {
         const stopRequestedAt = Date.now();
         await postgres.stop();
         const downAt = Date.now();
-        await new Promise((resolve) => setTimeout(resolve, downMs));
+        await Promise.all([new Promise((resolve) => setTimeout(resolve, downMs)), whileDown?.()]);
         const startRequestedAt = Date.now();
         await postgres.start();
         return { stopRequestedAt, downAt, startRequestedAt, upAt: Date.now() };
