@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
@@ -13,6 +14,7 @@ import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converte
 import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
 import { createLogger } from './runtime/logger';
 import { startTracing, type Tracing } from './runtime/tracing';
+import { activityLogContext } from './wiring/activity-log-context';
 import { countingActivityRetries } from './wiring/activity-retry-metrics';
 import { buildActivityDependencies, buildSecretStore } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
@@ -25,13 +27,25 @@ import { startWorkerHealthListener } from './wiring/worker-health-listener';
 
 /**
  * Meetings wait days for a click, so caching many of them buys little: a click on an evicted one
- * replays its history in ~45 ms more, while each cached one costs ~0.26 MiB of worker memory
- * (bench/README.md, benchmark 4). WORKER_MAX_CACHED_WORKFLOWS overrides it.
+ * replays its history in ~45 ms more (bench/README.md, benchmark 4). WORKER_MAX_CACHED_WORKFLOWS overrides it.
  */
 export const defaultMaxCachedWorkflows = 200;
 
-export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env): number {
-  return Number(env.WORKER_MAX_CACHED_WORKFLOWS ?? defaultMaxCachedWorkflows);
+/**
+ * Cached workflows live in the workflow thread's V8 heap, which has the same limit as the
+ * process's (--max-old-space-size). The SDK budgets 200 MiB plus ~1.7 MiB per cached workflow
+ * (600 per GiB, its own default with reuseV8Context); a cache above that budget ends the worker
+ * with ERR_WORKER_OUT_OF_MEMORY once the cache fills (benchmark 4: a 256 MiB limit with 200 cached).
+ * So the cache never exceeds what the heap limit holds.
+ */
+const workflowHeapBaseMiB = 200;
+const cachedWorkflowsPerGiB = 600;
+const minimumCachedWorkflows = 10;
+
+export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env, heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20): number {
+  if (env.WORKER_MAX_CACHED_WORKFLOWS) return Number(env.WORKER_MAX_CACHED_WORKFLOWS);
+  const heapBudget = Math.floor(((heapLimitMiB - workflowHeapBaseMiB) * cachedWorkflowsPerGiB) / 1024);
+  return Math.max(minimumCachedWorkflows, Math.min(defaultMaxCachedWorkflows, heapBudget));
 }
 
 export interface MeetingWorkerOptions {
@@ -48,7 +62,7 @@ export interface MeetingWorkerOptions {
 }
 
 export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
-  const activityInterceptors = [tracingActivities, countingActivityRetries];
+  const activityInterceptors = [tracingActivities, activityLogContext, countingActivityRetries];
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
@@ -107,7 +121,7 @@ async function main(): Promise<void> {
     });
     const schedule = await ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue);
     logger.info('Transcript retention schedule ready', { schedule });
-    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace });
+    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows() });
     await worker.run();
     logger.info('Worker stopped');
   } finally {

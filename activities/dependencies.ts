@@ -1,9 +1,9 @@
+import type { RateLimitStore } from '../clients/rate-limit-store';
 import type { CrmCredentials, CrmCredentialSource, CrmProvider } from '../clients/crm/crm-provider';
 import type { CrmProviderName } from '../domain/crm';
 import type { FollowUpWriter } from '../clients/follow-up-writer';
 import type { CalendarEvents, EmailDrafts, GoogleTokens, GoogleTokenSource } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
-import type { AuditBacklog } from '../db/audit-backlog';
 import type { MaintenanceOrm, Orm } from '../db/orm';
 import type { Logger } from '../runtime/logger';
 import type { SecretStore } from '../secrets/secret-store';
@@ -16,11 +16,11 @@ export interface ActivityDependencies {
   orm: Orm;
   /** The cross-tenant jobs' login (the transcript purge); never used for one tenant's work. */
   maintenanceOrm: MaintenanceOrm;
-  /** Audit rows of this process that wait for the database to come back. */
-  auditBacklog: AuditBacklog;
   secrets: SecretStore;
   logger: Logger;
   slackApiUrl: string;
+  /** The per-account rate-limit buckets every client passes, shared by all processes (db/api-rate-limits.ts). */
+  rateLimits: RateLimitStore;
   /** Verifies that an actor was signed by the API (runtime/actor-proof.ts). */
   actorProofKey: string;
   /** `repEmail` keeps the listing to meetings the rep recorded or was invited to (fathom-client.ts). */

@@ -20,6 +20,7 @@ import { recordAuditActivity } from './record-audit';
 import { rememberAccountChoiceActivity } from './remember-account-choice';
 import { removeTenantCredentialsActivity } from './remove-tenant-credentials';
 import { reportFailedSyncActivity } from './report-failed-sync';
+import { reportUndeliveredCardActivity } from './report-undelivered-card';
 import { saveDraftEditsActivity } from './save-draft-edits';
 import { scheduleFollowUpActivity } from './schedule-follow-up';
 import { searchCrmAccountsActivity } from './search-crm-accounts';
@@ -52,6 +53,7 @@ export function createActivities(deps: ActivityDependencies) {
     nudgeRep: nudgeRepActivity(deps),
     recordAudit: recordAuditActivity(deps),
     reportFailedSync: reportFailedSyncActivity(deps),
+    reportUndeliveredCard: reportUndeliveredCardActivity(deps),
     forgetOldDeliveries: forgetOldDeliveriesActivity(deps),
     deactivateTenant: deactivateTenantActivity(deps),
     closeTenantMeetings: closeTenantMeetingsActivity(deps),

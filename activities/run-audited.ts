@@ -1,8 +1,6 @@
-import { Context } from '@temporalio/activity';
-import { appendAudit, type AuditEntry } from '../db/audit';
-import { isDatabaseUnavailable } from '../db/database-unavailable';
-import { inTenant } from '../db/tenant-scope';
+import { ApplicationFailure, Context } from '@temporalio/activity';
 import { actionAttempts } from '../runtime/metrics';
+import { AttemptAudit } from './attempt-audit';
 import type { ActivityDependencies } from './dependencies';
 import { toActivityFailure } from './failures';
 import { whileHeartbeating } from './heartbeat';
@@ -18,15 +16,16 @@ export interface AuditedAction {
 /**
  * Runs one side effect and writes its outcome to the audit log, every attempt included, so an
  * operator can see what was tried, when, and why it failed. A row the database cannot take now
- * (an outage: often the very reason the attempt failed) is held and written once it can.
+ * (an outage: often the very reason the attempt failed) is written by the next attempt
+ * (activities/attempt-audit.ts); a success whose row cannot be written fails the attempt, so that
+ * there is a next attempt (it finds the side effect by its key instead of redoing it).
  */
 export async function runAudited<T extends { externalId?: string }>(
-  deps: ActivityDependencies,
+  deps: Pick<ActivityDependencies, 'orm' | 'logger'>,
   audit: AuditedAction,
   perform: () => Promise<T>,
 ): Promise<T> {
-  const attempt = Context.current().info.attempt;
-  // The side effect itself is found again by its key if this worker dies mid-write.
+  const attemptAudit = new AttemptAudit(deps, audit, Context.current().info);
   return whileHeartbeating(async () => {
     let result: T;
     try {
@@ -35,28 +34,22 @@ export async function runAudited<T extends { externalId?: string }>(
       const failure = toActivityFailure(error);
       const reason = failure instanceof Error ? failure.message : String(failure);
       actionAttempts.inc({ kind: actionKindOf(audit), result: 'failure' });
-      const row = { ...audit, result: 'failure' as const, detail: { attempt, reason }, occurredAt: new Date() };
-      await writeAudit(deps, row).catch((auditError: unknown) => {
-        if (isDatabaseUnavailable(auditError)) deps.auditBacklog.hold(row);
-        else deps.logger.error('Audit write failed', { error: auditError, workflowId: audit.workflowId });
-      });
+      if (!(await attemptAudit.record('failure', { reason }))) {
+        if (failure instanceof ApplicationFailure && failure.nonRetryable) attemptAudit.logUnwritten();
+        Context.current().heartbeat(attemptAudit.heartbeatDetails());
+      }
       throw failure;
     }
     actionAttempts.inc({ kind: actionKindOf(audit), result: 'success' });
-    await writeAudit(deps, { ...audit, result: 'success', detail: { attempt, externalId: result.externalId ?? null } });
+    if (!(await attemptAudit.record('success', { externalId: result.externalId ?? null }))) {
+      Context.current().heartbeat(attemptAudit.heartbeatDetails());
+      throw attemptAudit.databaseUnavailable();
+    }
     return result;
-  });
+  }, () => attemptAudit.heartbeatDetails());
 }
 
 /** The action without its per-update suffix (`crm.deal.<suffix>` is `crm.deal`), a bounded metric label. */
 function actionKindOf(audit: AuditedAction): string {
   return audit.action.split('.').slice(0, 2).join('.');
-}
-
-/** Writes one row, then whatever an outage left held (the database evidently takes writes again). */
-async function writeAudit(deps: ActivityDependencies, entry: AuditEntry): Promise<void> {
-  await inTenant(deps.orm, entry.tenantId, async (em) => {
-    appendAudit(em, entry);
-  });
-  if (deps.auditBacklog.size > 0) await deps.auditBacklog.writeHeld(deps.orm);
 }

@@ -18,7 +18,7 @@ import { trackGoogleHealth } from './google-health';
 export async function slackClientFor(deps: ActivityDependencies, tenant: Tenant): Promise<WebClient> {
   const token = tenant.botTokenSecretRef ? await deps.secrets.get(tenant.botTokenSecretRef) : null;
   if (!token) throw notConfigured('This workspace’s Slack installation is missing; reinstall the app.');
-  return createSlackClient({ token, apiUrl: deps.slackApiUrl });
+  return createSlackClient({ token, apiUrl: deps.slackApiUrl, rateLimits: deps.rateLimits });
 }
 
 export async function loadTenant(em: EntityManager, tenantId: string): Promise<Tenant> {

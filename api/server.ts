@@ -81,7 +81,11 @@ async function main(): Promise<void> {
   const operatorServer: Server = createOperatorApp({ ...deps, operator: { ...config.operator, token: operatorToken } }).listen(operatorPort, operatorHost, () =>
     logger.info('Operator listener (codec server, audit export, metrics) listening', { host: operatorHost, port: operatorPort }),
   );
+  let stopping = false;
   const stop = (): void => {
+    // Once: under api/cluster.ts a stop reaches this process twice (its process group, then the primary).
+    if (stopping) return;
+    stopping = true;
     logger.info('API stopping');
     let open = 2;
     const closed = (): void => {
@@ -91,8 +95,8 @@ async function main(): Promise<void> {
     operatorServer.close(closed);
     setTimeout(() => process.exit(0), 10_000).unref();
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }
 
 main().catch((error: unknown) => {

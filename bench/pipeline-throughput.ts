@@ -40,6 +40,7 @@ import { deliverFathomWebhook } from './lib/webhook-meetings';
 import { SlackCards } from './lib/slack-cards';
 import { signedClick, type ClickTarget } from './lib/slack-traffic';
 import { numberFromEnv, numberListFromEnv, printTable, round, summarize, type Row } from './lib/stats';
+import { priorityKeys, tenantDispatch } from '../domain/task-dispatch';
 
 const NOOP_TASK_QUEUE = 'bench-noop-meeting-followup';
 /** Recording ids of these meetings: apart from bench/lib/meetings.ts' (7,000,000 + n) and webhook-meetings.ts' (8,000,000 + n). */
@@ -309,6 +310,7 @@ async function runNoopMeeting(stack: BenchStack, cards: NoopCards, workspace: Em
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+    priority: tenantDispatch(tenant, priorityKeys.meeting),
     staticSummary: 'Meeting follow-up (fathom-webhook)',
   });
   await cards.waitForCard(recordingId, deadline);

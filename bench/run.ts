@@ -8,6 +8,7 @@ import { runClickToNoteBenchmark } from './click-to-note';
 import { startBenchStack } from './lib/bench-stack';
 import { writeResults } from './lib/stats';
 import { runPipelineThroughputBenchmark } from './pipeline-throughput';
+import { runScaleOutBenchmark } from './scale-out';
 import { runStartUpBenchmark } from './start-up';
 import { runWaitingWorkBenchmark } from './waiting-work';
 
@@ -17,6 +18,7 @@ const benchmarks = {
   'pipeline-throughput': runPipelineThroughputBenchmark,
   'start-up': runStartUpBenchmark,
   'waiting-work': runWaitingWorkBenchmark,
+  'scale-out': runScaleOutBenchmark,
 } as const;
 type BenchmarkName = keyof typeof benchmarks;
 

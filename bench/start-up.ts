@@ -1,27 +1,24 @@
 /**
  * Benchmark 5, start-up: how long a fresh worker process takes until it polls for workflow tasks,
- * with prebundled workflow code (WORKFLOW_BUNDLE_PATH, as a deployment built by
- * scripts/build-artifacts.ts runs it) and bundling the workflow code at start (the development
- * fallback), and how long a fresh API process takes until GET /healthz answers 200.
+ * and a fresh API process until GET /healthz answers 200, run as production runs them (compiled:
+ * `node dist/worker.js` with the prebundled dist/workflow-bundle.js, `node dist/api/server.js`,
+ * as the Dockerfile does) and, as the "before" baseline, as start-local used to (node with
+ * ts-node's transpile-only hook on worker.ts and api/server.ts, the same bundle).
  *
- * Each process is started as start-local starts it (node with ts-node's transpile-only hook, the
- * same environment as the bench stack's own worker, read from /proc) next to the running stack.
- * A worker polls its own task queue so the stack's worker cannot be mistaken for it; "ready" is
- * Temporal listing a workflow poller on that queue, which is later than the worker's "Worker
- * started" log line and is what actually lets a meeting make progress. The transcript purge
- * schedule every worker ensures at start already exists, so these workers leave it unchanged.
- * Baseline: the time node with ts-node takes just to load worker.ts and its imports. Each process's
- * resident set size is read from /proc once it is ready (bundling at start leaves webpack's
- * memory behind).
+ * Each process is started next to the running stack with the environment of the stack's own
+ * worker (read from /proc). A worker polls its own task queue so the stack's workers cannot be
+ * mistaken for it; "ready" is Temporal listing a workflow poller on that queue, which is later
+ * than the worker's "Worker started" log line and is what actually lets a meeting make progress.
+ * The transcript purge schedule every worker ensures at start already exists, so these workers
+ * leave it unchanged. Once ready, each process's resident set size is read from /proc and its V8
+ * heap (used and total) from its own /metrics (prom-client's default metrics: the worker's health
+ * listener, the API's operator listener).
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { temporal } from '@temporalio/proto';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
-import { failureConverterPath } from '../runtime/data-converter';
-import { describeExit, freePort, spawnWithPrefixedOutput, waitUntil, type ManagedProcess } from '../scripts/lib/processes';
-import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-code';
+import { buildApp } from '../scripts/lib/app-build';
+import { freePort, spawnWithPrefixedOutput, waitUntil, type ManagedProcess } from '../scripts/lib/processes';
 import type { BenchStack } from './lib/bench-stack';
 import { childPidRunning, processEnvironment, processMemory } from './lib/child-process-info';
 import { getStatus } from './lib/http';
@@ -29,102 +26,113 @@ import { numberFromEnv, printTable, round, summarize, type Row } from './lib/sta
 
 const repoRoot = path.resolve(__dirname, '..');
 const READY_TIMEOUT_MS = 180_000;
-const POLL_INTERVAL_MS = 100;
+const POLL_INTERVAL_MS = 50;
 const STOP_GRACE_MS = 15_000;
+const MIB = 1024 * 1024;
 
-type Variant = 'worker, loading its code only' | 'worker, prebundled' | 'worker, bundling at start' | 'api';
-/** How start-local runs a TypeScript entry point. */
+type Variant = 'worker, compiled' | 'worker, ts-node (before)' | 'api, compiled' | 'api, ts-node (before)';
+/** How start-local ran a TypeScript entry point before it ran compiled code. */
 const TYPESCRIPT_NODE_ARGS = ['-r', 'ts-node/register/transpile-only'];
-const apiEntryPoint = path.join('api', 'server.ts');
 
 export interface StartUpResult {
   runs: number;
-  bundleBuildMs: number;
   rows: Row[];
   samples: Record<Variant, StartSample[]>;
 }
 
 interface StartSample {
   readyMs: number;
-  /** Resident set size once ready, MiB (not for the code-load baseline, which has exited). */
-  rssMiB?: number;
+  rssMiB: number;
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+}
+
+interface Launch {
+  /** node's arguments before the entry point. */
+  nodeArgs: string[];
+  entryPoint: string;
 }
 
 export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpResult> {
   const runs = Math.round(numberFromEnv('BENCH_STARTUP_RUNS', 3));
-  // The stack's own worker and API: their environment is the one start-local gives both.
-  const stackPids = [childPidRunning('worker.ts'), childPidRunning(apiEntryPoint)];
-  const stackEnv = processEnvironment(stackPids[0]!);
-  const dataDir = path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? path.join('.data', 'bench'));
-  const bundlePath = path.join(dataDir, 'start-up-workflow-bundle.js');
-  const bundleStarted = performance.now();
-  const bundle = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') });
-  await fs.writeFile(bundlePath, bundle.code);
-  const bundleBuildMs = round(performance.now() - bundleStarted);
-  console.log(`[bench] start-up: ${runs} runs each; workflow bundle built in the bench process in ${bundleBuildMs} ms`);
+  // Already built by the stack's start: this only checks that dist/ is current.
+  const build = await buildApp();
+  // The stack's own worker(s) and API: their environment is the one start-local gives both.
+  const stackWorker = childPidRunning(build.workerEntry, [], { first: true });
+  const stackPids = [stackWorker, childPidRunning(build.apiClusterEntry)];
+  const stackEnv = { ...processEnvironment(stackWorker), WORKFLOW_BUNDLE_PATH: build.workflowBundlePath };
+  const launches: Record<Variant, Launch> = {
+    'worker, compiled': { nodeArgs: [], entryPoint: build.workerEntry },
+    'worker, ts-node (before)': { nodeArgs: TYPESCRIPT_NODE_ARGS, entryPoint: path.join(repoRoot, 'worker.ts') },
+    'api, compiled': { nodeArgs: [], entryPoint: build.apiEntry },
+    'api, ts-node (before)': { nodeArgs: TYPESCRIPT_NODE_ARGS, entryPoint: path.join(repoRoot, 'api', 'server.ts') },
+  };
+  console.log(`[bench] start-up: ${runs} runs each`);
 
-  const samples: Record<Variant, StartSample[]> = { 'worker, loading its code only': [], 'worker, prebundled': [], 'worker, bundling at start': [], api: [] };
-  // Its own operations ports: the stack's worker holds the ones in stackEnv.
-  const worker = async (taskQueue: string, workflowBundlePath: string): Promise<StartSample> => {
-    const env = { ...stackEnv, TEMPORAL_TASK_QUEUE: taskQueue, WORKFLOW_BUNDLE_PATH: workflowBundlePath, WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, WORKER_HEALTH_PORT: String(await freePort()) };
-    return timeUntilReady('start-up worker', 'worker.ts', env, stackPids, `a workflow poller on ${taskQueue}`, () => hasWorkflowPoller(stack, taskQueue));
+  const samples: Record<Variant, StartSample[]> = { 'worker, compiled': [], 'worker, ts-node (before)': [], 'api, compiled': [], 'api, ts-node (before)': [] };
+  const worker = async (variant: Variant, run: number): Promise<void> => {
+    const taskQueue = `bench-start-up-${run}-${Date.now()}`;
+    const healthPort = await freePort();
+    // Its own operations ports: the stack's worker holds the ones in stackEnv.
+    const env = { ...stackEnv, TEMPORAL_TASK_QUEUE: taskQueue, WORKER_METRICS_ADDRESS: `127.0.0.1:${await freePort()}`, WORKER_HEALTH_PORT: String(healthPort) };
+    samples[variant].push(
+      await timeUntilReady(launches[variant], env, stackPids, `a workflow poller on ${taskQueue}`, () => hasWorkflowPoller(stack, taskQueue), `http://127.0.0.1:${healthPort}/metrics`),
+    );
+  };
+  const api = async (variant: Variant): Promise<void> => {
+    const [port, operatorPort] = [await freePort(), await freePort()];
+    const url = `http://127.0.0.1:${port}/healthz`;
+    const env = { ...stackEnv, API_PORT: String(port), OPERATOR_PORT: String(operatorPort), API_PROCESSES: '1' };
+    samples[variant].push(await timeUntilReady(launches[variant], env, stackPids, `${url} to answer 200`, async () => (await getStatus(url)) === 200, `http://127.0.0.1:${operatorPort}/metrics`));
   };
   for (let run = 1; run <= runs; run++) {
-    const prebundled = async (): Promise<void> => {
-      samples['worker, prebundled'].push(await worker(`bench-start-up-prebundled-${run}-${Date.now()}`, bundlePath));
-    };
-    // A bundle path that does not exist makes worker.ts bundle at start (prebundledWorkflows()).
-    const bundling = async (): Promise<void> => {
-      samples['worker, bundling at start'].push(await worker(`bench-start-up-bundling-${run}-${Date.now()}`, path.join(dataDir, 'no-workflow-bundle.js')));
-    };
     // Alternating which goes first, so neither always meets the warmer file cache.
-    for (const variant of run % 2 === 1 ? [prebundled, bundling] : [bundling, prebundled]) await variant();
-    samples['worker, loading its code only'].push(await codeLoad(stackEnv));
-    samples.api.push(await api(stackEnv, stackPids));
+    const order: Variant[][] = [['worker, compiled', 'worker, ts-node (before)'], ['api, compiled', 'api, ts-node (before)']];
+    for (const pair of order) {
+      for (const variant of run % 2 === 1 ? pair : [...pair].reverse()) await (variant.startsWith('worker') ? worker(variant, run) : api(variant));
+    }
   }
   const rows: Row[] = (Object.keys(samples) as Variant[]).map((variant) => {
+    const p50 = (pick: (sample: StartSample) => number) => summarize(samples[variant].map(pick)).p50;
     const ready = summarize(samples[variant].map((sample) => sample.readyMs));
-    const rss = summarize(samples[variant].flatMap((sample) => (sample.rssMiB === undefined ? [] : [sample.rssMiB])));
-    return { process: variant, runs: ready.count, readyP50: ready.p50, readyMax: ready.max, rssMiBP50: rss.p50 };
+    return {
+      process: variant,
+      runs: ready.count,
+      readyP50: ready.p50,
+      readyMax: ready.max,
+      rssMiBP50: p50((sample) => sample.rssMiB),
+      heapUsedMiBP50: p50((sample) => sample.heapUsedMiB),
+      heapTotalMiBP50: p50((sample) => sample.heapTotalMiB),
+    };
   });
-  printTable(`Start-up: ms from spawn until ready (worker: a workflow poller on its task queue; code only: require('./worker') returned; api: GET /healthz 200), RSS once ready`, rows);
-  return { runs, bundleBuildMs, rows, samples };
+  printTable(`Start-up: ms from spawn until ready (worker: a workflow poller on its task queue; api: GET /healthz 200); RSS and V8 heap once ready`, rows);
+  return { runs, rows, samples };
 }
 
-/** Baseline: node with ts-node loading worker.ts and everything it imports, without running it (main() only runs as the entry point). */
-async function codeLoad(stackEnv: Record<string, string>): Promise<StartSample> {
+/** Spawns the launch, times it until `isReady`, reads its memory, and always stops it. */
+async function timeUntilReady(launch: Launch, env: Record<string, string>, stackPids: number[], description: string, isReady: () => Promise<boolean>, metricsUrl: string): Promise<StartSample> {
   const started = performance.now();
-  const child = spawnWithPrefixedOutput('start-up code load', process.execPath, [...TYPESCRIPT_NODE_ARGS, '-e', "require('./worker')"], { cwd: repoRoot, env: stackEnv });
-  const exit = await child.exited;
-  if (exit.code !== 0) throw new Error(`Loading worker.ts failed (${describeExit(exit)}).`);
-  return { readyMs: round(performance.now() - started) };
-}
-
-async function api(stackEnv: Record<string, string>, stackPids: number[]): Promise<StartSample> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}/healthz`;
-  const env = { ...stackEnv, API_PORT: String(port), OPERATOR_PORT: String(await freePort()) };
-  return timeUntilReady('start-up api', apiEntryPoint, env, stackPids, `${url} to answer 200`, async () => (await getStatus(url)) === 200);
-}
-
-/** Spawns `entryPoint` as start-local does, times it until `isReady`, reads its RSS, and always stops it. */
-async function timeUntilReady(
-  name: string,
-  entryPoint: string,
-  env: Record<string, string>,
-  stackPids: number[],
-  description: string,
-  isReady: () => Promise<boolean>,
-): Promise<StartSample> {
-  const started = performance.now();
-  const child: ManagedProcess = spawnWithPrefixedOutput(name, process.execPath, [...TYPESCRIPT_NODE_ARGS, entryPoint], { cwd: repoRoot, env });
+  const child: ManagedProcess = spawnWithPrefixedOutput('start-up', process.execPath, [...launch.nodeArgs, launch.entryPoint], { cwd: repoRoot, env });
   try {
     await waitUntil(description, isReady, { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_INTERVAL_MS, process: child });
     const readyMs = round(performance.now() - started);
-    return { readyMs, rssMiB: round(processMemory(childPidRunning(entryPoint, stackPids)).rssMiB) };
+    const rssMiB = round(processMemory(childPidRunning(launch.entryPoint, stackPids)).rssMiB);
+    const heap = await v8Heap(metricsUrl);
+    return { readyMs, rssMiB, ...heap };
   } finally {
     await child.stop(STOP_GRACE_MS);
   }
+}
+
+/** prom-client's nodejs_heap_size_used_bytes and nodejs_heap_size_total_bytes, in MiB. */
+async function v8Heap(metricsUrl: string): Promise<{ heapUsedMiB: number; heapTotalMiB: number }> {
+  const text = await (await fetch(metricsUrl)).text();
+  const gauge = (name: string): number => {
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(text);
+    if (!match) throw new Error(`${metricsUrl} has no ${name}.`);
+    return round(Number(match[1]) / MIB);
+  };
+  return { heapUsedMiB: gauge('nodejs_heap_size_used_bytes'), heapTotalMiB: gauge('nodejs_heap_size_total_bytes') };
 }
 
 async function hasWorkflowPoller(stack: BenchStack, taskQueue: string): Promise<boolean> {

@@ -7,14 +7,17 @@
  * the worker replay their history): ack latency and time until the note reaches the HubSpot
  * emulator, one click at a time.
  *
- * Memory is the worker process's resident set from /proc (VmRSS now, VmHWM peak); its V8 heap
- * cannot be read from outside the process without a product change, so it is not reported.
+ * Memory is the worker process's resident set from /proc (VmRSS now, VmHWM peak) beside its main
+ * thread's V8 heap (used and total, from prom-client's default metrics on the worker's /metrics).
+ * The rest of the resident set is native: the workflow thread's own V8 isolate (the workflow cache
+ * lives there, invisible to the main thread's heap figures), Temporal core (Rust) and code.
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import v8 from 'node:v8';
 import { performance } from 'node:perf_hooks';
 import type { BenchStack } from './lib/bench-stack';
-import { childPidRunning, processEnvironment, processMemory } from './lib/child-process-info';
+import { childPidRunning, processEnvironment, processMemory, type ProcessMemory } from './lib/child-process-info';
 import { postRaw } from './lib/http';
 import { noteMarker, signedClick, type ClickTarget } from './lib/slack-traffic';
 import { numberFromEnv, numberListFromEnv, printTable, round, summarize, type Row } from './lib/stats';
@@ -53,10 +56,11 @@ export async function runWaitingWorkBenchmark(stack: BenchStack): Promise<Waitin
   const budgetSeconds = numberFromEnv('BENCH_WAITING_BUDGET_S', 1800);
   const clicksPerKind = Math.round(numberFromEnv('BENCH_WAITING_CLICKS', 20));
   const concurrency = Math.round(numberFromEnv('BENCH_WAITING_CONCURRENCY', 50));
-  const workerPid = childPidRunning('worker.ts');
+  const workerPid = childPidRunning('dist/worker.js', [], { first: true });
   const workerEnv = processEnvironment(workerPid);
-  const workerCacheSize = maxCachedWorkflows(workerEnv);
+  const workerCacheSize = maxCachedWorkflows(workerEnv, workerHeapLimitMiB(workerEnv));
   const workflowCode = workflowCodeOf(workerEnv);
+  const workerMetricsUrl = `http://${workerEnv.WORKER_HEALTH_HOST ?? '127.0.0.1'}:${workerEnv.WORKER_HEALTH_PORT ?? '9465'}/metrics`;
   console.log(`[bench] waiting work: sizes ${sizes.join(', ')}, budget ${budgetSeconds} s per size, worker pid ${workerPid}, workflow cache ${workerCacheSize}, workflow code ${workflowCode}`);
 
   const meetings = new WebhookMeetings(stack);
@@ -66,7 +70,7 @@ export async function runWaitingWorkBenchmark(stack: BenchStack): Promise<Waitin
   let created = 0;
   const measureState = async (label: string, extra: Row = {}): Promise<void> => {
     await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
-    result.sizes.push({ step: label, open: await openMeetingCount(stack), ...extra, ...(await memoryAndStorage(stack, workerPid)) });
+    result.sizes.push({ step: label, open: await openMeetingCount(stack), ...extra, ...(await memoryAndStorage(stack, workerPid, workerMetricsUrl)) });
   };
 
   await measureState('before');
@@ -103,7 +107,7 @@ export async function runWaitingWorkBenchmark(stack: BenchStack): Promise<Waitin
     }
   }
 
-  printTable(`Waiting work: open meeting workflows and what they cost (worker: ${workflowCode}, cache ${workerCacheSize}; RSS from /proc, heap not measurable without a product change)`, result.sizes);
+  printTable(`Waiting work: open meeting workflows and what they cost (worker: ${workflowCode}, cache ${workerCacheSize}; RSS from /proc, main-thread V8 heap from its /metrics, native = RSS − heap total)`, result.sizes);
   printTable(`Clicks on warm vs cold (evicted) meetings, one at a time (ms)`, result.clicks);
   for (const reason of result.skipped) console.log(`  skipped: ${reason}`);
   return result;
@@ -131,6 +135,12 @@ function budgetCheck(budgetSeconds: number, meetings: WebhookMeetings): (progres
   };
 }
 
+/** The worker's V8 heap limit as its NODE_OPTIONS set it (old space only), else this process's (same machine, same default). */
+function workerHeapLimitMiB(workerEnv: Record<string, string>): number {
+  const flag = /--max-old-space-size=(\d+)/.exec(workerEnv.NODE_OPTIONS ?? '');
+  return flag ? Number(flag[1]) : v8.getHeapStatistics().heap_size_limit / 2 ** 20;
+}
+
 /** Whether the worker runs prebundled workflow code or bundled it at start, as worker.ts prebundledWorkflows() decides. */
 function workflowCodeOf(workerEnv: Record<string, string>): string {
   const bundlePath = path.resolve(repoRoot, workerEnv.WORKFLOW_BUNDLE_PATH ?? 'workflow-bundle.js');
@@ -143,25 +153,58 @@ async function openMeetingCount(stack: BenchStack): Promise<number> {
   return count;
 }
 
-async function memoryAndStorage(stack: BenchStack, workerPid: number): Promise<Row> {
-  const samples = [];
+async function memoryAndStorage(stack: BenchStack, workerPid: number, workerMetricsUrl: string): Promise<Row> {
+  const samples: (ProcessMemory & WorkerHeap)[] = [];
   for (let sample = 0; sample < MEMORY_SAMPLES; sample++) {
-    samples.push(processMemory(workerPid));
+    samples.push({ ...processMemory(workerPid), ...(await workerHeap(workerMetricsUrl)) });
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
+  const median = (pick: (sample: ProcessMemory & WorkerHeap) => number): number => round(summarize(samples.map(pick)).p50);
   const [{ bytes }] = await stack.orm.em.fork().getConnection().execute<[{ bytes: string }]>('select pg_database_size(current_database()) as bytes');
   return {
-    workerRssMiB: round(summarize(samples.map((memory) => memory.rssMiB)).p50),
+    workerRssMiB: median((sample) => sample.rssMiB),
     workerPeakRssMiB: round(samples.at(-1)!.peakRssMiB),
+    heapUsedMiB: median((sample) => sample.heapUsedMiB),
+    heapTotalMiB: median((sample) => sample.heapTotalMiB),
+    nativeMiB: median((sample) => sample.rssMiB - sample.heapTotalMiB),
     postgresMiB: round(Number(bytes) / 2 ** 20),
     temporalDbMiB: round(temporalDatabaseBytes() / 2 ** 20),
   };
 }
 
-/** The dev server's SQLite database with its write-ahead log (start-local keeps it in <data dir>/temporal). */
+interface WorkerHeap {
+  heapUsedMiB: number;
+  heapTotalMiB: number;
+}
+
+/** The worker's main-thread V8 heap (process.memoryUsage(), as prom-client's default metrics publish it). */
+async function workerHeap(metricsUrl: string): Promise<WorkerHeap> {
+  const exposition = await (await fetch(metricsUrl)).text();
+  const gauge = (name: string): number => {
+    const match = new RegExp(`^${name} (\\S+)$`, 'm').exec(exposition);
+    if (!match) throw new Error(`${metricsUrl} has no ${name}`);
+    return Number(match[1]) / 2 ** 20;
+  };
+  return { heapUsedMiB: gauge('nodejs_heap_size_used_bytes'), heapTotalMiB: gauge('nodejs_heap_size_total_bytes') };
+}
+
+/**
+ * Temporal's storage in the data dir start-local uses: the dev server's SQLite file with its
+ * write-ahead log (<data dir>/temporal), or the production server's databases (the `base` folder
+ * of its Postgres, <data dir>/temporal-server/postgres: every database's files, without the WAL).
+ */
 function temporalDatabaseBytes(): number {
-  const directory = path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? path.join('.data', 'bench'), 'temporal');
-  return fs.readdirSync(directory).reduce((total, file) => total + fs.statSync(path.join(directory, file)).size, 0);
+  const dataDir = path.resolve(repoRoot, process.env.LOCAL_DATA_DIR ?? path.join('.data', 'bench'));
+  const sqliteDir = path.join(dataDir, 'temporal');
+  if (fs.existsSync(sqliteDir)) return fs.readdirSync(sqliteDir).reduce((total, file) => total + fs.statSync(path.join(sqliteDir, file)).size, 0);
+  return directoryBytes(path.join(dataDir, 'temporal-server', 'postgres', 'base'));
+}
+
+function directoryBytes(directory: string): number {
+  return fs.readdirSync(directory, { withFileTypes: true }).reduce((total, entry) => {
+    const entryPath = path.join(directory, entry.name);
+    return total + (entry.isDirectory() ? directoryBytes(entryPath) : fs.statSync(entryPath).size);
+  }, 0);
 }
 
 async function clickRow(stack: BenchStack, size: string, kind: string, targets: ClickTarget[], clicked: Set<ClickTarget>): Promise<Row> {

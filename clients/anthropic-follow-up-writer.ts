@@ -4,9 +4,18 @@
  * retry (maxRetries 0): Temporal owns retries, and every failure leaves as an ExternalServiceError
  * that says whether another attempt can help.
  */
-import Anthropic, { APIConnectionError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import type Anthropic from '@anthropic-ai/sdk';
+import type * as AnthropicModule from '@anthropic-ai/sdk';
+import type { APIError } from '@anthropic-ai/sdk';
+
+/** The SDK, loaded at the first draft: loading it costs the worker's start-up about half a second. */
+type AnthropicSdk = typeof AnthropicModule;
 import { ExternalServiceError, parseRetryAfter } from '../domain/service-errors';
+import { anthropicPauseMs, parseAnthropicRateLimits } from './anthropic-rate-limit-headers';
 import { buildFollowUpPrompt, followUpPromptVersion } from './follow-up-prompt';
+import { InProcessRateLimitStore } from './in-process-rate-limit-store';
+import { bucketForWindow, passRateLimit, rateLimitKey, type BucketRate, type RateLimitStore } from './rate-limit-store';
+import { anthropicDefaultRequestsPerMinute } from './service-rate-limits';
 import { followUpTool, followUpToolName, invalidDraftError, readFollowUpToolInput } from './follow-up-tool';
 import type { FollowUpRequest, FollowUpWriter, WrittenFollowUp } from './follow-up-writer';
 
@@ -18,6 +27,8 @@ export interface AnthropicFollowUpWriterOptions {
   /** Estimated input tokens (system + tool + message) a request may use; long transcripts are trimmed to fit. */
   maxInputTokens?: number;
   timeoutMs?: number;
+  /** The shared buckets (the worker's PostgreSQL store); defaults to the client's own. */
+  rateLimits?: RateLimitStore;
 }
 
 export const defaultFollowUpModel = 'claude-sonnet-5-5';
@@ -27,6 +38,12 @@ const minimumInputTokens = 6_000;
 const defaultTimeoutMs = 120_000;
 /** The tool input is ~3k tokens in English; other languages and headroom make it 8k. */
 const maxOutputTokens = 8_192;
+
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const maxRateLimitWaitMs = 2_000;
+const minuteMs = 60_000;
+const tenantShareOfRequests = 0.5;
+const rateLimitedMessage = 'Claude’s rate limit is used up for now; the draft will be written shortly.';
 
 const misconfiguredMessage = 'AI drafting is misconfigured (API key rejected); an operator must fix it.';
 
@@ -49,7 +66,7 @@ function errorDetail(error: APIError): string {
     .join(': ');
 }
 
-function toExternalServiceError(error: unknown): unknown {
+function toExternalServiceError(error: unknown, { APIError, APIConnectionError, APIUserAbortError }: AnthropicSdk): unknown {
   if (!(error instanceof APIError)) return error;
   const detail = errorDetail(error);
   const base = { service: 'anthropic' as const, status: error.status, detail };
@@ -99,28 +116,71 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
   const model = options.model ?? defaultFollowUpModel;
   const maxInputTokens = options.maxInputTokens ?? defaultMaxInputTokens;
   if (maxInputTokens < minimumInputTokens) throw new Error(`maxInputTokens must be at least ${minimumInputTokens}`);
-  const client = new Anthropic({
-    apiKey: options.apiKey,
-    baseURL: options.baseURL,
-    maxRetries: 0,
-    timeout: options.timeoutMs ?? defaultTimeoutMs,
-  });
+  let connecting: Promise<{ sdk: AnthropicSdk; client: Anthropic }> | undefined;
+  const connect = () =>
+    (connecting ??= import('@anthropic-ai/sdk').then((sdk) => ({
+      sdk,
+      client: new sdk.default({ apiKey: options.apiKey, baseURL: options.baseURL, maxRetries: 0, timeout: options.timeoutMs ?? defaultTimeoutMs }),
+    })));
+
+  const gate = { store: options.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
+  // Limits are per organisation (the key's) and model class.
+  const account = `${model}:${options.apiKey}`;
+  const requestsKey = rateLimitKey('anthropic', 'requests', account);
+  const inputTokensKey = rateLimitKey('anthropic', 'input-tokens', account);
+  /** What the headers last said: requests start from a low tier's limit; input tokens are limited once stated. */
+  const learned: { requestsPerMinute: number; inputTokensPerMinute?: number } = { requestsPerMinute: anthropicDefaultRequestsPerMinute };
+  // Anthropic may enforce "60 a minute" as one a second: a small burst, then an even pace.
+  const requestRate = () => bucketForWindow(learned.requestsPerMinute, minuteMs, Math.max(1, Math.floor(learned.requestsPerMinute / 10)));
+  /**
+   * The organisation's limit is the one budget every tenant shares: one tenant may use at most
+   * this share of it, so another tenant's drafts still find room while one tenant's burst waits.
+   */
+  const tenantRequestRate = () => {
+    const perMinute = Math.max(1, Math.floor(learned.requestsPerMinute * tenantShareOfRequests));
+    return bucketForWindow(perMinute, minuteMs, Math.max(1, Math.floor(perMinute / 10)));
+  };
+  // Tokens mirror Anthropic's own bucket: full at the limit, refilled continuously over a minute.
+  const inputTokenRate = (perMinute: number): BucketRate => ({ capacity: perMinute, refillPerMs: perMinute / minuteMs });
+
+  /** Adopts the stated limits, and pauses every process when a pool cannot serve another request like this one. */
+  async function followRateLimitHeaders(headers: Headers | undefined, estimatedInputTokens: number): Promise<void> {
+    if (!headers) return;
+    const limits = parseAnthropicRateLimits(headers, Date.now());
+    learned.requestsPerMinute = limits.requests?.limit || learned.requestsPerMinute;
+    learned.inputTokensPerMinute = limits['input-tokens']?.limit || limits.tokens?.limit || learned.inputTokensPerMinute;
+    const pauseMs = Math.max(anthropicPauseMs(limits, { inputTokens: estimatedInputTokens, outputTokens: maxOutputTokens }) ?? 0, retryAfterMs(headers) ?? 0);
+    if (pauseMs > 0) await gate.store.pause(requestsKey, requestRate(), pauseMs);
+  }
 
   async function write(request: FollowUpRequest): Promise<WrittenFollowUp> {
     const prompt = buildFollowUpPrompt(request, maxInputTokens);
+    const tenantKey = rateLimitKey('anthropic', `requests:tenant:${request.tenantId}`, account);
+    await passRateLimit(gate, { service: 'anthropic', key: tenantKey, rate: tenantRequestRate(), userMessage: rateLimitedMessage });
+    await passRateLimit(gate, { service: 'anthropic', key: requestsKey, rate: requestRate(), userMessage: rateLimitedMessage });
+    if (learned.inputTokensPerMinute) {
+      const rate = inputTokenRate(learned.inputTokensPerMinute);
+      await passRateLimit(gate, { service: 'anthropic', key: inputTokensKey, rate, cost: prompt.estimatedInputTokens, userMessage: rateLimitedMessage });
+    }
+    const { sdk, client } = await connect();
     let message: Anthropic.Message;
     try {
-      message = await client.messages.create({
-        model,
-        max_tokens: maxOutputTokens,
-        system: prompt.system,
-        messages: [{ role: 'user', content: prompt.userMessage }],
-        tools: [followUpTool],
-        tool_choice: { type: 'tool', name: followUpToolName },
-        metadata: { user_id: request.tenantId },
-      });
+      const { data, response } = await client.messages
+        .create({
+          model,
+          max_tokens: maxOutputTokens,
+          system: prompt.system,
+          messages: [{ role: 'user', content: prompt.userMessage }],
+          tools: [followUpTool],
+          tool_choice: { type: 'tool', name: followUpToolName },
+          metadata: { user_id: request.tenantId },
+        })
+        .withResponse();
+      message = data;
+      await followRateLimitHeaders(response.headers, prompt.estimatedInputTokens);
     } catch (error) {
-      throw toExternalServiceError(error);
+      if (error instanceof sdk.APIError) await followRateLimitHeaders(error.headers, prompt.estimatedInputTokens);
+      throw toExternalServiceError(error, sdk);
     }
 
     const content = readFollowUpToolInput(toolInputOf(message));

@@ -3,11 +3,11 @@
  * and loads one meeting with its transcript. Fathom answers with the meetings the key's user
  * recorded AND those shared with their team (api-contracts.md §1); the rep may only follow up
  * meetings they recorded or were invited to, so the rest are dropped here. Every call passes
- * the per-key rate limiter first; a 429 becomes a retryable ExternalServiceError carrying the
- * server's reset delay, and pauses the limiter so other calls from this process wait too.
- * Temporal owns retries, so there are none here.
+ * the account's shared rate limit first (clients/rate-limit-store.ts); a 429, or a response saying
+ * the window is spent, pauses that limit for every process until the server's reset, and a 429
+ * becomes a retryable ExternalServiceError carrying that delay. Temporal owns retries, so there
+ * are none here.
  */
-import { createHash } from 'node:crypto';
 import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure, parseRetryAfter } from '../domain/service-errors';
 import {
   isRecordedOrAttendedBy,
@@ -18,7 +18,9 @@ import {
   toTranscriptResponse,
 } from './fathom-meeting-mapper';
 import { sharedMeetingsPageCache, type MeetingsPageCache } from './fathom-meetings-page-cache';
-import { sharedFathomRateLimiter, type FathomRateLimiter } from './fathom-rate-limiter';
+import { InProcessRateLimitStore } from './in-process-rate-limit-store';
+import { passRateLimit, rateLimitKey, type RateLimitStore } from './rate-limit-store';
+import { fathomRate } from './service-rate-limits';
 import type { MeetingPage, MeetingSource, MeetingSourceCredentials } from './meeting-source';
 import type { MeetingListItem, RecordedMeeting } from '../domain/meeting';
 
@@ -36,8 +38,8 @@ export interface FathomClientOptions {
   now?: () => number;
   /** How the rate limiter waits; injectable so tests run on a fake clock. */
   sleep?: (milliseconds: number) => Promise<void>;
-  /** Defaults to the process-wide limiter, so every client for the same key shares one budget. */
-  rateLimiter?: FathomRateLimiter;
+  /** The shared buckets (the worker's and API's PostgreSQL store); defaults to the client's own. */
+  rateLimits?: RateLimitStore;
   /** Defaults to the process-wide cache, so lookups for the same key share the pages they search. */
   meetingsPageCache?: MeetingsPageCache;
   requestTimeoutMs?: number;
@@ -47,8 +49,8 @@ export interface FathomClientOptions {
 
 export const defaultFathomBaseUrl = 'https://api.fathom.ai/external/v1';
 const defaultRequestTimeoutMs = 30_000;
-/** Activities have 30 s: waiting longer inside one would only time it out. */
-const defaultMaxRateLimitWaitMs = 5_000;
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const defaultMaxRateLimitWaitMs = 2_000;
 /** listAllMeetings stops here unless told otherwise: a safety net against paging a whole archive. */
 const defaultListAllMax = 500;
 const dayMs = 86_400_000;
@@ -71,10 +73,10 @@ function authHeaders(credentials: MeetingSourceCredentials): Record<string, stri
     : { Authorization: `Bearer ${credentials.accessToken}` };
 }
 
-/** The limiter is keyed by a hash so raw keys never sit in a long-lived map. */
+/** Fathom counts per account; the credential stands for it, hashed so no key is stored. */
 function limiterKey(credentials: MeetingSourceCredentials): string {
   const secret = credentials.type === 'apiKey' ? credentials.apiKey : credentials.accessToken;
-  return createHash('sha256').update(`${credentials.type}:${secret}`).digest('hex');
+  return rateLimitKey('fathom', 'account', `${credentials.type}:${secret}`);
 }
 
 /** `RateLimit-Reset` is seconds left in the window (IETF draft); an epoch value is tolerated too. */
@@ -111,11 +113,11 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
   const baseUrl = (options.baseUrl ?? defaultFathomBaseUrl).replace(/\/+$/, '');
   const fetchImplementation = options.fetch ?? fetch;
   const now = options.now ?? Date.now;
-  const clock = {
-    now,
-    sleep: options.sleep ?? ((milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds))),
+  const rateLimitGate = {
+    store: options.rateLimits ?? new InProcessRateLimitStore(),
+    maxWaitMs: options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs,
+    sleep: options.sleep,
   };
-  const rateLimiter = options.rateLimiter ?? sharedFathomRateLimiter;
   const meetingsPageCache = options.meetingsPageCache ?? sharedMeetingsPageCache;
   const credentialKey = limiterKey(options.credentials);
   const timeoutMs = options.requestTimeoutMs ?? defaultRequestTimeoutMs;
@@ -132,17 +134,22 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
     return errorFromHttpStatus('fathom', response.status, { detail, retryAfterMs: waitBeforeRetryMs(response, now()) });
   }
 
-  /** Keeps this process inside the window the server reports, before it has to answer 429. */
-  function followServerWindow(response: Response): void {
+  /** Keeps every process inside the window the server reports, before it has to answer 429. */
+  async function followServerWindow(response: Response): Promise<void> {
     const spent = response.status === 429 || response.headers.get('ratelimit-remaining') === '0';
     const waitMs = spent ? waitBeforeRetryMs(response, now()) : undefined;
-    if (waitMs !== undefined) rateLimiter.pause(credentialKey, now() + waitMs, now());
+    if (waitMs !== undefined) await rateLimitGate.store.pause(credentialKey, fathomRate, waitMs);
   }
 
   async function get(path: string, query: Query = {}): Promise<unknown> {
     const url = new URL(`${baseUrl}${path}`);
     for (const [name, value] of Object.entries(query)) if (value !== undefined) url.searchParams.set(name, value);
-    await rateLimiter.acquire(credentialKey, clock, options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs);
+    await passRateLimit(rateLimitGate, {
+      service: 'fathom',
+      key: credentialKey,
+      rate: fathomRate,
+      userMessage: 'Fathom’s rate limit for this account is used up; the meeting will be fetched shortly.',
+    });
     let response: Response;
     try {
       response = await fetchImplementation(url, {
@@ -152,7 +159,7 @@ export function createFathomClient(options: FathomClientOptions): MeetingSource 
     } catch (error) {
       throw errorFromNetworkFailure('fathom', error);
     }
-    followServerWindow(response);
+    await followServerWindow(response);
     if (!response.ok) throw await errorFor(response);
     try {
       return (await response.json()) as unknown;

@@ -4,23 +4,75 @@ import {
   WebClient,
   type WebAPIHTTPError,
   type WebAPIPlatformError,
+  type WebAPICallResult,
   type WebAPIRateLimitedError,
+  type WebClientOptions,
 } from '@slack/web-api';
 import { ExternalServiceError, errorFromHttpStatus, errorFromNetworkFailure } from '../domain/service-errors';
+import { InProcessRateLimitStore } from './in-process-rate-limit-store';
+import { passRateLimit, rateLimitKey, type BucketRate, type RateLimitGate, type RateLimitStore } from './rate-limit-store';
+import { slackMethodRate, slackPostMessagePerChannelRate } from './service-rate-limits';
 
 /**
  * A Slack Web API client for one workspace's bot token. The SDK's own retry queue is off
  * (retries would hide inside one activity attempt); a 429 surfaces at once with its
  * Retry-After so the activity's retry policy owns the wait.
+ *
+ * Every call first passes the workspace's shared bucket for its method (chat.postMessage: for its
+ * channel), and a 429 pauses that bucket for every process. Calls carrying a `trigger_id`
+ * (views.open/push on a click) skip the bucket: Slack voids the trigger after 3 s, so waiting
+ * or deferring would lose the modal for sure, while one human's clicks stay far below Tier 4.
  */
-export function createSlackClient(options: { token: string; apiUrl: string }): WebClient {
-  return new WebClient(options.token, {
+export function createSlackClient(options: { token: string; apiUrl: string; rateLimits?: RateLimitStore; maxRateLimitWaitMs?: number }): WebClient {
+  const gate = { store: options.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs };
+  return new RateLimitedWebClient(options.token, gate, {
     slackApiUrl: options.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
     logLevel: LogLevel.ERROR,
     timeout: 10_000,
   });
+}
+
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const defaultMaxRateLimitWaitMs = 2_000;
+
+class RateLimitedWebClient extends WebClient {
+  constructor(
+    private readonly botToken: string,
+    private readonly gate: RateLimitGate,
+    options: WebClientOptions,
+  ) {
+    super(botToken, options);
+  }
+
+  override async apiCall(method: string, options?: Record<string, unknown>): Promise<WebAPICallResult> {
+    const bucket = options?.trigger_id === undefined ? this.bucketFor(method, options) : undefined;
+    if (bucket) {
+      await passRateLimit(this.gate, {
+        service: 'slack',
+        ...bucket,
+        userMessage: 'Slack is busy for this workspace; it will be retried automatically.',
+      });
+    }
+    try {
+      return await super.apiCall(method, options);
+    } catch (error) {
+      const code = (error as { code?: string } | null)?.code;
+      if (bucket && code === ErrorCode.RateLimitedError) {
+        await this.gate.store.pause(bucket.key, bucket.rate, (error as WebAPIRateLimitedError).retryAfter * 1000);
+      }
+      throw error;
+    }
+  }
+
+  private bucketFor(method: string, options: Record<string, unknown> | undefined): { key: string; rate: BucketRate } | undefined {
+    if (method === 'chat.postMessage' && typeof options?.channel === 'string') {
+      return { key: rateLimitKey('slack', `chat.postMessage:${options.channel}`, this.botToken), rate: slackPostMessagePerChannelRate };
+    }
+    const rate = slackMethodRate(method);
+    return rate && { key: rateLimitKey('slack', method, this.botToken), rate };
+  }
 }
 
 /** Slack platform errors that mean the workspace must reinstall or reauthorise the app. */

@@ -10,8 +10,14 @@ export interface AuditEntry {
   result: AuditResult;
   workflowId?: string | null;
   detail?: Record<string, unknown>;
-  /** When it happened, for a row written late (db/audit-backlog.ts); now when absent. */
+  /** When it happened, for a row written late (by a later attempt); now when absent. */
   occurredAt?: Date;
+}
+
+/** The row of one activity attempt, keyed so that writing it again is harmless. */
+export interface AttemptAuditEntry extends AuditEntry {
+  /** `<runId>:<activityId>:<attempt>`, unique in the table. */
+  attemptKey: string;
 }
 
 /** Adds one row to the append-only audit log inside the caller's transaction. */
@@ -20,4 +26,20 @@ export function appendAudit(em: EntityManager, entry: AuditEntry): AuditLog {
   const row = Object.assign(new AuditLog(), { ...fields, detail: fields.detail ?? {}, createdAt: occurredAt ?? new Date() });
   em.persist(row);
   return row;
+}
+
+/**
+ * Adds attempts' rows inside the caller's transaction, skipping any attempt that already has its
+ * row (by `attemptKey`), so a row replayed by a later attempt is never written twice. In order:
+ * the first row for an attempt wins.
+ */
+export async function appendAttemptAudits(em: EntityManager, entries: AttemptAuditEntry[]): Promise<void> {
+  for (const { occurredAt, ...fields } of entries) {
+    await em
+      .createQueryBuilder(AuditLog)
+      .insert({ ...fields, detail: fields.detail ?? {}, createdAt: occurredAt ?? new Date() })
+      .onConflict('attempt_key')
+      .ignore()
+      .execute();
+  }
 }

@@ -149,6 +149,19 @@ export async function provisionDatabaseRoles(options: DatabaseRoleProvisioning):
   };
 }
 
+/**
+ * Creates (or re-applies) only Temporal's login, for a cluster that holds Temporal's state and not
+ * the app's (the benchmarks' production-shape Temporal server on its own embedded Postgres).
+ */
+export async function provisionTemporalLogin(adminUrl: string, login: { user: string; password: string }): Promise<void> {
+  const cluster = connect(adminUrl);
+  try {
+    await ensureLogin(cluster, login.user, temporalAttributes, login.password);
+  } finally {
+    await cluster.destroy();
+  }
+}
+
 function requiredEnv(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`${name} is not set.`);

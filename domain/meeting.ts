@@ -154,6 +154,8 @@ export interface MeetingState {
   nudged: boolean;
   /** Error that stopped preparation (meeting not found, Fathom not connected...). */
   preparationFailure?: ActionFailure;
+  /** Why Slack did not take the latest card (revoked token, outage); cleared once it does. */
+  cardFailure?: ActionFailure;
 }
 
 /** Who asks for an action: always derived by the API from a verified Slack request. */
@@ -209,4 +211,9 @@ export interface MeetingListItem {
   createdAt: string;
   durationMinutes: number;
   externalAttendeeCount: number;
+}
+
+/** Fathom's recording ids are numbers; no other text ever names a meeting (or its workflow). */
+export function isRecordingId(value: string): boolean {
+  return /^\d{1,20}$/.test(value);
 }

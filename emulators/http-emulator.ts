@@ -35,6 +35,16 @@ export interface InjectedFault {
   passThrough?: boolean;
   /** Do the work, then drop the connection instead of answering (the caller cannot know it was done). */
   loseAnswer?: boolean;
+  /** Called on arrival; the request waits until the promise settles (with passThrough: then served). */
+  hold?: (request: RecordedRequest) => Promise<void>;
+}
+
+/** A request held on arrival until the drill releases it (HttpEmulator.holdNext). */
+export interface RequestHold {
+  /** Resolves with the request once one has arrived and is being held: a call in flight. */
+  held: Promise<RecordedRequest>;
+  /** Serves the held request as usual (the work is done, the answer goes back if the caller is still there); drops the hold if none arrived yet. */
+  release(): void;
 }
 
 export interface FaultRule {
@@ -112,6 +122,26 @@ export abstract class HttpEmulator {
     this.injectFault({ ...match, times, fault: { status: 0, delayMs, passThrough: true } });
   }
 
+  /**
+   * Holds the next matching request on arrival, until `release()`: lets a drill act (kill a
+   * process, stop a database) at the moment a write is provably in flight, instead of on a timer.
+   */
+  holdNext(match: { method?: string; path?: RegExp }): RequestHold {
+    let arrived!: (request: RecordedRequest) => void;
+    let release!: () => void;
+    const held = new Promise<RecordedRequest>((resolve) => (arrived = resolve));
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const rule: FaultRule = { ...match, times: 1, fault: { status: 0, passThrough: true, hold: async (request) => (arrived(request), released) } };
+    this.faults.push(rule);
+    return {
+      held,
+      release: () => {
+        this.faults = this.faults.filter((candidate) => candidate !== rule);
+        release();
+      },
+    };
+  }
+
   clearFaults(): void {
     this.faults = [];
   }
@@ -152,6 +182,7 @@ export abstract class HttpEmulator {
     const fault = this.takeFault(request.method, request.path);
     const delay = this.latencyMs + (fault?.delayMs ?? 0);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
+    if (fault?.hold) await fault.hold(request);
     if (fault?.destroySocket) {
       req.socket.destroy();
       return;

@@ -17,6 +17,8 @@ export class AuditLog {
   result!: AuditResult;
   workflowId?: string | null;
   detail: Record<string, unknown> = {};
+  /** `<runId>:<activityId>:<attempt>` for the row of one activity attempt: at most one such row (activities/attempt-audit.ts). */
+  attemptKey?: string | null;
   createdAt: Date = new Date();
 }
 
@@ -33,6 +35,7 @@ export const AuditLogSchema = new EntitySchema<AuditLog>({
     result: { type: 'string', length: 16 },
     workflowId: { type: 'string', length: 255, nullable: true },
     detail: { type: 'json' },
+    attemptKey: { type: 'string', length: 128, nullable: true, unique: 'audit_log_attempt_key_unique' },
     createdAt: { type: 'datetime' },
   },
 });

@@ -1,8 +1,11 @@
+import { isSpanContextValid, trace } from '@opentelemetry/api';
+import { logContext } from './log-context';
 import { redact, redactText } from './redact';
 
 /**
  * Structured JSON logs, one object per line, with tenant and workflow ids as fields and every
- * credential redacted before it reaches stdout.
+ * credential redacted before it reaches stdout. A line written inside an activity also carries its
+ * context (runtime/log-context.ts), and, while a trace is active, its `traceId`.
  */
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 const levelOrder: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
@@ -26,7 +29,12 @@ export function createLogger(options: {
   const base = options.base ?? {};
   const emit = (level: LogLevel, message: string, fields?: Record<string, unknown>): void => {
     if (levelOrder[level] < minimum) return;
-    const entry = { time: new Date().toISOString(), level, msg: redactText(message), ...(redact({ ...base, ...fields }) as object) };
+    const entry = {
+      time: new Date().toISOString(),
+      level,
+      msg: redactText(message),
+      ...(redact({ ...base, ...logContext(), ...activeTrace(), ...fields }) as object),
+    };
     write(JSON.stringify(entry));
   };
   return {
@@ -38,3 +46,9 @@ export function createLogger(options: {
   };
 }
 
+
+/** The trace this line belongs to: none while tracing is off (runtime/tracing.ts) or outside a span. */
+function activeTrace(): { traceId?: string } {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext) ? { traceId: spanContext.traceId } : {};
+}

@@ -6,8 +6,13 @@
 // Environment: TEMPORAL_PORT (7233), TEMPORAL_UI_PORT (8233, the dev server's UI server, which operators
 // open through the operator listener), API_PORT (3000), OPERATOR_PORT (3001, the API's operator
 // listener: the Web UI, codec server and audit export, on 127.0.0.1), POSTGRES_PORT (54329),
-// LOCAL_DATA_DIR (.data), DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or
-// DATABASE_ADMIN_URL (either skips embedded Postgres). The worker and API also get everything else from our env.
+// LOCAL_DATA_DIR (.data), TEMPORAL_SERVER (`dev`: the CLI's dev server; `production`: the Go server
+// on its own embedded Postgres at TEMPORAL_POSTGRES_PORT, POSTGRES_PORT + 1 unless set; no Web UI),
+// DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or DATABASE_ADMIN_URL (either
+// skips embedded Postgres), API_PROCESSES and WORKER_PROCESSES (1 each: API processes share the API
+// and operator ports through api/cluster.ts, worker processes the task queue), WORKER_NODE_OPTIONS
+// (the workers' NODE_OPTIONS only). The worker and API run compiled (dist/, built first where stale)
+// and also get everything else from our env.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -17,6 +22,10 @@ import { localSettings } from './lib/local-settings';
 import type { DatabaseUrls } from '../db/database-roles';
 import { migrateDatabase } from '../db/migrate';
 import { resolveTemporalCli } from './lib/temporal-cli';
+import { temporalDevServerFlags } from './lib/temporal-dev-server-flags';
+import { startTemporalProductionServer } from './lib/temporal-production-server';
+import { buildApp, type AppBuild } from './lib/app-build';
+import { processCountFromEnv } from './lib/process-count';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -53,6 +62,15 @@ const ports = {
   workerMetrics: portFromEnv('WORKER_METRICS_PORT', 9464),
   workerHealth: portFromEnv('WORKER_HEALTH_PORT', 9465),
 };
+const temporalServerKind = process.env.TEMPORAL_SERVER || 'dev';
+if (temporalServerKind !== 'dev' && temporalServerKind !== 'production') {
+  throw new Error(`TEMPORAL_SERVER must be "dev" or "production", got "${temporalServerKind}".`);
+}
+const processCounts = { api: processCountFromEnv('API_PROCESSES'), worker: processCountFromEnv('WORKER_PROCESSES') };
+/** Worker n (from 0) serves its metrics and health on the configured ports + 2n. */
+function workerOpsPorts(): { metrics: number; health: number }[] {
+  return Array.from({ length: processCounts.worker }, (_, index) => ({ metrics: ports.workerMetrics + 2 * index, health: ports.workerHealth + 2 * index }));
+}
 const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
 /** Where the dev server's UI server listens: only the operator listener talks to it. */
 const temporalUiServerUrl = `http://${LOOPBACK}:${ports.temporalUi}`;
@@ -91,7 +109,7 @@ function supervise(child: ManagedProcess): ManagedProcess {
 }
 
 async function assertPortsFree(): Promise<void> {
-  const wanted = [ports.temporal, ports.temporalUi, ports.api, ports.operator, ports.workerMetrics, ports.workerHealth];
+  const wanted = [ports.temporal, ports.temporalUi, ports.api, ports.operator, ...workerOpsPorts().flatMap(({ metrics, health }) => [metrics, health])];
   for (const port of wanted) {
     if (await isTcpPortOpen(LOOPBACK, port)) {
       throw new Error(`Port ${port} is already in use (an earlier run still going?). Stop it or pick other ports.`);
@@ -116,11 +134,28 @@ function isTemporalServing(temporalCli: string): Promise<boolean> {
  * That is a clean stop, not news; a stop that really fails is reported by shutdown() itself.
  */
 function isTemporalShutdownNoise(line: string): boolean {
-  return shuttingDown && /\blevel=(?:WARN|ERROR)\b/.test(line);
+  // The dev server logs logfmt, the production server JSON.
+  return shuttingDown && /\blevel=(?:WARN|ERROR)\b|"level":"(?:warn|error)"/.test(line);
+}
+
+/** What a deployment runs (docker-compose.yml's server on PostgreSQL), for measuring the app on it; it has no Web UI. */
+async function startProductionTemporal(temporalCli: string): Promise<void> {
+  const server = await startTemporalProductionServer({
+    dataDir: path.join(dataRoot, 'temporal-server'),
+    port: ports.temporal,
+    postgresPort: portFromEnv('TEMPORAL_POSTGRES_PORT', ports.postgres + 1),
+    namespace: TEMPORAL_NAMESPACE,
+    keywordSearchAttributes: SEARCH_ATTRIBUTES,
+    temporalCli,
+    isNoise: isTemporalShutdownNoise,
+  });
+  supervise(server.process);
+  running.push({ name: 'Temporal server', stop: () => server.stop() });
 }
 
 async function startTemporal(): Promise<void> {
   const temporalCli = resolveTemporalCli();
+  if (temporalServerKind === 'production') return startProductionTemporal(temporalCli);
   const dataDir = path.join(dataRoot, 'temporal');
   await fs.mkdir(dataDir, { recursive: true });
   const server = supervise(
@@ -140,6 +175,7 @@ async function startTemporal(): Promise<void> {
       '--log-level',
       'warn',
       ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+      ...temporalDevServerFlags,
       // The API's operator listener serves the payload codec, so the Web UI can show decrypted
       // payloads; it serves the UI too, so the endpoint is same-origin and the session cookie goes along.
       '--ui-codec-endpoint',
@@ -184,7 +220,7 @@ async function startDatabase(): Promise<DatabaseUrls> {
   return provisionLocalDatabaseRoles({ adminUrl: postgres.url, database: EMBEDDED_DATABASE, passwordsFile });
 }
 
-async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, string>): Promise<void> {
+async function startApp(build: AppBuild, databaseUrls: DatabaseUrls, appEnv: Record<string, string>): Promise<void> {
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...(await localSettings(dataRoot)),
@@ -196,29 +232,31 @@ async function startApp(databaseUrls: DatabaseUrls, appEnv: Record<string, strin
     OPERATOR_HOST: LOOPBACK,
     OPERATOR_PORT: String(ports.operator),
     TEMPORAL_UI_URL: temporalUiServerUrl,
+    API_PROCESSES: String(processCounts.api),
+    WORKFLOW_BUNDLE_PATH: build.workflowBundlePath,
   };
   // Each process gets only the logins it uses: neither gets the owner's, only the worker the maintenance one.
   delete env.DATABASE_ADMIN_URL;
   delete env.DATABASE_MIGRATION_URL;
   delete env.DATABASE_MAINTENANCE_URL;
-  const runTypeScript = (name: string, entryPoint: string, processEnv: NodeJS.ProcessEnv): ManagedProcess =>
-    supervise(
-      spawnWithPrefixedOutput(name, process.execPath, ['-r', 'ts-node/register/transpile-only', entryPoint], {
-        cwd: repoRoot,
-        env: processEnv,
-      }),
-    );
-  const worker = runTypeScript('worker', 'worker.ts', {
-    ...env,
-    DATABASE_MAINTENANCE_URL: databaseUrls.maintenance,
-    WORKER_METRICS_ADDRESS: `${LOOPBACK}:${ports.workerMetrics}`,
-    WORKER_HEALTH_HOST: LOOPBACK,
-    WORKER_HEALTH_PORT: String(ports.workerHealth),
-  });
-  const api = runTypeScript('api', path.join('api', 'server.ts'), env);
+  const runCompiled = (name: string, entryPoint: string, processEnv: NodeJS.ProcessEnv): ManagedProcess =>
+    supervise(spawnWithPrefixedOutput(name, process.execPath, [entryPoint], { cwd: repoRoot, env: processEnv }));
+  // Worker processes share the task queue; each has its own operations ports (workerOpsPorts).
+  const workers = workerOpsPorts().map(({ metrics, health }, index) =>
+    runCompiled(processCounts.worker === 1 ? 'worker' : `worker ${index + 1}`, build.workerEntry, {
+      ...env,
+      // The workers' own V8 flags (e.g. heap limits, as docker-compose.yml gives it), without the API's or ours.
+      ...(process.env.WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS } : {}),
+      DATABASE_MAINTENANCE_URL: databaseUrls.maintenance,
+      WORKER_METRICS_ADDRESS: `${LOOPBACK}:${metrics}`,
+      WORKER_HEALTH_HOST: LOOPBACK,
+      WORKER_HEALTH_PORT: String(health),
+    }),
+  );
+  const api = runCompiled('api', build.apiClusterEntry, env);
   running.push({
     name: 'worker and API',
-    stop: () => Promise.all([worker.stop(CHILD_STOP_GRACE_MS), api.stop(CHILD_STOP_GRACE_MS)]),
+    stop: () => Promise.all([...workers.map((worker) => worker.stop(CHILD_STOP_GRACE_MS)), api.stop(CHILD_STOP_GRACE_MS)]),
   });
   await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
   await waitForTcpPort(LOOPBACK, ports.operator, { timeoutMs: READY_TIMEOUT_MS, process: api });
@@ -259,19 +297,24 @@ export async function startLocalStack(appEnv: Record<string, string> = {}): Prom
   await assertPortsFree();
   // Fails at once, before Temporal starts, when this checkout is one the embedded Postgres cannot run from.
   if (usesEmbeddedPostgres) await assertEmbeddedPostgresCanRun(embeddedPostgresDir);
+  // The compiled code and the prebundled workflow code, as the Dockerfile runs them; rebuilt only
+  // where a source changed. First, so a compile error stops us before anything runs.
+  const build = await buildApp(say);
   await startTemporal();
-  say(`Temporal dev server is up at ${temporalAddress}`);
+  say(`Temporal ${temporalServerKind === 'production' ? 'server' : 'dev server'} is up at ${temporalAddress}`);
   const databaseUrls = await startDatabase();
   await migrateDatabase(databaseUrls.migration);
   say('database schema is up to date');
-  await startApp(databaseUrls, appEnv);
+  await startApp(build, databaseUrls, appEnv);
 
   say('local stack is running (Ctrl-C stops it):');
   say(`  Temporal Web UI  ${webUiUrl}/ (operators sign in once; this machine only)`);
   say(`  Temporal         ${temporalAddress}, namespace ${TEMPORAL_NAMESPACE}`);
-  say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/readyz)`);
+  say(`  API              http://localhost:${ports.api} (health: http://localhost:${ports.api}/readyz), ${processCounts.api} process(es)`);
   say(`  Operator         ${webUiUrl} (Web UI, codec server at /codec, audit export, /metrics; this machine only)`);
-  say(`  Worker           http://localhost:${ports.workerHealth}/readyz and /metrics; Temporal's worker metrics http://localhost:${ports.workerMetrics}/metrics`);
+  for (const [index, { metrics, health }] of workerOpsPorts().entries()) {
+    say(`  Worker ${processCounts.worker === 1 ? '  ' : String(index + 1).padEnd(2)}        http://localhost:${health}/readyz and /metrics; Temporal's worker metrics http://localhost:${metrics}/metrics`);
+  }
   say(`  Postgres         ${withMaskedPassword(databaseUrls.runtime)} (the app's login; passwords in ${path.join(dataRoot, 'database-passwords.json')} unless given)`);
   sayHowOperatorsDecrypt();
   return {

@@ -38,7 +38,8 @@ export const blockKitLimits = {
 
 export function truncate(text: string, max: number): string {
   if (text.length <= max) return text;
-  const cut = text.slice(0, max - 1);
+  // Never half an emoji: a cut between a surrogate pair leaves text Slack shows as garbage.
+  const cut = text.slice(0, max - 1).replace(/[\uD800-\uDBFF]$/, '');
   const lastSpace = cut.lastIndexOf(' ');
   return `${lastSpace > max * 0.6 ? cut.slice(0, lastSpace) : cut}…`;
 }
@@ -46,6 +47,26 @@ export function truncate(text: string, max: number): string {
 /** Escapes the three characters Slack's mrkdwn treats as control characters. */
 export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * A mrkdwn link to a URL from outside (a CRM's record link), labelled with already escaped
+ * text. Only an http(s) URL is linked, normalised so `<` and `>` are percent-encoded; one with a
+ * `|` (which would end the target early) is not linked: the label alone is shown.
+ */
+export function mrkdwnLink(url: string | undefined, escapedLabel: string): string {
+  const target = url ? linkTarget(url) : null;
+  return target ? `<${target}|${escapedLabel}>` : escapedLabel;
+}
+
+function linkTarget(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') return null;
+    return /[\s<>|]/.test(parsed.href) ? null : parsed.href;
+  } catch {
+    return null;
+  }
 }
 
 export function plainText(text: string, max: number = blockKitLimits.sectionText): PlainTextElement {

@@ -1,7 +1,7 @@
 import type { KnownBlock, ModalView, SectionBlock } from '@slack/types';
 import type { CrmDeal, CrmDealStage } from '../domain/crm';
 import { dealModal } from './action-ids';
-import { blockKitLimits, context, escapeMrkdwn, option, plainText, section } from './block-kit';
+import { blockKitLimits, context, escapeMrkdwn, mrkdwnLink, option, plainText, section } from './block-kit';
 
 /** What the form showed, so the submission sends only what the rep changed. */
 export interface DealEditorMetadata {
@@ -117,7 +117,7 @@ export function dealViewRecordingId(raw: string | undefined): string | undefined
 }
 
 function dealHeader(deal: CrmDeal, deals: CrmDeal[]): SectionBlock {
-  const name = deal.url ? `<${deal.url}|${escapeMrkdwn(deal.name)}>` : escapeMrkdwn(deal.name);
+  const name = mrkdwnLink(deal.url, escapeMrkdwn(deal.name));
   if (deals.length === 1) return section(`*${name}*`);
   const dealOptions = deals.slice(0, blockKitLimits.options).map((candidate) => option(candidate.name, candidate.id));
   return section(`*${name}*\n${deals.length} open deals on this account; pick another to edit it.`, {

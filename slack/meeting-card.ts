@@ -13,6 +13,7 @@ import {
   escapeMrkdwn,
   fieldsSection,
   header,
+  mrkdwnLink,
   option,
   section,
   truncate,
@@ -117,7 +118,7 @@ function accountSections(state: MeetingState, labels: CardLabels): SectionBlock[
     min_query_length: 2,
   };
   if (account.chosen) {
-    const name = account.chosen.url ? `<${account.chosen.url}|${escapeMrkdwn(account.chosen.name)}>` : escapeMrkdwn(account.chosen.name);
+    const name = mrkdwnLink(account.chosen.url, escapeMrkdwn(account.chosen.name));
     const certainty = account.chosen.source === 'rep' ? labels.chosenByYou : labels.matchPercent(Math.round(account.chosen.confidence * 100));
     // The note's account is the meeting's for good (the workflow refuses a change): no picker, and the card says so.
     if (state.actions.note.status === 'done') return [section(`*${labels.crmAccount}* ${name} (${certainty}) — ${labels.noteLoggedHere}`)];
@@ -154,7 +155,7 @@ function describeAction(kind: ActionKind, action: ActionState, labels: CardLabel
       return `⏳ ${labels.actionWorking(label)}`;
     case 'done': {
       const what = escapeMrkdwn(action.label ?? labels.done);
-      return `✅ ${label}: ${action.url ? `<${action.url}|${what}>` : what}`;
+      return `✅ ${label}: ${mrkdwnLink(action.url, what)}`;
     }
     case 'failed':
       return `❌ ${labels.actionFailed(label, escapeMrkdwn(action.failure?.message ?? labels.unknownError))}`;

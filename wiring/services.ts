@@ -17,7 +17,8 @@ import { createCalendarEvents } from '../clients/google/calendar-events';
 import { createGmailDrafts } from '../clients/google/gmail-drafts';
 import type { GoogleAppConfig } from '../clients/google/google-auth';
 import { revokeGoogleGrant } from '../clients/google/google-oauth-connect';
-import { AuditBacklog } from '../db/audit-backlog';
+import type { RateLimitStore } from '../clients/rate-limit-store';
+import { PostgresRateLimitStore } from '../db/api-rate-limits';
 import type { MaintenanceOrm, Orm } from '../db/orm';
 import { createSecretStore } from '../secrets/create-secret-store';
 import { parseSecretKeys } from '../secrets/secret-keyring';
@@ -36,10 +37,10 @@ export function buildSecretStore(config: AppConfig, orm: Orm): SecretStore {
   });
 }
 
-export function buildFollowUpWriter(config: AppConfig): FollowUpWriter | null {
+export function buildFollowUpWriter(config: AppConfig, rateLimits: RateLimitStore): FollowUpWriter | null {
   switch (config.ai.drafter) {
     case 'claude':
-      return createAnthropicFollowUpWriter({ apiKey: config.ai.anthropicApiKey!, baseURL: config.ai.anthropicBaseUrl, model: config.ai.model });
+      return createAnthropicFollowUpWriter({ apiKey: config.ai.anthropicApiKey!, baseURL: config.ai.anthropicBaseUrl, model: config.ai.model, rateLimits });
     case 'extractive':
       return createExtractiveFollowUpWriter();
     case 'unconfigured':
@@ -62,8 +63,9 @@ export function crmSettingsFor(config: AppConfig, provider: CrmProviderName): Om
   }
 }
 
-export function googleAppConfig(config: AppConfig): GoogleAppConfig {
+export function googleAppConfig(config: AppConfig, rateLimits?: RateLimitStore): GoogleAppConfig {
   return {
+    rateLimits,
     clientId: config.google.clientId ?? '',
     clientSecret: config.google.clientSecret ?? '',
     tokenUrl: config.google.tokenUrl,
@@ -73,21 +75,21 @@ export function googleAppConfig(config: AppConfig): GoogleAppConfig {
 
 export function buildActivityDependencies(options: { config: AppConfig; orm: Orm; maintenanceOrm: MaintenanceOrm; secrets: SecretStore; logger: Logger }): ActivityDependencies {
   const { config } = options;
-  const googleApp = googleAppConfig(config);
+  // One bucket per outside account, shared with every other worker and API process.
+  const rateLimits = new PostgresRateLimitStore(options.orm);
+  const googleApp = googleAppConfig(config, rateLimits);
   return {
     orm: options.orm,
     maintenanceOrm: options.maintenanceOrm,
-    auditBacklog: new AuditBacklog((row, reason) =>
-      options.logger.error('Audit row given up', { reason, tenantId: row.tenantId, action: row.action, result: row.result, workflowId: row.workflowId, occurredAt: row.occurredAt }),
-    ),
     secrets: options.secrets,
     logger: options.logger,
     slackApiUrl: config.slack.apiUrl,
+    rateLimits,
     actorProofKey: config.actorProofKey,
-    meetingSource: (credentials, repEmail) => createFathomClient({ credentials, repEmail, baseUrl: config.fathom.apiUrl }),
-    followUpWriter: buildFollowUpWriter(config),
+    meetingSource: (credentials, repEmail) => createFathomClient({ credentials, repEmail, baseUrl: config.fathom.apiUrl, rateLimits }),
+    followUpWriter: buildFollowUpWriter(config, rateLimits),
     crmProvider: (provider, credentials, connectionSettings) =>
-      createCrmProvider(provider, { ...crmSettingsFor(config, provider), ...pickConnectionOverrides(connectionSettings), credentials }),
+      createCrmProvider(provider, { ...crmSettingsFor(config, provider), ...pickConnectionOverrides(connectionSettings), credentials, rateLimits }),
     googleWorkspace: (tokens) => ({
       drafts: createGmailDrafts({ app: googleApp, tokens }),
       calendar: createCalendarEvents({ app: googleApp, tokens }),

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { Client, Connection, type ClientOptions, type TLSConfig } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
-import { NativeConnection } from '@temporalio/worker';
+import type { NativeConnection } from '@temporalio/worker';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import type { AppConfig } from '../runtime/config';
 
@@ -31,6 +31,9 @@ export function tracingClientInterceptors(): NonNullable<ClientOptions['intercep
 }
 
 /** Worker connection (Rust core) with the same settings; the worker gets the data converter itself. */
-export function connectTemporalWorker(config: AppConfig['temporal']): Promise<NativeConnection> {
+export async function connectTemporalWorker(config: AppConfig['temporal']): Promise<NativeConnection> {
+  // Loaded here, not at the top: the API imports this module too, and the worker package (its
+  // native bridge, webpack) costs the API about a second at start for nothing.
+  const { NativeConnection } = await import('@temporalio/worker');
   return NativeConnection.connect({ address: config.address, tls: tlsOf(config), apiKey: config.apiKey });
 }

@@ -5,13 +5,25 @@ import type { LogLevel, Logger } from '../runtime/logger';
 const appLevelOf: Record<TemporalLogLevel, LogLevel> = { TRACE: 'debug', DEBUG: 'debug', INFO: 'info', WARN: 'warn', ERROR: 'error' };
 
 /**
+ * The SDK's names for what the app's own lines call otherwise (its activity attributes, the
+ * OpenTelemetry interceptors' trace ids), so a search for `runId` or `traceId` finds both.
+ */
+const appFieldNames: Readonly<Record<string, string>> = {
+  activityType: 'activity',
+  workflowRunId: 'runId',
+  trace_id: 'traceId',
+  span_id: 'spanId',
+  trace_flags: 'traceFlags',
+};
+
+/**
  * Temporal attaches a symbol-keyed timestamp (a bigint) and may pass bigints elsewhere; JSON
  * cannot hold either, and the app's logger stamps its own time.
  */
 function jsonFields(meta: LogMetadata | undefined): Record<string, unknown> | undefined {
   if (!meta) return undefined;
   return Object.fromEntries(
-    Object.entries(meta).map(([key, value]) => [key, typeof value === 'bigint' ? value.toString() : value]),
+    Object.entries(meta).map(([key, value]) => [appFieldNames[key] ?? key, typeof value === 'bigint' ? value.toString() : value]),
   );
 }
 

@@ -8,6 +8,7 @@ import { WorkflowIdConflictPolicy, type Client } from '@temporalio/client';
 import { appendAudit } from '../db/audit';
 import type { Orm } from '../db/orm';
 import { inTenant } from '../db/tenant-scope';
+import { priorityKeys, tenantDispatch } from '../domain/task-dispatch';
 import { Tenant } from '../entities';
 import { deleteTenant } from '../workflows';
 import { deleteTenantWorkflowId, tenantDeletionRequestedAction, type DeleteTenantResult } from '../workflows/data-lifecycle-types';
@@ -25,7 +26,7 @@ export async function requestTenantDeletion(orm: Orm, client: Client, taskQueue:
   const requestedBy = request.requestedBy.trim();
   if (!requestedBy) throw new Error('Say who asked for the deletion (an operator name or ticket): it is kept in the audit log.');
   const workflowId = deleteTenantWorkflowId(request.tenantId);
-  await inTenant(orm, request.tenantId, async (em) => {
+  const plan = await inTenant(orm, request.tenantId, async (em) => {
     const tenant = await em.findOne(Tenant, { id: request.tenantId });
     if (!tenant) throw new TenantNotFoundError(`No tenant ${request.tenantId}: nothing to delete.`);
     if (tenant.status === 'active') tenant.status = 'inactive';
@@ -38,6 +39,7 @@ export async function requestTenantDeletion(orm: Orm, client: Client, taskQueue:
       workflowId,
       detail: { requestedBy },
     });
+    return tenant.plan;
   });
   const handle = await client.workflow.start(deleteTenant, {
     taskQueue,
@@ -45,6 +47,7 @@ export async function requestTenantDeletion(orm: Orm, client: Client, taskQueue:
     args: [{ tenantId: request.tenantId, requestedBy }],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: request.tenantId }],
+    priority: tenantDispatch({ id: request.tenantId, plan }, priorityKeys.maintenance),
     staticSummary: 'Delete tenant (operator request)',
   });
   return { workflowId, result: handle.result() };

@@ -1,4 +1,6 @@
-import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client } from '@temporalio/client';
+import { ScheduleAlreadyRunning, ScheduleOverlapPolicy, type Client, type ScheduleOptionsStartWorkflowAction } from '@temporalio/client';
+import type { Priority } from '@temporalio/common';
+import { systemDispatch } from '../domain/task-dispatch';
 import { purgeExpiredTranscripts } from '../workflows';
 
 export const transcriptPurgeScheduleId = 'purge-expired-transcripts';
@@ -12,12 +14,22 @@ export async function ensureTranscriptPurgeSchedule(
   taskQueue: string,
   scheduleId: string = transcriptPurgeScheduleId,
 ): Promise<'created' | 'existing'> {
+  // Housekeeping across tenants: after every tenant's own work, as one more fair share. SDK 1.24
+  // sends a schedule action's priority but leaves it out of the action's options type.
+  const action: ScheduleOptionsStartWorkflowAction<typeof purgeExpiredTranscripts> & { priority: Priority } = {
+    type: 'startWorkflow',
+    workflowType: purgeExpiredTranscripts,
+    args: [],
+    taskQueue,
+    workflowId: scheduleId,
+    priority: systemDispatch,
+  };
   try {
     await client.schedule.create({
       scheduleId,
       // 03:30 UTC: quiet hours for most workspaces.
       spec: { calendars: [{ hour: 3, minute: 30 }] },
-      action: { type: 'startWorkflow', workflowType: purgeExpiredTranscripts, args: [], taskQueue, workflowId: scheduleId },
+      action,
       // A slow run is not joined by the next one; a day missed during an outage is caught up once.
       policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
     });

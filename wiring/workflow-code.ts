@@ -9,4 +9,6 @@ export const workflowInterceptorModules = [
   // Continues the caller's trace through the workflow and into the activities it schedules; its
   // spans leave the sandbox through the sink wiring/worker-tracing.ts registers.
   require.resolve('./workflow-tracing-interceptors'),
+  // Names the tenant on every line a workflow logs.
+  require.resolve('./workflow-log-attributes'),
 ];

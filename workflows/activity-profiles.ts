@@ -4,82 +4,112 @@
  * fix are non-retryable. Retry-After from a service reaches Temporal as the failure's nextRetryDelay.
  * Each profile is destructured into its own activities only, so a CRM write cannot run by mistake
  * under, say, Slack's policy.
+ *
+ * Each activity also has a priority on the task queue (domain/task-dispatch.ts): what a person is
+ * waiting on goes before background work. Without one it inherits its workflow's. Its tenant's
+ * fairness key and weight are always inherited from the workflow. The priority is not part of
+ * what replay compares (test/replay), so running meetings pick it up for activities they schedule next.
  */
 import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { MeetingActivities } from '../activities';
+import { priorityKeys } from '../domain/task-dispatch';
 
 /** Failure types thrown by activities for errors that another attempt cannot fix. */
 const nonRetryableFailureTypes = ['reconnect', 'invalid', 'not-found', 'limit-reached', 'not-configured'];
 
 type Timeouts = Pick<ActivityOptions, 'startToCloseTimeout' | 'heartbeatTimeout'>;
 type Backoff = Required<Pick<RetryPolicy, 'initialInterval' | 'maximumInterval' | 'maximumAttempts'>>;
+interface Policy {
+  timeouts: Timeouts;
+  backoff: Backoff;
+}
 
-/** Every profile backs off exponentially and gives up at once on what another attempt cannot fix. */
-function profile(timeouts: Timeouts, backoff: Backoff) {
+/**
+ * Every profile backs off exponentially and gives up at once on what another attempt cannot fix.
+ * `priorityKey` unset: the workflow's own priority.
+ */
+function profile({ timeouts, backoff }: Policy, priorityKey?: number) {
   const { initialInterval, maximumInterval, maximumAttempts } = backoff;
   return proxyActivities<MeetingActivities>({
     ...timeouts,
     retry: { initialInterval, backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: nonRetryableFailureTypes },
+    ...(priorityKey === undefined ? {} : { priority: { priorityKey } }),
   });
 }
 
 /** Our own Postgres: fast, and worth retrying for a while during a database blip. */
-export const {
-  loadMeeting,
-  rememberAccountChoice,
-  saveDraftEdits,
-  recordAudit,
-  deactivateTenant,
-  markTenantDeleted,
-  deleteTenantSecrets,
-  deleteTenantRows,
-  purgeExpiredTranscriptBatch,
-  forgetOldDeliveries,
-} = profile({ startToCloseTimeout: '30 seconds' }, { initialInterval: '500 ms', maximumInterval: '30 seconds', maximumAttempts: 20 });
+const database: Policy = { timeouts: { startToCloseTimeout: '30 seconds' }, backoff: { initialInterval: '500 ms', maximumInterval: '30 seconds', maximumAttempts: 20 } };
+export const { loadMeeting } = profile(database);
+/** The rep's edits and account choice, and the audit line of a retry someone asked for. */
+export const { rememberAccountChoice, saveDraftEdits, recordAudit } = profile(database, priorityKeys.personWaiting);
+export const { deactivateTenant, markTenantDeleted, deleteTenantSecrets, deleteTenantRows, purgeExpiredTranscriptBatch, forgetOldDeliveries } = profile(
+  database,
+  priorityKeys.maintenance,
+);
 
 /** Anthropic: slow calls, 429/529 under load; a few patient attempts. Heartbeats reveal a dead worker fast. */
-export const { draftFollowUp } = profile(
-  { startToCloseTimeout: '3 minutes', heartbeatTimeout: '15 seconds' },
-  { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
-);
+export const { draftFollowUp } = profile({
+  timeouts: { startToCloseTimeout: '3 minutes', heartbeatTimeout: '15 seconds' },
+  backoff: { initialInterval: '2 seconds', maximumInterval: '1 minute', maximumAttempts: 5 },
+});
 
 /** CRM writes: rate limited per tenant; back off, and give up to the rep's Retry button after a few. Heartbeats reveal a dead worker fast. */
-export const { logCrmNote, createCrmTask, updateCrmDeal, showDealEditor } = profile(
-  { startToCloseTimeout: '1 minute', heartbeatTimeout: '10 seconds' },
-  { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 6 },
-);
+const crmWrites: Policy = {
+  timeouts: { startToCloseTimeout: '1 minute', heartbeatTimeout: '10 seconds' },
+  backoff: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 6 },
+};
+export const { logCrmNote, createCrmTask, updateCrmDeal, showDealEditor } = profile(crmWrites, priorityKeys.personWaiting);
+/** The note the meeting logs on its own when the account match is confident: nobody clicked, nobody waits. */
+export const { logCrmNote: logCrmNoteUnattended } = profile(crmWrites, priorityKeys.background);
 
 /** CRM lookups (account matching): slow searches; heartbeats reveal a dead worker fast. */
-export const { matchAccount } = profile(
-  { startToCloseTimeout: '2 minutes', heartbeatTimeout: '15 seconds' },
-  { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 6 },
-);
+export const { matchAccount } = profile({
+  timeouts: { startToCloseTimeout: '2 minutes', heartbeatTimeout: '15 seconds' },
+  backoff: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 6 },
+});
 
 /**
  * CRM searches a rep is waiting on while typing: Slack drops options that take over 3 seconds, so
  * one short attempt; the next keystroke is the retry.
  */
 export const { searchCrmAccounts, searchCrmContacts } = profile(
-  { startToCloseTimeout: '3 seconds' },
-  { initialInterval: '1 second', maximumInterval: '1 second', maximumAttempts: 1 },
+  { timeouts: { startToCloseTimeout: '3 seconds' }, backoff: { initialInterval: '1 second', maximumInterval: '1 second', maximumAttempts: 1 } },
+  priorityKeys.personWaiting,
 );
 
-/** Gmail and Calendar. */
+/** Gmail and Calendar, each a rep's click. */
 export const { createEmailDraft, scheduleFollowUp, sendEventInvitations } = profile(
-  { startToCloseTimeout: '1 minute', heartbeatTimeout: '10 seconds' },
-  { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 6 },
+  {
+    timeouts: { startToCloseTimeout: '1 minute', heartbeatTimeout: '10 seconds' },
+    backoff: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 6 },
+  },
+  priorityKeys.personWaiting,
 );
 
 /** Slack: Tier 3 limits on chat.update; the card must eventually show the truth. */
-export const { publishCard, nudgeRep } = profile({ startToCloseTimeout: '30 seconds' }, { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 });
+const slack: Policy = { timeouts: { startToCloseTimeout: '30 seconds' }, backoff: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 } };
+/** The card is what the rep looks at after every click. */
+export const { publishCard } = profile(slack, priorityKeys.personWaiting);
+export const { nudgeRep } = profile(slack, priorityKeys.background);
 
 /** Telling admins about a failed sync: best effort, so a few quick attempts and the meeting moves on. */
-export const { reportFailedSync } = profile({ startToCloseTimeout: '30 seconds' }, { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 });
+export const { reportFailedSync } = profile(
+  { timeouts: { startToCloseTimeout: '30 seconds' }, backoff: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 } },
+  priorityKeys.background,
+);
+/** Telling the rep about a card Slack refused: best effort like the admin report, but a person is waiting for that card. */
+export const { reportUndeliveredCard } = profile(
+  { timeouts: { startToCloseTimeout: '30 seconds' }, backoff: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 3 } },
+  priorityKeys.personWaiting,
+);
 
 /** Calls to Temporal itself (listing and signalling workflows): heartbeats while paging a long list. */
 export const { closeTenantMeetings } = profile(
-  { startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds' },
-  { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 },
+  {
+    timeouts: { startToCloseTimeout: '5 minutes', heartbeatTimeout: '30 seconds' },
+    backoff: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 },
+  },
+  priorityKeys.maintenance,
 );
 
 /**
@@ -87,6 +117,9 @@ export const { closeTenantMeetings } = profile(
  * itself and records what stays unrevoked, so these retries only cover our database and a dead worker.
  */
 export const { removeTenantCredentials } = profile(
-  { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds' },
-  { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 },
+  {
+    timeouts: { startToCloseTimeout: '10 minutes', heartbeatTimeout: '30 seconds' },
+    backoff: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: 10 },
+  },
+  priorityKeys.maintenance,
 );

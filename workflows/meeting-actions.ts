@@ -12,6 +12,7 @@ import {
   createCrmTask,
   createEmailDraft,
   logCrmNote,
+  logCrmNoteUnattended,
   recordAudit,
   rememberAccountChoice,
   reportFailedSync,
@@ -39,7 +40,9 @@ import type {
 } from './messages';
 
 export function logNote(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {
-  return runAction(run, 'note', actor, () => logCrmNote({ ...meetingRef(run), ...noteAccount(run), ...actingFor(actor) }));
+  // The note the meeting logs on its own waits behind the work people are waiting on.
+  const writeNote = actor.slackUserId === systemActorId ? logCrmNoteUnattended : logCrmNote;
+  return runAction(run, 'note', actor, () => writeNote({ ...meetingRef(run), ...noteAccount(run), ...actingFor(actor) }));
 }
 
 export function createDraft(run: MeetingRun, { actor }: { actor: Actor }): Promise<ActionState> {

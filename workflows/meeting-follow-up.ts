@@ -6,7 +6,7 @@
  * This file is the story. The rep's requests arrive as messages (meeting-handlers.ts), are checked
  * by the rules (meeting-rules.ts) and run as actions (meeting-actions.ts).
  */
-import { allHandlersFinished, condition, log, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
 import { systemActorId } from '../domain/meeting';
 import type { Actor, MeetingState, MeetingStatus } from '../domain/meeting';
 import { draftFollowUp, loadMeeting, matchAccount, nudgeRep, publishCard } from './activity-profiles';
@@ -15,6 +15,7 @@ import { registerMeetingHandlers } from './meeting-handlers';
 import { describeFailure, everyCoreActionSettled, shouldAutoLogNote } from './meeting-rules';
 import { markChanged, remaining, setStatus, startMeetingRun, type MeetingRun } from './meeting-run';
 import { tenantIdSearchAttribute, type MeetingWorkflowInput } from './messages';
+import { cardDelivered, handleUndeliveredCard, undeliveredCardPatch } from './undelivered-card';
 
 export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<MeetingState> {
   const run = startMeetingRun(input);
@@ -134,6 +135,7 @@ function anActionIsRunning(state: MeetingState): boolean {
 /** Card updates run one at a time, newest state wins, so a slow update never overwrites a newer one. */
 async function publishCardWhenChanged(run: MeetingRun): Promise<void> {
   const { state, workflowId } = run;
+  let failuresInARow = 0;
   for (;;) {
     await condition(() => run.cardDirty || run.cardLoopDone);
     if (!run.cardDirty && run.cardLoopDone) return;
@@ -143,8 +145,12 @@ async function publishCardWhenChanged(run: MeetingRun): Promise<void> {
     run.cardDirty = false;
     try {
       state.card = await publishCard({ tenantId: state.tenantId, workflowId, state: { ...state } });
+      failuresInARow = 0;
+      cardDelivered(run);
     } catch (error) {
       log.error('Could not update the Slack card', { error: describeFailure(error).message });
+      failuresInARow += 1;
+      if (patched(undeliveredCardPatch)) await handleUndeliveredCard(run, error, failuresInARow);
     }
   }
 }

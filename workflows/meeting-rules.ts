@@ -208,7 +208,21 @@ export function crmSyncStatus(state: MeetingState): CrmSyncStatus {
 /** Turns an activity failure into what the card shows: a sentence the rep can act on. */
 export function describeFailure(error: unknown): ActionFailure {
   const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (cause instanceof ApplicationFailure) return { message: cause.message, kind: cause.type ?? 'unknown' };
-  if (cause instanceof TimeoutFailure) return { message: 'The service did not answer in time.', kind: 'retryable' };
+  if (cause instanceof ApplicationFailure) {
+    const kind = cause.type ?? 'unknown';
+    return { message: kind === 'retryable' ? afterRetriesSpent(cause.message) : cause.message, kind };
+  }
+  if (cause instanceof TimeoutFailure) return { message: afterRetriesSpent('The service did not answer in time.'), kind: 'retryable' };
   return { message: 'Something went wrong; an operator has been notified.', kind: 'unknown' };
+}
+
+/** What clients say of a transient failure while Temporal still retries it. */
+const automaticRetryPromise = /[;,]\s*(it|the draft) will be retried automatically\.?$/;
+
+/**
+ * A retryable failure reaches the workflow only once its retries are spent, so "it will be
+ * retried automatically" would leave the rep waiting for nothing: say what to do instead.
+ */
+function afterRetriesSpent(message: string): string {
+  return `${message.replace(automaticRetryPromise, '.')} I tried several times; press Retry to try again.`;
 }

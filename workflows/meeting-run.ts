@@ -77,10 +77,15 @@ export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
 
 /** The card gets republished, and the search attributes follow the state at once. */
 export function markChanged(run: MeetingRun): void {
-  const { state } = run;
   run.cardDirty = true;
+  syncSearchAttributes(run);
+}
+
+/** The search attributes follow the state; a card Slack does not take keeps the meeting under "Needs attention". */
+export function syncSearchAttributes(run: MeetingRun): void {
+  const { state } = run;
   upsertSearchAttributes([
-    { key: meetingStatusSearchAttribute, value: state.status },
+    { key: meetingStatusSearchAttribute, value: state.cardFailure ? 'needs-attention' : state.status },
     { key: crmSyncStatusSearchAttribute, value: crmSyncStatus(state) },
     ...(state.crm.provider ? [{ key: crmProviderSearchAttribute, value: state.crm.provider }] : []),
   ]);

@@ -60,6 +60,11 @@ export interface MeetingWorkflowInput {
   repSlackUserId: string;
   /** Channel the /followup command came from; the rep's DM when absent. */
   channelId?: string;
+  /**
+   * The /followup command's response_url (Slack accepts it for 30 minutes, without a token): how
+   * the rep still hears of a card Slack refuses, even with the app's token revoked.
+   */
+  responseUrl?: string;
   /** Process even when every attendee is internal. */
   force?: boolean;
   trigger: 'fathom-webhook' | 'slack-command' | 'operator';

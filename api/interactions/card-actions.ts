@@ -1,14 +1,14 @@
 import type { UpdateDefinition } from '@temporalio/common';
 import { inTenant } from '../../db/tenant-scope';
 import { MeetingRecord, type Tenant } from '../../entities';
-import { actionKinds, type ActionKind, type Actor } from '../../domain/meeting';
+import { actionKinds, isRecordingId, type ActionKind, type Actor } from '../../domain/meeting';
 import { editModalFields } from '../../slack/action-ids';
 import { renderEditModal } from '../../slack/edit-modal';
 import { chooseAccountUpdate, editTextsUpdate } from '../../workflows/messages';
 import { actorFor } from './actors';
 import { afterResponse } from '../http/after-response';
 import type { ApiDependencies } from '../http/dependencies';
-import type { UpdateOutcome } from '../meetings/meeting-gateway';
+import { notAMeeting, type UpdateOutcome } from '../meetings/meeting-gateway';
 import type { SlackAction } from '../slack/slack-payload';
 import { modalOpener, replyEphemeral, type SlackAccess } from '../slack/slack-replies';
 import type { SlackClick, SlackSubmission, SubmissionAnswer } from '../slack/slack-request';
@@ -28,10 +28,11 @@ export interface CardClick extends SlackClick {
 /** Wraps a card handler: a click that names no meeting has nothing to act on. */
 export function onCard(deps: SlackAccess, handle: (card: CardClick) => Promise<void>): (click: SlackClick) => Promise<void> {
   return async (click) => {
-    const recordingId = recordingIdOf(click.action);
-    if (!recordingId) return;
     const { tenant, payload } = click;
     const target = { responseUrl: payload.response_url, channelId: payload.container?.channel_id, userId: payload.user.id };
+    const recordingId = recordingIdOf(click.action);
+    // A button that names no meeting of ours (an old or tampered card) still gets an answer, never silence.
+    if (!recordingId) return replyEphemeral(deps, tenant, target, notAMeeting);
     await handle({ ...click, recordingId, reply: (text) => replyEphemeral(deps, tenant, target, text) });
   };
 }
@@ -121,8 +122,11 @@ function explainRefusal(deps: Pick<ApiDependencies, 'logger'>, card: CardClick, 
   }
 }
 
-/** Buttons carry the recording id in their value; selects carry it in their block id. */
+/**
+ * Buttons carry the recording id in their value; selects carry it in their block id. Fathom's
+ * recording ids are numbers: anything else is no card of ours and never names a workflow.
+ */
 function recordingIdOf(action: SlackAction): string | undefined {
-  if (action.block_id?.startsWith('account:')) return action.block_id.slice('account:'.length);
-  return action.value?.split(':')[0] || undefined;
+  const candidate = action.block_id?.startsWith('account:') ? action.block_id.slice('account:'.length) : action.value?.split(':')[0];
+  return candidate && isRecordingId(candidate) ? candidate : undefined;
 }

@@ -18,7 +18,8 @@ import {
   retrySignal,
   tenantIdSearchAttribute,
 } from '../../workflows/messages';
-import type { ActionKind, Actor, MeetingStatus } from '../../domain/meeting';
+import { isRecordingId, type ActionKind, type Actor, type MeetingStatus } from '../../domain/meeting';
+import { priorityKeys, tenantDispatch } from '../../domain/task-dispatch';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
 import { signActor } from '../../runtime/actor-proof';
@@ -28,6 +29,9 @@ import { mayClaimRecording } from './recording-owner';
 import { countUpdateOutcome } from './update-outcome-metrics';
 
 const hour = 60 * 60 * 1000;
+/** A click or modal naming something other than a recording id (hand-made or forged): Temporal is not asked. */
+/** For a meeting that ended and for an id no meeting ever had alike, so a guess learns nothing. */
+export const notAMeeting = 'This follow-up is closed or no longer exists.';
 const day = 24 * hour;
 
 export type UpdateOutcome =
@@ -73,7 +77,7 @@ export class MeetingGateway {
    */
   async startMeeting(
     tenant: Tenant,
-    request: { recordingId: string; repSlackUserId: string; channelId?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
+    request: { recordingId: string; repSlackUserId: string; channelId?: string; responseUrl?: string; force?: boolean; trigger: MeetingWorkflowInput['trigger'] },
   ): Promise<{ workflowId: string; alreadyProcessed: boolean; refusal?: string }> {
     const workflowId = this.workflowId(tenant, request.recordingId);
     if (!(await mayClaimRecording(this.options.orm, tenant, request.recordingId, request.repSlackUserId))) {
@@ -86,6 +90,7 @@ export class MeetingGateway {
       recordingId: request.recordingId,
       repSlackUserId: request.repSlackUserId,
       channelId: request.channelId,
+      responseUrl: request.responseUrl,
       force: request.force,
       trigger: request.trigger,
       nudgeAfterMs: tenant.settings.nudgeAfterHours * hour,
@@ -102,6 +107,8 @@ export class MeetingGateway {
         // A finished meeting is not re-run by a late webhook or a repeated command; a failed one may be.
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
         typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+        // The tenant's fair share of the workers by plan, above background work; its activities inherit both.
+        priority: tenantDispatch(tenant, priorityKeys.meeting),
         staticSummary: `Meeting follow-up (${request.trigger})`,
       });
       return { workflowId, alreadyProcessed: false };
@@ -116,6 +123,7 @@ export class MeetingGateway {
    * names is signed for this meeting here, the one door every update goes through.
    */
   async update<Ret, Arg extends { actor: Actor }>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
+    if (!isRecordingId(recordingId)) return { status: 'rejected', reason: notAMeeting };
     const { handle, signed } = this.signedFor(tenant, recordingId, arg);
     const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
       (update) => outcomeOf(update.result()),
@@ -145,6 +153,7 @@ export class MeetingGateway {
     arg: Arg,
     deadlineMs: number,
   ): Promise<AskOutcome<Ret>> {
+    if (!isRecordingId(recordingId)) return { status: 'rejected', reason: notAMeeting };
     const { handle, signed } = this.signedFor(tenant, recordingId, arg);
     const answered = handle.executeUpdate(definition, { args: [signed] }).then(
       (result): AskOutcome<Ret> => ({ status: 'answered', result }),
@@ -200,6 +209,7 @@ export class MeetingGateway {
       args: [{ tenantId: tenant.id, reason: request.reason, uninstalledAt: request.uninstalledAt.toISOString() }],
       workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
       typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+      priority: tenantDispatch(tenant, priorityKeys.maintenance),
       staticSummary: `Offboard tenant (${request.reason})`,
     });
   }
@@ -277,6 +287,6 @@ function describeUpdateError(error: unknown): UpdateOutcome {
     return { status: 'rejected', reason: cause?.message ?? error.message };
   }
   const name = (error as { name?: string } | null)?.name;
-  if (name === 'WorkflowNotFoundError') return { status: 'rejected', reason: 'This follow-up is closed or no longer exists.' };
+  if (name === 'WorkflowNotFoundError') return { status: 'rejected', reason: notAMeeting };
   return { status: 'unavailable' };
 }

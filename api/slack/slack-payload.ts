@@ -80,9 +80,11 @@ export function parseSlackBody(rawBody: Buffer, contentType: string): SlackBody 
   const form = Object.fromEntries(new URLSearchParams(text));
   if (form.payload !== undefined) {
     const payload = parseJson(form.payload) as SlackInteraction;
-    if (!payload || typeof payload.type !== 'string' || typeof payload.user?.id !== 'string') {
+    if (!isRecord(payload) || typeof payload.type !== 'string' || !isRecord(payload.user) || typeof payload.user.id !== 'string') {
       throw new SlackPayloadError('interaction payload without type or user');
     }
+    const misshapen = misshapenInteractionField(payload);
+    if (misshapen) throw new SlackPayloadError(`interaction field ${misshapen} is not what Slack sends`);
     return { kind: 'interaction', payload };
   }
   if (typeof form.command !== 'string' || typeof form.team_id !== 'string' || typeof form.user_id !== 'string') {
@@ -107,6 +109,60 @@ export function claimedWorkspace(body: SlackBody): { teamId?: string; enterprise
         enterpriseId: body.envelope.enterprise_id ?? body.envelope.authorizations?.[0]?.enterprise_id,
       };
   }
+}
+
+/**
+ * The first field (if any) whose type differs from what SlackInteraction declares: the handlers
+ * trust those types, so a signed but misshapen payload is refused here with a 400 instead of
+ * failing somewhere downstream.
+ */
+function misshapenInteractionField(payload: SlackInteraction): string | undefined {
+  const record = payload as unknown as Record<string, unknown>;
+  const optional = (value: unknown, check: (present: unknown) => boolean) => value === undefined || value === null || check(value);
+  const text = (value: unknown) => optional(value, (present) => typeof present === 'string');
+  const object = (value: unknown) => optional(value, isRecord);
+  const fields: [string, boolean][] = [
+    ['team', object(record.team) && (!isRecord(record.team) || text(record.team.id))],
+    ['enterprise', object(record.enterprise) && (!isRecord(record.enterprise) || text(record.enterprise.id))],
+    ['user.team_id', text(payload.user.team_id)],
+    ['trigger_id', text(record.trigger_id)],
+    ['response_url', text(record.response_url)],
+    ['container', object(record.container) && (!isRecord(record.container) || ['channel_id', 'message_ts', 'view_id'].every((key) => text((record.container as Record<string, unknown>)[key])))],
+    ['actions', optional(record.actions, (actions) => Array.isArray(actions) && actions.every(isWellShapedAction))],
+    ['view', optional(record.view, isWellShapedView)],
+    ['action_id', text(record.action_id)],
+    ['block_id', text(record.block_id)],
+    ['value', text(record.value)],
+  ];
+  return fields.find(([, ok]) => !ok)?.[0];
+}
+
+function isWellShapedAction(action: unknown): boolean {
+  if (!isRecord(action) || typeof action.action_id !== 'string') return false;
+  const text = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+  const option = action.selected_option;
+  const optionOk = option === undefined || option === null || (isRecord(option) && typeof option.value === 'string' && (option.text === undefined || (isRecord(option.text) && typeof option.text.text === 'string')));
+  return text(action.block_id) && text(action.value) && optionOk;
+}
+
+function isWellShapedView(view: unknown): boolean {
+  if (!isRecord(view)) return false;
+  const text = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+  const state = view.state;
+  const stateOk =
+    state === undefined || state === null || (isRecord(state) && isRecord(state.values) && Object.values(state.values).every((block) => isRecord(block) && Object.values(block).every(isWellShapedInput)));
+  return text(view.id) && text(view.hash) && text(view.callback_id) && text(view.private_metadata) && stateOk;
+}
+
+function isWellShapedInput(input: unknown): boolean {
+  if (!isRecord(input)) return false;
+  const text = (value: unknown) => value === undefined || value === null || typeof value === 'string';
+  const option = input.selected_option;
+  return text(input.value) && text(input.selected_date) && text(input.selected_time) && (option === undefined || option === null || (isRecord(option) && typeof option.value === 'string'));
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function parseJson(text: string): unknown {

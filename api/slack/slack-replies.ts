@@ -2,10 +2,20 @@ import type { ModalView } from '@slack/types';
 import type { WebClient } from '@slack/web-api';
 import type { Tenant } from '../../entities';
 import { callSlack, createSlackClient } from '../../clients/slack-client';
+import { PostgresRateLimitStore } from '../../db/api-rate-limits';
 import type { ApiDependencies } from '../http/dependencies';
 
-/** What talking to a tenant's Slack workspace needs: its bot token (secret store) and Slack's address. */
-export type SlackAccess = Pick<ApiDependencies, 'secrets' | 'slack'>;
+/**
+ * What talking to a tenant's Slack workspace needs: its bot token (secret store), Slack's address
+ * and the database holding the rate-limit buckets shared with the workers.
+ */
+export type SlackAccess = Pick<ApiDependencies, 'secrets' | 'slack' | 'orm'>;
+
+/**
+ * The API answers people: it waits at most this long for a Slack bucket, then fails as a 429 would.
+ * Calls on a click's trigger_id skip the buckets (clients/slack-client.ts).
+ */
+const maxRateLimitWaitMs = 1_000;
 
 /**
  * Tells the clicking user something only they see. Uses the interaction's response_url when
@@ -42,7 +52,7 @@ export function isSlackResponseUrl(url: string, allowedOrigins: string[]): boole
 
 export async function slackClientForTenant(deps: SlackAccess, tenant: Tenant) {
   const token = tenant.botTokenSecretRef ? await deps.secrets.get(tenant.botTokenSecretRef) : null;
-  return token ? createSlackClient({ token, apiUrl: deps.slack.apiUrl }) : null;
+  return token ? createSlackClient({ token, apiUrl: deps.slack.apiUrl, rateLimits: new PostgresRateLimitStore(deps.orm), maxRateLimitWaitMs }) : null;
 }
 
 /** The tenant's Slack client; when its installation has no bot token, says so to the user instead. */

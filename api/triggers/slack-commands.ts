@@ -3,6 +3,7 @@ import type { Tenant } from '../../entities';
 import { afterResponse } from '../http/after-response';
 import type { ApiDependencies } from '../http/dependencies';
 import { openMeetingPicker } from './pick-meeting';
+import { isSlackResponseUrl } from '../slack/slack-replies';
 import type { SlackRequestState } from '../slack/slack-request';
 
 const helpText = [
@@ -67,6 +68,7 @@ async function answerFollowup(deps: ApiDependencies, tenant: Tenant, fields: Rec
       recordingId,
       repSlackUserId: fields.user_id!,
       channelId: fields.channel_id?.startsWith('D') ? undefined : fields.channel_id,
+      responseUrl: fields.response_url && isSlackResponseUrl(fields.response_url, deps.slack.responseUrlOrigins) ? fields.response_url : undefined,
       trigger: 'slack-command',
       force,
     });

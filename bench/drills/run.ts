@@ -7,8 +7,13 @@ import { printTable, writeResults, type Row } from '../lib/stats';
 import { flakyCrmDrill } from './flaky-crm';
 import { forgedActorDrill } from './forged-actor';
 import { hostileRequestsDrill } from './hostile-requests';
+import { killApiDrill } from './kill-api';
 import { killWorkerDrill, type DrillResult } from './kill-worker';
+import { postgresAndWorkerDrill } from './postgres-and-worker';
+import { noisyNeighbourDrill } from './noisy-neighbour';
 import { restartTemporalDrill } from './restart-temporal';
+import { secretsOutageDrill } from './secrets-outage';
+import { anthropicOutageDrill, fathomOutageDrill, googleOutageDrill, slackOutageDrill } from './service-outages';
 import { stopPostgresDrill } from './stop-postgres';
 
 const drills = {
@@ -18,6 +23,14 @@ const drills = {
   'restart-temporal': restartTemporalDrill,
   'stop-postgres': stopPostgresDrill,
   'forged-actor': forgedActorDrill,
+  'postgres-and-worker': postgresAndWorkerDrill,
+  'noisy-neighbour': noisyNeighbourDrill,
+  'slack-outage': slackOutageDrill,
+  'google-outage': googleOutageDrill,
+  'anthropic-outage': anthropicOutageDrill,
+  'fathom-outage': fathomOutageDrill,
+  'secrets-outage': secretsOutageDrill,
+  'kill-api': killApiDrill,
 } as const;
 type DrillName = keyof typeof drills;
 

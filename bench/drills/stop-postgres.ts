@@ -1,10 +1,12 @@
 /**
- * Drill 4: stop Postgres for DRILL_POSTGRES_DOWN_MS (20 s) while the reps' clicks are processed.
+ * Drill 4: stop Postgres for DRILL_POSTGRES_DOWN_MS (20 s) the moment a note write is in flight
+ * (held by the CRM emulator), while the reps' clicks are processed.
  * Meanwhile genuine signed Slack requests arrive at a steady rate (outage-probe.ts). Passes when
  * every request met by the outage is answered within ANSWER_BOUND_MS and none of them is a 2xx
  * claiming work (the API cannot even check a replay without its database), /readyz reports the
  * outage (503) while /livez stays 200, the API process stays up, clicks are taken again within DRILL_POSTGRES_RECOVERY_MS of
- * Postgres being back, every done action has its audit row, and, as in every drill, every meeting
+ * Postgres being back, every attempt of every done action has exactly one audit row, the held
+ * write's activity failed and was retried (the outage hit it), and, as in every drill, every meeting
  * finishes with no note, draft or event twice.
  */
 import type { DrillStack, PostgresOutage } from '../lib/drill-stack';
@@ -12,6 +14,7 @@ import { startDrillStack } from '../lib/drill-stack';
 import { prepareMeetings } from '../lib/meetings';
 import { numberFromEnv, printTable, round, summarize, type Row } from '../lib/stats';
 import { auditTrail, retriedActivityAttempts } from './audit-trail';
+import { heldCallRetried, holdNextCall } from './held-write';
 import type { DrillResult } from './kill-worker';
 import { clickEveryAction, meetingOutcomes, outcomeFailures } from './meeting-outcomes';
 import { healthProbes, startOutageProbe, type ProbeAnswer } from './outage-probe';
@@ -89,21 +92,27 @@ function probeFailures(answers: ProbeAnswer[], outage: PostgresOutage, recoveryB
   return failures;
 }
 
-/** Clicks every action while Postgres is stopped once and probed; resolves with the outage and the probe's answers. */
+/**
+ * Clicks every action while probing, and stops Postgres the moment a note write is held in flight
+ * at the CRM emulator (the activity has read its meeting and credentials and waits for the CRM);
+ * the write goes through once Postgres is down, so the activity learns of the outage when it
+ * records its outcome. Resolves with the outage, the held write (undefined if none came) and the answers.
+ */
 async function clickThroughOutage(stack: DrillStack, targets: Parameters<typeof clickEveryAction>[1]) {
   const downMs = numberFromEnv('DRILL_POSTGRES_DOWN_MS', 20_000);
   const recoveryBoundMs = numberFromEnv('DRILL_POSTGRES_RECOVERY_MS', 10_000);
-  const clicking = clickEveryAction(stack, targets);
-  await new Promise((resolve) => setTimeout(resolve, numberFromEnv('DRILL_POSTGRES_STOP_AFTER_MS', 3_000)));
   const probe = startOutageProbe(stack, targets, numberFromEnv('DRILL_POSTGRES_PROBE_RATE', 4));
   await new Promise((resolve) => setTimeout(resolve, BASELINE_MS));
-  console.log(`[drill] stopping Postgres for ${downMs / 1000} s`);
-  const outage = await stack.stopPostgres(downMs);
+  const holding = holdNextCall(stack, ['note'], numberFromEnv('DRILL_HOLD_TIMEOUT_MS', 120_000));
+  const clicking = clickEveryAction(stack, targets);
+  const held = await holding;
+  console.log(`[drill] stopping Postgres for ${downMs / 1000} s ${held ? 'with a note write in flight' : 'without a note write in flight (none came)'}`);
+  const outage = await stack.stopPostgres(downMs, async () => held?.release());
   console.log(`[drill] Postgres is back (stopped in ${outage.downAt - outage.stopRequestedAt} ms, started in ${outage.upAt - outage.startRequestedAt} ms)`);
   // Keep probing through the recovery window: the verdict needs the answers after it too.
   await new Promise((resolve) => setTimeout(resolve, recoveryBoundMs));
   const answers = await probe.stop();
-  return { outage, answers, recoveryBoundMs, clickErrors: await clicking };
+  return { outage, held, answers, recoveryBoundMs, clickErrors: await clicking };
 }
 
 export async function stopPostgresDrill(): Promise<DrillResult> {
@@ -112,7 +121,7 @@ export async function stopPostgresDrill(): Promise<DrillResult> {
   const started = Date.now();
   try {
     const targets = await prepareMeetings(stack, meetings, { label: 'stop-Postgres drill meetings', concurrency: 20 });
-    const { outage, answers, recoveryBoundMs, clickErrors } = await clickThroughOutage(stack, targets);
+    const { outage, held, answers, recoveryBoundMs, clickErrors } = await clickThroughOutage(stack, targets);
     printTable(`Slack requests around a ${round((outage.startRequestedAt - outage.downAt) / 1000)} s Postgres outage (ms from intended send time)`, probeTable(answers, outage));
     const apiAlive = !stack.apiProcess().exitStatus;
 
@@ -120,12 +129,16 @@ export async function stopPostgresDrill(): Promise<DrillResult> {
     const finished = targets.filter((target) => !outcomes.unfinished.includes(target.recordingId));
     const audit = await auditTrail(stack, finished);
     const retriedAttempts = await retriedActivityAttempts(stack, targets, outage.stopRequestedAt);
+    const heldWriteRetried = held ? await heldCallRetried(stack, held, targets) : false;
 
     const failures = [...probeFailures(answers, outage, recoveryBoundMs), ...outcomeFailures(outcomes)];
     if (!apiAlive) failures.push('the API process died');
     if (audit.missingSuccessRows.length) failures.push(`${audit.missingSuccessRows.length} done actions have no audit row: ${audit.missingSuccessRows.slice(0, 10).join(', ')}`);
     if (audit.unrecordedFailedAttempts) failures.push(`${audit.unrecordedFailedAttempts} failed attempts have no audit row`);
-    if (retriedAttempts === 0) failures.push('no activity retried since the outage: it missed the running activities (lower DRILL_POSTGRES_STOP_AFTER_MS)');
+    if (!held) failures.push('no note write was in flight to stop Postgres under: the outage hit no running activity');
+    else if (!heldWriteRetried) failures.push('the note write in flight when Postgres stopped shows no failed and retried attempt: the outage missed it');
+    if (audit.attemptsWithoutRow) failures.push(`${audit.attemptsWithoutRow} attempts have no audit row`);
+    if (audit.attemptsWithSeveralRows) failures.push(`${audit.attemptsWithSeveralRows} attempts have more than one audit row`);
 
     const down = answers.filter((answer) => !healthProbes.includes(answer.kind) && phaseOf(answer, outage) === 'down');
     const downLatency = summarize(down.map(latencyOf));
@@ -148,6 +161,12 @@ export async function stopPostgresDrill(): Promise<DrillResult> {
         auditMissing: audit.missingSuccessRows.length,
         auditExtraSuccess: audit.extraSuccessRows,
         unauditedFailedAttempts: audit.unrecordedFailedAttempts,
+        auditFailureRows: audit.failureRows,
+        auditUnreportedAttemptRows: audit.unreportedAttemptRows,
+        attemptsWithoutRow: audit.attemptsWithoutRow,
+        attemptsWithSeveralRows: audit.attemptsWithSeveralRows,
+        noteWriteInFlightAtStop: held !== undefined,
+        heldWriteRetried,
         retriedSinceStop: retriedAttempts,
         ...counts,
       },

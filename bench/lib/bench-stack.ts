@@ -1,6 +1,7 @@
 /**
  * The stack every benchmark runs against: `startLocalStack` from scripts/start-local.ts (Temporal
- * dev server, embedded Postgres, migrations, worker and API as child processes) pointed at the
+ * dev server, embedded Postgres, migrations, the compiled worker and API with the prebundled
+ * workflow code as child processes, API_PROCESSES and WORKER_PROCESSES of each) pointed at the
  * in-process emulators, exactly like `npm run demo`, plus the seeded workspaces. It uses its own
  * ports and data directory (.data/bench, wiped at every start so runs are comparable), so it
  * never clashes with a developer's `npm start`.
@@ -14,7 +15,6 @@ import type { AppConfig } from '../../runtime/config';
 import type { SecretStore } from '../../secrets/secret-store';
 import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type BenchEmulators } from './emulated-services';
 import { numberFromEnv } from './stats';
-import { writeWorkflowBundle } from './workflow-bundle';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
 /** Ports start-local reads: the bench's own unless set with a BENCH_ prefix (e.g. BENCH_API_PORT). */
@@ -24,6 +24,11 @@ const benchPorts: Record<string, string> = {
   API_PORT: '3300',
   OPERATOR_PORT: '3301',
   POSTGRES_PORT: '54339',
+  // The worker's metrics and health listeners (worker n: + 2n), away from a developer's 9464/9465.
+  WORKER_METRICS_PORT: '9364',
+  WORKER_HEALTH_PORT: '9365',
+  // Temporal's own Postgres, used only with BENCH_TEMPORAL=server.
+  TEMPORAL_POSTGRES_PORT: '54340',
 };
 
 export interface BenchStack {
@@ -56,11 +61,11 @@ export async function startBenchStack(): Promise<BenchStack> {
   // Never the developer's own settings: their LOCAL_DATA_DIR would be wiped, their ports taken.
   for (const [name, value] of Object.entries(benchPorts)) process.env[name] = process.env[`BENCH_${name}`] || value;
   process.env.LOCAL_DATA_DIR = process.env.BENCH_DATA_DIR || path.join('.data', 'bench');
+  // BENCH_TEMPORAL=server: the production Temporal server on PostgreSQL instead of the CLI's dev server.
+  process.env.TEMPORAL_SERVER = process.env.BENCH_TEMPORAL === 'server' ? 'production' : 'dev';
   // The embedded Postgres in the bench data dir, not a configured one.
   for (const name of ['DATABASE_URL', 'DATABASE_ADMIN_URL', 'DATABASE_MIGRATION_URL', 'DATABASE_MAINTENANCE_URL']) delete process.env[name];
-  const dataDir = await freshDataDir(process.env.LOCAL_DATA_DIR);
-  // The worker runs prebundled workflow code, as in production.
-  process.env.WORKFLOW_BUNDLE_PATH = await writeWorkflowBundle(dataDir);
+  await freshDataDir(process.env.LOCAL_DATA_DIR);
   const services = await startEmulatedServices();
   // start-local reads its ports and data dir when first loaded, so only after the defaults are set.
   const { startLocalStack } = await import('../../scripts/start-local');

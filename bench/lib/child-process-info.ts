@@ -8,15 +8,28 @@ import fs from 'node:fs';
 const KIB = 1024;
 const MIB = 1024 * 1024;
 
-/** The pid of this process's one child whose command line has `entryPoint` as an argument (e.g. "worker.ts"), ignoring `exceptPids`. */
-export function childPidRunning(entryPoint: string, exceptPids: readonly number[] = []): number {
+/**
+ * The pid of this process's one child whose command line has `entryPoint` as an argument (e.g.
+ * "dist/worker.js", matching its absolute path too), ignoring `exceptPids`; with `first`, the oldest of several (WORKER_PROCESSES).
+ */
+export function childPidRunning(entryPoint: string, exceptPids: readonly number[] = [], options: { first?: boolean } = {}): number {
   const children = fs
     .readdirSync('/proc')
     .filter((name) => /^\d+$/.test(name))
     .map(Number)
-    .filter((pid) => !exceptPids.includes(pid) && parentPid(pid) === process.pid && commandLine(pid).includes(entryPoint));
-  if (children.length !== 1) throw new Error(`Expected one child process running ${entryPoint}, found ${children.length}.`);
+    .filter((pid) => !exceptPids.includes(pid) && parentPid(pid) === process.pid && commandLine(pid).some((arg) => arg === entryPoint || arg.endsWith(`/${entryPoint}`)))
+    .sort((a, b) => a - b);
+  if (children.length === 0 || (children.length > 1 && !options.first)) throw new Error(`Expected one child process running ${entryPoint}, found ${children.length}.`);
   return children[0]!;
+}
+
+/** The pids of `parent`'s live children. */
+export function childPids(parent: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .map(Number)
+    .filter((pid) => parentPid(pid) === parent);
 }
 
 function parentPid(pid: number): number | undefined {

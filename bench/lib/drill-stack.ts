@@ -1,7 +1,7 @@
 /**
  * The stack the fault drills run against: the same processes as scripts/start-local.ts (file-backed
- * Temporal dev server, embedded Postgres, migrations, worker.ts and api/server.ts as child
- * processes, emulators in this process) built from the same parts, but with a handle on each
+ * Temporal dev server, embedded Postgres, migrations, the compiled worker and API (dist/worker.js,
+ * dist/api/cluster.js with API_PROCESSES processes) as child processes, emulators in this process) built from the same parts, but with a handle on each
  * process. startLocalStack cannot serve here: it takes everything down (and exits) when a child
  * dies, which is exactly what a drill does on purpose. Own ports and data dir (.data/drills, wiped
  * at start); the workflow code is prebundled once so a restarted worker is polling in seconds.
@@ -10,16 +10,17 @@ import { execFile, spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import readline from 'node:readline';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
 import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scripts/lib/embedded-postgres';
 import { migrateDatabase } from '../../db/migrate';
 import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
-import { failureConverterPath } from '../../runtime/data-converter';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
+import { temporalDevServerFlags } from '../../scripts/lib/temporal-dev-server-flags';
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
-import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
+import { buildApp } from '../../scripts/lib/app-build';
+import { processCountFromEnv } from '../../scripts/lib/process-count';
+import { childPids } from './child-process-info';
 import { freshDataDir, type BenchStack } from './bench-stack';
-import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices } from './emulated-services';
+import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices, type EmulatedServicesOptions } from './emulated-services';
 import { numberFromEnv } from './stats';
 
 const repoRoot = path.resolve(__dirname, '..', '..');
@@ -32,16 +33,21 @@ function port(name: string, fallback: number): number {
 }
 
 export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
+  /** The pids of the API processes serving the API port (several under API_PROCESSES). */
+  apiProcessIds(): number[];
   /** Starts the worker (again); returns once its process is spawned. */
   startWorker(): void;
   /** kill -9 of the worker process; resolves once it is gone. */
   killWorker(): Promise<void>;
   /** The API's process: a drill asserts it is still alive. */
   apiProcess(): ManagedProcess;
-  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs`, starts it again on the same SQLite file. */
-  restartTemporal(downMs: number): Promise<void>;
-  /** Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs`, starts it again on the same data dir and port. */
-  stopPostgres(downMs: number): Promise<PostgresOutage>;
+  /** Stops the Temporal dev server (SIGTERM), keeps it down `downMs` (`whileDown` starts once it is down), starts it again on the same SQLite file. */
+  restartTemporal(downMs: number, whileDown?: () => void): Promise<void>;
+  /**
+   * Stops Postgres (fast shutdown: every connection is cut), keeps it down `downMs` (and until
+   * `whileDown`, started once it is down, has finished), starts it again on the same data dir and port.
+   */
+  stopPostgres(downMs: number, whileDown?: () => Promise<void>): Promise<PostgresOutage>;
   shutdown(): Promise<void>;
 }
 
@@ -55,7 +61,10 @@ export interface PostgresOutage {
   upAt: number;
 }
 
-export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string> } = {}): Promise<DrillStack> {
+/** apiProcesses / workerProcesses: as API_PROCESSES / WORKER_PROCESSES (read from the env when not given). */
+export type DrillStackOptions = EmulatedServicesOptions & { apiProcesses?: number; workerProcesses?: number };
+
+export async function startDrillStack(options: DrillStackOptions = {}): Promise<DrillStack> {
   const ports = {
     temporal: port('DRILL_TEMPORAL_PORT', 7433),
     api: port('DRILL_API_PORT', 3400),
@@ -79,17 +88,17 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
         '--db-filename', path.join(dataDir, 'temporal.sqlite'),
         '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
         ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+        ...temporalDevServerFlags,
       ]);
     let temporal = startTemporal();
     stops.push(() => temporal.stop(15_000));
-    const bundling = bundleWorkflowCode({ workflowsPath, workflowInterceptorModules, failureConverterPath, logger: new DefaultLogger('WARN') });
+    const building = buildApp((message) => console.log(`[drill] ${message}`));
     const postgres: RunningEmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, database: 'followup' });
     stops.push(() => postgres.stop());
     const databaseUrls = await provisionLocalDatabaseRoles({ adminUrl: postgres.url, database: 'followup' });
     await migrateDatabase(databaseUrls.migration);
     await waitUntil(`the Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, process: temporal });
-    const bundlePath = path.join(dataDir, 'workflow-bundle.js');
-    await fs.writeFile(bundlePath, (await bundling).code);
+    const build = await building;
 
     services = await startEmulatedServices(options);
     stops.push(services.stop);
@@ -101,23 +110,27 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       TEMPORAL_NAMESPACE: 'default',
       API_PORT: String(ports.api),
       OPERATOR_PORT: String(ports.operator),
-      WORKFLOW_BUNDLE_PATH: bundlePath,
+      WORKFLOW_BUNDLE_PATH: build.workflowBundlePath,
+      API_PROCESSES: String(options.apiProcesses ?? processCountFromEnv('API_PROCESSES')),
       // Any free ports: nothing scrapes a drill's worker, and fixed ones could be taken.
       WORKER_METRICS_ADDRESS: '127.0.0.1:0',
       WORKER_HEALTH_PORT: '0',
     };
     const childEnv = { ...process.env, ...env };
-    const runTypeScript = (name: string, entryPoint: string): ManagedProcess =>
-      spawnWithPrefixedOutput(name, process.execPath, ['-r', 'ts-node/register/transpile-only', entryPoint], { cwd: repoRoot, env: childEnv });
 
     let worker: KillableWorker | undefined;
     const startWorker = (): void => {
       if (worker?.running()) throw new Error('the worker is already running');
-      worker = spawnKillableWorker(childEnv);
+      worker = spawnKillableWorker(build.workerEntry, childEnv);
     };
     startWorker();
     stops.push(() => worker?.kill() ?? Promise.resolve());
-    const api = runTypeScript('api', path.join('api', 'server.ts'));
+    // WORKER_PROCESSES beyond the first share the task queue; only the first is the drills' to kill.
+    for (let index = 1; index < (options.workerProcesses ?? processCountFromEnv('WORKER_PROCESSES')); index++) {
+      const extraWorker = spawnWithPrefixedOutput(`worker ${index + 1}`, process.execPath, [build.workerEntry], { cwd: repoRoot, env: childEnv });
+      stops.push(() => extraWorker.stop(15_000));
+    }
+    const api = spawnWithPrefixedOutput('api', process.execPath, [build.apiClusterEntry], { cwd: repoRoot, env: childEnv });
     stops.push(() => api.stop(15_000));
     await waitForTcpPort(LOOPBACK, ports.api, { timeoutMs: READY_TIMEOUT_MS, process: api });
     // A sales team, not one rep: Fathom allows each rep's account 60 calls a minute.
@@ -131,8 +144,11 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
       startWorker,
       killWorker: () => worker?.kill() ?? Promise.resolve(),
       apiProcess: () => api,
-      async restartTemporal(downMs) {
+      // Under API_PROCESSES=1 the launcher is the API itself; otherwise its children are.
+      apiProcessIds: () => (api.pid === undefined ? [] : childPids(api.pid).length ? childPids(api.pid) : [api.pid]),
+      async restartTemporal(downMs, whileDown) {
         await temporal.stop(15_000);
+        whileDown?.();
         await new Promise((resolve) => setTimeout(resolve, downMs));
         temporal = startTemporal();
         await waitUntil(`the restarted Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), {
@@ -141,11 +157,11 @@ export async function startDrillStack(options: { hubSpotUrl?: (emulatorUrl: stri
           process: temporal,
         });
       },
-      async stopPostgres(downMs) {
+      async stopPostgres(downMs, whileDown) {
         const stopRequestedAt = Date.now();
         await postgres.stop();
         const downAt = Date.now();
-        await new Promise((resolve) => setTimeout(resolve, downMs));
+        await Promise.all([new Promise((resolve) => setTimeout(resolve, downMs)), whileDown?.()]);
         const startRequestedAt = Date.now();
         await postgres.start();
         return { stopRequestedAt, downAt, startRequestedAt, upAt: Date.now() };
@@ -165,11 +181,11 @@ interface KillableWorker {
 }
 
 /**
- * worker.ts as a plain child (not a ManagedProcess, whose stop() always sends SIGTERM first and
+ * The compiled worker as a plain child (not a ManagedProcess, whose stop() always sends SIGTERM first and
  * so lets the worker drain): the drill needs a kill the worker never sees coming.
  */
-function spawnKillableWorker(env: NodeJS.ProcessEnv): KillableWorker {
-  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'worker.ts'], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
+function spawnKillableWorker(workerEntry: string, env: NodeJS.ProcessEnv): KillableWorker {
+  const child = spawn(process.execPath, [workerEntry], { cwd: repoRoot, env, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const stream of [child.stdout, child.stderr]) {
     readline.createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => process.stderr.write(`[worker ${child.pid}] ${line}\n`));
   }

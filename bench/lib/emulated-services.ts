@@ -29,8 +29,15 @@ export interface EmulatedServices {
   stop(): Promise<void>;
 }
 
-/** Starts every emulator; `hubSpotUrl` replaces the HubSpot URL the app is given (a fault proxy). */
-export async function startEmulatedServices(options: { hubSpotUrl?: (emulatorUrl: string) => Promise<string> } = {}): Promise<EmulatedServices> {
+export interface EmulatedServicesOptions {
+  /** Replaces the HubSpot URL the app is given (a fault proxy). */
+  hubSpotUrl?: (emulatorUrl: string) => Promise<string>;
+  /** Settings that replace the defaults below, e.g. the AWS secret store behind a fault proxy. */
+  appEnv?: Record<string, string>;
+}
+
+/** Starts every emulator and the environment that points the app at them. */
+export async function startEmulatedServices(options: EmulatedServicesOptions = {}): Promise<EmulatedServices> {
   const emulators = await startLocalEmulators();
   const hubspot = new HubSpotEmulator();
   await hubspot.start();
@@ -52,6 +59,7 @@ export async function startEmulatedServices(options: { hubSpotUrl?: (emulatorUrl
     CODEC_OPERATOR_TOKEN: randomBytes(32).toString('base64url'),
     ACTOR_PROOF_KEY: randomBytes(32).toString('base64url'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+    ...options.appEnv,
   };
   return {
     emulators: Object.assign(emulators, { hubspot }),

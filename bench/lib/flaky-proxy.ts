@@ -9,18 +9,24 @@ import type { AddressInfo } from 'node:net';
 export type FaultKind = 'http-500' | 'http-429' | 'hang' | 'lost-answer';
 const faultKinds: readonly FaultKind[] = ['http-500', 'http-429', 'hang', 'lost-answer'];
 
+/** Which requests the CRM refuses for good (a 404 no retry fixes), from their method, path and body. */
+export type Refusal = (request: { method: string; path: string; body: string }) => boolean;
+
 export interface FlakyProxy {
   url: string;
   /** Turns faults on (with this failure share) or off (0). */
   setFailureRate(rate: number): void;
-  counts(): Record<FaultKind | 'forwarded', number>;
+  /** Answers matching requests 404 (HubSpot's shape) until called with undefined, before any random fault. */
+  refuse(refusal: Refusal | undefined): void;
+  counts(): Record<FaultKind | 'forwarded' | 'refused', number>;
   stop(): Promise<void>;
 }
 
 export async function startFlakyProxy(upstreamUrl: string, options: { hangMs: number; retryAfterSeconds?: number }): Promise<FlakyProxy> {
   const upstream = new URL(upstreamUrl);
   let failureRate = 0;
-  const counts: Record<FaultKind | 'forwarded', number> = { 'http-500': 0, 'http-429': 0, hang: 0, 'lost-answer': 0, forwarded: 0 };
+  let refusal: Refusal | undefined;
+  const counts: Record<FaultKind | 'forwarded' | 'refused', number> = { 'http-500': 0, 'http-429': 0, hang: 0, 'lost-answer': 0, forwarded: 0, refused: 0 };
   const agent = new http.Agent({ keepAlive: true });
 
   const forward = (req: http.IncomingMessage, body: Buffer, answer: (status: number, headers: http.IncomingHttpHeaders, payload: Buffer) => void, fail: () => void): void => {
@@ -41,6 +47,11 @@ export async function startFlakyProxy(upstreamUrl: string, options: { hangMs: nu
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const body = Buffer.concat(chunks);
+      if (refusal?.({ method: req.method ?? 'GET', path: req.url ?? '/', body: body.toString() })) {
+        counts.refused += 1;
+        res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ status: 'error', message: 'resource not found', category: 'OBJECT_NOT_FOUND' }));
+        return;
+      }
       const fault = Math.random() < failureRate ? faultKinds[Math.floor(Math.random() * faultKinds.length)]! : undefined;
       if (fault) counts[fault] += 1;
       else counts.forwarded += 1;
@@ -76,6 +87,7 @@ export async function startFlakyProxy(upstreamUrl: string, options: { hangMs: nu
   return {
     url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     setFailureRate: (rate) => (failureRate = rate),
+    refuse: (next) => (refusal = next),
     counts: () => ({ ...counts }),
     stop: () =>
       new Promise<void>((resolve) => {

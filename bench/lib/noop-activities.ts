@@ -80,6 +80,7 @@ export function createNoopActivities(options: { onCardPublished?: (state: Meetin
     nudgeRep: async () => undefined,
     recordAudit: async () => undefined,
     reportFailedSync: async () => undefined,
+    reportUndeliveredCard: async () => 'direct-message' as const,
     forgetOldDeliveries: async () => ({ forgotten: 0 }),
     deactivateTenant: async () => ({ deactivated: true }),
     closeTenantMeetings: async () => 0,

@@ -2,6 +2,7 @@
  * The one interface every CRM adapter implements. Activities only ever talk to this, so a
  * tenant can switch HubSpot for Pipedrive without touching the workflow.
  */
+import type { RateLimitStore } from '../rate-limit-store';
 import type { CrmAccount, CrmCapability, CrmContact, CrmDeal, CrmDealStage, CrmNote, CrmProviderName, CrmTask } from '../../domain/crm';
 
 export interface CreateNoteInput {
@@ -92,6 +93,8 @@ export interface CrmProviderSettings {
   hubspotPortalId?: string;
   /** Pipedrive company domain ("acme" or "acme.pipedrive.com") for record links when the credentials carry no api_domain. */
   pipedriveCompanyDomain?: string;
+  /** The shared per-account buckets (the worker's PostgreSQL store); defaults to the client's own. */
+  rateLimits?: RateLimitStore;
 }
 
 /** Marker written into notes and tasks so a retry can find what an earlier attempt created. */

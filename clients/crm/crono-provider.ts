@@ -13,6 +13,7 @@ import { CredentialSession } from './credential-session';
 import { CronoClient, type CronoAccount, type CronoOpportunity, type CronoPage, type CronoPageRequest } from './crono-client';
 import { hasIdempotencyMarker, recordText } from './record-text';
 import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
+import { crmCapabilities } from './crm-capabilities';
 
 const defaultApiBaseUrl = 'https://ext.crono.one';
 const defaultTimeoutMs = 30_000;
@@ -51,7 +52,7 @@ export function createCronoProvider(settings: CrmProviderSettings): CrmProvider 
 
 class CronoProvider implements CrmProvider {
   readonly name = 'crono' as const;
-  readonly capabilities: ReadonlySet<CrmCapability> = new Set<CrmCapability>(['notes', 'noteOnDeal', 'deals', 'dealUpdate', 'contacts', 'tasks']);
+  readonly capabilities: ReadonlySet<CrmCapability> = crmCapabilities.crono;
   private readonly session: CredentialSession;
   private readonly apiBaseUrl: string;
   private readonly timeoutMs: number;

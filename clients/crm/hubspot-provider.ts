@@ -16,9 +16,17 @@ import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, 
 import { CredentialSession } from './credential-session';
 import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
+import { crmCapabilities } from './crm-capabilities';
+import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
+import { passRateLimit, rateLimitKey, type RateLimitGate } from '../rate-limit-store';
+import { hubSpotRate } from '../service-rate-limits';
 
 const defaultApiBaseUrl = 'https://api.hubapi.com';
 const defaultTimeoutMs = 30_000;
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const maxRateLimitWaitMs = 2_000;
+/** The burst window; a 429 without Retry-After pauses the account this long. */
+const hubSpotWindowMs = 10_000;
 const companyProperties = ['name', 'domain'];
 const dealProperties = ['dealname', 'dealstage', 'pipeline', 'amount', 'closedate', 'deal_currency_code'];
 const contactProperties = ['firstname', 'lastname', 'email', 'associatedcompanyid'];
@@ -59,16 +67,18 @@ export function createHubSpotProvider(settings: CrmProviderSettings): CrmProvide
 
 class HubSpotProvider implements CrmProvider {
   readonly name = 'hubspot' as const;
-  readonly capabilities: ReadonlySet<CrmCapability> = new Set<CrmCapability>(['notes', 'noteOnDeal', 'deals', 'dealUpdate', 'contacts', 'tasks']);
+  readonly capabilities: ReadonlySet<CrmCapability> = crmCapabilities.hubspot;
   private readonly session: CredentialSession;
   private readonly apiBaseUrl: string;
   private readonly timeoutMs: number;
   private client?: { token: string; client: Client };
   private stages?: Promise<Map<string, StageInfo>>;
+  private readonly rateLimits: RateLimitGate;
 
   constructor(private readonly settings: CrmProviderSettings) {
     this.apiBaseUrl = settings.apiBaseUrl ?? defaultApiBaseUrl;
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
+    this.rateLimits = { store: settings.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.session = new CredentialSession({
       service: 'hubspot',
       source: settings.credentials,
@@ -308,14 +318,32 @@ class HubSpotProvider implements CrmProvider {
     return portal ? `https://app.hubspot.com/contacts/${portal}/record/${objectTypeId}/${id}` : undefined;
   }
 
+  /**
+   * One request: it first passes the account's shared burst bucket, and a 429 pauses that bucket
+   * for every process until HubSpot's window has passed.
+   */
   private call<T>(operation: (client: Client) => Promise<T>): Promise<T> {
     return this.session.run(async (credentials) => {
+      const key = this.rateLimitKeyFor(credentials);
+      await passRateLimit(this.rateLimits, { service: 'hubspot', key, rate: hubSpotRate, userMessage: 'HubSpot’s rate limit for this account is used up; it will be retried automatically.' });
       try {
         return await withDeadline(operation(this.clientFor(credentials)), this.timeoutMs);
       } catch (error) {
-        throw hubSpotError(error);
+        const failure = hubSpotError(error);
+        if (failure.status === 429) await this.rateLimits.store.pause(key, hubSpotRate, failure.retryAfterMs ?? hubSpotWindowMs);
+        throw failure;
       }
     });
+  }
+
+  /** HubSpot counts per account: the portal when known, else the connection's lasting credential. */
+  private rateLimitKeyFor(credentials: CrmCredentials): string {
+    const account = this.settings.hubspotPortalId
+      ? `portal:${this.settings.hubspotPortalId}`
+      : credentials.type === 'oauth'
+        ? `oauth:${credentials.refreshToken ?? credentials.accessToken}`
+        : `key:${credentials.apiKey}`;
+    return rateLimitKey('hubspot', 'account', account);
   }
 
   private clientFor(credentials: CrmCredentials): Client {

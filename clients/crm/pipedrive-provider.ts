@@ -13,6 +13,7 @@ import { CredentialSession } from './credential-session';
 import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
 import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
+import { crmCapabilities } from './crm-capabilities';
 
 const defaultApiBaseUrl = 'https://api.pipedrive.com';
 const defaultOAuthBaseUrl = 'https://oauth.pipedrive.com';
@@ -55,7 +56,7 @@ export function createPipedriveProvider(settings: CrmProviderSettings): CrmProvi
 
 class PipedriveProvider implements CrmProvider {
   readonly name = 'pipedrive' as const;
-  readonly capabilities: ReadonlySet<CrmCapability> = new Set<CrmCapability>(['notes', 'noteOnDeal', 'deals', 'dealUpdate', 'contacts', 'tasks']);
+  readonly capabilities: ReadonlySet<CrmCapability> = crmCapabilities.pipedrive;
   private readonly session: CredentialSession;
   private readonly timeoutMs: number;
   private apis?: { key: string; apis: PipedriveApis; webBase?: string };

@@ -15,6 +15,7 @@ import { hasIdempotencyMarker, recordText, truncateText } from './record-text';
 import { SalesforceTransport } from './salesforce-transport';
 import { isSalesforceId, soqlContainsPattern, soqlString } from './soql';
 import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
+import { crmCapabilities } from './crm-capabilities';
 
 /** jsforce defaults to v50.0; pin a current version. */
 const apiVersion = '62.0';
@@ -78,7 +79,7 @@ export function createSalesforceProvider(settings: CrmProviderSettings): CrmProv
 
 class SalesforceProvider implements CrmProvider {
   readonly name = 'salesforce' as const;
-  readonly capabilities: ReadonlySet<CrmCapability> = new Set<CrmCapability>(['notes', 'noteOnDeal', 'deals', 'dealUpdate', 'contacts', 'tasks']);
+  readonly capabilities: ReadonlySet<CrmCapability> = crmCapabilities.salesforce;
   private readonly session: CredentialSession;
   private readonly timeoutMs: number;
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { calendar, type calendar_v3 } from '@googleapis/calendar';
+// The client library loads at the first call, not at the worker's start (a third of a second).
+import type { calendar_v3 } from '@googleapis/calendar';
 import { ExternalServiceError } from '../../domain/service-errors';
 import type { CalendarEventRequest, CalendarEventResult, CalendarEvents, GoogleTokenSource } from '../google-workspace';
 import { openGoogleSession, type GoogleAppConfig } from './google-auth';
@@ -27,6 +28,7 @@ export function createCalendarEvents(options: GoogleCalendarEventsOptions): Cale
     async createEvent(request: CalendarEventRequest): Promise<CalendarEventResult> {
       const requestBody = eventResource(request);
       const session = await openGoogleSession(options.app, options.tokens);
+      const { calendar } = await import('@googleapis/calendar');
       const client = calendar({ version: 'v3', ...session.apiOptions });
       const event = await session.call('calendar', async () => {
         try {
@@ -48,6 +50,7 @@ export function createCalendarEvents(options: GoogleCalendarEventsOptions): Cale
 
     async sendInvitations(eventId: string): Promise<void> {
       const session = await openGoogleSession(options.app, options.tokens);
+      const { calendar } = await import('@googleapis/calendar');
       const client = calendar({ version: 'v3', ...session.apiOptions });
       await session.call('calendar', async () => {
         const { data: event } = await client.events.get({ calendarId: 'primary', eventId });

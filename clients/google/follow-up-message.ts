@@ -56,11 +56,13 @@ function wrapAt76(base64: string): string {
 /**
  * RFC 2047: a non-ASCII subject becomes `=?UTF-8?B?…?=` words of at most 75 characters,
  * split between characters (never inside one) and folded onto continuation lines.
- * Line breaks in the subject are flattened so it cannot inject headers.
+ * Line breaks in the subject are flattened so it cannot inject headers. Plain ASCII is encoded
+ * too when it would read back as something else (it contains `=?`, the start of an encoded word)
+ * or would not fit RFC 5322's 998-character line.
  */
 export function encodeHeaderText(text: string): string {
   const singleLine = text.replace(/[\r\n]+/g, ' ').trim();
-  if (/^[\x20-\x7e]*$/.test(singleLine)) return singleLine;
+  if (isPlainHeaderText(singleLine)) return singleLine;
   const maxBytesPerWord = 45; // 45 bytes → 60 base64 chars + 12 for `=?UTF-8?B?` and `?=`
   const words: string[] = [];
   let chunk = '';
@@ -73,4 +75,11 @@ export function encodeHeaderText(text: string): string {
   }
   if (chunk) words.push(chunk);
   return words.map((word) => `=?UTF-8?B?${Buffer.from(word, 'utf8').toString('base64')}?=`).join(`${crlf} `);
+}
+
+/** Longest subject sent as is: `Subject: ` plus this stays well inside a 998-character line. */
+const maxPlainSubject = 900;
+
+function isPlainHeaderText(text: string): boolean {
+  return /^[\x20-\x7e]*$/.test(text) && !text.includes('=?') && text.length <= maxPlainSubject;
 }

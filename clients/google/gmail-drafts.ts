@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { gmail } from '@googleapis/gmail';
+// The client library loads at the first call, not at the worker's start (a third of a second).
+import type { gmail } from '@googleapis/gmail';
 import { ExternalServiceError } from '../../domain/service-errors';
 import type { EmailDraftRequest, EmailDraftResult, EmailDrafts, GoogleTokenSource } from '../google-workspace';
 import { buildFollowUpMessage } from './follow-up-message';
@@ -23,13 +24,18 @@ export interface GmailDraftsOptions {
 
 /** Drafts saved within the search index's lag are among the newest; a rep makes few per minute. */
 const recentDraftsChecked = 10;
-const simpleAddress = /^[^\s@<>(),;:"\\]+@[^\s@<>(),;:"\\]+\.[^\s@<>(),;:"\\]+$/;
+/**
+ * A bare address: a local part without spaces or the characters that delimit addresses, and a
+ * domain of letters, digits and hyphens. `=?` would read back as the start of an RFC 2047 word.
+ */
+const simpleAddress = /^(?!.*=\?)[^\s@<>(),;:"\\[\]]+@(?:[\p{L}\p{N}-]+\.)+[\p{L}\p{N}-]+$/u;
 
 export function createGmailDrafts(options: GmailDraftsOptions): EmailDrafts {
   return {
     async createDraft(request: EmailDraftRequest): Promise<EmailDraftResult> {
-      const to = recipients(request.to);
+      const to = draftRecipients(request.to);
       const session = await openGoogleSession(options.app, options.tokens);
+      const { gmail } = await import('@googleapis/gmail');
       const client = gmail({ version: 'v1', ...session.apiOptions });
       const keyDigest = digestOf(request.idempotencyKey);
       const messageId = `followup-${keyDigest}@${options.messageIdDomain ?? domainOf(session.email)}`;
@@ -98,7 +104,8 @@ function draftResult(draftId: string, gmailMessageId: string): EmailDraftResult 
   return { draftId, messageId: gmailMessageId, url: gmailDraftUrl(gmailMessageId) };
 }
 
-function recipients(to: string[]): string[] {
+/** The draft's To addresses: trimmed, de-duplicated, each a plain address (nothing a header could carry more in). */
+export function draftRecipients(to: string[]): string[] {
   const unique = [...new Map(to.map((address) => address.trim()).filter(Boolean).map((address) => [address.toLowerCase(), address])).values()];
   if (unique.length === 0) {
     throw new ExternalServiceError({

@@ -1,7 +1,10 @@
 import type { GlobalOptions } from '@googleapis/gmail';
 import { OAuth2Client, type Credentials } from 'google-auth-library';
-import { ExternalServiceError } from '../../domain/service-errors';
+import { ExternalServiceError, serviceDisplayName } from '../../domain/service-errors';
 import type { GoogleTokenSource, GoogleTokens } from '../google-workspace';
+import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
+import { passRateLimit, rateLimitKey, type BucketRate, type RateLimitGate, type RateLimitStore } from '../rate-limit-store';
+import { calendarRate, gmailRate } from '../service-rate-limits';
 import { googleFailureStatus, reconnectGoogleMessage, toGoogleServiceError, type GoogleApiService } from './google-errors';
 
 /**
@@ -19,10 +22,17 @@ export interface GoogleAppConfig {
   apiRootUrl?: string;
   /** Per HTTP request; the activity's start-to-close timeout bounds the attempt as a whole. */
   requestTimeoutMs?: number;
+  /** The shared per-user buckets (the worker's PostgreSQL store); defaults to the client's own. */
+  rateLimits?: RateLimitStore;
 }
 
 export const googleTokenUrl = 'https://oauth2.googleapis.com/token';
 const defaultRequestTimeoutMs = 20_000;
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const maxRateLimitWaitMs = 2_000;
+/** Google's quotas are per minute and its 429s rarely say how long: a short pause, then the bucket's pace. */
+const defaultRateLimitPauseMs = 10_000;
+const perUserRates: Record<GoogleApiService, BucketRate> = { gmail: gmailRate, calendar: calendarRate };
 
 /** Options shared by the generated Gmail and Calendar clients. */
 export interface GoogleApiOptions {
@@ -63,6 +73,7 @@ class RepGoogleSession implements GoogleSession {
   private readonly tokenUrl: string;
   /** Each resolves to the save's error, if any, so a failed save is reported, never unhandled. */
   private pendingSaves: Promise<unknown>[] = [];
+  private readonly rateLimits: RateLimitGate;
 
   constructor(
     config: GoogleAppConfig,
@@ -70,6 +81,7 @@ class RepGoogleSession implements GoogleSession {
     tokens: GoogleTokens,
   ) {
     this.email = tokens.email;
+    this.rateLimits = { store: config.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.tokenUrl = new URL(config.tokenUrl ?? googleTokenUrl).href;
     this.client = new OAuth2Client({
       clientId: config.clientId,
@@ -94,7 +106,21 @@ class RepGoogleSession implements GoogleSession {
     };
   }
 
+  /** Google's quotas are per user and project: each call passes the rep's shared bucket first, and a rate-limit answer pauses it for every process. */
   async call<T>(service: GoogleApiService, request: () => Promise<T>): Promise<T> {
+    const bucket = { key: rateLimitKey(service, 'user', this.email.toLowerCase()), rate: perUserRates[service] };
+    await passRateLimit(this.rateLimits, { service, ...bucket, userMessage: `${serviceDisplayName(service)} is busy for this account; it will be retried automatically.` });
+    try {
+      return await this.authorizedCall(service, request);
+    } catch (error) {
+      if (error instanceof ExternalServiceError && error.kind === 'retryable' && (error.status === 429 || error.status === 403)) {
+        await this.rateLimits.store.pause(bucket.key, bucket.rate, error.retryAfterMs ?? defaultRateLimitPauseMs);
+      }
+      throw error;
+    }
+  }
+
+  private async authorizedCall<T>(service: GoogleApiService, request: () => Promise<T>): Promise<T> {
     await this.authorize(service);
     try {
       return await request();

@@ -10,6 +10,8 @@ import { Migration20261206000000_rep_slack_profile } from './Migration2026120600
 import { Migration20261206010000_sync_incident } from './Migration20261206010000_sync_incident';
 import { Migration20261206011000_google_health } from './Migration20261206011000_google_health';
 import { Migration20261206020000_tenant_directory_notify } from './Migration20261206020000_tenant_directory_notify';
+import { Migration20261206021000_api_rate_limit } from './Migration20261206021000_api_rate_limit';
+import { Migration20261206022000_audit_attempt_key } from './Migration20261206022000_audit_attempt_key';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -27,4 +29,6 @@ export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261206010000_sync_incident', class: Migration20261206010000_sync_incident },
   { name: 'Migration20261206011000_google_health', class: Migration20261206011000_google_health },
   { name: 'Migration20261206020000_tenant_directory_notify', class: Migration20261206020000_tenant_directory_notify },
+  { name: 'Migration20261206021000_api_rate_limit', class: Migration20261206021000_api_rate_limit },
+  { name: 'Migration20261206022000_audit_attempt_key', class: Migration20261206022000_audit_attempt_key },
 ];

@@ -28,7 +28,7 @@ export class ManagedProcess {
 
   constructor(
     readonly name: string,
-    private readonly pid: number | undefined,
+    readonly pid: number | undefined,
     exited: Promise<ExitStatus>,
   ) {
     this.exited = exited.then((status) => {

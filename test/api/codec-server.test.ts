@@ -191,5 +191,21 @@ describe('codec server for the Temporal Web UI and CLI', function () {
         assert.ok(refused.elapsedMs < 5_000, `${args[1]} took ${refused.elapsedMs} ms`);
       }
     });
+
+    it('without a token, `workflow show` and `workflow update` fail, show nothing decrypted and send nothing (the CLI retries the 401 until its deadline)', async () => {
+      // The Go SDK retries codec failures on these two paths; only --command-timeout bounds the wait (README).
+      const historyBefore = (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events!.length;
+      for (const args of [
+        ['workflow', 'show', '--workflow-id', workflowId, '--output', 'json'],
+        ['workflow', 'update', 'execute', '--workflow-id', workflowId, '--name', 'editTexts', '--input', '{"summary":"x"}'],
+      ]) {
+        const refused = await cli([...args, '--command-timeout', '3s']);
+        assert.equal(refused.ok, false, refused.output);
+        assert.match(refused.output, /deadline exceeded|interrupted|Unauthorized/);
+        assert.ok(!refused.output.includes(seeded.rep.slackUserId), 'no decrypted payload in the output');
+      }
+      const history = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+      assert.ok(!history.events!.slice(historyBefore).some((event) => event.workflowExecutionUpdateAcceptedEventAttributes || event.workflowExecutionUpdateAdmittedEventAttributes), 'no update reached the workflow');
+    });
   });
 });

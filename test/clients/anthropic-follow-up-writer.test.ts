@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { InProcessRateLimitStore } from '../../clients/in-process-rate-limit-store';
+import type { RateLimitStore } from '../../clients/rate-limit-store';
 import { createAnthropicFollowUpWriter, defaultFollowUpModel } from '../../clients/anthropic-follow-up-writer';
 import { ExternalServiceError } from '../../domain/service-errors';
 import { toRecordedMeeting } from '../../clients/fathom-meeting-mapper';
@@ -80,12 +82,14 @@ describe('Anthropic follow-up writer', () => {
     emulator.requests.length = 0;
   });
 
-  function writer(options: { maxInputTokens?: number; apiKey?: string; model?: string } = {}) {
+  function writer(options: { maxInputTokens?: number; apiKey?: string; model?: string; rateLimits?: RateLimitStore } = {}) {
     return createAnthropicFollowUpWriter({
       apiKey: options.apiKey ?? apiKey,
       baseURL: emulator.url,
       model: 'model' in options ? options.model : testModel,
       maxInputTokens: options.maxInputTokens,
+      // Each test its own buckets: a 429 in one test must not pause the next.
+      rateLimits: options.rateLimits ?? new InProcessRateLimitStore(),
     });
   }
 
@@ -259,6 +263,16 @@ describe('Anthropic follow-up writer', () => {
     assert.equal(error.kind, 'retryable');
     assert.equal(error.retryAfterMs, 7_000);
     assert.equal(emulator.requests.length, 1);
+  });
+
+  it('after a 429, holds every writer sharing the buckets until the retry-after, without calling Claude', async () => {
+    const shared = new InProcessRateLimitStore();
+    emulator.rateLimited(1, 7);
+    await rejection(writer({ rateLimits: shared }).write(requestFor()));
+    const error = await rejection(writer({ rateLimits: shared }).write(requestFor()));
+    assert.equal(error.kind, 'retryable');
+    assert.ok(error.retryAfterMs! > 5_000 && error.retryAfterMs! <= 7_000, `retry after ${error.retryAfterMs} ms`);
+    assert.equal(emulator.requests.length, 1, 'the second writer never reached Claude');
   });
 
   it('maps the spend limit to limit-reached, which is not retried', async () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { ExternalServiceError } from '../../domain/service-errors';
 import { createFathomClient } from '../../clients/fathom-client';
 import { MeetingsPageCache } from '../../clients/fathom-meetings-page-cache';
-import { FathomRateLimiter } from '../../clients/fathom-rate-limiter';
+import { InProcessRateLimitStore } from '../../clients/in-process-rate-limit-store';
 import type { MeetingSourceCredentials } from '../../clients/meeting-source';
 import { FathomEmulator } from '../../emulators/fathom-emulator';
 import { sampleMeeting } from '../../emulators/fathom-sample-meeting';
@@ -58,7 +58,7 @@ describe('Fathom client', () => {
       baseUrl: `${emulator.url}/external/v1`,
       now: options.now,
       sleep: options.sleep,
-      rateLimiter: new FathomRateLimiter(),
+      rateLimits: new InProcessRateLimitStore(options.now),
       meetingsPageCache: options.meetingsPageCache ?? new MeetingsPageCache(),
       maxRateLimitWaitMs: options.maxRateLimitWaitMs,
     });

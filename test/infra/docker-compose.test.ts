@@ -16,6 +16,7 @@ interface ComposeService {
   volumes?: string[];
   command?: string[];
   healthcheck?: { test?: string[] };
+  deploy?: { replicas?: string | number };
 }
 
 interface ComposeFile {
@@ -155,6 +156,11 @@ describe('docker-compose.yml', function () {
         assert.match(String(value), /:\$\{[A-Z_]*PASSWORD[^}]*\}@/, `${name} ${key} must take its password from the environment`);
       }
     }
+  });
+
+  it('runs one API and one worker unless API_REPLICAS / WORKER_REPLICAS ask for more', function () {
+    assert.equal(service('api').deploy?.replicas, '${API_REPLICAS:-1}');
+    assert.equal(service('worker').deploy?.replicas, '${WORKER_REPLICAS:-1}');
   });
 
   it('checks the API and the worker by their readiness endpoints', function () {

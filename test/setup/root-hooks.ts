@@ -19,6 +19,7 @@ import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { workflowInterceptorModules, workflowsPath } from '../../wiring/workflow-code';
 import { meetingSearchAttributes } from '../../workflows/messages';
 import { freePort } from '../../scripts/lib/processes';
+import { temporalDevServerFlags } from '../../scripts/lib/temporal-dev-server-flags';
 import { setTestStack, testStack } from '../support/test-stack';
 
 let postgres: RunningEmbeddedPostgres | undefined;
@@ -42,7 +43,7 @@ export const mochaHooks = {
           executable: { type: 'existing-path', path: temporalCliPath },
           searchAttributes: meetingSearchAttributes,
           uiPort,
-          extraArgs: ['--ui-codec-endpoint', `${webUi.url}/codec`, '--ui-disable-news-fetch'],
+          extraArgs: ['--ui-codec-endpoint', `${webUi.url}/codec`, '--ui-disable-news-fetch', ...temporalDevServerFlags],
         },
         client: { dataConverter },
       }),

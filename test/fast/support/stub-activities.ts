@@ -18,6 +18,7 @@ export type MeetingWorkflowActivities = Pick<
   | 'nudgeRep'
   | 'recordAudit'
   | 'reportFailedSync'
+  | 'reportUndeliveredCard'
 >;
 
 type InputOf<Name extends keyof MeetingWorkflowActivities> = Parameters<MeetingWorkflowActivities[Name]>[0];
@@ -46,6 +47,8 @@ export interface MeetingScenario {
   rememberFails?: boolean;
   /** The audit log cannot be written for good. */
   auditFails?: boolean;
+  /** Slack refuses this many card publishes after all their retries (an outage that outlasts them). */
+  cardRefusals?: number;
 }
 
 /**
@@ -63,12 +66,15 @@ export class StubbedServices {
   readonly audit: InputOf<'recordAudit'>[] = [];
   readonly failedSyncReports: InputOf<'reportFailedSync'>[] = [];
   readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
+  readonly undeliveredCardNotices: InputOf<'reportUndeliveredCard'>[] = [];
   private noteRefusalsLeft: number;
+  private cardRefusalsLeft: number;
   private invitationRefusalsLeft: number;
 
   constructor(private readonly scenario: MeetingScenario = {}) {
     this.noteRefusalsLeft = scenario.noteRefusals ?? 0;
     this.invitationRefusalsLeft = scenario.invitationRefusals ?? 0;
+    this.cardRefusalsLeft = scenario.cardRefusals ?? 0;
   }
 
   lastCard(): MeetingState | undefined {
@@ -95,6 +101,11 @@ export class StubbedServices {
         account: scenario.account ?? { verdict: 'matched', candidates: [acme], chosen: acme },
       }),
       publishCard: async (input) => {
+        if (this.cardRefusalsLeft > 0) {
+          this.cardRefusalsLeft -= 1;
+          // What the workflow gets once the activity's own retries are spent: one attempt stands for them here.
+          throw ApplicationFailure.create({ message: 'Slack is temporarily unavailable; it will be retried automatically.', type: 'retryable', nonRetryable: true });
+        }
         this.cards.push(input.state);
         return { channel: 'C-sales', ts: '1700000000.000100' };
       },
@@ -138,6 +149,10 @@ export class StubbedServices {
       },
       reportFailedSync: async (input) => {
         this.failedSyncReports.push(input);
+      },
+      reportUndeliveredCard: async (input) => {
+        this.undeliveredCardNotices.push(input);
+        return 'direct-message';
       },
     };
   }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
+import type { LogLevel, LogMetadata, Logger } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
 import type { Actor, MeetingState } from '../../../domain/meeting';
 import { defaultTenantSettings, type TenantSettings } from '../../../entities/tenant';
@@ -33,6 +34,8 @@ export interface MeetingSetup {
   settings?: TenantSettings;
   /** Which time-skipping server runs it (see timeSkippingServer). */
   server: string;
+  /** Receives every line the workflow logs, as the worker's logger would; the process's logger otherwise. */
+  workflowLogger?: Logger;
 }
 
 /**
@@ -41,7 +44,7 @@ export interface MeetingSetup {
  * when `test` is done.
  */
 export async function withStubbedMeeting(
-  { scenario = {}, settings = defaultTenantSettings, server }: MeetingSetup,
+  { scenario = {}, settings = defaultTenantSettings, server, workflowLogger }: MeetingSetup,
   test: (meeting: StubbedMeeting) => Promise<void>,
 ): Promise<void> {
   const [env, { workflowBundle, dataConverter }] = await Promise.all([timeSkippingServer(server), workflowCode()]);
@@ -56,7 +59,7 @@ export async function withStubbedMeeting(
     activities: services.activities(),
     dataConverter,
     // Where the workflow tracing interceptor hands its spans; tracing is off here.
-    sinks: workflowSpanSinks(startTracing('followup-worker', {})),
+    sinks: { ...workflowSpanSinks(startTracing('followup-worker', {})), ...(workflowLogger ? workflowLogSink(workflowLogger) : {}) },
   });
   await worker.runUntil(async () => {
     const input: MeetingWorkflowInput = {
@@ -102,4 +105,13 @@ async function closeQuietly(handle: WorkflowHandleWithFirstExecutionRunId<typeof
     return busy ? undefined : current;
   });
   if (description.status.name === 'RUNNING') await handle.terminate('the test is over');
+}
+
+/**
+ * The sink the workflow's `log` calls go through, pointed at `logger`: the SDK reserves its own
+ * name (`__temporal_logger`) and takes this older name as its replacement.
+ */
+function workflowLogSink(logger: Logger) {
+  const level = (name: LogLevel) => ({ fn: (_info: unknown, message: string, attributes?: LogMetadata) => logger.log(name, message, attributes) });
+  return { defaultWorkerLogger: { trace: level('TRACE'), debug: level('DEBUG'), info: level('INFO'), warn: level('WARN'), error: level('ERROR') } };
 }

@@ -492,7 +492,20 @@ describe('meeting rules', () => {
 
     it('says the service did not answer in time on a timeout', () => {
       const timeout = new TimeoutFailure(undefined, undefined, TimeoutType.START_TO_CLOSE);
-      assert.deepEqual(describeFailure(failedActivity(timeout)), { message: 'The service did not answer in time.', kind: 'retryable' });
+      assert.deepEqual(describeFailure(failedActivity(timeout)), {
+        message: 'The service did not answer in time. I tried several times; press Retry to try again.',
+        kind: 'retryable',
+      });
+    });
+
+    it('tells the rep to press Retry once a transient failure has used up its retries, instead of promising automatic ones', () => {
+      const overloaded = ApplicationFailure.create({ message: 'Claude is overloaded right now; the draft will be retried automatically.', type: 'retryable' });
+      assert.deepEqual(describeFailure(failedActivity(overloaded)), {
+        message: 'Claude is overloaded right now. I tried several times; press Retry to try again.',
+        kind: 'retryable',
+      });
+      const unavailable = ApplicationFailure.create({ message: 'Gmail is temporarily unavailable; it will be retried automatically.', type: 'retryable' });
+      assert.equal(describeFailure(failedActivity(unavailable)).message, 'Gmail is temporarily unavailable. I tried several times; press Retry to try again.');
     });
 
     it('hides the details of anything else behind a generic sentence', () => {

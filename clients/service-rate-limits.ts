@@ -1,0 +1,51 @@
+/**
+ * Each outside service's documented per-account limit as a bucket (sources:
+ * /work/shared/docs/api-contracts.md and limits-and-reliability.md §3–4). Where the account's
+ * tier cannot be known, the lowest documented tier is used.
+ */
+import { bucketForWindow, type BucketRate } from './rate-limit-store';
+
+const minuteMs = 60_000;
+
+/** Fathom: 60 calls per 60-second window per account (the API key's owner). */
+export const fathomRate = bucketForWindow(60, minuteMs, 10);
+
+/** HubSpot: 100 requests per 10 s per account on Free/Starter (190 on Professional/Enterprise); public OAuth apps ~100–110. */
+export const hubSpotRate = bucketForWindow(100, 10_000, 20);
+
+/**
+ * Slack counts per method, per workspace, per app (tiers: 2 = 20+/min, 3 = 50+/min, 4 = 100+/min);
+ * chat.postMessage is special: about one message a second per channel (short bursts allowed).
+ */
+const slackTiers = { 2: bucketForWindow(20, minuteMs, 4), 3: bucketForWindow(50, minuteMs, 10), 4: bucketForWindow(100, minuteMs, 20) } as const;
+const slackMethodTiers: Record<string, keyof typeof slackTiers> = {
+  'chat.update': 3,
+  'conversations.open': 3,
+  'users.info': 4,
+  'views.publish': 4,
+  'views.update': 4,
+  'views.open': 4,
+  'chat.postEphemeral': 4,
+};
+export const slackPostMessagePerChannelRate: BucketRate = bucketForWindow(1, 1_000, 1);
+
+/** The bucket for a Slack method, or undefined for a method this app does not limit (documented as unlimited or unused). */
+export function slackMethodRate(method: string): BucketRate | undefined {
+  const tier = slackMethodTiers[method];
+  return tier === undefined ? undefined : slackTiers[tier];
+}
+
+/**
+ * Google per-user quotas: Calendar 600 requests per minute per user; Gmail 6,000 units per minute
+ * per user (the newest, lowest figure), drafts.create costing 10 units, so 600 creates a minute.
+ * Both are counted here in calls, with each Gmail call at the most expensive unit cost this app uses.
+ */
+export const calendarRate = bucketForWindow(600, minuteMs, 60);
+export const gmailRate = bucketForWindow(600, minuteMs, 60);
+
+/**
+ * Anthropic: limits are per organisation and model class, and vary by tier, so this is only the
+ * starting point (a low tier's 50 requests a minute); the client then follows the
+ * `anthropic-ratelimit-*` headers of every answer, for tokens as well.
+ */
+export const anthropicDefaultRequestsPerMinute = 50;
