@@ -20,6 +20,7 @@ import type { ApiDependencies } from './http/dependencies';
 import { MeetingGateway } from './meetings/meeting-gateway';
 import { MeetingQuota } from './meetings/meeting-quota';
 import { listeningTenantDirectory } from '../db/tenant-directory-cache';
+import { KnownUpdateOutcomes } from './meetings/known-update-outcomes';
 
 async function main(): Promise<void> {
   const tracing = startTracing('followup-api');
@@ -41,7 +42,8 @@ async function main(): Promise<void> {
   const payloadCodec = payloadCodecFor(config.payloadCodec);
   // The codec server also shows payloads recorded before encryption; nothing else accepts them.
   const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');
-  const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec));
+  const updateOutcomes = new KnownUpdateOutcomes();
+  const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec), [updateOutcomes.interceptor]);
   const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable; tenants are read afresh until it is back', { error }));
   const deps: ApiDependencies = {
     orm,
@@ -52,6 +54,7 @@ async function main(): Promise<void> {
       quota: new MeetingQuota(orm),
       actorProofKey: config.actorProofKey,
       orm,
+      updateOutcomes,
     }),
     secrets: buildSecretStore(config, orm),
     logger,

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { Client, Connection, type ClientOptions, type TLSConfig } from '@temporalio/client';
+import { Client, Connection, type ClientOptions, type TLSConfig, type WorkflowClientInterceptor } from '@temporalio/client';
 import type { DataConverter } from '@temporalio/common';
 import type { NativeConnection } from '@temporalio/worker';
 import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
@@ -17,17 +17,21 @@ function tlsOf(config: AppConfig['temporal']): TLSConfig | undefined {
  * The data converter is required: a client without the payload codec could neither read the
  * workflows' encrypted payloads nor should it write plaintext ones.
  */
-export async function connectTemporalClient(config: AppConfig['temporal'], dataConverter: DataConverter): Promise<Client> {
+export async function connectTemporalClient(
+  config: AppConfig['temporal'],
+  dataConverter: DataConverter,
+  workflowInterceptors: WorkflowClientInterceptor[] = [],
+): Promise<Client> {
   const connection = await Connection.connect({ address: config.address, tls: tlsOf(config), apiKey: config.apiKey });
-  return new Client({ connection, namespace: config.namespace, dataConverter, interceptors: tracingClientInterceptors() });
+  return new Client({ connection, namespace: config.namespace, dataConverter, interceptors: tracingClientInterceptors(workflowInterceptors) });
 }
 
 /**
  * Starts, updates and signals carry the caller's trace context in their headers, so the workflow
  * and its activities continue the trace (a no-op while tracing is off: runtime/tracing.ts).
  */
-export function tracingClientInterceptors(): NonNullable<ClientOptions['interceptors']> {
-  return { workflow: [new OpenTelemetryWorkflowClientInterceptor()] };
+export function tracingClientInterceptors(others: WorkflowClientInterceptor[] = []): NonNullable<ClientOptions['interceptors']> {
+  return { workflow: [new OpenTelemetryWorkflowClientInterceptor(), ...others] };
 }
 
 /** Worker connection (Rust core) with the same settings; the worker gets the data converter itself. */

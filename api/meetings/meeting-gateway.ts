@@ -23,6 +23,7 @@ import { priorityKeys, tenantDispatch } from '../../domain/task-dispatch';
 import type { MeetingWorkflowInput } from '../../workflows/messages';
 import { offboardWorkflowId, type OffboardReason } from '../../workflows/offboard-tenant-types';
 import { signActor } from '../../runtime/actor-proof';
+import type { KnownUpdateOutcomes } from './known-update-outcomes';
 import type { Orm } from '../../db/orm';
 import type { MeetingQuota } from './meeting-quota';
 import { mayClaimRecording } from './recording-owner';
@@ -63,7 +64,15 @@ export interface MeetingNeedingAttention {
 export class MeetingGateway {
   constructor(
     private readonly client: Client,
-    private readonly options: { taskQueue?: string; ackTimeoutMs: number; quota: MeetingQuota; actorProofKey: string; orm: Orm },
+    private readonly options: {
+      taskQueue?: string;
+      ackTimeoutMs: number;
+      quota: MeetingQuota;
+      actorProofKey: string;
+      orm: Orm;
+      /** Fed by the interceptor the client was built with (KnownUpdateOutcomes.interceptor). */
+      updateOutcomes: KnownUpdateOutcomes;
+    },
   ) {}
 
   workflowId(tenant: Tenant, recordingId: string): string {
@@ -126,7 +135,9 @@ export class MeetingGateway {
     if (!isRecordingId(recordingId)) return { status: 'rejected', reason: notAMeeting };
     const { handle, signed } = this.signedFor(tenant, recordingId, arg);
     const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
-      (update) => outcomeOf(update.result()),
+      // An action still running is accepted; only an update that finished with its acceptance has an outcome to read now.
+      (update): Promise<UpdateOutcome> | UpdateOutcome =>
+        this.options.updateOutcomes.takeFinished(update.updateId) ? outcomeOf(update.result()) : { status: 'accepted' },
       (error: unknown): UpdateOutcome => describeUpdateError(error),
     );
     let timer: NodeJS.Timeout | undefined;
@@ -272,13 +283,12 @@ export class MeetingGateway {
  * decrypts synchronously), i.e. within the current microtask queue. An accepted update's result
  * needs the server again, so a result still pending on the next macrotask means "accepted".
  */
+/** The outcome that came with the acceptance (no poll: KnownUpdateOutcomes says it is there). */
 async function outcomeOf(result: Promise<unknown>): Promise<UpdateOutcome> {
-  const settledAtOnce = result.then(
+  return result.then(
     (): UpdateOutcome => ({ status: 'accepted' }),
     (error: unknown): UpdateOutcome => describeUpdateError(error),
   );
-  const stillRunning = new Promise<UpdateOutcome>((resolve) => setImmediate(() => resolve({ status: 'accepted' })));
-  return Promise.race([settledAtOnce, stillRunning]);
 }
 
 function describeUpdateError(error: unknown): UpdateOutcome {

@@ -15,6 +15,7 @@ import * as actionIds from '../../slack/action-ids';
 import { hostileText } from '../fast/properties/hostile-text';
 import { signingSecret, startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { TenantDirectoryCache } from '../../db/tenant-directory-cache';
+import { KnownUpdateOutcomes } from '../../api/meetings/known-update-outcomes';
 
 /**
  * Random and hostile bodies, correctly signed, sent to the real Koa app: the Slack interaction
@@ -37,7 +38,7 @@ describe('hostile bodies at the public API (property)', function () {
     seeded = await harness.seedTenant();
     const { config, orm, secrets } = harness;
     const logger = createLogger({ level: 'error', write: (line) => logged.push(line) });
-    const gateway = new MeetingGateway(recordingTemporalClient(temporalCalls), { ackTimeoutMs: 2_500, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey, orm });
+    const gateway = new MeetingGateway(recordingTemporalClient(temporalCalls), { ackTimeoutMs: 2_500, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey, orm, updateOutcomes: new KnownUpdateOutcomes() });
     const app = createApiApp({
       orm,
       // Without its change feed the cache keeps nothing: every request reads the directory.

@@ -38,6 +38,7 @@ import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
 import { freePort } from '../../scripts/lib/processes';
 import { testStack } from './test-stack';
+import { KnownUpdateOutcomes } from '../../api/meetings/known-update-outcomes';
 
 export const signingSecret = 'test-signing-secret-0123456789abcdef';
 /** 32 random bytes, as the API demands of CODEC_OPERATOR_TOKEN. */
@@ -163,14 +164,20 @@ export async function startProductHarness(
   const maintenanceOrm = await openMaintenanceOrm(stack.databaseUrls.maintenance);
   const secrets = buildSecretStore(config, orm);
   // The API's client, with the same interceptors as connectTemporalClient gives it.
-  const client = new Client({ connection: stack.env.connection, namespace: stack.env.namespace, dataConverter: stack.dataConverter, interceptors: tracingClientInterceptors() });
+  const updateOutcomes = new KnownUpdateOutcomes();
+  const client = new Client({
+    connection: stack.env.connection,
+    namespace: stack.env.namespace,
+    dataConverter: stack.dataConverter,
+    interceptors: tracingClientInterceptors([updateOutcomes.interceptor]),
+  });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
 
   const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable', { error }));
   const apiDependencies = {
     orm,
     tenants: directory.tenants,
-    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey, orm }),
+    gateway: new MeetingGateway(client, { taskQueue, ackTimeoutMs: config.api.temporalAckTimeoutMs, quota: new MeetingQuota(orm), actorProofKey: config.actorProofKey, orm, updateOutcomes }),
     secrets,
     logger,
     slack: {
