@@ -1,6 +1,7 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { ExternalServiceError } from '../domain/service-errors';
+import { ownRateLimitDetail } from '../clients/rate-limit-store';
 import type { Logger } from '../runtime/logger';
 
 /**
@@ -35,12 +36,16 @@ export function invalidRequest(message: string): ApplicationFailure {
   return ApplicationFailure.create({ message, type: 'invalid', nonRetryable: true, category: ApplicationFailureCategory.BENIGN });
 }
 
-/** One WARN line for an expected failure (a bug's failure keeps the SDK's full report instead). */
+/**
+ * One WARN line for an expected failure (a bug's failure keeps the SDK's full report instead); an
+ * attempt our own shared rate limiter deferred is pacing, not a failure: one INFO line.
+ */
 export function logExpectedFailure(logger: Logger, failure: unknown): void {
   if (!(failure instanceof ApplicationFailure) || failure.category !== ApplicationFailureCategory.BENIGN) return;
   const { activityType, attempt, workflowExecution } = Context.current().info;
   const [serviceDetails] = (failure.details ?? []) as ({ service?: string; detail?: string | null; status?: number | null } | undefined)[];
-  logger.warn('Activity failed', {
+  const paced = serviceDetails?.detail?.startsWith(ownRateLimitDetail) ?? false;
+  logger[paced ? 'info' : 'warn'](paced ? 'Activity deferred by the shared rate limit' : 'Activity failed', {
     activity: activityType,
     workflowId: workflowExecution?.workflowId,
     attempt,

@@ -69,6 +69,9 @@ export interface RateLimitGate {
 
 const sleepFor = (milliseconds: number) => new Promise<void>((resolve) => setTimeout(resolve, milliseconds));
 
+/** How a deferral by our own limiter is told apart from a refusal by the service (it is pacing, not a failure). */
+export const ownRateLimitDetail = 'shared rate limit';
+
 /** Waits for a token of `key` within the gate's bound, or fails retryably with the wait. */
 export async function passRateLimit(
   gate: RateLimitGate,
@@ -80,7 +83,7 @@ export async function passRateLimit(
       service: request.service,
       kind: 'retryable',
       userMessage: request.userMessage,
-      detail: `shared rate limit, next slot in ${Math.ceil(waitMs)} ms`,
+      detail: `${ownRateLimitDetail}, next slot in ${Math.ceil(waitMs)} ms`,
       retryAfterMs: Math.ceil(waitMs),
     });
   }

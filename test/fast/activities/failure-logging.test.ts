@@ -3,6 +3,8 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger, type LogEntry } from '@temporalio/worker';
 import { logExpectedFailure, toActivityFailure } from '../../../activities/failures';
 import { ExternalServiceError } from '../../../domain/service-errors';
+import { InProcessRateLimitStore } from '../../../clients/in-process-rate-limit-store';
+import { passRateLimit } from '../../../clients/rate-limit-store';
 import { createLogger } from '../../../runtime/logger';
 
 const taskToken = Buffer.from('task-token-that-must-not-be-logged');
@@ -52,6 +54,27 @@ describe('what an activity failure prints', function () {
     assert.equal(line.status, 401);
     assert.match(String(line.reason), /Reconnect HubSpot/);
     assert.ok(!appLines[0]!.includes(taskToken.toString('base64')) && !/taskToken/i.test(appLines[0]!));
+  });
+
+  it('an attempt our shared rate limiter deferred is one INFO line (pacing, not a failure), while a 429 from the service stays a WARN', async function () {
+    const gate = { store: new InProcessRateLimitStore(), maxWaitMs: 0 };
+    const rate = { capacity: 1, refillPerMs: 1 / 60_000 };
+    const request = { service: 'fathom' as const, key: 'fathom:test', rate, userMessage: 'Fathom’s rate limit for this account is used up; the meeting will be fetched shortly.' };
+    await passRateLimit(gate, request);
+    const deferral = await passRateLimit(gate, request).then(() => assert.fail('the second call should wait'), (error: unknown) => error);
+    const deferred = await runFailingActivity(() => {
+      throw deferral;
+    });
+    assert.deepEqual(deferred.sdkWarnings, []);
+    assert.equal(deferred.appLines.length, 1);
+    const paced = JSON.parse(deferred.appLines[0]!) as Record<string, unknown>;
+    assert.equal(paced.level, 'info');
+    assert.equal(paced.msg, 'Activity deferred by the shared rate limit');
+
+    const refused = await runFailingActivity(() => {
+      throw new ExternalServiceError({ service: 'fathom', kind: 'retryable', status: 429, retryAfterMs: 1000, userMessage: 'Fathom is rate limiting.' });
+    });
+    assert.equal((JSON.parse(refused.appLines[0]!) as Record<string, unknown>).level, 'warn');
   });
 
   it('a bug keeps the SDK’s full report (with the stack) and adds no line of its own', async function () {
