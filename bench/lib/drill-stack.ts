@@ -76,8 +76,15 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
   const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
   const stops: (() => Promise<unknown>)[] = [];
   const stopAll = async (): Promise<void> => {
+    process.off('SIGINT', stopOnSignal).off('SIGTERM', stopOnSignal);
     for (let stop = stops.pop(); stop; stop = stops.pop()) await stop().catch((error: unknown) => console.error('[drill] stop failed:', error));
   };
+  // Ctrl-C during a drill stops this stack too: its Postgres, API and workers would outlive the drill otherwise.
+  const stopOnSignal = (signal: NodeJS.Signals): void => {
+    console.log(`[drill] ${signal}: stopping the drill stack`);
+    void stopAll().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', stopOnSignal).once('SIGTERM', stopOnSignal);
 
   let services: EmulatedServices | undefined;
   try {
