@@ -5,7 +5,7 @@ import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { cardActions, taskModal } from '../../slack/action-ids';
 import { searchAccountsUpdate } from '../../workflows/messages';
 import { cardMessage, cardText } from '../support/card';
-import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
+import { meetingState, prepareMeeting, salesChannel, updatesFinished } from '../support/meeting-flow';
 import { signingSecret, startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
 
@@ -18,15 +18,6 @@ describe('Slack: searching the CRM from the card and the task form', function ()
   });
   afterEach(async () => harness?.close());
 
-  /** Closing the harness while an update still runs would cut its Temporal call. */
-  async function updatesFinished(workflowId: string): Promise<void> {
-    await waitFor('every update to finish', async () => {
-      const { events } = await harness.client.workflow.getHandle(workflowId).fetchHistory();
-      const accepted = events?.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes).length ?? 0;
-      const completed = events?.filter((event) => event.workflowExecutionUpdateCompletedEventAttributes).length ?? 0;
-      return accepted === completed;
-    });
-  }
 
   /** A meeting whose attendees' company is not in the CRM: the card asks the rep to search. */
   async function unmatchedMeeting(seeded: SeededTenant): Promise<{ recordingId: string; workflowId: string }> {
@@ -67,7 +58,7 @@ describe('Slack: searching the CRM from the card and the task form', function ()
     await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
     await waitFor('the note in HubSpot', () => hubspot.notes().length === 1);
     assert.deepEqual(hubspot.notes()[0]!.companyIds, [northwind]);
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('lists nothing to another workspace’s user, to a colleague who is not the meeting’s rep, or to an update the API did not sign', async () => {
@@ -91,7 +82,7 @@ describe('Slack: searching the CRM from the card and the task form', function ()
 
     const fromRep = await typeInAccountSearch(seeded, recordingId, 'northwind');
     assert.ok(fromRep.shown && fromRep.options.length === 1, 'the rep still gets the account');
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('answers a slow or failing CRM search in time with no options, and the next keystroke searches again', async () => {
@@ -112,7 +103,7 @@ describe('Slack: searching the CRM from the card and the task form', function ()
     const working = await typeInAccountSearch(seeded, recordingId, 'northwind');
     assert.ok(working.shown);
     assert.deepEqual(working.options.map((option) => option.text), ['Northwind Traders']);
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('searches the CRM at most a few times a second per workspace, answering the rest with no options', async () => {
@@ -128,7 +119,7 @@ describe('Slack: searching the CRM from the card and the task form', function ()
     const listed = burst.filter((answer) => answer.shown && answer.options.length > 0).length;
     assert.equal(listed, 6);
     assert.equal(companySearches() - searchesBefore, 6, 'the rest never reached the CRM');
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('offers the matched account’s contacts in the task form and creates the task with the contact picked', async () => {
@@ -185,6 +176,6 @@ describe('Slack: searching the CRM from the card and the task form', function ()
     assert.equal(task!.subject, 'Send John the pricing');
     assert.deepEqual(task!.contactIds, [john], 'the task is about the contact the rep picked');
     assert.deepEqual(task!.companyIds, [client]);
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 });

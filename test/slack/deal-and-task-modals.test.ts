@@ -4,7 +4,7 @@ import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { cardActions, dealModal, taskModal } from '../../slack/action-ids';
 import { renderDealModal } from '../../slack/deal-modal';
 import { cardText } from '../support/card';
-import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
+import { meetingState, prepareMeeting, salesChannel, updatesFinished } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
 
@@ -42,15 +42,6 @@ describe('Slack: the card’s CRM task and deal modals', function () {
   });
   afterEach(async () => harness?.close());
 
-  /** Closing the harness while the API still awaits an update's result would cut its Temporal call. */
-  async function updatesFinished(workflowId: string): Promise<void> {
-    await waitFor('every update to finish', async () => {
-      const { events } = await harness.client.workflow.getHandle(workflowId).fetchHistory();
-      const accepted = events?.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes).length ?? 0;
-      const completed = events?.filter((event) => event.workflowExecutionUpdateCompletedEventAttributes).length ?? 0;
-      return accepted === completed;
-    });
-  }
 
   function submitView(seeded: SeededTenant, view: { id: string; callback_id: string; private_metadata?: string; values: Record<string, Record<string, unknown>> }): Promise<Response> {
     return harness.postSigned(
@@ -115,7 +106,7 @@ describe('Slack: the card’s CRM task and deal modals', function () {
     const again = (await (await submit('Send it again', '2030-03-06', '09:00')).json()) as { errors: Record<string, string> };
     assert.match(again.errors[taskModal.fields.subject.block]!, /already/);
     assert.equal(hubspot.tasks().length, 1);
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('fills the deal modal from the CRM with its real stages, and sends only what the rep changed', async () => {
@@ -172,7 +163,7 @@ describe('Slack: the card’s CRM task and deal modals', function () {
       [['dealstage']],
       'only the stage was sent; the amount was left alone',
     );
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('opens the most recently updated of several open deals and switches to another the rep picks', async () => {
@@ -210,7 +201,7 @@ describe('Slack: the card’s CRM task and deal modals', function () {
     assert.equal(JSON.parse(switched.private_metadata!).dealId, pilot);
     assert.equal(blockStarting(switched, dealModal.fields.stage.block)!.element!.initial_option?.value, 'qualifiedtobuy');
     assert.equal(blockStarting(switched, dealModal.fields.amount.block)!.element!.initial_value, '50000');
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('says so when the account has no open deal', async () => {
@@ -225,7 +216,7 @@ describe('Slack: the card’s CRM task and deal modals', function () {
     const notice = slack.calls('views.update')[0]!.view as unknown as OpenedView;
     assert.match(JSON.stringify(notice.blocks), /no open deal/);
     assert.equal(notice.submit, undefined, 'there is no form to submit');
-    await updatesFinished(workflowId);
+    await updatesFinished(harness, workflowId);
   });
 
   it('opens no editor (text, deal or task) for a member who only sees the channel card, and tells them why', async () => {

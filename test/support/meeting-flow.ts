@@ -33,3 +33,13 @@ export async function prepareMeeting(
 export function meetingState(harness: ProductHarness, workflowId: string): Promise<MeetingState> {
   return harness.client.workflow.getHandle(workflowId).query(statusQuery);
 }
+
+/** Closing the harness while an update still runs (a search the API stopped waiting for) would cut its Temporal call. */
+export async function updatesFinished(harness: ProductHarness, workflowId: string): Promise<void> {
+  await waitFor('every update to finish', async () => {
+    const { events } = await harness.client.workflow.getHandle(workflowId).fetchHistory();
+    const accepted = events?.filter((event) => event.workflowExecutionUpdateAcceptedEventAttributes).length ?? 0;
+    const completed = events?.filter((event) => event.workflowExecutionUpdateCompletedEventAttributes).length ?? 0;
+    return accepted === completed;
+  });
+}
