@@ -134,11 +134,15 @@ export class MeetingGateway {
   async update<Ret, Arg extends { actor: Actor }>(tenant: Tenant, recordingId: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg): Promise<UpdateOutcome> {
     if (!isRecordingId(recordingId)) return { status: 'rejected', reason: notAMeeting };
     const { handle, signed } = this.signedFor(tenant, recordingId, arg);
-    const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED }).then(
+    const { updateOutcomes } = this.options;
+    const updateId = updateOutcomes.watch();
+    const accepted = handle.startUpdate(definition, { args: [signed], waitForStage: WorkflowUpdateStage.ACCEPTED, updateId }).then(
       // An action still running is accepted; only an update that finished with its acceptance has an outcome to read now.
-      (update): Promise<UpdateOutcome> | UpdateOutcome =>
-        this.options.updateOutcomes.takeFinished(update.updateId) ? outcomeOf(update.result()) : { status: 'accepted' },
-      (error: unknown): UpdateOutcome => describeUpdateError(error),
+      (update): Promise<UpdateOutcome> | UpdateOutcome => (updateOutcomes.takeFinished(updateId) ? outcomeOf(update.result()) : { status: 'accepted' }),
+      (error: unknown): UpdateOutcome => {
+        updateOutcomes.takeFinished(updateId);
+        return describeUpdateError(error);
+      },
     );
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<UpdateOutcome>((resolve) => {
