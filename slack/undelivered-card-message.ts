@@ -1,11 +1,13 @@
 import type { ActionFailure } from '../domain/meeting';
+import { escapeMrkdwn, truncate } from './block-kit';
 
 /**
  * What the rep reads when Slack does not take their follow-up card: what happened, whether we keep
- * trying, and what they (or an admin) can do. `failure.message` is already a sentence for people.
+ * trying, and what they (or an admin) can do. `failure.message` is already a sentence for people;
+ * the title is the meeting's own (outside text), escaped like every title the app shows.
  */
 export function undeliveredCardText(input: { title: string; failure: ActionFailure; cardPosted: boolean }): string {
-  const what = `${input.cardPosted ? 'update' : 'post'} the follow-up card for “${input.title}”`;
+  const what = `${input.cardPosted ? 'update' : 'post'} the follow-up card for “${escapeMrkdwn(truncate(input.title, 200))}”`;
   switch (input.failure.kind) {
     case 'reconnect':
       return (
