@@ -3,7 +3,7 @@ import { inTenant } from '../db/tenant-scope';
 import type { ActionFailure } from '../domain/meeting';
 import { undeliveredCardText } from '../slack/undelivered-card-message';
 import type { ActivityDependencies } from './dependencies';
-import { loadTenant, slackClientFor } from './tenant-services';
+import { loadRep, loadTenant, slackClientFor } from './tenant-services';
 
 export interface ReportUndeliveredCardInput {
   tenantId: string;
@@ -27,14 +27,18 @@ function trustedResponseUrl(url: string, slackApiUrl: string): boolean {
 }
 
 /**
- * Tells the rep that Slack did not take their card. The command's response_url first: it needs no
+ * Tells the rep, in their language, that Slack did not take their card. The command's response_url first: it needs no
  * token, so it still works when the app's token was revoked. Otherwise a DM, which works when Slack
  * refused only the card; when the token is dead too this fails, and the meeting stays marked
  * "needs-attention" for admins and operators (the workflow's search attribute).
  */
 export function reportUndeliveredCardActivity(deps: ActivityDependencies) {
   return async function reportUndeliveredCard(input: ReportUndeliveredCardInput): Promise<'response-url' | 'direct-message'> {
-    const text = undeliveredCardText(input);
+    const { tenant, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
+      tenant: await loadTenant(em, input.tenantId),
+      rep: await loadRep(em, input.repSlackUserId),
+    }));
+    const text = undeliveredCardText({ ...input, locale: rep?.locale ?? null });
     if (input.responseUrl && trustedResponseUrl(input.responseUrl, deps.slackApiUrl)) {
       const response = await fetch(input.responseUrl, {
         method: 'POST',
@@ -45,7 +49,6 @@ export function reportUndeliveredCardActivity(deps: ActivityDependencies) {
       if (response?.ok) return 'response-url';
       // An expired or used-up response_url (30 minutes, 5 uses) is not worth a retry: try the DM.
     }
-    const tenant = await inTenant(deps.orm, input.tenantId, (em) => loadTenant(em, input.tenantId));
     const slack = await slackClientFor(deps, tenant);
     await callSlack(() => slack.chat.postMessage({ channel: input.repSlackUserId, text }));
     return 'direct-message';

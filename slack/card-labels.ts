@@ -4,9 +4,9 @@ import type { ActionKind, MeetingStatus } from '../domain/meeting';
 export type StatusWithLine = Exclude<MeetingStatus, 'awaiting-rep' | 'working' | 'needs-attention'>;
 
 /**
- * Every word the follow-up card and the nudge show a rep, in the languages the rep's Slack
- * locale may ask for; English for any other locale. Texts taking values are functions, so word
- * order can follow each language. Values (titles, names, messages) arrive already escaped.
+ * Every word the follow-up card, the nudge and the undelivered-card notice show a rep, in the
+ * languages the rep's Slack locale may ask for; English for any other locale. Texts taking values
+ * are functions, so word order can follow each language. Values (titles, names, messages) arrive already escaped.
  */
 export interface CardLabels {
   header(title: string): string;
@@ -52,6 +52,12 @@ export interface CardLabels {
   notification(title: string, status: string): string;
   ready: string;
   nudge(repMention: string, title: string): string;
+  /** Slack did not take the card: its token is dead; `posted` says whether it was the update that failed. */
+  cardUndeliveredReconnect(title: string, posted: boolean): string;
+  /** Slack is failing or throttling for a while: we keep trying. */
+  cardUndeliveredRetrying(title: string, posted: boolean): string;
+  /** Slack refused the card for another reason, given as a sentence (`reason`). */
+  cardUndeliveredRefused(title: string, posted: boolean, reason: string): string;
 }
 
 const en: CardLabels = {
@@ -105,6 +111,12 @@ const en: CardLabels = {
   notification: (title, status) => `Follow-up for ${title}: ${status}`,
   ready: 'ready',
   nudge: (rep, title) => `⏰ ${rep}, the follow-up for “${title}” is still waiting for you: log the note, create the draft or dismiss it.`,
+  cardUndeliveredReconnect: (title, posted) =>
+    `⚠️ I couldn’t ${posted ? 'update' : 'post'} the follow-up card for “${title}”: Slack no longer accepts this app’s token. Ask a workspace admin to reinstall the app; the meeting is kept and listed under “Needs attention” until then.`,
+  cardUndeliveredRetrying: (title, posted) =>
+    `⚠️ Slack is not taking my messages right now, so I couldn’t ${posted ? 'update' : 'post'} the follow-up card for “${title}”. I’ll keep trying on my own; nothing is lost, and the card will show the latest state once Slack answers again.`,
+  cardUndeliveredRefused: (title, posted, reason) =>
+    `⚠️ Slack refused to ${posted ? 'update' : 'post'} the follow-up card for “${title}”: ${reason} The meeting is listed under “Needs attention” so an admin can look into it.`,
 };
 
 const it: CardLabels = {
@@ -158,6 +170,12 @@ const it: CardLabels = {
   notification: (title, status) => `Follow-up per ${title}: ${status}`,
   ready: 'pronto',
   nudge: (rep, title) => `⏰ ${rep}, il follow-up di “${title}” ti aspetta ancora: registra la nota, crea la bozza o ignoralo.`,
+  cardUndeliveredReconnect: (title, posted) =>
+    `⚠️ Non sono riuscito a ${posted ? 'aggiornare' : 'pubblicare'} la scheda di follow-up di “${title}”: Slack non accetta più il token di questa app. Chiedi a un amministratore del workspace di reinstallare l’app; la riunione resta salvata ed elencata in “Needs attention” (nella Home dell’app) fino ad allora.`,
+  cardUndeliveredRetrying: (title, posted) =>
+    `⚠️ Slack non accetta i miei messaggi in questo momento, quindi non sono riuscito a ${posted ? 'aggiornare' : 'pubblicare'} la scheda di follow-up di “${title}”. Continuerò a riprovare da solo; non si perde nulla e la scheda mostrerà lo stato più recente appena Slack risponde.`,
+  cardUndeliveredRefused: (title, posted, reason) =>
+    `⚠️ Slack ha rifiutato di ${posted ? 'aggiornare' : 'pubblicare'} la scheda di follow-up di “${title}”: ${reason} La riunione è elencata in “Needs attention” (nella Home dell’app) perché un amministratore possa verificarla.`,
 };
 
 const es: CardLabels = {
@@ -211,6 +229,12 @@ const es: CardLabels = {
   notification: (title, status) => `Seguimiento de ${title}: ${status}`,
   ready: 'listo',
   nudge: (rep, title) => `⏰ ${rep}, el seguimiento de “${title}” sigue esperándote: registra la nota, crea el borrador o descártalo.`,
+  cardUndeliveredReconnect: (title, posted) =>
+    `⚠️ No pude ${posted ? 'actualizar' : 'publicar'} la tarjeta de seguimiento de “${title}”: Slack ya no acepta el token de esta app. Pide a un administrador del espacio de trabajo que reinstale la app; la reunión se conserva y aparece en “Needs attention” (en la Home de la app) hasta entonces.`,
+  cardUndeliveredRetrying: (title, posted) =>
+    `⚠️ Slack no está aceptando mis mensajes ahora mismo, así que no pude ${posted ? 'actualizar' : 'publicar'} la tarjeta de seguimiento de “${title}”. Seguiré intentándolo por mi cuenta; no se pierde nada y la tarjeta mostrará el estado más reciente cuando Slack vuelva a responder.`,
+  cardUndeliveredRefused: (title, posted, reason) =>
+    `⚠️ Slack se negó a ${posted ? 'actualizar' : 'publicar'} la tarjeta de seguimiento de “${title}”: ${reason} La reunión aparece en “Needs attention” (en la Home de la app) para que un administrador la revise.`,
 };
 
 const fr: CardLabels = {
@@ -264,6 +288,12 @@ const fr: CardLabels = {
   notification: (title, status) => `Suivi de ${title} : ${status}`,
   ready: 'prêt',
   nudge: (rep, title) => `⏰ ${rep}, le suivi de « ${title} » vous attend toujours : enregistrez la note, créez le brouillon ou ignorez-le.`,
+  cardUndeliveredReconnect: (title, posted) =>
+    `⚠️ Je n’ai pas pu ${posted ? 'mettre à jour' : 'publier'} la carte de suivi de « ${title} » : Slack n’accepte plus le jeton de cette app. Demandez à un administrateur de l’espace de travail de réinstaller l’app ; la réunion est conservée et listée dans « Needs attention » (dans l’accueil de l’app) d’ici là.`,
+  cardUndeliveredRetrying: (title, posted) =>
+    `⚠️ Slack n’accepte pas mes messages pour le moment, je n’ai donc pas pu ${posted ? 'mettre à jour' : 'publier'} la carte de suivi de « ${title} ». Je continue d’essayer de mon côté ; rien n’est perdu, et la carte affichera le dernier état dès que Slack répondra.`,
+  cardUndeliveredRefused: (title, posted, reason) =>
+    `⚠️ Slack a refusé de ${posted ? 'mettre à jour' : 'publier'} la carte de suivi de « ${title} » : ${reason} La réunion est listée dans « Needs attention » (dans l’accueil de l’app) pour qu’un administrateur l’examine.`,
 };
 
 const de: CardLabels = {
@@ -317,6 +347,12 @@ const de: CardLabels = {
   notification: (title, status) => `Follow-up für ${title}: ${status}`,
   ready: 'bereit',
   nudge: (rep, title) => `⏰ ${rep}, das Follow-up für „${title}“ wartet noch auf dich: speichere die Notiz, erstelle den Entwurf oder verwirf es.`,
+  cardUndeliveredReconnect: (title, posted) =>
+    `⚠️ Ich konnte die Follow-up-Karte für „${title}“ nicht ${posted ? 'aktualisieren' : 'posten'}: Slack akzeptiert das Token dieser App nicht mehr. Bitte einen Workspace-Admin, die App neu zu installieren; das Meeting bleibt gespeichert und steht bis dahin unter „Needs attention“ (in der App-Startseite).`,
+  cardUndeliveredRetrying: (title, posted) =>
+    `⚠️ Slack nimmt meine Nachrichten gerade nicht an, daher konnte ich die Follow-up-Karte für „${title}“ nicht ${posted ? 'aktualisieren' : 'posten'}. Ich versuche es selbst weiter; nichts geht verloren, und die Karte zeigt den neuesten Stand, sobald Slack wieder antwortet.`,
+  cardUndeliveredRefused: (title, posted, reason) =>
+    `⚠️ Slack hat abgelehnt, die Follow-up-Karte für „${title}“ zu ${posted ? 'aktualisieren' : 'posten'}: ${reason} Das Meeting steht unter „Needs attention“ (in der App-Startseite), damit ein Admin es prüfen kann.`,
 };
 
 const pt: CardLabels = {
@@ -370,6 +406,12 @@ const pt: CardLabels = {
   notification: (title, status) => `Acompanhamento de ${title}: ${status}`,
   ready: 'pronto',
   nudge: (rep, title) => `⏰ ${rep}, o acompanhamento de “${title}” ainda está esperando por você: registre a nota, crie o rascunho ou descarte-o.`,
+  cardUndeliveredReconnect: (title, posted) =>
+    `⚠️ Não consegui ${posted ? 'atualizar' : 'publicar'} o cartão de acompanhamento de “${title}”: o Slack não aceita mais o token deste app. Peça a um administrador do workspace para reinstalar o app; a reunião fica guardada e listada em “Needs attention” (na Home do app) até lá.`,
+  cardUndeliveredRetrying: (title, posted) =>
+    `⚠️ O Slack não está aceitando minhas mensagens agora, então não consegui ${posted ? 'atualizar' : 'publicar'} o cartão de acompanhamento de “${title}”. Vou continuar tentando sozinho; nada se perde, e o cartão mostrará o estado mais recente quando o Slack responder de novo.`,
+  cardUndeliveredRefused: (title, posted, reason) =>
+    `⚠️ O Slack recusou ${posted ? 'atualizar' : 'publicar'} o cartão de acompanhamento de “${title}”: ${reason} A reunião está listada em “Needs attention” (na Home do app) para que um administrador verifique.`,
 };
 
 const byLanguage: Record<string, CardLabels> = { en, it, es, fr, de, pt };
