@@ -115,11 +115,9 @@ export class HubSpotEmulator extends OAuthCrmEmulator {
 
   constructor() {
     super('hubspot', { prefix: 'hs', accessTokenTtlSeconds: 1800, rotateRefreshTokens: false });
-    this.route('POST', /^\/oauth\/v1\/token$/, (request) => this.token(request));
-    // HubSpot ends a grant by deleting its refresh token: 204, or 404 when it is unknown or gone.
-    this.route('DELETE', /^\/oauth\/v1\/refresh-tokens\/([^/]+)$/, (_request, [token]) =>
-      this.tokens.revoke(decodeURIComponent(token!)) ? { status: 204, body: undefined } : { status: 404, body: oauthError('NOT_FOUND', 'invalid_grant', 'refresh token not found') },
-    );
+    // The date-versioned OAuth API (2026-03) only: the v1 endpoints are sunset on 2027-02-16.
+    this.route('POST', /^\/oauth\/2026-03\/token$/, (request) => this.token(request));
+    this.route('POST', /^\/oauth\/2026-03\/token\/revoke$/, (request) => this.revoke(request));
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)\/search$/, (request, [type]) => this.api(request, () => this.search(request, type!)));
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)\/batch\/read$/, (request, [type]) => this.api(request, () => this.batchRead(request, type!)));
     this.route('POST', /^\/crm\/v3\/objects\/(\w+)$/, (request, [type]) => this.api(request, () => this.create(request, type!)));
@@ -259,6 +257,23 @@ export class HubSpotEmulator extends OAuthCrmEmulator {
     const issued = this.tokens.refresh(typeof form.refresh_token === 'string' ? form.refresh_token : undefined);
     if (!issued) return { status: 400, body: oauthError('BAD_REFRESH_TOKEN', 'invalid_grant', 'refresh token is invalid, expired or revoked') };
     return { status: 200, body: { token_type: 'bearer', refresh_token: issued.refreshToken, access_token: issued.accessToken, expires_in: issued.expiresIn } };
+  }
+
+  /**
+   * Revokes a refresh token (and with it the grant): client credentials and the token in the form
+   * body. An unknown or already revoked token is answered 200 as RFC 7009 §2.2 has it: the caller's
+   * goal, a dead token, is reached either way.
+   */
+  private revoke(request: RecordedRequest): EmulatorResponse {
+    const form = asRecord(request.body);
+    if (form.client_id !== this.oauthClient.clientId || form.client_secret !== this.oauthClient.clientSecret) {
+      return { status: 400, body: oauthError('BAD_CLIENT_ID', 'invalid_client', 'missing or unknown client id') };
+    }
+    if (typeof form.token !== 'string' || form.token === '') {
+      return { status: 400, body: { message: 'Invalid input: token is required', correlationId: randomUUID(), category: 'VALIDATION_ERROR' } };
+    }
+    this.tokens.revoke(form.token);
+    return { status: 200, body: undefined };
   }
 
   /** Authenticates, runs the handler, and adds the rate-limit headers HubSpot sends outside search. */

@@ -19,12 +19,22 @@ export interface CrmOAuthApp {
 
 export const hubSpotAuthorizeUrl = 'https://app.hubspot.com/oauth/authorize';
 
+/**
+ * HubSpot's date-versioned OAuth API (2026-03): the v1 endpoints (`/oauth/v1/token`, the refresh
+ * token DELETE) are sunset on 2027-02-16. Same grants and answers, every parameter in the body.
+ */
+const hubSpotOAuthVersion = '2026-03';
+
+export function hubSpotTokenUrl(apiBaseUrl: string): string {
+  return `${apiBaseUrl.replace(/\/+$/, '')}/oauth/${hubSpotOAuthVersion}/token`;
+}
+
 /** Where each provider's consent screen and token endpoint live, from the API/login bases in config. */
 export function crmOAuthEndpoints(provider: OAuthCrmProvider, base: { apiUrl?: string; loginUrl?: string; oauthUrl?: string; authorizeUrl?: string }): { authorizeUrl: string; tokenUrl: string } {
   const trim = (url: string | undefined) => (url ?? '').replace(/\/+$/, '');
   switch (provider) {
     case 'hubspot':
-      return { authorizeUrl: base.authorizeUrl ?? hubSpotAuthorizeUrl, tokenUrl: `${trim(base.apiUrl)}/oauth/v1/token` };
+      return { authorizeUrl: base.authorizeUrl ?? hubSpotAuthorizeUrl, tokenUrl: hubSpotTokenUrl(trim(base.apiUrl)) };
     case 'salesforce':
       return { authorizeUrl: `${trim(base.loginUrl)}/services/oauth2/authorize`, tokenUrl: `${trim(base.loginUrl)}/services/oauth2/token` };
     case 'pipedrive':
@@ -101,22 +111,30 @@ export function crmTokenRefresher(
 
 /**
  * Revokes the grant behind a connection's tokens, so a copy of them left anywhere stops working:
- * HubSpot deletes the refresh token (`DELETE /oauth/v1/refresh-tokens/:token`), Salesforce and
- * Pipedrive revoke per RFC 7009 (a refresh token revokes its access tokens with it).
+ * HubSpot revokes the refresh token (`POST /oauth/2026-03/token/revoke` with the app's credentials),
+ * Salesforce and Pipedrive revoke per RFC 7009 (a refresh token revokes its access tokens with it).
  */
 export function revokeCrmGrant(
   provider: OAuthCrmProvider,
   options: { oauthBaseUrl: string; client: OAuthClient | undefined; credentials: OAuthCredentials; timeoutMs: number },
-): Promise<'revoked' | 'already-invalid'> {
+): Promise<'revoked' | 'already-invalid' | 'not-revocable'> {
   const base = options.oauthBaseUrl.replace(/\/+$/, '');
   const { credentials, client, timeoutMs } = options;
   const token = credentials.refreshToken ?? credentials.accessToken;
   const tokenTypeHint = credentials.refreshToken ? 'refresh_token' : 'access_token';
   switch (provider) {
     case 'hubspot':
-      // Only refresh tokens can be deleted; a lone access token dies within 30 minutes.
+      // Only refresh tokens can be revoked, by the app that holds them; a lone access token dies within 30 minutes.
       if (!credentials.refreshToken) return Promise.resolve('already-invalid');
-      return revokeOAuthToken({ service: provider, method: 'DELETE', url: `${base}/oauth/v1/refresh-tokens/${encodeURIComponent(credentials.refreshToken)}`, timeoutMs });
+      // HubSpot takes a revocation only from the app that holds the token (its client id and secret).
+      if (!client) return Promise.resolve('not-revocable');
+      return revokeOAuthToken({
+        service: provider,
+        method: 'POST',
+        url: `${hubSpotTokenUrl(base)}/revoke`,
+        form: { client_id: client.clientId, client_secret: client.clientSecret, token: credentials.refreshToken, token_type_hint: 'refresh_token' },
+        timeoutMs,
+      });
     case 'salesforce':
       return revokeOAuthToken({ service: provider, method: 'POST', url: `${base}/services/oauth2/revoke`, form: { token }, timeoutMs });
     case 'pipedrive':

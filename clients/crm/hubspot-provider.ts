@@ -14,7 +14,7 @@ import {
 } from './crm-provider';
 import { normaliseDomain, type CrmAccount, type CrmCapability, type CrmContact, type CrmDeal, type CrmDealStage, type CrmNote, type CrmTask } from '../../domain/crm';
 import { CredentialSession } from './credential-session';
-import { crmTokenRefresher } from './crm-oauth-connect';
+import { crmTokenRefresher, hubSpotTokenUrl } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
 import { crmCapabilities } from './crm-capabilities';
 import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
@@ -82,7 +82,7 @@ class HubSpotProvider implements CrmProvider {
     this.session = new CredentialSession({
       service: 'hubspot',
       source: settings.credentials,
-      refresh: crmTokenRefresher('hubspot', { tokenUrl: `${settings.oauthBaseUrl ?? this.apiBaseUrl}/oauth/v1/token`, client: settings.oauthClient, timeoutMs: this.timeoutMs }),
+      refresh: crmTokenRefresher('hubspot', { tokenUrl: hubSpotTokenUrl(settings.oauthBaseUrl ?? this.apiBaseUrl), client: settings.oauthClient, timeoutMs: this.timeoutMs }),
     });
   }
 

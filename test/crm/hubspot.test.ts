@@ -27,7 +27,7 @@ async function hubSpotHarness(): Promise<CrmContractHarness & { hubspot: HubSpot
     provider: createProvider(),
     createProvider,
     apiPath: /^\/crm\//,
-    tokenPath: /^\/oauth\/v1\/token$/,
+    tokenPath: /^\/oauth\/2026-03\/token$/,
     stages: { open: 'appointmentscheduled', otherOpen: 'presentationscheduled', closed: 'closedlost' },
     missingAccountId: '999999',
     missingDealId: '999998',

@@ -121,6 +121,10 @@ describe('Uninstall: app_uninstalled and tokens_revoked close the tenant down', 
     await assertNothingLeft(seeded, held.secretRefs);
     assert.ok(!harness.emulators.fathom.webhooks().some((webhook) => webhook.id === webhookId), 'Fathom no longer sends the rep’s recordings');
     assert.equal(harness.emulators.hubspot.tokens.refresh(held.hubspotRefreshToken), undefined, 'HubSpot no longer refreshes the token');
+    // Through HubSpot's 2026-03 OAuth API, token in the body: the v1 endpoints (token in the path) are sunset on 2027-02-16.
+    const hubspotRevocations = harness.emulators.hubspot.requestsTo('POST', /^\/oauth\/2026-03\/token\/revoke$/).filter((request) => (request.body as { token?: string }).token === held.hubspotRefreshToken);
+    assert.equal(hubspotRevocations.length, 1, 'HubSpot was asked once to revoke the refresh token');
+    assert.equal(harness.emulators.hubspot.requests.filter((request) => request.path.startsWith('/oauth/v1/')).length, 0, 'no v1 OAuth call');
     const googleRevocations = harness.emulators.google.requestsTo('POST', /^\/revoke$/).filter((request) => (request.body as { token?: string }).token === held.googleRefreshToken);
     assert.equal(googleRevocations.length, 1, 'Google was asked once to revoke the rep’s grant');
     const revoked = await auditRows(seeded.tenant.id, 'credential.revoked');
