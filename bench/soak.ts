@@ -50,6 +50,8 @@ type Series = keyof typeof slopeLimitsPerHour;
 
 interface Sample extends Partial<Record<Series, number>> {
   atSeconds: number;
+  /** The machine's 1-minute load average: a latency trend means little if this moved (other work on the box). */
+  loadAverage1m: number;
   meetingsStarted: number;
   meetingsCompleted: number;
 }
@@ -127,6 +129,7 @@ async function main(): Promise<void> {
     windowAcks = [];
     const sample: Sample = {
       atSeconds: round((Date.now() - started) / 1000),
+      loadAverage1m: round(os.loadavg()[0]!, 2),
       meetingsStarted: meetings.length,
       meetingsCompleted: meetings.filter((meeting) => meeting.completedAt).length,
       workerRssMiB: worker.rssMiB,
@@ -204,6 +207,10 @@ async function main(): Promise<void> {
   const completed = meetings.filter((meeting) => meeting.completedAt);
   const passed = errors.length === 0 && stuck === 0 && trends.every((row) => row.ok === true);
   printTable(`Soak: ${meetings.length} meetings over ${round(durationMs / 60_000)} min at ${perMinute}/min; slopes after ${round(warmUpMs / 60_000)} min warm-up`, trends);
+  const loads = afterWarmUp.map((sample) => sample.loadAverage1m);
+  if (loads.length) {
+    console.log(`[soak] machine load average after warm-up: ${Math.min(...loads)}–${Math.max(...loads)} (slope ${round(leastSquaresSlope(afterWarmUp.map((sample) => [sample.atSeconds / 3600, sample.loadAverage1m] as const)) ?? 0, 2)} per hour); the ack p99 trend says something about the product only where this stayed level`);
+  }
   const webhookToCompleted = summarize(completed.map((meeting) => meeting.completedAt! - meeting.startedAt));
   printTable('Soak: latencies (ms)', [
     { measure: 'click ack (all clicks)', ...summarize(allAcks) },
