@@ -249,7 +249,7 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
       steps.push(stepRow('temporal', temporal.result, rejected.size, 0, temporal.probe));
       const api = await probedStep('api', async () => {
         const run = await runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, stack.apiUrl, targets, `api-${rate}`) });
-        await settle(500); // rejections reach response_url after the answer; let the last land
+        await repliesSettled(stack); // rejections reach response_url after the answer; let the last land
         return run;
       });
       const replies = apiRejections(stack, `api-${rate}`, api.result);
@@ -296,6 +296,19 @@ async function waitForNotes(stack: BenchStack, count: number): Promise<void> {
   while (stack.emulators.hubspot.notes().length < count) {
     if (performance.now() > deadline) throw new Error(`only ${stack.emulators.hubspot.notes().length} of ${count} notes were logged`);
     await settle(100);
+  }
+}
+
+/**
+ * Until no ephemeral reply arrived for a second (at most 15 s): the API posts them after its
+ * answers, and on a loaded machine late ones would count as accepted clicks.
+ */
+async function repliesSettled(stack: BenchStack): Promise<void> {
+  const deadline = performance.now() + 15_000;
+  let count = -1;
+  while (count !== stack.emulators.slack.responseUrlPosts().length && performance.now() < deadline) {
+    count = stack.emulators.slack.responseUrlPosts().length;
+    await settle(1_000);
   }
 }
 
