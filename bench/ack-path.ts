@@ -13,21 +13,26 @@
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { WorkflowUpdateStage } from '@temporalio/client';
 import { createApiApp } from '../api/app';
 import type { ApiDependencies } from '../api/http/dependencies';
 import type { MeetingGateway, UpdateOutcome } from '../api/meetings/meeting-gateway';
 import { listeningTenantDirectory } from '../db/tenant-directory-cache';
+import { signActor } from '../runtime/actor-proof';
 import { payloadCodecFor } from '../runtime/data-converter';
 import { createLogger } from '../runtime/logger';
 import { logNoteUpdate, meetingWorkflowId } from '../workflows/messages';
 import type { BenchStack } from './lib/bench-stack';
+import { profilingConfigured, toggleProfileWindows } from './lib/cpu-profile-windows';
+import { ownEventLoopDelay, scrapedEventLoopDelay, type EventLoopDelay } from './lib/event-loop-delay';
 import { postRaw } from './lib/http';
 import { prepareMeetings } from './lib/meetings';
 import { latencySummary, runOpenLoad, type OpenLoadRun } from './lib/open-load';
 import { numberFromEnv, numberListFromEnv, printTable, type Row } from './lib/stats';
 import { signedClick, type ClickTarget } from './lib/slack-traffic';
+import { cpuSpent, sampleStackCpu, type CpuSample } from './lib/stack-cpu';
 
 type Target = 'api' | 'koa-noop' | 'temporal';
 /** 'acked' = HTTP 200 / update accepted or rejected by the workflow; anything else is an error. */
@@ -37,6 +42,7 @@ export interface AckPathResult {
   meetings: number;
   durationSeconds: number;
   warmupSeconds: number;
+  apiProcesses: number;
   steps: Row[];
   goals: Row[];
 }
@@ -92,8 +98,11 @@ function httpClicker(stack: BenchStack, baseUrl: string, targets: ClickTarget[],
 function temporalClicker(stack: BenchStack, targets: ClickTarget[], rejected: Set<number>): (index: number) => Promise<ClickOutcome> {
   return async (index) => {
     const target = targets[index % targets.length]!;
-    const actor = { tenantId: target.tenantId, slackUserId: target.userId, isAdmin: false };
-    const handle = stack.client.workflow.getHandle(meetingWorkflowId(target.tenantId, target.recordingId));
+    const workflowId = meetingWorkflowId(target.tenantId, target.recordingId);
+    // The very argument the API sends: the actor with its proof, signed per click as the gateway does.
+    const claim = { tenantId: target.tenantId, slackUserId: target.userId, isAdmin: false };
+    const actor = { ...claim, proof: signActor(stack.config.actorProofKey, { workflowId, ...claim }) };
+    const handle = stack.client.workflow.getHandle(workflowId);
     try {
       const update = await handle.startUpdate(logNoteUpdate, { args: [{ actor }], waitForStage: WorkflowUpdateStage.ACCEPTED });
       // A rejected update's result fails at once; an accepted one's comes when the note is logged.
@@ -126,7 +135,39 @@ function apiRejections(stack: BenchStack, runLabel: string, run: OpenLoadRun<Cli
   return { rejected, unavailable };
 }
 
-function stepRow(target: Target, run: OpenLoadRun<ClickOutcome>, rejected: number, unavailable = 0): Row {
+/** What a step cost the machine besides its latencies: CPU per click by process, and event loop delays. */
+interface StepProbe {
+  /** 1-minute load average when the step started. */
+  loadAverage: number;
+  cpu: CpuSample;
+  /** This process's loop: the generator's, and the serving loop of koa-noop and temporal. */
+  benchLoop: EventLoopDelay;
+  /** The API's loop (one process's, with API_PROCESSES > 1), read from its /metrics. */
+  apiLoop?: EventLoopDelay;
+}
+
+/**
+ * Runs one step with its probes around it (and, for the api target, a CPU profile window of the
+ * API when the profiling preload is configured). `run` includes the settling after the last
+ * answer, so after-answer work (the API's ephemeral replies) is in the step's CPU.
+ */
+async function probedStep<T>(target: Target, run: () => Promise<T>): Promise<{ result: T; probe: StepProbe }> {
+  const apiMetricsUrl = `http://127.0.0.1:${process.env.OPERATOR_PORT}/metrics`;
+  await scrapedEventLoopDelay(apiMetricsUrl); // the scrape resets the API's histogram: its window starts here
+  // The API's profile during its step; this process's during the bare update's (the client is all it runs then, besides the generator).
+  const profiled = target === 'koa-noop' ? undefined : target === 'api' ? 'api' : 'bench';
+  if (profiled) toggleProfileWindows(profiled);
+  const loadAverage = os.loadavg()[0]!;
+  const cpuBefore = sampleStackCpu();
+  const benchLoop = ownEventLoopDelay();
+  const result = await run();
+  const probe: StepProbe = { loadAverage, benchLoop: benchLoop.stop(), cpu: cpuSpent(cpuBefore, sampleStackCpu()) };
+  if (profiled) toggleProfileWindows(profiled);
+  probe.apiLoop = await scrapedEventLoopDelay(apiMetricsUrl);
+  return { result, probe };
+}
+
+function stepRow(target: Target, run: OpenLoadRun<ClickOutcome>, rejected: number, unavailable = 0, probe?: StepProbe): Row {
   const acked = run.samples.filter((sample) => sample.outcome.acked).length;
   const errors = run.samples.length - acked;
   const latency = latencySummary(run.samples);
@@ -148,6 +189,24 @@ function stepRow(target: Target, run: OpenLoadRun<ClickOutcome>, rejected: numbe
     errors,
     genLagMax: run.maxSendLagMs,
     firstError: firstError && !firstError.acked ? firstError.error : undefined,
+    ...(probe ? probeColumns(target, run.requested, probe) : {}),
+  };
+}
+
+/** CPU ms per click of each process, and the serving process's loop delay (the API's, or this process's for the baselines). */
+function probeColumns(target: Target, clicks: number, probe: StepProbe): Row {
+  const perClick = (ms: number) => Math.round((ms / clicks) * 100) / 100;
+  const servingLoop = target === 'api' ? probe.apiLoop : probe.benchLoop;
+  return {
+    load1m: Math.round(probe.loadAverage * 10) / 10,
+    'cpu/click api': perClick(probe.cpu.api),
+    'cpu/click bench': perClick(probe.cpu.bench),
+    'cpu/click temporal': perClick(probe.cpu.temporal),
+    'cpu/click pg': perClick(probe.cpu.postgres),
+    'cpu/click worker': perClick(probe.cpu.worker),
+    'loop p99': servingLoop?.p99Ms,
+    'loop max': servingLoop?.maxMs,
+    'bench loop p99': probe.benchLoop.p99Ms,
   };
 }
 
@@ -156,7 +215,11 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
   const durationSeconds = numberFromEnv('BENCH_ACK_DURATION_S', 30);
   const warmupSeconds = numberFromEnv('BENCH_WARMUP_S', 5);
   const meetingCount = Math.round(numberFromEnv('BENCH_ACK_MEETINGS', 200));
-  console.log(`[bench] ack path: rates ${rates.join(', ')}/s for ${durationSeconds} s each over ${meetingCount} meetings`);
+  const apiProcesses = Number(process.env.API_PROCESSES ?? '1');
+  console.log(
+    `[bench] ack path: rates ${rates.join(', ')}/s for ${durationSeconds} s each over ${meetingCount} meetings; ` +
+      `API_PROCESSES=${apiProcesses} (the koa-noop and temporal baselines run in this one process)${profilingConfigured() ? `; CPU profiles (api steps: the API; temporal steps: this process) in ${process.env.CPU_PROFILE_DIR}` : ''}`,
+  );
 
   const targets = await prepareMeetings(stack, meetingCount, { label: 'ack-path meetings' });
   // First click on every meeting (accepted, logs its note), then a short warm-up of every target.
@@ -175,17 +238,23 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
   const durationMs = durationSeconds * 1000;
   try {
     for (const rate of rates) {
-      const noOp = await runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, noOpApi.url, targets, `noop-${rate}`) });
-      steps.push(stepRow('koa-noop', noOp, 0));
+      const noOp = await probedStep('koa-noop', () => runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, noOpApi.url, targets, `noop-${rate}`) }));
+      steps.push(stepRow('koa-noop', noOp.result, 0, 0, noOp.probe));
       const rejected = new Set<number>();
-      const temporal = await runOpenLoad({ ratePerSecond: rate, durationMs, request: temporalClicker(stack, targets, rejected) });
-      await settle(200);
-      steps.push(stepRow('temporal', temporal, rejected.size));
-      const api = await runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, stack.apiUrl, targets, `api-${rate}`) });
-      await settle(500); // rejections reach response_url right before the answer; let the last land
-      const replies = apiRejections(stack, `api-${rate}`, api);
-      steps.push(stepRow('api', api, replies.rejected, replies.unavailable));
-      printTable(`ack path at ${rate}/s (latency ms from intended send time)`, steps.slice(-3));
+      const temporal = await probedStep('temporal', async () => {
+        const run = await runOpenLoad({ ratePerSecond: rate, durationMs, request: temporalClicker(stack, targets, rejected) });
+        await settle(200);
+        return run;
+      });
+      steps.push(stepRow('temporal', temporal.result, rejected.size, 0, temporal.probe));
+      const api = await probedStep('api', async () => {
+        const run = await runOpenLoad({ ratePerSecond: rate, durationMs, request: httpClicker(stack, stack.apiUrl, targets, `api-${rate}`) });
+        await repliesSettled(stack); // rejections reach response_url after the answer; let the last land
+        return run;
+      });
+      const replies = apiRejections(stack, `api-${rate}`, api.result);
+      steps.push(stepRow('api', api.result, replies.rejected, replies.unavailable, api.probe));
+      printTable(`ack path at ${rate}/s (latency ms from intended send time; cpu ms per click by process)`, steps.slice(-3));
     }
   } finally {
     await noOpApi.close();
@@ -193,7 +262,7 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
   printTable('Slack ack path: signed "Log to CRM" clicks, open model, latency ms from intended send time', steps);
   const goals = ackGoals(steps);
   printTable('Slack ack path: goals (ratios within this run)', goals);
-  return { meetings: meetingCount, durationSeconds, warmupSeconds, steps, goals };
+  return { meetings: meetingCount, durationSeconds, warmupSeconds, apiProcesses, steps, goals };
 }
 
 /** API ack p99 ≤ 2× the bare update's p99 at each rate; accepted first clicks p99 ≤ 100 ms. */
@@ -227,6 +296,19 @@ async function waitForNotes(stack: BenchStack, count: number): Promise<void> {
   while (stack.emulators.hubspot.notes().length < count) {
     if (performance.now() > deadline) throw new Error(`only ${stack.emulators.hubspot.notes().length} of ${count} notes were logged`);
     await settle(100);
+  }
+}
+
+/**
+ * Until no ephemeral reply arrived for a second (at most 15 s): the API posts them after its
+ * answers, and on a loaded machine late ones would count as accepted clicks.
+ */
+async function repliesSettled(stack: BenchStack): Promise<void> {
+  const deadline = performance.now() + 15_000;
+  let count = -1;
+  while (count !== stack.emulators.slack.responseUrlPosts().length && performance.now() < deadline) {
+    count = stack.emulators.slack.responseUrlPosts().length;
+    await settle(1_000);
   }
 }
 

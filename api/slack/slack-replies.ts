@@ -3,6 +3,7 @@ import type { WebClient } from '@slack/web-api';
 import type { Tenant } from '../../entities';
 import { callSlack, createSlackClient } from '../../clients/slack-client';
 import { PostgresRateLimitStore } from '../../db/api-rate-limits';
+import { postToResponseUrl } from './response-url';
 import type { ApiDependencies } from '../http/dependencies';
 
 /**
@@ -17,6 +18,9 @@ export type SlackAccess = Pick<ApiDependencies, 'secrets' | 'slack' | 'orm'>;
  */
 const maxRateLimitWaitMs = 1_000;
 
+/** Slack answers a response_url post at once; past this the reply is given up (and logged). */
+const responseUrlTimeoutMs = 5_000;
+
 /**
  * Tells the clicking user something only they see. Uses the interaction's response_url when
  * it points at Slack (never anywhere else: no SSRF), otherwise chat.postEphemeral.
@@ -28,13 +32,8 @@ export async function replyEphemeral(
   text: string,
 ): Promise<void> {
   if (target.responseUrl && isSlackResponseUrl(target.responseUrl, deps.slack.responseUrlOrigins)) {
-    const response = await fetch(target.responseUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ response_type: 'ephemeral', replace_original: false, text }),
-      signal: AbortSignal.timeout(5000),
-    });
-    if (response.ok) return;
+    const status = await postToResponseUrl(target.responseUrl, { response_type: 'ephemeral', replace_original: false, text }, responseUrlTimeoutMs);
+    if (status >= 200 && status < 300) return;
   }
   if (!target.channelId) return;
   const slack = await slackClientForTenant(deps, tenant);

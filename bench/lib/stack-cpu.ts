@@ -10,7 +10,10 @@ export type CpuPart = 'bench' | 'worker' | 'api' | 'temporal' | 'postgres';
 
 /** How each of the stack's processes is recognised by its command line; the first match wins. */
 const partsByCommandLine: [CpuPart, string][] = [
+  // Compiled (dist/worker.js, dist/api/cluster.js and its forks' dist/api/server.js), as the stack runs them, or ts-node.
+  ['worker', 'worker.js'],
   ['worker', 'worker.ts'],
+  ['api', 'dist/api/'],
   ['api', 'server.ts'],
   ['temporal', 'start-dev'],
   ['postgres', 'postgres'],
