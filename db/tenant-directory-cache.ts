@@ -29,12 +29,16 @@ export const defaultTenantDirectoryCacheOptions: TenantDirectoryCacheOptions = {
  *
  * Cached tenants are shared by concurrent requests: handlers read them and load their own copy
  * to change anything (api/interactions/settings-editor.ts, api/connections/connections-store.ts).
+ * Concurrent misses of one key share one read (a burst of clicks when an entry expires would
+ * otherwise send one read each), but only within a generation: a request that arrives after a
+ * change never joins a read begun before it.
  */
 export class TenantDirectoryCache implements TenantChangeSubscriber {
   private live = false;
   private generation = 0;
   private readonly tenants: BoundedTtlCache<string, Tenant>;
   private readonly actors: BoundedTtlCache<string, Actor>;
+  private readonly readsInFlight = new Map<string, Promise<unknown>>();
 
   constructor(
     private readonly orm: Orm,
@@ -54,7 +58,7 @@ export class TenantDirectoryCache implements TenantChangeSubscriber {
       const cached = this.tenants.get(slackId);
       if (cached) return cached;
       const generation = this.generation;
-      const tenant = await activeTenantOfSlackId(this.orm, slackId);
+      const tenant = await this.sharedRead(`tenant:${slackId}`, () => activeTenantOfSlackId(this.orm, slackId));
       if (!tenant) continue;
       if (this.mayStore(generation)) this.tenants.set(slackId, tenant);
       return tenant;
@@ -71,7 +75,7 @@ export class TenantDirectoryCache implements TenantChangeSubscriber {
     const cached = this.actors.get(key);
     if (cached) return cached;
     const generation = this.generation;
-    const actor = await actorOfSlackUser(this.orm, tenant, slackUserId);
+    const actor = await this.sharedRead(`actor:${key}`, () => actorOfSlackUser(this.orm, tenant, slackUserId));
     if (this.mayStore(generation)) this.actors.set(key, actor);
     return actor;
   }
@@ -92,6 +96,15 @@ export class TenantDirectoryCache implements TenantChangeSubscriber {
     this.generation += 1;
     this.tenants.clear();
     this.actors.clear();
+  }
+
+  private sharedRead<T>(key: string, read: () => Promise<T>): Promise<T> {
+    const flightKey = `${this.generation}|${key}`;
+    const inFlight = this.readsInFlight.get(flightKey) as Promise<T> | undefined;
+    if (inFlight) return inFlight;
+    const flight = read().finally(() => this.readsInFlight.delete(flightKey));
+    this.readsInFlight.set(flightKey, flight);
+    return flight;
   }
 
   private mayStore(generationAtRead: number): boolean {

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { listeningTenantDirectory } from '../../db/tenant-directory-cache';
 import { inTenant } from '../../db/tenant-scope';
 import { Tenant } from '../../entities';
 import { cardActions } from '../../slack/action-ids';
@@ -40,5 +41,32 @@ describe('Tenant directory cache: a change made elsewhere reaches the API', func
     await setStatus(seeded, 'active');
     // A workspace that is not installed is never cached, so reactivation (a reinstall) works at once.
     assert.equal((await harness.slashCommand(seeded, 'help')).status, 200);
+  });
+
+  it('a burst of requests for a workspace not yet cached reads Postgres once, not once per request', async () => {
+    const seeded = await harness.seedTenant();
+    const { tenants, close } = await listeningTenantDirectory(harness.orm, () => {});
+    const knex = harness.orm.em.getConnection().getKnex();
+    let statements = 0;
+    const count = (): void => {
+      statements += 1;
+    };
+    try {
+      knex.on('query', count);
+      await tenants.tenantFor({ teamId: seeded.teamId });
+      const oneRead = statements;
+      const fresh = await listeningTenantDirectory(harness.orm, () => {});
+      try {
+        statements = 0;
+        const found = await Promise.all(Array.from({ length: 20 }, () => fresh.tenants.tenantFor({ teamId: seeded.teamId })));
+        assert.ok(found.every((tenant) => tenant?.id === seeded.tenant.id));
+        assert.equal(statements, oneRead, `20 concurrent misses should cost one read (${oneRead} statements), not ${statements}`);
+      } finally {
+        await fresh.close();
+      }
+    } finally {
+      knex.off('query', count);
+      await close();
+    }
   });
 });
