@@ -3,11 +3,13 @@
  * codec server, audit export and /metrics on the internal operator listener (OPERATOR_HOST:OPERATOR_PORT).
  * Stateless; run as many as needed.
  */
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { openCheckedOrm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
+import { shareMetricsWithPrimary } from '../runtime/cluster-metrics';
 import { countExternalCalls, externalServiceClassifier } from '../runtime/external-call-metrics';
 import { createLogger } from '../runtime/logger';
 import { startTracing } from '../runtime/tracing';
@@ -30,6 +32,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
   countExternalCalls(externalServiceClassifier(config));
+  // One of API_PROCESSES (api/cluster.ts): /metrics reports every process's figures, gathered by the primary.
+  if (cluster.isWorker) shareMetricsWithPrimary();
   // Migrations run as the table owner; the API itself then connects as the runtime role.
   if (process.env.MIGRATE_ON_START === 'true') {
     if (!config.databaseMigrationUrl) throw new Error('MIGRATE_ON_START needs DATABASE_MIGRATION_URL (the owner login).');
