@@ -8,7 +8,7 @@ import v8 from 'node:v8';
 import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
-import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openMaintenanceOrm, openOrm } from './db/orm';
+import { openCheckedOrm, openMaintenanceOrm } from './db/orm';
 import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
 import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
@@ -84,7 +84,7 @@ function prebundledWorkflows(): WorkerOptions['workflowBundle'] | undefined {
 }
 
 async function main(): Promise<void> {
-  const tracing = startTracing('followup-worker');
+  const tracing = await startTracing('followup-worker');
   const config = loadConfig();
   const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
   Runtime.install({
@@ -94,14 +94,15 @@ async function main(): Promise<void> {
   });
   countExternalCalls(externalServiceClassifier(config));
   if (!config.databaseMaintenanceUrl) throw new Error('DATABASE_MAINTENANCE_URL is not set: the worker runs the cross-tenant jobs on it.');
-  const orm = await openOrm(config.databaseUrl);
-  await assertSchemaIsCurrent(orm);
-  await assertRuntimeLoginIsConfined(orm);
-  const maintenanceOrm = await openMaintenanceOrm(config.databaseMaintenanceUrl);
-  const secrets = buildSecretStore(config, orm);
   const dataConverter = encryptedDataConverter(payloadCodecFor(config.payloadCodec));
-  const connection = await connectTemporalWorker(config.temporal);
-  const client = await connectTemporalClient(config.temporal, dataConverter);
+  // Side by side: each is a few round trips to a different server, and start-up waits for the slowest only.
+  const [orm, maintenanceOrm, connection, client] = await Promise.all([
+    openCheckedOrm(config.databaseUrl),
+    openMaintenanceOrm(config.databaseMaintenanceUrl),
+    connectTemporalWorker(config.temporal),
+    connectTemporalClient(config.temporal, dataConverter),
+  ]);
+  const secrets = buildSecretStore(config, orm);
   let worker: Worker | undefined;
   const health = await startWorkerHealthListener({
     host: config.worker.healthHost,
@@ -110,16 +111,19 @@ async function main(): Promise<void> {
   });
   logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
   try {
-    worker = await createMeetingWorker({
-      connection,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      dependencies: buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger }),
-      dataConverter,
-      workflowBundle: prebundledWorkflows(),
-      tracing,
-    });
-    const schedule = await ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue);
+    let schedule: string;
+    [worker, schedule] = await Promise.all([
+      createMeetingWorker({
+        connection,
+        namespace: config.temporal.namespace,
+        taskQueue: config.temporal.taskQueue,
+        dependencies: buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger }),
+        dataConverter,
+        workflowBundle: prebundledWorkflows(),
+        tracing,
+      }),
+      ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue),
+    ]);
     logger.info('Transcript retention schedule ready', { schedule });
     logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows() });
     await worker.run();

@@ -9,6 +9,7 @@
  * the API runs in this process, without a primary.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { serveClusterMetrics } from '../runtime/cluster-metrics';
 
 const REPLACE_DELAY_MS = 1_000;
 const STOP_GRACE_MS = 15_000; // longer than the API's own 10 s drain
@@ -23,6 +24,8 @@ function apiProcessCount(): number {
 function runPrimary(count: number): void {
   // The API itself, compiled or (under ts-node, which the forks inherit through execArgv) as TypeScript.
   cluster.setupPrimary({ exec: require.resolve('./server') });
+  // A scrape reaches one process; that process asks here for every process's metrics.
+  serveClusterMetrics();
   let stopping = false;
   const serving = new Set<Worker>();
   const fork = (): void => {

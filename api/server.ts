@@ -3,12 +3,13 @@
  * codec server, audit export and /metrics on the internal operator listener (OPERATOR_HOST:OPERATOR_PORT).
  * Stateless; run as many as needed.
  */
+import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { migrateDatabase } from '../db/migrate';
-import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openOrm } from '../db/orm';
+import { openCheckedOrm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
+import { shareMetricsWithPrimary } from '../runtime/cluster-metrics';
 import { countExternalCalls, externalServiceClassifier } from '../runtime/external-call-metrics';
 import { createLogger } from '../runtime/logger';
 import { startTracing } from '../runtime/tracing';
@@ -23,7 +24,7 @@ import { listeningTenantDirectory } from '../db/tenant-directory-cache';
 import { KnownUpdateOutcomes } from './meetings/known-update-outcomes';
 
 async function main(): Promise<void> {
-  const tracing = startTracing('followup-api');
+  const tracing = await startTracing('followup-api');
   const config = loadConfig();
   const operatorToken = config.operator.token;
   if (!operatorToken) {
@@ -31,19 +32,24 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, base: { process: 'api' } });
   countExternalCalls(externalServiceClassifier(config));
+  // One of API_PROCESSES (api/cluster.ts): /metrics reports every process's figures, gathered by the primary.
+  if (cluster.isWorker) shareMetricsWithPrimary();
   // Migrations run as the table owner; the API itself then connects as the runtime role.
   if (process.env.MIGRATE_ON_START === 'true') {
     if (!config.databaseMigrationUrl) throw new Error('MIGRATE_ON_START needs DATABASE_MIGRATION_URL (the owner login).');
+    // Loaded only here: the migrator and every migration are not worth loading on a plain start.
+    const { migrateDatabase } = await import('../db/migrate');
     await migrateDatabase(config.databaseMigrationUrl);
   }
-  const orm = await openOrm(config.databaseUrl, config.api.databaseTimeouts);
-  await assertSchemaIsCurrent(orm);
-  await assertRuntimeLoginIsConfined(orm);
   const payloadCodec = payloadCodecFor(config.payloadCodec);
   // The codec server also shows payloads recorded before encryption; nothing else accepts them.
   const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');
   const updateOutcomes = new KnownUpdateOutcomes();
-  const client = await connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec), [updateOutcomes.interceptor]);
+  // Side by side: start-up waits for the slower of the two servers only.
+  const [orm, client] = await Promise.all([
+    openCheckedOrm(config.databaseUrl, config.api.databaseTimeouts),
+    connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec), [updateOutcomes.interceptor]),
+  ]);
   const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable; tenants are read afresh until it is back', { error }));
   const deps: ApiDependencies = {
     orm,

@@ -25,7 +25,7 @@ import { cardActions } from '../slack/action-ids';
 import { maxCachedWorkflows } from '../worker';
 import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-code';
 import { workflowSpanSinks } from '../wiring/worker-tracing';
-import { startTracing } from '../runtime/tracing';
+import { tracingOff } from '../runtime/tracing';
 import { meetingFollowUp } from '../workflows';
 import { createEmailDraftUpdate, logNoteUpdate, meetingWorkflowId, scheduleFollowUpUpdate, statusQuery, tenantIdSearchAttribute } from '../workflows/messages';
 import { coreActionKinds, type Actor, type MeetingState } from '../domain/meeting';
@@ -351,7 +351,7 @@ async function startNoopWorker(stack: BenchStack, cards: NoopCards, outsideCall:
     workflowsPath,
     interceptors: { workflowModules: workflowInterceptorModules },
     // The workflow tracing interceptor hands its spans to this sink; tracing is off in the benchmark.
-    sinks: workflowSpanSinks(startTracing('followup-worker', {})),
+    sinks: workflowSpanSinks(tracingOff('followup-worker')),
     activities: createNoopActivities({ onCardPublished: cards.published, outsideCall }),
     dataConverter: encryptedDataConverter(payloadCodecFor(stack.config.payloadCodec)),
     // The same workflow cache as the app's worker (worker.ts, createMeetingWorker).

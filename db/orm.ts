@@ -1,9 +1,11 @@
 import { MikroORM, type Options } from '@mikro-orm/postgresql';
-import { Migrator } from '@mikro-orm/migrations';
 import { entitySchemas } from '../entities';
-import { knownMigrations } from './migrations';
+import { knownMigrationNames } from './migrations/migration-names';
 
 export type Orm = MikroORM;
+
+/** Where the migrator records the migrations it ran (db/migrate.ts). */
+export const migrationTable = 'schema_migration';
 
 /**
  * An ORM logged in as the maintenance role (DATABASE_MAINTENANCE_URL), the only one that may pass
@@ -31,16 +33,7 @@ export function ormOptions(databaseUrl: string, timeouts?: DatabaseTimeouts): Op
   return {
     clientUrl: databaseUrl,
     entities: entitySchemas,
-    extensions: [Migrator],
     discovery: { disableDynamicFileAccess: true, requireEntitiesArray: true },
-    migrations: {
-      migrationsList: knownMigrations,
-      tableName: 'schema_migration',
-      transactional: true,
-      allOrNothing: true,
-      snapshot: false,
-      silent: true,
-    },
     forceUtcTimezone: true,
     // Tenant filters need arguments; a forgotten fork must fail loudly, not share state.
     allowGlobalContext: false,
@@ -60,6 +53,22 @@ export function ormOptions(databaseUrl: string, timeouts?: DatabaseTimeouts): Op
  */
 export async function openOrm(databaseUrl: string, timeouts?: DatabaseTimeouts): Promise<Orm> {
   return MikroORM.init(ormOptions(databaseUrl, timeouts));
+}
+
+/**
+ * The app's own database (DATABASE_URL), refused unless its schema is the one this build knows and
+ * its login is the confined runtime role: what the worker and the API open at start.
+ */
+export async function openCheckedOrm(databaseUrl: string, timeouts?: DatabaseTimeouts): Promise<Orm> {
+  const orm = await openOrm(databaseUrl, timeouts);
+  try {
+    await assertSchemaIsCurrent(orm);
+    await assertRuntimeLoginIsConfined(orm);
+    return orm;
+  } catch (error) {
+    await orm.close();
+    throw error;
+  }
 }
 
 /** Opens the database as the maintenance role, for the cross-tenant jobs only. */
@@ -84,26 +93,13 @@ export async function assertRuntimeLoginIsConfined(orm: Orm): Promise<void> {
   }
 }
 
-/** Applies pending migrations; safe to run from several processes (serialised by an advisory lock). */
-export async function applyMigrations(orm: Orm): Promise<string[]> {
-  const connection = orm.em.getConnection();
-  await connection.execute('select pg_advisory_lock(727001)');
-  try {
-    const applied = await orm.getMigrator().up();
-    return applied.map((migration) => migration.name);
-  } finally {
-    await connection.execute('select pg_advisory_unlock(727001)');
-  }
-}
-
 /**
  * Refuses to run against a schema this build does not know: missing migrations (run
  * `npm run migrate`) or migrations from a newer build (deploy that build instead).
  */
 export async function assertSchemaIsCurrent(orm: Orm): Promise<void> {
-  const migrator = orm.getMigrator();
-  const executed = (await migrator.getExecutedMigrations()).map((migration) => migration.name);
-  const known = knownMigrations.map((migration) => migration.name);
+  const executed = await executedMigrationNames(orm);
+  const known: readonly string[] = knownMigrationNames;
   const unknown = executed.filter((name) => !known.includes(name));
   if (unknown.length > 0) {
     throw new Error(`Database schema is newer than this build (unknown migrations: ${unknown.join(', ')}). Refusing to start.`);
@@ -112,4 +108,17 @@ export async function assertSchemaIsCurrent(orm: Orm): Promise<void> {
   if (pending.length > 0) {
     throw new Error(`Database schema is out of date (pending migrations: ${pending.join(', ')}). Run \`npm run migrate\`.`);
   }
+}
+
+/**
+ * The migrator's own record of what ran (db/migrate.ts), read with one query rather than through
+ * the migrator, whose package and migration classes cost every process start for a list of names.
+ * No table yet means nothing ran.
+ */
+async function executedMigrationNames(orm: Orm): Promise<string[]> {
+  const connection = orm.em.getConnection();
+  const [table] = await connection.execute<{ present: boolean }[]>(`select to_regclass('${migrationTable}') is not null as present`);
+  if (!table?.present) return [];
+  const rows = await connection.execute<{ name: string }[]>(`select name from ${migrationTable} order by id`);
+  return rows.map((row) => row.name);
 }

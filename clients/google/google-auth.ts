@@ -1,5 +1,5 @@
 import type { GlobalOptions } from '@googleapis/gmail';
-import { OAuth2Client, type Credentials } from 'google-auth-library';
+import type { Credentials, OAuth2Client } from 'google-auth-library';
 import { ExternalServiceError, serviceDisplayName } from '../../domain/service-errors';
 import type { GoogleTokenSource, GoogleTokens } from '../google-workspace';
 import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
@@ -63,7 +63,9 @@ export async function openGoogleSession(config: GoogleAppConfig, source: GoogleT
       detail: 'no refresh token stored',
     });
   }
-  return new RepGoogleSession(config, source, tokens);
+  // Loaded at the first Google call, not at start: most processes never make one.
+  const { OAuth2Client } = await import('google-auth-library');
+  return new RepGoogleSession(config, source, tokens, OAuth2Client);
 }
 
 class RepGoogleSession implements GoogleSession {
@@ -79,11 +81,12 @@ class RepGoogleSession implements GoogleSession {
     config: GoogleAppConfig,
     private readonly source: GoogleTokenSource,
     tokens: GoogleTokens,
+    OAuth2ClientClass: typeof OAuth2Client,
   ) {
     this.email = tokens.email;
     this.rateLimits = { store: config.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.tokenUrl = new URL(config.tokenUrl ?? googleTokenUrl).href;
-    this.client = new OAuth2Client({
+    this.client = new OAuth2ClientClass({
       clientId: config.clientId,
       clientSecret: config.clientSecret,
       endpoints: { oauth2TokenUrl: this.tokenUrl },

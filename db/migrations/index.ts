@@ -12,23 +12,24 @@ import { Migration20261206011000_google_health } from './Migration20261206011000
 import { Migration20261206020000_tenant_directory_notify } from './Migration20261206020000_tenant_directory_notify';
 import { Migration20261206021000_api_rate_limit } from './Migration20261206021000_api_rate_limit';
 import { Migration20261206022000_audit_attempt_key } from './Migration20261206022000_audit_attempt_key';
+import { knownMigrationNames, type KnownMigrationName } from './migration-names';
 
-/**
- * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
- * compiled builds and Docker images run exactly the same set.
- */
-export const knownMigrations: MigrationObject[] = [
-  { name: 'Migration20261128120000_initial', class: Migration20261128120000_initial },
-  { name: 'Migration20261128120500_secret_value', class: Migration20261128120500_secret_value },
-  { name: 'Migration20261129090000_row_level_security', class: Migration20261129090000_row_level_security },
-  { name: 'Migration20261129091000_meeting_usage', class: Migration20261129091000_meeting_usage },
-  { name: 'Migration20261129100000_audit_by_workflow', class: Migration20261129100000_audit_by_workflow },
-  { name: 'Migration20261130090000_tenant_isolation_without_settings', class: Migration20261130090000_tenant_isolation_without_settings },
-  { name: 'Migration20261205230000_fathom_webhook_id', class: Migration20261205230000_fathom_webhook_id },
-  { name: 'Migration20261206000000_rep_slack_profile', class: Migration20261206000000_rep_slack_profile },
-  { name: 'Migration20261206010000_sync_incident', class: Migration20261206010000_sync_incident },
-  { name: 'Migration20261206011000_google_health', class: Migration20261206011000_google_health },
-  { name: 'Migration20261206020000_tenant_directory_notify', class: Migration20261206020000_tenant_directory_notify },
-  { name: 'Migration20261206021000_api_rate_limit', class: Migration20261206021000_api_rate_limit },
-  { name: 'Migration20261206022000_audit_attempt_key', class: Migration20261206022000_audit_attempt_key },
-];
+/** Each known migration's class, by name: a name in migration-names.ts without a class here (or the reverse) does not compile. */
+const migrationClasses: Record<KnownMigrationName, MigrationObject['class']> = {
+  Migration20261128120000_initial,
+  Migration20261128120500_secret_value,
+  Migration20261129090000_row_level_security,
+  Migration20261129091000_meeting_usage,
+  Migration20261129100000_audit_by_workflow,
+  Migration20261130090000_tenant_isolation_without_settings,
+  Migration20261205230000_fathom_webhook_id,
+  Migration20261206000000_rep_slack_profile,
+  Migration20261206010000_sync_incident,
+  Migration20261206011000_google_health,
+  Migration20261206020000_tenant_directory_notify,
+  Migration20261206021000_api_rate_limit,
+  Migration20261206022000_audit_attempt_key,
+};
+
+/** Every migration this build knows, in order, for the migrator (db/migrate.ts). */
+export const knownMigrations: MigrationObject[] = knownMigrationNames.map((name) => ({ name, class: migrationClasses[name] }));

@@ -39,7 +39,7 @@ describe('tracing', () => {
     const saved = { ...process.env };
     process.env.OTEL_EXPORTER_OTLP_ENDPOINT = `http://127.0.0.1:${(collector.address() as AddressInfo).port}`;
     try {
-      const tracing = startTracing('followup-api');
+      const tracing = await startTracing('followup-api');
       trace.getTracer('test').startSpan('a Slack request').end();
       await tracing.shutdown();
     } finally {

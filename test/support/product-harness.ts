@@ -30,7 +30,7 @@ import { slackBotScopes } from '../../clients/slack-oauth';
 import { loadConfig, type AppConfig } from '../../runtime/config';
 import { payloadCodecFor } from '../../runtime/data-converter';
 import { createLogger } from '../../runtime/logger';
-import { startTracing, type Tracing } from '../../runtime/tracing';
+import { tracingOff, type Tracing } from '../../runtime/tracing';
 import { buildActivityDependencies, buildSecretStore } from '../../wiring/services';
 import { tracingClientInterceptors } from '../../wiring/temporal-connection';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -216,7 +216,7 @@ export async function startProductHarness(
       dependencies,
       dataConverter: stack.dataConverter,
       workflowBundle: stack.workflowBundle,
-      tracing: options.tracing ?? startTracing('followup-worker', {}),
+      tracing: options.tracing ?? tracingOff('followup-worker'),
     });
     running = worker.run();
   };

@@ -6,7 +6,7 @@ import type { Actor, MeetingState } from '../../../domain/meeting';
 import { defaultTenantSettings, type TenantSettings } from '../../../entities/tenant';
 import { meetingFollowUp } from '../../../workflows';
 import { meetingWorkflowId, statusQuery, type MeetingWorkflowInput } from '../../../workflows/messages';
-import { startTracing } from '../../../runtime/tracing';
+import { tracingOff } from '../../../runtime/tracing';
 import { workflowSpanSinks } from '../../../wiring/worker-tracing';
 import { waitFor } from '../../support/wait-for';
 import { StubbedServices, type MeetingScenario } from './stub-activities';
@@ -59,7 +59,7 @@ export async function withStubbedMeeting(
     activities: services.activities(),
     dataConverter,
     // Where the workflow tracing interceptor hands its spans; tracing is off here.
-    sinks: { ...workflowSpanSinks(startTracing('followup-worker', {})), ...(workflowLogger ? workflowLogSink(workflowLogger) : {}) },
+    sinks: { ...workflowSpanSinks(tracingOff('followup-worker')), ...(workflowLogger ? workflowLogSink(workflowLogger) : {}) },
   });
   await worker.runUntil(async () => {
     const input: MeetingWorkflowInput = {
