@@ -48,6 +48,26 @@ export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env, heapLim
   return Math.max(minimumCachedWorkflows, Math.min(defaultMaxCachedWorkflows, heapBudget));
 }
 
+/**
+ * How many workflow tasks and activities one worker process takes at once. A task still on the
+ * task queue is handed out by priority and then by tenant (fairness); a task the worker has taken
+ * waits inside it (for its one workflow thread, its DATABASE_POOL_MAX connections, the CPU) in
+ * arrival order, where neither applies. With the SDK's defaults (40 workflow tasks, 100
+ * activities) tenant A's burst of meetings filled three workers and tenant B's card and click waited
+ * behind A's work inside them (bench/README.md, noisy-neighbour drill). So a worker takes about what
+ * it can run at once, and the backlog stays on the queue. WORKER_MAX_CONCURRENT_WORKFLOW_TASKS and
+ * WORKER_MAX_CONCURRENT_ACTIVITIES override them (the SDK needs at least 2 workflow tasks).
+ */
+export const defaultMaxConcurrentWorkflowTasks = 4;
+export const defaultMaxConcurrentActivities = 16;
+
+export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'> {
+  return {
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, Number(env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS || defaultMaxConcurrentWorkflowTasks)),
+    maxConcurrentActivityTaskExecutions: Math.max(1, Number(env.WORKER_MAX_CONCURRENT_ACTIVITIES || defaultMaxConcurrentActivities)),
+  };
+}
+
 export interface MeetingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -74,6 +94,7 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
     maxCachedWorkflows: maxCachedWorkflows(),
+    ...workerConcurrency(),
     shutdownGraceTime: '10 seconds',
   });
 }
@@ -121,7 +142,7 @@ async function main(): Promise<void> {
     });
     const schedule = await ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue);
     logger.info('Transcript retention schedule ready', { schedule });
-    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows() });
+    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), ...workerConcurrency() });
     await worker.run();
     logger.info('Worker stopped');
   } finally {

@@ -26,7 +26,7 @@ import { servicePeaks } from '../lib/service-peaks';
 import { noteMarker, signedClick, signedFollowupCommand, type ClickTarget } from '../lib/slack-traffic';
 import { numberFromEnv, summarize, type LatencySummary } from '../lib/stats';
 import { deliverFathomWebhook } from '../lib/webhook-meetings';
-import { describeWaits, historyWaits } from '../lib/history-waits';
+import { describeWaits, historyTimeline, historyWaits } from '../lib/history-waits';
 import { meetingWorkflowId } from '../../workflows/messages';
 import type { DrillResult } from './kill-worker';
 
@@ -44,6 +44,8 @@ type Workspace = DrillStack['workspaces'][number];
 interface StartedMeeting {
   target: ClickTarget;
   startedAt: number;
+  /** When the API answered the /followup or the webhook. */
+  answeredAt: number;
 }
 
 /** `/followup <link>` by the workspace's rep in a channel of the meeting's own; the card is posted there. */
@@ -66,7 +68,7 @@ async function startWithFollowup(stack: DrillStack, workspace: Workspace, label:
     if (attempt >= 30) throw new Error(`/followup answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
-  return { target, startedAt };
+  return { target, startedAt, answeredAt: Date.now() };
 }
 
 /** Fathom's webhook for a meeting of the rep's that just ended, with its transcript; the card goes to the rep's DM. */
@@ -81,7 +83,7 @@ async function startWithWebhook(stack: DrillStack, workspace: Workspace): Promis
     channelId: stack.emulators.slack.directMessageChannel(workspace.rep.slackUserId),
     recordingId: String(meeting.recording_id),
   };
-  return { target, startedAt };
+  return { target, startedAt, answeredAt: Date.now() };
 }
 
 async function waitFor(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
@@ -93,6 +95,7 @@ async function waitFor(condition: () => boolean, timeoutMs: number, what: string
 }
 
 interface TenantRun {
+  started: StartedMeeting[];
   targets: ClickTarget[];
   preparation: LatencySummary;
   clickToNote: LatencySummary;
@@ -127,6 +130,7 @@ async function runMeetingsAndClick(stack: DrillStack, shown: RepVisibleMessages,
     }),
   );
   return {
+    started,
     targets: started.map((meeting) => meeting.target),
     preparation: summarize(timed.map((time) => time.preparationMs)),
     clickToNote: summarize(timed.map((time) => time.clickToNoteMs)),
@@ -241,8 +245,19 @@ export async function noisyNeighbourDrill(): Promise<DrillResult> {
     console.log(`[drill] noisy-neighbour ratios (B with A / B alone, goal ≤ 2): preparation p99 ${preparationRatio}×, click → note p99 ${noteRatio}×`);
     // Where B's time went in each phase: waiting for a worker (the queue, retry delays) or running.
     for (const [phase, run] of [['alone', alone], ['with A', withA]] as const) {
-      const waits = await historyWaits(stack.client, run.targets.map((target) => meetingWorkflowId(target.tenantId, target.recordingId)));
-      for (const line of describeWaits(waits)) console.log(`[drill] noisy-neighbour B ${phase}: ${line}`);
+      const workflowIds = run.started.map(({ target }) => meetingWorkflowId(target.tenantId, target.recordingId));
+      const byWorkflow = new Map(run.started.map((meeting, index) => [workflowIds[index]!, meeting]));
+      const timeline = await historyTimeline(
+        stack.client,
+        workflowIds,
+        (workflowId) => byWorkflow.get(workflowId)!.startedAt,
+        (workflowId) => {
+          const meeting = byWorkflow.get(workflowId)!;
+          return { '/followup answered': meeting.answeredAt, 'card offers Log to CRM': shown.offeringNote.get(meeting.target.recordingId) };
+        },
+      );
+      for (const line of timeline) console.log(`[drill] noisy-neighbour B ${phase}, after /followup: ${line}`);
+      for (const line of describeWaits(await historyWaits(stack.client, workflowIds))) console.log(`[drill] noisy-neighbour B ${phase}: ${line}`);
     }
     if (preparationRatio > 2) failures.push(`B's preparation p99 ${withA.preparation.p99} ms is ${preparationRatio}× its ${alone.preparation.p99} ms alone`);
     if (noteRatio > 2) failures.push(`B's click → note p99 ${withA.clickToNote.p99} ms is ${noteRatio}× its ${alone.clickToNote.p99} ms alone`);

@@ -87,6 +87,47 @@ export async function historyWaits(client: Client, workflowIds: readonly string[
   }));
 }
 
+/**
+ * When each workflow reached its milestones, in ms after `origin(workflowId)` (e.g. when its
+ * /followup was sent): started, its first workflow task, each activity type's first completion, and `extra` milestones
+ * the caller knows (e.g. when the card offered "Log to CRM"); p50 and max over the workflows.
+ */
+export async function historyTimeline(
+  client: Client,
+  workflowIds: readonly string[],
+  origin: (workflowId: string) => number,
+  extra: (workflowId: string) => Record<string, number | undefined> = () => ({}),
+): Promise<string[]> {
+  const offsets = new Map<string, number[]>();
+  const add = (milestone: string, ms: number) => {
+    if (!Number.isNaN(ms)) offsets.set(milestone, [...(offsets.get(milestone) ?? []), ms]);
+  };
+  for (const workflowId of workflowIds) {
+    const events = (await client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+    const from = origin(workflowId);
+    add('workflow started', millis(events[0]) - from);
+    const firstTask = events.find((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED);
+    add('first workflow task started', millis(firstTask) - from);
+    const scheduledType = new Map<number, string>();
+    const completedTypes = new Set<string>();
+    for (const event of events) {
+      const name = event.activityTaskScheduledEventAttributes?.activityType?.name;
+      if (name) scheduledType.set(Number(event.eventId), name);
+      const completed = scheduledType.get(Number(event.activityTaskCompletedEventAttributes?.scheduledEventId));
+      // Only each workflow's first completion of an activity type: later ones (card edits) come after the click.
+      if (completed && !completedTypes.has(completed)) {
+        completedTypes.add(completed);
+        add(`${completed} completed`, millis(event) - from);
+      }
+    }
+    for (const [milestone, at] of Object.entries(extra(workflowId))) add(milestone, at === undefined ? Number.NaN : at - from);
+  }
+  return [...offsets.entries()]
+    .map(([milestone, values]) => ({ milestone, summary: summarize(values) }))
+    .sort((a, b) => a.summary.p50 - b.summary.p50)
+    .map(({ milestone, summary }) => `${milestone}: p50 ${summary.p50} / max ${summary.max} ms`);
+}
+
 /** One line per step: "activity draftFollowUp ×10 (priority 2): waited p50 … / max …, ran p50 … / max …, attempts ≤ 1". */
 export function describeWaits(waits: readonly StepWaits[]): string[] {
   return waits.map(
