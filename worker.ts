@@ -49,17 +49,16 @@ export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env, heapLim
 }
 
 /**
- * How many workflow tasks and activities one worker process takes at once. A task still on the
- * task queue is handed out by priority and then by tenant (fairness); a task the worker has taken
- * waits inside it (for its one workflow thread, its DATABASE_POOL_MAX connections, the CPU) in
- * arrival order, where neither applies. With the SDK's defaults (40 workflow tasks, 100
- * activities) tenant A's burst of meetings filled three workers and tenant B's card and click waited
- * behind A's work inside them (bench/README.md, noisy-neighbour drill). So a worker takes about what
- * it can run at once, and the backlog stays on the queue. WORKER_MAX_CONCURRENT_WORKFLOW_TASKS and
- * WORKER_MAX_CONCURRENT_ACTIVITIES override them (the SDK needs at least 2 workflow tasks).
+ * How many workflow tasks and activities one worker process takes at once: the SDK's own defaults
+ * (40 and 100) unless WORKER_MAX_CONCURRENT_WORKFLOW_TASKS / WORKER_MAX_CONCURRENT_ACTIVITIES say
+ * otherwise (the SDK needs at least 2 workflow tasks). A task the worker has taken waits inside it
+ * in arrival order, out of reach of the task queue's priority and fairness; fewer slots keep the
+ * backlog on the queue instead. The noisy-neighbour drill tried 4 and 16 (bench/README.md): B's
+ * tasks then waited on the queue instead of in the workers, no less long, and A's workflow tasks
+ * were dispatched at ~2 a second, so the defaults stay until a quiet run says otherwise.
  */
-export const defaultMaxConcurrentWorkflowTasks = 4;
-export const defaultMaxConcurrentActivities = 16;
+export const defaultMaxConcurrentWorkflowTasks = 40;
+export const defaultMaxConcurrentActivities = 100;
 
 export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'> {
   return {
