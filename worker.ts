@@ -48,6 +48,25 @@ export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env, heapLim
   return Math.max(minimumCachedWorkflows, Math.min(defaultMaxCachedWorkflows, heapBudget));
 }
 
+/**
+ * How many workflow tasks and activities one worker process takes at once: the SDK's own defaults
+ * (40 and 100) unless WORKER_MAX_CONCURRENT_WORKFLOW_TASKS / WORKER_MAX_CONCURRENT_ACTIVITIES say
+ * otherwise (the SDK needs at least 2 workflow tasks). A task the worker has taken waits inside it
+ * in arrival order, out of reach of the task queue's priority and fairness; fewer slots keep the
+ * backlog on the queue instead. The noisy-neighbour drill tried 4 and 16 (bench/README.md): B's
+ * tasks then waited on the queue instead of in the workers, no less long, and A's workflow tasks
+ * were dispatched at ~2 a second, so the defaults stay until a quiet run says otherwise.
+ */
+export const defaultMaxConcurrentWorkflowTasks = 40;
+export const defaultMaxConcurrentActivities = 100;
+
+export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'> {
+  return {
+    maxConcurrentWorkflowTaskExecutions: Math.max(2, Number(env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS || defaultMaxConcurrentWorkflowTasks)),
+    maxConcurrentActivityTaskExecutions: Math.max(1, Number(env.WORKER_MAX_CONCURRENT_ACTIVITIES || defaultMaxConcurrentActivities)),
+  };
+}
+
 export interface MeetingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -74,6 +93,7 @@ export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Work
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
     maxCachedWorkflows: maxCachedWorkflows(),
+    ...workerConcurrency(),
     shutdownGraceTime: '10 seconds',
   });
 }
@@ -125,7 +145,7 @@ async function main(): Promise<void> {
       ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue),
     ]);
     logger.info('Transcript retention schedule ready', { schedule });
-    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows() });
+    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), ...workerConcurrency() });
     await worker.run();
     logger.info('Worker stopped');
   } finally {

@@ -93,13 +93,13 @@ export class WebhookMeetings {
   }
 }
 
-/** The rep's signed "new meeting content ready" webhook, redelivered on a 5xx as Fathom does. */
+/** The rep's signed "new meeting content ready" webhook, redelivered on a 5xx or no answer as Fathom does. */
 export async function deliverFathomWebhook(stack: Pick<BenchStack, 'apiUrl'>, workspace: EmulatedWorkspace, body: string): Promise<void> {
   const signed = signFathomWebhook({ secret: workspace.rep.fathomWebhookSecret, body });
   for (let attempt = 1; ; attempt++) {
     const answer = await postRaw(`${stack.apiUrl}/webhooks/fathom/${workspace.rep.userId}`, signed.headers, body);
     if (answer.status === 200) return;
-    if (answer.status < 500 || attempt >= DELIVERY_ATTEMPTS) throw new Error(`Fathom webhook answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
+    if ((answer.status > 0 && answer.status < 500) || attempt >= DELIVERY_ATTEMPTS) throw new Error(`Fathom webhook answered ${answer.status} ${answer.error ?? answer.body.slice(0, 200)}`);
     await new Promise((resolve) => setTimeout(resolve, 1000));
   }
 }
