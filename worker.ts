@@ -23,6 +23,7 @@ import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedul
 import { workflowInterceptorModules, workflowsPath } from './wiring/workflow-code';
 import { tracingActivities, workflowSpanSinks } from './wiring/worker-tracing';
 import { startWorkerHealthListener } from './wiring/worker-health-listener';
+import { workerTuningFromEnv, type WorkerTuning } from './wiring/worker-tuning';
 
 
 /**
@@ -59,17 +60,24 @@ export interface MeetingWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Where the workflows' and activities' spans go (runtime/tracing.ts; its processor drops them while tracing is off). */
   tracing: Pick<Tracing, 'spanProcessor' | 'resource'>;
+  /** Which tasks this process takes and its slot and poller settings (WORKER_TASKS and the rest, wiring/worker-tuning.ts). */
+  tuning?: WorkerTuning;
 }
 
 export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
   const activityInterceptors = [tracingActivities, activityLogContext, countingActivityRetries];
+  const tuning = options.tuning ?? { tasks: 'all', options: {} };
+  const workflowCode = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
+    : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors } };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
-      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors } }),
+    // Without workflow code the worker polls only activity tasks; without remote activities, only workflow tasks.
+    ...(tuning.tasks === 'activities' ? { interceptors: { activity: activityInterceptors } } : workflowCode),
+    ...(tuning.tasks === 'workflows' ? { enableNonLocalActivities: false } : {}),
+    ...tuning.options,
     sinks: workflowSpanSinks(options.tracing),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
@@ -86,6 +94,7 @@ function prebundledWorkflows(): WorkerOptions['workflowBundle'] | undefined {
 async function main(): Promise<void> {
   const tracing = startTracing('followup-worker');
   const config = loadConfig();
+  const tuning = workerTuningFromEnv();
   const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
   Runtime.install({
     ...temporalRuntimeOptions(logger, config.logLevel),
@@ -118,10 +127,11 @@ async function main(): Promise<void> {
       dataConverter,
       workflowBundle: prebundledWorkflows(),
       tracing,
+      tuning,
     });
     const schedule = await ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue);
     logger.info('Transcript retention schedule ready', { schedule });
-    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows() });
+    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), tasks: tuning.tasks, ...tuning.options });
     await worker.run();
     logger.info('Worker stopped');
   } finally {
