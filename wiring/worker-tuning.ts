@@ -7,6 +7,8 @@
  *   WORKER_MAX_CONCURRENT_ACTIVITIES  maxConcurrentActivityTaskExecutions (SDK default 100)
  *   WORKER_WORKFLOW_TASK_POLLS        maxConcurrentWorkflowTaskPolls (SDK default 10)
  *   WORKER_STICKY_POLL_RATIO          nonStickyToStickyPollRatio (SDK default 0.2)
+ *   WORKER_WORKFLOW_THREADS           workflowThreadPoolSize (SDK default 1 with reuseV8Context):
+ *                                     threads running workflow activations side by side
  */
 import type { WorkerOptions } from '@temporalio/worker';
 
@@ -15,7 +17,7 @@ export type WorkerTasks = (typeof workerTaskKinds)[number];
 
 export interface WorkerTuning {
   tasks: WorkerTasks;
-  options: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskPolls' | 'nonStickyToStickyPollRatio'>;
+  options: Pick<WorkerOptions, 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskPolls' | 'nonStickyToStickyPollRatio' | 'workflowThreadPoolSize'>;
 }
 
 function positiveNumber(env: NodeJS.ProcessEnv, name: string): number | undefined {
@@ -33,9 +35,11 @@ export function workerTuningFromEnv(env: NodeJS.ProcessEnv = process.env): Worke
   const activities = positiveNumber(env, 'WORKER_MAX_CONCURRENT_ACTIVITIES');
   const polls = positiveNumber(env, 'WORKER_WORKFLOW_TASK_POLLS');
   const ratio = positiveNumber(env, 'WORKER_STICKY_POLL_RATIO');
+  const threads = positiveNumber(env, 'WORKER_WORKFLOW_THREADS');
   if (activities !== undefined) options.maxConcurrentActivityTaskExecutions = Math.round(activities);
   // The SDK needs at least 2 pollers (one sticky, one not) for its default poll ratio.
   if (polls !== undefined) options.maxConcurrentWorkflowTaskPolls = Math.max(2, Math.round(polls));
+  if (threads !== undefined) options.workflowThreadPoolSize = Math.round(threads);
   if (ratio !== undefined) {
     if (ratio > 1) throw new Error(`WORKER_STICKY_POLL_RATIO must be at most 1, got "${env.WORKER_STICKY_POLL_RATIO}".`);
     options.nonStickyToStickyPollRatio = ratio;

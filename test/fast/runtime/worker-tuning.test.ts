@@ -14,8 +14,8 @@ describe('worker tuning from the environment', () => {
   });
 
   it('passes the slot and poller settings on to the SDK', () => {
-    const { options } = workerTuningFromEnv({ WORKER_MAX_CONCURRENT_ACTIVITIES: '20', WORKER_WORKFLOW_TASK_POLLS: '4', WORKER_STICKY_POLL_RATIO: '0.5' });
-    assert.deepEqual(options, { maxConcurrentActivityTaskExecutions: 20, maxConcurrentWorkflowTaskPolls: 4, nonStickyToStickyPollRatio: 0.5 });
+    const { options } = workerTuningFromEnv({ WORKER_MAX_CONCURRENT_ACTIVITIES: '20', WORKER_WORKFLOW_TASK_POLLS: '4', WORKER_STICKY_POLL_RATIO: '0.5', WORKER_WORKFLOW_THREADS: '2' });
+    assert.deepEqual(options, { maxConcurrentActivityTaskExecutions: 20, maxConcurrentWorkflowTaskPolls: 4, nonStickyToStickyPollRatio: 0.5, workflowThreadPoolSize: 2 });
   });
 
   it('refuses an unknown task kind or a setting that is not a positive number', () => {
