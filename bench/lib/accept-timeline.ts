@@ -14,6 +14,8 @@
  *   lastEvent    the meeting's last event before the click's task was scheduled, from the
  *                click: above 0, the meeting was still busy (a task or activity of its own) after
  *                the click arrived.
+ *   tasks        workflow tasks the meeting completed from the accepting one to the end of its
+ *                history (the note logged, the card edited): each a turn on the worker's workflow thread.
  * The dev server and the bench run on the same machine, so their clocks agree.
  */
 import type { Client } from '@temporalio/client';
@@ -34,6 +36,7 @@ export interface AcceptTimeline {
   queued: number;
   onWorker: number;
   lastEvent: number;
+  tasks: number;
 }
 
 export interface AcceptBreakdown {
@@ -76,6 +79,7 @@ async function timelineOf(client: Client, target: ClickTarget, sample: LoadSampl
     queued: startedAt - scheduledAt,
     onWorker: completedAt - startedAt,
     lastEvent: since(lastEventAt),
+    tasks: events.slice(scheduledIndex).filter((event) => event.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length,
   };
 }
 
@@ -89,7 +93,7 @@ export async function acceptBreakdown(client: Client, targets: ClickTarget[], sa
   const of = (key: keyof Omit<AcceptTimeline, 'index'>) => summarize(timelines.map((timeline) => timeline[key]));
   return {
     clicks: timelines.length,
-    segments: { accepted: of('accepted'), ack: of('ack'), toScheduled: of('toScheduled'), queued: of('queued'), onWorker: of('onWorker'), lastEvent: of('lastEvent') },
+    segments: { accepted: of('accepted'), ack: of('ack'), toScheduled: of('toScheduled'), queued: of('queued'), onWorker: of('onWorker'), lastEvent: of('lastEvent'), tasks: of('tasks') },
     answeredBeforeAccepted: timelines.filter((timeline) => timeline.ack < timeline.accepted).length,
     slowest: [...timelines].sort((a, b) => b.accepted - a.accepted).slice(0, slowestCount),
   };
