@@ -9,7 +9,9 @@
  *             (or rejected by the workflow's validator).
  * Every meeting gets one click first (warm-up, not measured), so every measured click is a
  * repeat the workflow rejects ("already done"): all three targets do the same work per click.
- * The accepted path (first click) is timed by the click-to-note benchmark.
+ * The first clicks are the accepted path at 20/s: where their time goes is profiled from the
+ * meetings' histories and the workers' metrics (bench/lib/accept-timeline.ts, worker-probe.ts);
+ * BENCH_ACK_FIRST_CLICKS_ONLY=1 stops after them.
  */
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
