@@ -23,6 +23,7 @@ import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedul
 import { workflowInterceptorModules, workflowsPath } from './wiring/workflow-code';
 import { tracingActivities, workflowSpanSinks } from './wiring/worker-tracing';
 import { startWorkerHealthListener } from './wiring/worker-health-listener';
+import { workerTuningFromEnv, type WorkerTuning } from './wiring/worker-tuning';
 
 
 /**
@@ -48,25 +49,6 @@ export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env, heapLim
   return Math.max(minimumCachedWorkflows, Math.min(defaultMaxCachedWorkflows, heapBudget));
 }
 
-/**
- * How many workflow tasks and activities one worker process takes at once: the SDK's own defaults
- * (40 and 100) unless WORKER_MAX_CONCURRENT_WORKFLOW_TASKS / WORKER_MAX_CONCURRENT_ACTIVITIES say
- * otherwise (the SDK needs at least 2 workflow tasks). A task the worker has taken waits inside it
- * in arrival order, out of reach of the task queue's priority and fairness; fewer slots keep the
- * backlog on the queue instead. The noisy-neighbour drill tried 4 and 16 (bench/README.md): B's
- * tasks then waited on the queue instead of in the workers, no less long, and A's workflow tasks
- * were dispatched at ~2 a second, so the defaults stay until a quiet run says otherwise.
- */
-export const defaultMaxConcurrentWorkflowTasks = 40;
-export const defaultMaxConcurrentActivities = 100;
-
-export function workerConcurrency(env: NodeJS.ProcessEnv = process.env): Pick<WorkerOptions, 'maxConcurrentWorkflowTaskExecutions' | 'maxConcurrentActivityTaskExecutions'> {
-  return {
-    maxConcurrentWorkflowTaskExecutions: Math.max(2, Number(env.WORKER_MAX_CONCURRENT_WORKFLOW_TASKS || defaultMaxConcurrentWorkflowTasks)),
-    maxConcurrentActivityTaskExecutions: Math.max(1, Number(env.WORKER_MAX_CONCURRENT_ACTIVITIES || defaultMaxConcurrentActivities)),
-  };
-}
-
 export interface MeetingWorkerOptions {
   connection: NativeConnection;
   namespace: string;
@@ -78,22 +60,28 @@ export interface MeetingWorkerOptions {
   workflowBundle?: WorkerOptions['workflowBundle'];
   /** Where the workflows' and activities' spans go (runtime/tracing.ts; its processor drops them while tracing is off). */
   tracing: Pick<Tracing, 'spanProcessor' | 'resource'>;
+  /** Which tasks this process takes and its slot and poller settings (WORKER_TASKS and the rest, wiring/worker-tuning.ts). */
+  tuning?: WorkerTuning;
 }
 
 export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
   const activityInterceptors = [tracingActivities, activityLogContext, countingActivityRetries];
+  const tuning = options.tuning ?? { tasks: 'all', options: {} };
+  const workflowCode = options.workflowBundle
+    ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
+    : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors } };
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }
-      : { workflowsPath, interceptors: { workflowModules: workflowInterceptorModules, activity: activityInterceptors } }),
+    // Without workflow code the worker polls only activity tasks; without remote activities, only workflow tasks.
+    ...(tuning.tasks === 'activities' ? { interceptors: { activity: activityInterceptors } } : workflowCode),
+    ...(tuning.tasks === 'workflows' ? { enableNonLocalActivities: false } : {}),
+    ...tuning.options,
     sinks: workflowSpanSinks(options.tracing),
     activities: createActivities(options.dependencies),
     dataConverter: options.dataConverter,
     maxCachedWorkflows: maxCachedWorkflows(),
-    ...workerConcurrency(),
     shutdownGraceTime: '10 seconds',
   });
 }
@@ -106,6 +94,7 @@ function prebundledWorkflows(): WorkerOptions['workflowBundle'] | undefined {
 async function main(): Promise<void> {
   const tracing = await startTracing('followup-worker');
   const config = loadConfig();
+  const tuning = workerTuningFromEnv();
   const logger = createLogger({ level: config.logLevel, base: { process: 'worker' } });
   Runtime.install({
     ...temporalRuntimeOptions(logger, config.logLevel),
@@ -141,11 +130,12 @@ async function main(): Promise<void> {
         dataConverter,
         workflowBundle: prebundledWorkflows(),
         tracing,
+        tuning,
       }),
       ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue),
     ]);
     logger.info('Transcript retention schedule ready', { schedule });
-    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), ...workerConcurrency() });
+    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), tasks: tuning.tasks, ...tuning.options });
     await worker.run();
     logger.info('Worker stopped');
   } finally {

@@ -11,7 +11,8 @@
 // DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or DATABASE_ADMIN_URL (either
 // skips embedded Postgres), API_PROCESSES and WORKER_PROCESSES (1 each: API processes share the API
 // and operator ports through api/cluster.ts, worker processes the task queue), WORKER_NODE_OPTIONS
-// (the workers' NODE_OPTIONS only). The worker and API run compiled (dist/, built first where stale)
+// (the workers' NODE_OPTIONS only), WORKER_PROCESS_TASKS (each worker process's WORKER_TASKS in turn).
+// The worker and API run compiled (dist/, built first where stale)
 // and also get everything else from our env.
 import { execFile } from 'node:child_process';
 import fs from 'node:fs/promises';
@@ -70,6 +71,15 @@ const processCounts = { api: processCountFromEnv('API_PROCESSES'), worker: proce
 /** Worker n (from 0) serves its metrics and health on the configured ports + 2n. */
 function workerOpsPorts(): { metrics: number; health: number }[] {
   return Array.from({ length: processCounts.worker }, (_, index) => ({ metrics: ports.workerMetrics + 2 * index, health: ports.workerHealth + 2 * index }));
+}
+/**
+ * WORKER_PROCESS_TASKS: each worker process's WORKER_TASKS in turn (e.g. "workflows,activities"
+ * with WORKER_PROCESSES=2: one process answers workflow tasks, the other runs the activities).
+ */
+function workerProcessTasks(): string[] {
+  const tasks = (process.env.WORKER_PROCESS_TASKS ?? '').split(',').map((part) => part.trim()).filter(Boolean);
+  if (tasks.length > processCounts.worker) throw new Error(`WORKER_PROCESS_TASKS names ${tasks.length} processes, WORKER_PROCESSES is ${processCounts.worker}.`);
+  return tasks;
 }
 const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
 /** Where the dev server's UI server listens: only the operator listener talks to it. */
@@ -242,9 +252,11 @@ async function startApp(build: AppBuild, databaseUrls: DatabaseUrls, appEnv: Rec
   const runCompiled = (name: string, entryPoint: string, processEnv: NodeJS.ProcessEnv): ManagedProcess =>
     supervise(spawnWithPrefixedOutput(name, process.execPath, [entryPoint], { cwd: repoRoot, env: processEnv }));
   // Worker processes share the task queue; each has its own operations ports (workerOpsPorts).
+  const tasks = workerProcessTasks();
   const workers = workerOpsPorts().map(({ metrics, health }, index) =>
     runCompiled(processCounts.worker === 1 ? 'worker' : `worker ${index + 1}`, build.workerEntry, {
       ...env,
+      ...(tasks[index] ? { WORKER_TASKS: tasks[index] } : {}),
       // The workers' own V8 flags (e.g. heap limits, as docker-compose.yml gives it), without the API's or ours.
       ...(process.env.WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS } : {}),
       DATABASE_MAINTENANCE_URL: databaseUrls.maintenance,
