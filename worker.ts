@@ -9,6 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { assertRuntimeLoginIsConfined, assertSchemaIsCurrent, openMaintenanceOrm, openOrm } from './db/orm';
+import { TenantChangeFeed } from './db/tenant-change-feed';
 import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
 import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
@@ -109,12 +110,16 @@ async function main(): Promise<void> {
     ready: () => worker?.getState() === 'RUNNING',
   });
   logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
+  const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
+  // Tells the kept Slack clients of installs, uninstalls and reinstalls, whichever process made them.
+  const tenantChanges = new TenantChangeFeed(orm, dependencies.slackClients, (error) => logger.warn('Tenant change feed unavailable', { error }));
+  await tenantChanges.start();
   try {
     worker = await createMeetingWorker({
       connection,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
-      dependencies: buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger }),
+      dependencies,
       dataConverter,
       workflowBundle: prebundledWorkflows(),
       tracing,
@@ -125,6 +130,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('Worker stopped');
   } finally {
+    await tenantChanges.close();
     await health.close();
     await client.connection.close();
     await connection.close();
