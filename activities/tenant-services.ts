@@ -65,12 +65,15 @@ export async function meetingSourceFor(deps: ActivityDependencies, rep: User | n
 
 export async function googleWorkspaceFor(deps: ActivityDependencies, rep: User | null) {
   const secretRef = rep?.googleSecretRef;
-  if (!rep || !secretRef || !(await deps.secrets.get(secretRef))) {
+  // Read once here to refuse early; the client's first load takes this value instead of reading it again.
+  let justRead = rep && secretRef ? await deps.secrets.get(secretRef) : null;
+  if (!rep || !secretRef || !justRead) {
     throw notConfigured('Connect Google in the app’s Home tab to create Gmail drafts and calendar events.');
   }
   const workspace = deps.googleWorkspace({
     load: async () => {
-      const value = await deps.secrets.get(secretRef);
+      const value = justRead ?? (await deps.secrets.get(secretRef));
+      justRead = null;
       if (!value) throw notConfigured('Your Google connection was removed; reconnect Google in the app’s Home tab.');
       return JSON.parse(value) as GoogleTokens;
     },
