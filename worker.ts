@@ -9,6 +9,7 @@ import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
 import { openCheckedOrm, openMaintenanceOrm } from './db/orm';
+import { TenantChangeFeed } from './db/tenant-change-feed';
 import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
 import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
@@ -119,6 +120,10 @@ async function main(): Promise<void> {
     ready: () => worker?.getState() === 'RUNNING',
   });
   logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
+  const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
+  // Tells the kept Slack clients of installs, uninstalls and reinstalls, whichever process made them.
+  const tenantChanges = new TenantChangeFeed(orm, dependencies.slackClients, (error) => logger.warn('Tenant change feed unavailable', { error }));
+  await tenantChanges.start();
   try {
     let schedule: string;
     [worker, schedule] = await Promise.all([
@@ -126,7 +131,7 @@ async function main(): Promise<void> {
         connection,
         namespace: config.temporal.namespace,
         taskQueue: config.temporal.taskQueue,
-        dependencies: buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger }),
+        dependencies,
         dataConverter,
         workflowBundle: prebundledWorkflows(),
         tracing,
@@ -139,6 +144,7 @@ async function main(): Promise<void> {
     await worker.run();
     logger.info('Worker stopped');
   } finally {
+    await tenantChanges.close();
     await health.close();
     await client.connection.close();
     await connection.close();

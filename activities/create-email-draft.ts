@@ -1,10 +1,12 @@
 import type { ActingFor } from '../domain/meeting';
 import { idempotencyKey, type ActionResult } from './action-result';
 import type { ActivityDependencies } from './dependencies';
-import { mayHaveWrittenBefore } from './earlier-write';
+import { earlierWriteTraced } from './earlier-write';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
-import { googleWorkspaceFor, loadMeetingOfRep } from './tenant-services';
+import { inTenant } from '../db/tenant-scope';
+import { MeetingRecord } from '../entities';
+import { googleWorkspaceFor, loadRep } from './tenant-services';
 import { assertActsForProvenActor } from './actor-authority';
 
 export interface CreateEmailDraftInput extends ActingFor {
@@ -20,13 +22,17 @@ export function createEmailDraftActivity(deps: ActivityDependencies) {
     await assertActsForProvenActor(deps, input, 'gmail.draft');
     const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'gmail.draft', target: input.recordingId };
     return runAudited(deps, audit, async () => {
-      const { record, rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);
+      // One transaction for everything the draft needs from Postgres.
+      const { record, rep, mayExist } = await inTenant(deps.orm, input.tenantId, async (em) => {
+        const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
+        const rep = await loadRep(em, record.repSlackUserId);
+        return { record, rep, mayExist: await earlierWriteTraced(em, { workflowId: input.workflowId, auditAction: 'gmail.draft', actionKind: 'draft' }) };
+      });
       const draft = record.draft;
       if (!draft) throw invalidRequest('There is no follow-up email yet.');
       const to = [...new Set(record.attendees.filter((a) => a.external && a.email).map((a) => a.email!))];
       if (to.length === 0) throw invalidRequest('No external attendees to email.');
       const { drafts } = await googleWorkspaceFor(deps, rep);
-      const mayExist = await mayHaveWrittenBefore(deps, { tenantId: input.tenantId, workflowId: input.workflowId, auditAction: 'gmail.draft', actionKind: 'draft' });
       const result = await drafts.createDraft({ idempotencyKey: idempotencyKey(input.workflowId, 'draft'), mayExist, to, subject: draft.emailSubject, html: draft.emailHtml });
       return { externalId: result.draftId, url: result.url, label: `Draft to ${to.join(', ')}` };
     });

@@ -17,7 +17,16 @@ export async function withCrm<T>(
   tenantId: string,
   work: (provider: CrmProvider, connection: CrmConnection) => Promise<T>,
 ): Promise<T> {
-  const connection = await inTenant(deps.orm, tenantId, (em: EntityManager) => defaultCrmConnection(em));
+  return withCrmConnection(deps, tenantId, await inTenant(deps.orm, tenantId, (em: EntityManager) => defaultCrmConnection(em)), work);
+}
+
+/** withCrm with the default connection already read (in the caller's own transaction). */
+export async function withCrmConnection<T>(
+  deps: ActivityDependencies,
+  tenantId: string,
+  connection: CrmConnection | null,
+  work: (provider: CrmProvider, connection: CrmConnection) => Promise<T>,
+): Promise<T> {
   if (!connection) throw notConfigured('Connect your CRM in the app’s Home tab first.');
   try {
     const result = await work(crmProviderFor(deps, connection), connection);

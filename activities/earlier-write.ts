@@ -1,3 +1,4 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { inTenant } from '../db/tenant-scope';
 import { AuditLog } from '../entities';
@@ -22,11 +23,15 @@ export interface WriteToCheck {
  */
 export async function mayHaveWrittenBefore(deps: ActivityDependencies, write: WriteToCheck): Promise<boolean> {
   if (Context.current().info.attempt > 1) return true;
-  const traces = await inTenant(deps.orm, write.tenantId, (em) =>
-    em.count(AuditLog, {
-      workflowId: write.workflowId,
-      $or: [{ action: write.auditAction }, { action: 'action.retry', target: write.actionKind }],
-    }),
-  );
+  return inTenant(deps.orm, write.tenantId, (em) => earlierWriteTraced(em, write));
+}
+
+/** mayHaveWrittenBefore inside the caller's transaction, for an activity that reads its meeting there anyway. */
+export async function earlierWriteTraced(em: EntityManager, write: Omit<WriteToCheck, 'tenantId'>): Promise<boolean> {
+  if (Context.current().info.attempt > 1) return true;
+  const traces = await em.count(AuditLog, {
+    workflowId: write.workflowId,
+    $or: [{ action: write.auditAction }, { action: 'action.retry', target: write.actionKind }],
+  });
   return traces > 0;
 }

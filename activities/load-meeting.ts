@@ -1,6 +1,7 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { ApplicationFailure } from '@temporalio/activity';
 import { storeRecordedMeeting } from '../db/meeting-records';
-import { admitMeeting } from '../db/meeting-usage';
+import { admitMeeting, type Admission } from '../db/meeting-usage';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord, Tenant } from '../entities';
 import type { MeetingFacts } from '../domain/meeting';
@@ -18,20 +19,23 @@ export interface LoadMeetingInput {
 /**
  * Makes sure the meeting and its transcript are in Postgres (the Fathom webhook may already
  * have stored them) and returns only small facts to the workflow. The rep's Slack profile is
- * refreshed first: everything the meeting shows or schedules uses their zone and language.
+ * refreshed before anything is shown or scheduled: everything uses their zone and language.
  */
 export function loadMeetingActivity(deps: ActivityDependencies) {
   return async function loadMeeting(input: LoadMeetingInput): Promise<MeetingFacts> {
-    await refreshRepProfileBeforeMeeting(deps, input.tenantId, input.repSlackUserId);
-    const { stored, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
-      stored: await em.findOne(MeetingRecord, { recordingId: input.recordingId }),
-      rep: await loadRep(em, input.repSlackUserId),
-    }));
+    // One transaction for the usual case, a meeting the webhook stored: the record, the rep, and the meeting counted.
+    const { stored, rep, admission } = await inTenant(deps.orm, input.tenantId, async (em) => {
+      const stored = await em.findOne(MeetingRecord, { recordingId: input.recordingId });
+      const rep = await loadRep(em, input.repSlackUserId);
+      const ready = stored?.transcriptSha256 && stored.repSlackUserId === input.repSlackUserId;
+      return { stored, rep, admission: ready ? await admit(em, deps, input) : undefined };
+    });
+    await refreshRepProfileBeforeMeeting(deps, input.tenantId, rep);
     // One rep per recording: the API refuses this too, but a trigger racing a stored record must not take it.
     if (stored && stored.repSlackUserId !== input.repSlackUserId) {
       throw ApplicationFailure.create({ message: 'This recording is another rep’s meeting; only they can prepare its follow-up.', type: 'forbidden', nonRetryable: true });
     }
-    if (stored?.transcriptSha256) return countedFacts(deps, input, stored);
+    if (stored && admission) return admittedFacts(admission, stored);
 
     // Network call outside any transaction: Fathom may be slow, the database must not wait on it.
     const meeting = await (await meetingSourceFor(deps, rep)).getMeeting(input.recordingId);
@@ -42,10 +46,15 @@ export function loadMeetingActivity(deps: ActivityDependencies) {
 
 /** The meeting counts against the plan only now that it is known to exist; over the quota, it stops here. */
 async function countedFacts(deps: ActivityDependencies, input: LoadMeetingInput, record: MeetingRecord): Promise<MeetingFacts> {
-  const admission = await inTenant(deps.orm, input.tenantId, async (em) => {
-    const tenant = await em.findOneOrFail(Tenant, { id: input.tenantId });
-    return admitMeeting(em, { tenantId: input.tenantId, plan: tenant.plan, recordingId: input.recordingId, now: deps.now(), mode: 'count' });
-  });
+  return admittedFacts(await inTenant(deps.orm, input.tenantId, (em) => admit(em, deps, input)), record);
+}
+
+async function admit(em: EntityManager, deps: ActivityDependencies, input: LoadMeetingInput): Promise<Admission> {
+  const tenant = await em.findOneOrFail(Tenant, { id: input.tenantId });
+  return admitMeeting(em, { tenantId: input.tenantId, plan: tenant.plan, recordingId: input.recordingId, now: deps.now(), mode: 'count' });
+}
+
+function admittedFacts(admission: Admission, record: MeetingRecord): MeetingFacts {
   if (!admission.admitted) throw ApplicationFailure.create({ message: admission.message, type: 'limit-reached', nonRetryable: true });
   return factsOf(record);
 }

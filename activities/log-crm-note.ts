@@ -2,9 +2,10 @@ import type { ActingFor } from '../domain/meeting';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
-import { withCrm } from './crm-session';
+import { withCrmConnection } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
-import { mayHaveWrittenBefore } from './earlier-write';
+import { earlierWriteTraced } from './earlier-write';
+import { defaultCrmConnection } from './tenant-services';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
 import { assertActsForProvenActor } from './actor-authority';
@@ -29,12 +30,16 @@ export function logCrmNoteActivity(deps: ActivityDependencies) {
     await assertActsForProvenActor(deps, input, 'crm.note');
     const key = idempotencyKey(input.workflowId, 'note');
     return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.note', target: input.accountId }, async () => {
-      const record = await inTenant(deps.orm, input.tenantId, (em) => em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }));
+      // One transaction for everything the note needs from Postgres.
+      const { record, connection, lookFirst } = await inTenant(deps.orm, input.tenantId, async (em) => ({
+        record: await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }),
+        connection: await defaultCrmConnection(em),
+        lookFirst: await earlierWriteTraced(em, { workflowId: input.workflowId, auditAction: 'crm.note', actionKind: 'note' }),
+      }));
       const draft = record.draft;
       if (!draft) throw invalidRequest('There is no follow-up draft to log yet.');
-      return withCrm(deps, input.tenantId, async (provider) => {
+      return withCrmConnection(deps, input.tenantId, connection, async (provider) => {
         const accountName = input.accountName ?? 'the chosen account';
-        const lookFirst = await mayHaveWrittenBefore(deps, { tenantId: input.tenantId, workflowId: input.workflowId, auditAction: 'crm.note', actionKind: 'note' });
         const existing = lookFirst ? await provider.findNoteByKey(input.accountId, key) : null;
         if (existing) return { externalId: existing.id, url: existing.url ?? input.accountUrl, label: `Note on ${accountName}` };
         let dealId: string | undefined;

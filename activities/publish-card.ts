@@ -27,12 +27,14 @@ const channelClosedToBot = new Set(['not_in_channel', 'channel_not_found', 'is_a
 export function publishCardActivity(deps: ActivityDependencies) {
   return async function publishCard(input: PublishCardInput): Promise<CardRef> {
     const { state } = input;
+    // A kept client means the tenant row is unchanged since its token was read (tenant-slack-clients.ts): no need to load it.
+    const kept = deps.slackClients.cached(input.tenantId);
     const { tenant, record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
-      tenant: await loadTenant(em, input.tenantId),
+      tenant: kept ? null : await loadTenant(em, input.tenantId),
       record: await em.findOne(MeetingRecord, { recordingId: state.recordingId }),
       rep: await loadRep(em, state.repSlackUserId),
     }));
-    const slack = await slackClientFor(deps, tenant);
+    const slack = kept ?? (await slackClientFor(deps, tenant!));
     const message = renderMeetingCard({
       state,
       draft: record?.draft ?? null,

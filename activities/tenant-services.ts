@@ -3,7 +3,6 @@ import type { WebClient } from '@slack/web-api';
 import type { CrmCredentials, CrmProvider } from '../clients/crm/crm-provider';
 import type { GoogleTokens } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
-import { createSlackClient } from '../clients/slack-client';
 import { inTenant } from '../db/tenant-scope';
 import { CrmConnection, MeetingRecord, Tenant, User } from '../entities';
 import type { ActivityDependencies } from './dependencies';
@@ -16,9 +15,9 @@ import { trackGoogleHealth } from './google-health';
  * the rep exactly what to connect.
  */
 export async function slackClientFor(deps: ActivityDependencies, tenant: Tenant): Promise<WebClient> {
-  const token = tenant.botTokenSecretRef ? await deps.secrets.get(tenant.botTokenSecretRef) : null;
-  if (!token) throw notConfigured('This workspace’s Slack installation is missing; reinstall the app.');
-  return createSlackClient({ token, apiUrl: deps.slackApiUrl, rateLimits: deps.rateLimits });
+  const client = tenant.botTokenSecretRef ? await deps.slackClients.clientFor(tenant.id, tenant.botTokenSecretRef) : null;
+  if (!client) throw notConfigured('This workspace’s Slack installation is missing; reinstall the app.');
+  return client;
 }
 
 export async function loadTenant(em: EntityManager, tenantId: string): Promise<Tenant> {
@@ -66,12 +65,15 @@ export async function meetingSourceFor(deps: ActivityDependencies, rep: User | n
 
 export async function googleWorkspaceFor(deps: ActivityDependencies, rep: User | null) {
   const secretRef = rep?.googleSecretRef;
-  if (!rep || !secretRef || !(await deps.secrets.get(secretRef))) {
+  // Read once here to refuse early; the client's first load takes this value instead of reading it again.
+  let justRead = rep && secretRef ? await deps.secrets.get(secretRef) : null;
+  if (!rep || !secretRef || !justRead) {
     throw notConfigured('Connect Google in the app’s Home tab to create Gmail drafts and calendar events.');
   }
   const workspace = deps.googleWorkspace({
     load: async () => {
-      const value = await deps.secrets.get(secretRef);
+      const value = justRead ?? (await deps.secrets.get(secretRef));
+      justRead = null;
       if (!value) throw notConfigured('Your Google connection was removed; reconnect Google in the app’s Home tab.');
       return JSON.parse(value) as GoogleTokens;
     },

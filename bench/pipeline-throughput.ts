@@ -214,6 +214,7 @@ export async function runPipelineThroughputBenchmark(stack: BenchStack): Promise
 /** `concurrency` lanes, each running one meeting after another until `durationMs` is over; then the meetings in flight finish. */
 async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, concurrency: number, durationMs: number, meetingTimeoutMs: number): Promise<StepOutcome> {
   const cpuBefore = sampleStackCpu();
+  const transactionsBefore = await databaseTransactions(stack);
   const queriesBefore = statusQueries;
   const endsAt = Date.now() + durationMs;
   const timings: MeetingTiming[] = [];
@@ -233,6 +234,7 @@ async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, c
   };
   await Promise.all(Array.from({ length: concurrency }, lane));
   const cpu = cpuSpent(cpuBefore, sampleStackCpu());
+  const transactions = (await databaseTransactions(stack)) - transactionsBefore;
   const cpuPerMeeting = Object.fromEntries(Object.entries(cpu).map(([part, ms]) => [part, ms / Math.max(1, timings.length)])) as CpuSample;
   const finishedInWindow = timings.filter((timing) => timing.doneAt <= endsAt).length;
   const perMinute = finishedInWindow / (durationMs / 60_000);
@@ -251,6 +253,7 @@ async function runStep(stack: BenchStack, target: TargetName, run: RunMeeting, c
     errors: errors.length,
     'status queries/meeting': round((statusQueries - queriesBefore) / Math.max(1, timings.length)),
     'CPU ms/meeting': round(Object.values(cpuPerMeeting).reduce((sum, ms) => sum + ms, 0)),
+    'DB transactions/meeting': round(transactions / Math.max(1, timings.length)),
     load1: os.loadavg()[0]!.toFixed(1),
   };
   return { target, concurrency, durationMs, finished: timings.length, finishedInWindow, perMinute, row, errors, cpuPerMeeting };
@@ -363,6 +366,18 @@ async function startNoopWorker(stack: BenchStack, cards: NoopCards, outsideCall:
     await running;
     await connection.close();
   };
+}
+
+/**
+ * Transactions Postgres has counted in the app's database (each autocommit statement is one): per
+ * meeting, a figure other processes' load does not change, unlike CPU time. Backends report their
+ * counts within about a second, so a step's figure may miss its last second's.
+ */
+async function databaseTransactions(stack: BenchStack): Promise<number> {
+  const [row] = await stack.orm.em
+    .getConnection()
+    .execute<{ transactions: string }[]>('select xact_commit + xact_rollback as transactions from pg_stat_database where datname = current_database()');
+  return Number(row?.transactions ?? 0);
 }
 
 function coreActionsDone(state: MeetingState): boolean {

@@ -23,9 +23,16 @@ import { slackMethodRate, slackPostMessagePerChannelRate } from './service-rate-
  * (views.open/push on a click) skip the bucket: Slack voids the trigger after 3 s, so waiting
  * or deferring would lose the modal for sure, while one human's clicks stay far below Tier 4.
  */
-export function createSlackClient(options: { token: string; apiUrl: string; rateLimits?: RateLimitStore; maxRateLimitWaitMs?: number }): WebClient {
+export function createSlackClient(options: {
+  token: string;
+  apiUrl: string;
+  rateLimits?: RateLimitStore;
+  maxRateLimitWaitMs?: number;
+  /** Slack answered that the token no longer works (a client kept for reuse must be dropped). */
+  onTokenRefused?: () => void;
+}): WebClient {
   const gate = { store: options.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: options.maxRateLimitWaitMs ?? defaultMaxRateLimitWaitMs };
-  return new RateLimitedWebClient(options.token, gate, {
+  return new RateLimitedWebClient(options.token, gate, options.onTokenRefused ?? (() => {}), {
     slackApiUrl: options.apiUrl,
     retryConfig: { retries: 0 },
     rejectRateLimitedCalls: true,
@@ -41,6 +48,7 @@ class RateLimitedWebClient extends WebClient {
   constructor(
     private readonly botToken: string,
     private readonly gate: RateLimitGate,
+    private readonly onTokenRefused: () => void,
     options: WebClientOptions,
   ) {
     super(botToken, options);
@@ -62,6 +70,7 @@ class RateLimitedWebClient extends WebClient {
       if (bucket && code === ErrorCode.RateLimitedError) {
         await this.gate.store.pause(bucket.key, bucket.rate, (error as WebAPIRateLimitedError).retryAfter * 1000);
       }
+      if (code === ErrorCode.PlatformError && reconnectErrors.has((error as WebAPIPlatformError).data.error)) this.onTokenRefused();
       throw error;
     }
   }

@@ -31,15 +31,11 @@ export function appendAudit(em: EntityManager, entry: AuditEntry): AuditLog {
 /**
  * Adds attempts' rows inside the caller's transaction, skipping any attempt that already has its
  * row (by `attemptKey`), so a row replayed by a later attempt is never written twice. In order:
- * the first row for an attempt wins.
+ * the first row for an attempt wins (Postgres skips a later row of one INSERT that conflicts with
+ * an earlier one). One statement for all of them: every audited activity writes its rows here.
  */
 export async function appendAttemptAudits(em: EntityManager, entries: AttemptAuditEntry[]): Promise<void> {
-  for (const { occurredAt, ...fields } of entries) {
-    await em
-      .createQueryBuilder(AuditLog)
-      .insert({ ...fields, detail: fields.detail ?? {}, createdAt: occurredAt ?? new Date() })
-      .onConflict('attempt_key')
-      .ignore()
-      .execute();
-  }
+  if (entries.length === 0) return;
+  const rows = entries.map(({ occurredAt, ...fields }) => ({ ...fields, detail: fields.detail ?? {}, createdAt: occurredAt ?? new Date() }));
+  await em.createQueryBuilder(AuditLog).insert(rows).onConflict('attempt_key').ignore().execute();
 }

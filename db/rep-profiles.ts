@@ -20,9 +20,14 @@ export async function refreshStaleRepProfile(
   now: Date,
 ): Promise<User | null> {
   const rep = await inTenant(orm, tenantId, (em) => em.findOne(User, { slackUserId }));
+  return refreshStaleProfileOf(orm, rep, readProfile, now);
+}
+
+/** refreshStaleRepProfile for a rep row the caller has just read. */
+export async function refreshStaleProfileOf(orm: Orm, rep: User | null, readProfile: () => Promise<RepProfile>, now: Date): Promise<User | null> {
   if (!rep || !repProfileIsStale(rep.profileRefreshedAt, now)) return rep;
   const profile = await readProfile();
-  return inTenant(orm, tenantId, async (em) => {
+  return inTenant(orm, rep.tenantId, async (em) => {
     const stored = await em.findOneOrFail(User, { id: rep.id });
     stored.timeZone = profile.timeZone ?? stored.timeZone;
     stored.locale = profile.locale ?? stored.locale;

@@ -77,8 +77,10 @@ export interface AppConfig {
    * The worker's operations ports: WORKER_METRICS_ADDRESS, where Temporal's runtime serves its
    * Prometheus metrics (host:port); WORKER_HEALTH_HOST:WORKER_HEALTH_PORT, the worker's own
    * /livez, /readyz and /metrics. Loopback by default; a container binds 0.0.0.0.
+   * WORKER_SLACK_TOKEN_TTL_MS: the longest the worker uses a tenant's bot token read once from the
+   * secret store before reading it again (activities/tenant-slack-clients.ts); 0 reads it every time.
    */
-  worker: { metricsAddress: string; healthHost: string; healthPort: number };
+  worker: { metricsAddress: string; healthHost: string; healthPort: number; slackTokenTtlMs: number };
 }
 
 /**
@@ -200,6 +202,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       metricsAddress: settings.text('WORKER_METRICS_ADDRESS', '127.0.0.1:9464'),
       healthHost: settings.text('WORKER_HEALTH_HOST', '127.0.0.1'),
       healthPort: settings.integer('WORKER_HEALTH_PORT', 9465, { min: 0, max: 65_535 }),
+      slackTokenTtlMs: settings.integer('WORKER_SLACK_TOKEN_TTL_MS', 5 * 60_000, { min: 0, max: 60 * 60_000 }),
     },
   };
   settings.assertValid();

@@ -4,6 +4,8 @@
  */
 import type { ActivityDependencies } from '../activities';
 import type { GrantRevocation } from '../activities/dependencies';
+import { TenantSlackClients } from '../activities/tenant-slack-clients';
+import { createSlackClient } from '../clients/slack-client';
 import { oauthCrmProviders, revokeCrmGrant, type OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
 import { createAnthropicFollowUpWriter } from '../clients/anthropic-follow-up-writer';
 import { createCrmProvider } from '../clients/crm/create-crm-provider';
@@ -73,6 +75,13 @@ export function googleAppConfig(config: AppConfig, rateLimits?: RateLimitStore):
   };
 }
 
+/** Tenants whose Slack client the worker keeps at once (a WebClient is a few KiB). */
+const slackClientsKept = 2_000;
+
+/**
+ * The activities' dependencies. Their Slack clients are kept only while a tenant change feed tells
+ * them of changes: start one with `dependencies.slackClients` as its subscriber (worker.ts).
+ */
 export function buildActivityDependencies(options: { config: AppConfig; orm: Orm; maintenanceOrm: MaintenanceOrm; secrets: SecretStore; logger: Logger }): ActivityDependencies {
   const { config } = options;
   // One bucket per outside account, shared with every other worker and API process.
@@ -84,6 +93,11 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
     secrets: options.secrets,
     logger: options.logger,
     slackApiUrl: config.slack.apiUrl,
+    slackClients: new TenantSlackClients(
+      options.secrets,
+      (token, onTokenRefused) => createSlackClient({ token, apiUrl: config.slack.apiUrl, rateLimits, onTokenRefused }),
+      { ttlMs: config.worker.slackTokenTtlMs, maxTenants: slackClientsKept },
+    ),
     rateLimits,
     actorProofKey: config.actorProofKey,
     meetingSource: (credentials, repEmail) => createFathomClient({ credentials, repEmail, baseUrl: config.fathom.apiUrl, rateLimits }),

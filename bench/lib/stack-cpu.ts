@@ -8,9 +8,12 @@ import { commandLineIncludes, descendantPids, processCpuMs } from './child-proce
 
 export type CpuPart = 'bench' | 'worker' | 'api' | 'temporal' | 'postgres';
 
-/** How each of the stack's processes is recognised by its command line; the first match wins. */
+/**
+ * How each of the stack's processes is recognised by its command line; the first match wins. The
+ * stack runs the compiled `dist/worker.js` and `dist/api/cluster.js` (its forks share its command
+ * line); the TypeScript entry points are there for a stack started from source.
+ */
 const partsByCommandLine: [CpuPart, string][] = [
-  // Compiled (dist/worker.js, dist/api/cluster.js and its forks' dist/api/server.js), as the stack runs them, or ts-node.
   ['worker', 'worker.js'],
   ['worker', 'worker.ts'],
   ['api', 'dist/api/'],

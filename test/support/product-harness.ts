@@ -32,6 +32,7 @@ import { payloadCodecFor } from '../../runtime/data-converter';
 import { createLogger } from '../../runtime/logger';
 import { tracingOff, type Tracing } from '../../runtime/tracing';
 import { buildActivityDependencies, buildSecretStore } from '../../wiring/services';
+import { TenantChangeFeed } from '../../db/tenant-change-feed';
 import { tracingClientInterceptors } from '../../wiring/temporal-connection';
 import type { SecretStore } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
@@ -172,6 +173,9 @@ export async function startProductHarness(
     interceptors: tracingClientInterceptors([updateOutcomes.interceptor]),
   });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
+  // As worker.ts does: the worker's kept Slack clients hear of installs and uninstalls.
+  const workerTenantChanges = new TenantChangeFeed(orm, dependencies.slackClients, (error) => logger.warn('Tenant change feed unavailable', { error }));
+  await workerTenantChanges.start();
 
   const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable', { error }));
   const apiDependencies = {
@@ -315,6 +319,7 @@ export async function startProductHarness(
         });
       }
       await directory.close();
+      await workerTenantChanges.close();
       await orm.close();
       await maintenanceOrm.close();
       await Promise.all([emulators.stop(), ...Object.values(crmEmulators).map((emulator) => emulator.stop())]);
