@@ -8,6 +8,8 @@ import type { ProductHarness, SeededTenant } from './product-harness';
 import { waitFor } from './wait-for';
 
 export const salesChannel = emulatedSalesChannel;
+/** Preparing a meeting (Fathom, drafting, matching, the card) takes seconds, and minutes on a loaded machine. */
+const CARD_TIMEOUT_MS = 120_000;
 
 /** Runs `/followup <link>` for a new Fathom meeting and waits until the card offers its actions. */
 export async function prepareMeeting(
@@ -26,7 +28,7 @@ export async function prepareMeeting(
     const { card } = await meetingState(harness, workflowId).catch(() => ({ card: undefined }));
     const message = card && harness.emulators.slack.messages(card.channel).find((posted) => posted.ts === card.ts);
     return buttonsOf(message).includes(readyButton);
-  });
+  }, CARD_TIMEOUT_MS);
   return { recordingId, workflowId };
 }
 
