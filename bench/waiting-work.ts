@@ -33,6 +33,8 @@ const RATE_ESTIMATE_AFTER_S = 60;
 /** Lets the worker finish what the last cards started before memory is read. */
 const SETTLE_MS = 10_000;
 const MEMORY_SAMPLES = 5;
+/** Share of the wanted meetings that must be ready for a size whose creation stopped to be measured anyway. */
+const NEARLY_ALL_READY = 0.99;
 
 export interface WaitingWorkResult {
   workerCacheSize: number;
@@ -87,10 +89,13 @@ export async function runWaitingWorkBenchmark(stack: BenchStack): Promise<Waitin
       creationSeconds += outcome.seconds;
       result.creationRatePerSecond = round(created / creationSeconds, 2);
       console.log(`[bench] waiting work: ${outcome.ready} meetings ready in ${outcome.seconds.toFixed(0)} s (${(outcome.ready / outcome.seconds).toFixed(2)}/s)`);
-      if (outcome.stoppedBecause) {
+      // A few meetings stuck in preparation (activities timing out on a loaded machine) stall the
+      // creation; the size is still measured when nearly all are ready, with the reason printed.
+      if (outcome.stoppedBecause && outcome.ready < needed * NEARLY_ALL_READY) {
         skip(result, `${size}: ${outcome.stoppedBecause}`);
         continue;
       }
+      if (outcome.stoppedBecause) console.log(`[bench] waiting work: measuring ${size} with ${outcome.ready}/${needed} ready: ${outcome.stoppedBecause}`);
     }
     await measureState(String(size), { created: needed > 0 ? needed : 0, meetingsPerSecond: result.creationRatePerSecond });
 

@@ -63,7 +63,7 @@ async function measure(variant: string, code: string, meetings: number): Promise
     });
     const input: MeetingWorkflowInput = {
       tenantId: '00000000-0000-4000-8000-000000000001', recordingId: String(9_000_000 + index), repSlackUserId: 'U0MEMORY',
-      trigger: 'fathom-webhook', nudgeAfterMs: 86_400_000, expireAfterMs: 14 * 86_400_000, autoLogWhenConfident: false, offeredActions: ['crm-note'],
+      trigger: 'fathom-webhook', nudgeAfterMs: 86_400_000, expireAfterMs: 14 * 86_400_000, autoLogWhenConfident: false, offeredActions: ['note', 'draft', 'event'],
     };
     const completion = await workflow.activate({
       runId, isReplaying: false, historyLength: 3,
