@@ -64,10 +64,10 @@ export default tseslint.config(
     },
   },
   {
-    // Plain CommonJS loaded by `node --require` (bench/lib/cpu-profile-preload.cjs): no TypeScript project to type-check it with.
+    // Plain CommonJS that node preloads as is (bench/lib/cpu-profile-preload.cjs, bench/lib/thread-heap-probe.cjs): no TypeScript project to type-check it with.
     files: ['**/*.cjs'],
     extends: [tseslint.configs.disableTypeChecked],
-    languageOptions: { sourceType: 'commonjs', parserOptions: { projectService: false }, globals: { require: 'readonly', process: 'readonly', console: 'readonly' } },
+    languageOptions: { sourceType: 'commonjs', parserOptions: { projectService: false }, globals: { require: 'readonly', process: 'readonly', console: 'readonly', setInterval: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
 );

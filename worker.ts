@@ -34,19 +34,21 @@ import { workerTuningFromEnv, type WorkerTuning } from './wiring/worker-tuning';
 export const defaultMaxCachedWorkflows = 200;
 
 /**
- * Cached workflows live in the workflow thread's V8 heap, which has the same limit as the
- * process's (--max-old-space-size). The SDK budgets 200 MiB plus ~1.7 MiB per cached workflow
- * (600 per GiB, its own default with reuseV8Context); a cache above that budget ends the worker
- * with ERR_WORKER_OUT_OF_MEMORY once the cache fills (benchmark 4: a 256 MiB limit with 200 cached).
- * So the cache never exceeds what the heap limit holds.
+ * Cached meetings live in the workflow thread's V8 heap, which has the same limit as the process's
+ * (--max-old-space-size; scripts/lib/worker-memory-settings.ts gives 192 MiB). One holds ~0.75 MiB
+ * live (benchmark 4, most of it the OpenTelemetry workflow interceptors' modules, spans and promise
+ * stacks), far below the SDK's own budget of ~1.7 MiB; a cache the heap cannot hold ends the worker
+ * with ERR_WORKER_OUT_OF_MEMORY once it fills (200 meetings in 256 MiB did). So the cache fills at
+ * most a fifth of the limit: the rest is the thread's own ~25 MiB and room for garbage, without
+ * which V8 collects all the time. The worker's resident memory follows the cache (benchmark 4).
  */
-const workflowHeapBaseMiB = 200;
-const cachedWorkflowsPerGiB = 600;
+const cachedMeetingMiB = 0.75;
+const cacheShareOfHeapLimit = 0.2;
 const minimumCachedWorkflows = 10;
 
 export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env, heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20): number {
   if (env.WORKER_MAX_CACHED_WORKFLOWS) return Number(env.WORKER_MAX_CACHED_WORKFLOWS);
-  const heapBudget = Math.floor(((heapLimitMiB - workflowHeapBaseMiB) * cachedWorkflowsPerGiB) / 1024);
+  const heapBudget = Math.floor((heapLimitMiB * cacheShareOfHeapLimit) / cachedMeetingMiB);
   return Math.max(minimumCachedWorkflows, Math.min(defaultMaxCachedWorkflows, heapBudget));
 }
 

@@ -11,7 +11,8 @@
 // DATABASE_URL + DATABASE_MIGRATION_URL + DATABASE_MAINTENANCE_URL or DATABASE_ADMIN_URL (either
 // skips embedded Postgres), API_PROCESSES and WORKER_PROCESSES (1 each: API processes share the API
 // and operator ports through api/cluster.ts, worker processes the task queue), WORKER_NODE_OPTIONS
-// (the workers' NODE_OPTIONS only), WORKER_PROCESS_TASKS (each worker process's WORKER_TASKS in turn).
+// (the workers' NODE_OPTIONS only, after the memory defaults of scripts/lib/worker-memory-settings.ts),
+// WORKER_PROCESS_TASKS (each worker process's WORKER_TASKS in turn).
 // The worker and API run compiled (dist/, built first where stale)
 // and also get everything else from our env.
 import { execFile } from 'node:child_process';
@@ -27,6 +28,7 @@ import { temporalDevServerFlags } from './lib/temporal-dev-server-flags';
 import { startTemporalProductionServer } from './lib/temporal-production-server';
 import { buildApp, type AppBuild } from './lib/app-build';
 import { processCountFromEnv } from './lib/process-count';
+import { workerMemoryEnv } from './lib/worker-memory-settings';
 import { describeExit, isTcpPortOpen, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from './lib/processes';
 
 const repoRoot = path.resolve(__dirname, '..');
@@ -257,8 +259,9 @@ async function startApp(build: AppBuild, databaseUrls: DatabaseUrls, appEnv: Rec
     runCompiled(processCounts.worker === 1 ? 'worker' : `worker ${index + 1}`, build.workerEntry, {
       ...env,
       ...(tasks[index] ? { WORKER_TASKS: tasks[index] } : {}),
-      // The workers' own V8 flags (e.g. heap limits, as docker-compose.yml gives it), without the API's or ours.
-      ...(process.env.WORKER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.WORKER_NODE_OPTIONS } : {}),
+      // The workers' memory settings (heap limits, malloc arenas, as docker-compose.yml gives them) and
+      // WORKER_NODE_OPTIONS on top, without the API's NODE_OPTIONS or ours.
+      ...workerMemoryEnv(),
       DATABASE_MAINTENANCE_URL: databaseUrls.maintenance,
       WORKER_METRICS_ADDRESS: `${LOOPBACK}:${metrics}`,
       WORKER_HEALTH_HOST: LOOPBACK,

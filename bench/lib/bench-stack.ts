@@ -6,6 +6,7 @@
  * ports and data directory (.data/bench, wiped at every start so runs are comparable), so it
  * never clashes with a developer's `npm start`.
  */
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { Client } from '@temporalio/client';
@@ -57,6 +58,18 @@ export async function freshDataDir(relativeDir: string): Promise<string> {
   return dataDir;
 }
 
+/**
+ * Every thread of the worker reports its V8 heap to `probeDir` (bench/lib/thread-heap-probe.cjs;
+ * benchmark 4 reads it): the workflow thread's isolate is invisible from outside. Appended to the
+ * workers' own NODE_OPTIONS (WORKER_NODE_OPTIONS, after start-local's defaults), so the worker runs
+ * with the flags it is given; the probe costs one small file write per thread per second.
+ */
+function preloadHeapProbe(probeDir: string): void {
+  fsSync.mkdirSync(probeDir, { recursive: true });
+  process.env.HEAP_PROBE_DIR = probeDir;
+  process.env.WORKER_NODE_OPTIONS = [process.env.WORKER_NODE_OPTIONS, `--require ${path.join(__dirname, 'thread-heap-probe.cjs')}`].filter(Boolean).join(' ');
+}
+
 export async function startBenchStack(): Promise<BenchStack> {
   // Never the developer's own settings: their LOCAL_DATA_DIR would be wiped, their ports taken.
   for (const [name, value] of Object.entries(benchPorts)) process.env[name] = process.env[`BENCH_${name}`] || value;
@@ -65,7 +78,8 @@ export async function startBenchStack(): Promise<BenchStack> {
   process.env.TEMPORAL_SERVER = process.env.BENCH_TEMPORAL === 'server' ? 'production' : 'dev';
   // The embedded Postgres in the bench data dir, not a configured one.
   for (const name of ['DATABASE_URL', 'DATABASE_ADMIN_URL', 'DATABASE_MIGRATION_URL', 'DATABASE_MAINTENANCE_URL']) delete process.env[name];
-  await freshDataDir(process.env.LOCAL_DATA_DIR);
+  const dataDir = await freshDataDir(process.env.LOCAL_DATA_DIR);
+  preloadHeapProbe(path.join(dataDir, 'heap-probe'));
   const services = await startEmulatedServices();
   // start-local reads its ports and data dir when first loaded, so only after the defaults are set.
   const { startLocalStack } = await import('../../scripts/start-local');

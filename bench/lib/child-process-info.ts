@@ -55,6 +55,10 @@ export interface ProcessMemory {
   rssMiB: number;
   /** Largest resident set size since the process started (VmHWM), MiB. */
   peakRssMiB: number;
+  /** Resident anonymous memory (RssAnon): V8 heaps, malloc, thread stacks, MiB. */
+  anonRssMiB: number;
+  /** Resident file-backed and shared memory (RssFile + RssShmem): the node binary, native addons and other mapped code, MiB. */
+  fileRssMiB: number;
 }
 
 export function processMemory(pid: number): ProcessMemory {
@@ -64,7 +68,8 @@ export function processMemory(pid: number): ProcessMemory {
     if (!match) throw new Error(`/proc/${pid}/status has no ${field}.`);
     return Number(match[1]);
   };
-  return { rssMiB: (kib('VmRSS') * KIB) / MIB, peakRssMiB: (kib('VmHWM') * KIB) / MIB };
+  const mib = (field: string): number => (kib(field) * KIB) / MIB;
+  return { rssMiB: mib('VmRSS'), peakRssMiB: mib('VmHWM'), anonRssMiB: mib('RssAnon'), fileRssMiB: mib('RssFile') + mib('RssShmem') };
 }
 
 /** The environment the process was started with (exactly what its parent gave it). */

@@ -18,6 +18,7 @@ import { temporalDevServerFlags } from '../../scripts/lib/temporal-dev-server-fl
 import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
 import { buildApp } from '../../scripts/lib/app-build';
 import { processCountFromEnv } from '../../scripts/lib/process-count';
+import { workerMemoryEnv } from '../../scripts/lib/worker-memory-settings';
 import { childPids } from './child-process-info';
 import { freshDataDir, type BenchStack } from './bench-stack';
 import { seedBenchWorkspace, seededStackParts, startEmulatedServices, type EmulatedServices, type EmulatedServicesOptions } from './emulated-services';
@@ -124,17 +125,19 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
       WORKER_HEALTH_PORT: '0',
     };
     const childEnv = { ...process.env, ...env };
+    // The workers' memory settings, as npm start and compose give them; the API keeps its own.
+    const workerEnv = { ...childEnv, ...workerMemoryEnv() };
 
     let worker: KillableWorker | undefined;
     const startWorker = (): void => {
       if (worker?.running()) throw new Error('the worker is already running');
-      worker = spawnKillableWorker(build.workerEntry, childEnv);
+      worker = spawnKillableWorker(build.workerEntry, workerEnv);
     };
     startWorker();
     stops.push(() => worker?.kill() ?? Promise.resolve());
     // WORKER_PROCESSES beyond the first share the task queue; only the first is the drills' to kill.
     for (let index = 1; index < (options.workerProcesses ?? processCountFromEnv('WORKER_PROCESSES')); index++) {
-      const extraWorker = spawnWithPrefixedOutput(`worker ${index + 1}`, process.execPath, [build.workerEntry], { cwd: repoRoot, env: childEnv });
+      const extraWorker = spawnWithPrefixedOutput(`worker ${index + 1}`, process.execPath, [build.workerEntry], { cwd: repoRoot, env: workerEnv });
       stops.push(() => extraWorker.stop(15_000));
     }
     const api = spawnWithPrefixedOutput('api', process.execPath, [build.apiClusterEntry], { cwd: repoRoot, env: childEnv });
