@@ -42,7 +42,7 @@ const database: Policy = { timeouts: { startToCloseTimeout: '30 seconds' }, back
 export const { loadMeeting } = profile(database);
 /** The rep's edits and account choice, and the audit line of a retry someone asked for. */
 export const { rememberAccountChoice, saveDraftEdits, recordAudit } = profile(database, priorityKeys.personWaiting);
-export const { deactivateTenant, markTenantDeleted, deleteTenantSecrets, deleteTenantRows, purgeExpiredTranscriptBatch, forgetOldDeliveries } = profile(
+export const { deactivateTenant, markTenantDeleted, deleteTenantSecrets, deleteTenantRows, purgeExpiredTranscriptBatch, forgetOldDeliveries, forgetIdleRateLimitBuckets } = profile(
   database,
   priorityKeys.maintenance,
 );

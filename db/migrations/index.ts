@@ -12,6 +12,7 @@ import { Migration20261206011000_google_health } from './Migration20261206011000
 import { Migration20261206020000_tenant_directory_notify } from './Migration20261206020000_tenant_directory_notify';
 import { Migration20261206021000_api_rate_limit } from './Migration20261206021000_api_rate_limit';
 import { Migration20261206022000_audit_attempt_key } from './Migration20261206022000_audit_attempt_key';
+import { Migration20261206050000_api_rate_limit_housekeeping } from './Migration20261206050000_api_rate_limit_housekeeping';
 
 /**
  * Every migration this build knows, in order. Listed explicitly (no folder scan) so ts-node,
@@ -31,4 +32,5 @@ export const knownMigrations: MigrationObject[] = [
   { name: 'Migration20261206020000_tenant_directory_notify', class: Migration20261206020000_tenant_directory_notify },
   { name: 'Migration20261206021000_api_rate_limit', class: Migration20261206021000_api_rate_limit },
   { name: 'Migration20261206022000_audit_attempt_key', class: Migration20261206022000_audit_attempt_key },
+  { name: 'Migration20261206050000_api_rate_limit_housekeeping', class: Migration20261206050000_api_rate_limit_housekeeping },
 ];
