@@ -12,6 +12,8 @@ export const fathomRate = bucketForWindow(60, minuteMs, 10);
 
 /** HubSpot: 100 requests per 10 s per account on Free/Starter (190 on Professional/Enterprise); public OAuth apps ~100–110. */
 export const hubSpotRate = bucketForWindow(100, 10_000, 20);
+/** HubSpot CRM search: about 4–5 requests a second per token, counted apart from the burst limit; the lower figure. */
+export const hubSpotSearchRate = bucketForWindow(4, 1_000, 2);
 
 /**
  * Slack counts per method, per workspace, per app (tiers: 2 = 20+/min, 3 = 50+/min, 4 = 100+/min);
@@ -26,6 +28,8 @@ const slackMethodTiers: Record<string, keyof typeof slackTiers> = {
   'views.update': 4,
   'views.open': 4,
   'chat.postEphemeral': 4,
+  'chat.getPermalink': 4,
+  'views.push': 4,
 };
 export const slackPostMessagePerChannelRate: BucketRate = bucketForWindow(1, 1_000, 1);
 
