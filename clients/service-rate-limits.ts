@@ -16,6 +16,15 @@ export const hubSpotRate = bucketForWindow(100, 10_000, 20);
 export const hubSpotSearchRate = bucketForWindow(4, 1_000, 2);
 
 /**
+ * Pipedrive: a rolling 2-second burst window per token, by plan; the lowest plan's (Essential)
+ * figures: 80 for an OAuth access token, 20 for an api_token, 10 for searches on any plan. The
+ * daily token budget is left to Pipedrive's 429 (its per-call costs are unconfirmed).
+ */
+export const pipedriveOAuthRate = bucketForWindow(80, 2_000, 20);
+export const pipedriveApiTokenRate = bucketForWindow(20, 2_000, 5);
+export const pipedriveSearchRate = bucketForWindow(10, 2_000, 3);
+
+/**
  * Slack counts per method, per workspace, per app (tiers: 2 = 20+/min, 3 = 50+/min, 4 = 100+/min);
  * chat.postMessage is special: about one message a second per channel (short bursts allowed).
  */
