@@ -25,6 +25,20 @@ export const pipedriveApiTokenRate = bucketForWindow(20, 2_000, 5);
 export const pipedriveSearchRate = bucketForWindow(10, 2_000, 3);
 
 /**
+ * Salesforce: no per-second limit, only the org's rolling 24-hour API allocation (Developer
+ * Edition 15,000, the lowest documented; Enterprise ~100,000 + per licence), shared with every
+ * other integration of the org, so the lowest figure is also the polite one. A query that pages
+ * counts once here although each page is a request.
+ */
+export const salesforceDailyRate = bucketForWindow(15_000, 86_400_000, 1_000);
+
+/**
+ * Crono documents no rate limit (api-contracts.md §2), so a conservative guess: 60 calls a minute
+ * per API key, about what a careful integration of a small vendor's API would keep to.
+ */
+export const cronoRate = bucketForWindow(60, minuteMs, 10);
+
+/**
  * Slack counts per method, per workspace, per app (tiers: 2 = 20+/min, 3 = 50+/min, 4 = 100+/min);
  * chat.postMessage is special: about one message a second per channel (short bursts allowed).
  */
