@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import { ApplicationFailureCategory } from '@temporalio/common';
 import { ExternalServiceError } from '../domain/service-errors';
 import { ownRateLimitDetail } from '../clients/rate-limit-store';
+import { rateLimitDeferralType, type RateLimitDeferralDetails } from '../domain/rate-limit-deferral';
 import type { Logger } from '../runtime/logger';
 
 /**
@@ -14,6 +15,11 @@ import type { Logger } from '../runtime/logger';
  */
 export function toActivityFailure(error: unknown): unknown {
   if (error instanceof ApplicationFailure) return error;
+  if (error instanceof ExternalServiceError && isOwnDeferral(error)) {
+    // Not a failure: the workflow waits the turn out and calls again (workflows/rate-limit-waits.ts).
+    const details: RateLimitDeferralDetails = { service: error.service, detail: error.detail ?? null, waitMs: error.retryAfterMs ?? 0 };
+    return ApplicationFailure.create({ message: error.userMessage, type: rateLimitDeferralType, nonRetryable: true, details: [details], category: ApplicationFailureCategory.BENIGN });
+  }
   if (error instanceof ExternalServiceError) {
     return ApplicationFailure.create({
       message: error.userMessage,
@@ -25,6 +31,11 @@ export function toActivityFailure(error: unknown): unknown {
     });
   }
   return error;
+}
+
+/** Our own shared limiter sent the call away before it reached the service. */
+function isOwnDeferral(error: ExternalServiceError): boolean {
+  return error.kind === 'retryable' && (error.detail?.startsWith(ownRateLimitDetail) ?? false);
 }
 
 /** A connection or setting the rep or an admin must provide; retrying cannot help. */
@@ -50,7 +61,7 @@ export function logExpectedFailure(logger: Logger, failure: unknown): void {
     workflowId: workflowExecution?.workflowId,
     attempt,
     failureType: failure.type,
-    retryable: !failure.nonRetryable,
+    retryable: !failure.nonRetryable || paced,
     reason: failure.message,
     ...(serviceDetails ? { service: serviceDetails.service, status: serviceDetails.status, detail: serviceDetails.detail } : {}),
   });

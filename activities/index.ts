@@ -9,6 +9,7 @@ import { deactivateTenantActivity } from './deactivate-tenant';
 import { deleteTenantRowsActivity, deleteTenantSecretsActivity, markTenantDeletedActivity } from './delete-tenant';
 import type { ActivityDependencies } from './dependencies';
 import { draftFollowUpActivity } from './draft-follow-up';
+import { forgetIdleRateLimitsActivity } from './forget-idle-rate-limits';
 import { forgetOldDeliveriesActivity } from './forget-old-deliveries';
 import { loadMeetingActivity } from './load-meeting';
 import { logCrmNoteActivity } from './log-crm-note';
@@ -55,6 +56,7 @@ export function createActivities(deps: ActivityDependencies) {
     reportFailedSync: reportFailedSyncActivity(deps),
     reportUndeliveredCard: reportUndeliveredCardActivity(deps),
     forgetOldDeliveries: forgetOldDeliveriesActivity(deps),
+    forgetIdleRateLimitBuckets: forgetIdleRateLimitsActivity(deps),
     deactivateTenant: deactivateTenantActivity(deps),
     closeTenantMeetings: closeTenantMeetingsActivity(deps),
     removeTenantCredentials: removeTenantCredentialsActivity(deps),

@@ -12,6 +12,31 @@ export const fathomRate = bucketForWindow(60, minuteMs, 10);
 
 /** HubSpot: 100 requests per 10 s per account on Free/Starter (190 on Professional/Enterprise); public OAuth apps ~100–110. */
 export const hubSpotRate = bucketForWindow(100, 10_000, 20);
+/** HubSpot CRM search: about 4–5 requests a second per token, counted apart from the burst limit; the lower figure. */
+export const hubSpotSearchRate = bucketForWindow(4, 1_000, 2);
+
+/**
+ * Pipedrive: a rolling 2-second burst window per token, by plan; the lowest plan's (Essential)
+ * figures: 80 for an OAuth access token, 20 for an api_token, 10 for searches on any plan. The
+ * daily token budget is left to Pipedrive's 429 (its per-call costs are unconfirmed).
+ */
+export const pipedriveOAuthRate = bucketForWindow(80, 2_000, 20);
+export const pipedriveApiTokenRate = bucketForWindow(20, 2_000, 5);
+export const pipedriveSearchRate = bucketForWindow(10, 2_000, 3);
+
+/**
+ * Salesforce: no per-second limit, only the org's rolling 24-hour API allocation (Developer
+ * Edition 15,000, the lowest documented; Enterprise ~100,000 + per licence), shared with every
+ * other integration of the org, so the lowest figure is also the polite one. A query that pages
+ * counts once here although each page is a request.
+ */
+export const salesforceDailyRate = bucketForWindow(15_000, 86_400_000, 1_000);
+
+/**
+ * Crono documents no rate limit (api-contracts.md §2), so a conservative guess: 60 calls a minute
+ * per API key, about what a careful integration of a small vendor's API would keep to.
+ */
+export const cronoRate = bucketForWindow(60, minuteMs, 10);
 
 /**
  * Slack counts per method, per workspace, per app (tiers: 2 = 20+/min, 3 = 50+/min, 4 = 100+/min);
@@ -26,6 +51,8 @@ const slackMethodTiers: Record<string, keyof typeof slackTiers> = {
   'views.update': 4,
   'views.open': 4,
   'chat.postEphemeral': 4,
+  'chat.getPermalink': 4,
+  'views.push': 4,
 };
 export const slackPostMessagePerChannelRate: BucketRate = bucketForWindow(1, 1_000, 1);
 

@@ -8,7 +8,7 @@
  * arithmetic is InProcessRateLimitStore's (clients/in-process-rate-limit-store.ts), in SQL.
  */
 import type { BucketRate, RateLimitStore, TakeResult } from '../clients/rate-limit-store';
-import type { Orm } from './orm';
+import type { MaintenanceOrm, Orm } from './orm';
 
 const now = 'statement_timestamp()';
 const cost = 'cast(:cost as float8)';
@@ -76,4 +76,22 @@ export class PostgresRateLimitStore implements RateLimitStore {
     const result = await this.orm.em.getConnection().getKnex().raw<{ rows: T[] }>(sql, bindings);
     return result.rows;
   }
+}
+
+/**
+ * Deletes buckets nobody took from for `idleForMs` and that no pause holds. Such a bucket has long
+ * refilled to full (the slowest refills in a few minutes), and a missing bucket starts full, so
+ * forgetting it changes no caller's turn: it only keeps the table as small as the active accounts.
+ */
+export async function forgetIdleRateLimits(orm: MaintenanceOrm, idleForMs: number): Promise<number> {
+  const idleSince = `(${now} - make_interval(secs => cast(:idleForMs as float8) / 1000))`;
+  const result = await orm.em
+    .fork()
+    .getConnection()
+    .getKnex()
+    .raw<{ rows: { key: string }[] }>(
+      `delete from api_rate_limit where refilled_at < ${idleSince} and (paused_until is null or paused_until < ${now}) returning key`,
+      { idleForMs },
+    );
+  return result.rows.length;
 }

@@ -25,8 +25,9 @@ export interface OAuthTokenStoreOptions {
  * expired, which refresh tokens still work, and the knobs tests use to make them fail.
  */
 export class OAuthTokenStore {
-  private readonly accessTokens = new Map<string, { expiresAt: number }>();
-  private readonly refreshTokens = new Set<string>();
+  /** Each token remembers its grant (one app install on one account), which CRMs count limits by. */
+  private readonly accessTokens = new Map<string, { expiresAt: number; grant: string }>();
+  private readonly refreshTokens = new Map<string, string>();
   private readonly authCodes = new Map<string, { redirectUri: string; codeChallenge?: string }>();
   /** Refresh grants answered, so tests can assert how often the client refreshed. */
   refreshCount = 0;
@@ -37,8 +38,9 @@ export class OAuthTokenStore {
 
   issue(): IssuedTokens {
     const refreshToken = this.newToken('refresh');
-    this.refreshTokens.add(refreshToken);
-    return { ...this.newAccessToken(), refreshToken };
+    const grant = this.newToken('grant');
+    this.refreshTokens.set(refreshToken, grant);
+    return { ...this.newAccessToken(grant), refreshToken };
   }
 
   /**
@@ -62,15 +64,26 @@ export class OAuthTokenStore {
 
   /** Exchanges a refresh token; undefined when it is unknown or revoked (invalid_grant). */
   refresh(refreshToken: string | undefined): IssuedTokens | undefined {
-    if (!refreshToken || !this.refreshTokens.has(refreshToken)) return undefined;
+    const grant = refreshToken === undefined ? undefined : this.refreshTokens.get(refreshToken);
+    if (!refreshToken || grant === undefined) return undefined;
     this.refreshCount += 1;
     let nextRefreshToken = refreshToken;
     if (this.options.rotateRefreshTokens) {
       this.refreshTokens.delete(refreshToken);
       nextRefreshToken = this.newToken('refresh');
-      this.refreshTokens.add(nextRefreshToken);
+      this.refreshTokens.set(nextRefreshToken, grant);
     }
-    return { ...this.newAccessToken(), refreshToken: nextRefreshToken };
+    return { ...this.newAccessToken(grant), refreshToken: nextRefreshToken };
+  }
+
+  /** The grant (account install) an access token belongs to, whether live or expired. */
+  grantOf(accessToken: string | undefined): string | undefined {
+    return accessToken === undefined ? undefined : this.accessTokens.get(accessToken)?.grant;
+  }
+
+  /** The grant a refresh token belongs to, if it still refreshes. */
+  grantOfRefreshToken(refreshToken: unknown): string | undefined {
+    return typeof refreshToken === 'string' ? this.refreshTokens.get(refreshToken) : undefined;
   }
 
   check(accessToken: string | undefined): AccessTokenState {
@@ -106,9 +119,9 @@ export class OAuthTokenStore {
     this.refreshTokens.clear();
   }
 
-  private newAccessToken(): { accessToken: string; expiresIn: number } {
+  private newAccessToken(grant: string): { accessToken: string; expiresIn: number } {
     const accessToken = this.newToken('access');
-    this.accessTokens.set(accessToken, { expiresAt: Date.now() + this.options.accessTokenTtlSeconds * 1000 });
+    this.accessTokens.set(accessToken, { expiresAt: Date.now() + this.options.accessTokenTtlSeconds * 1000, grant });
     return { accessToken, expiresIn: this.options.accessTokenTtlSeconds };
   }
 

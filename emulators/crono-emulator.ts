@@ -1,4 +1,5 @@
 import { HttpEmulator, type EmulatorResponse, type RecordedRequest } from './http-emulator';
+import { RollingWindowLimit } from './rolling-window-limit';
 
 /**
  * Crono's public API (https://ext.crono.one/api/v1) as far as it is known: API key + secret
@@ -80,6 +81,13 @@ const pageLimits = { accounts: 200, prospects: 50, opportunities: 100, notes: 10
 type JsonRecord = Record<string, unknown>;
 
 export class CronoEmulator extends HttpEmulator {
+  /**
+   * Crono documents no rate limit (api-contracts.md §2: "UNCONFIRMED. None were found"). The
+   * emulator assumes the same conservative 60 calls a minute per key the client keeps to
+   * (clients/service-rate-limits.ts), refused with 429, Retry-After and Crono's error envelope.
+   */
+  rateLimit = new RollingWindowLimit(60, 60_000);
+
   readonly apiKey = 'crono-emulator-public-key';
   readonly apiSecret = 'crono-emulator-private-key';
   /** Clamps every page below Crono's own limits so tests can page with little data. */
@@ -206,6 +214,10 @@ export class CronoEmulator extends HttpEmulator {
   private api(request: RecordedRequest, handle: () => EmulatorResponse): EmulatorResponse {
     if (this.keyRevoked || request.headers['x-api-key'] !== this.apiKey || request.headers['x-api-secret'] !== this.apiSecret) {
       return { status: 401, body: failure('Unauthorized', 'Invalid API key or secret.') };
+    }
+    const verdict = this.rateLimit.admit(this.apiKey);
+    if (!verdict.admitted) {
+      return { status: 429, headers: { 'retry-after': String(Math.ceil(verdict.retryAfterMs / 1000)) }, body: failure('TooManyRequests', 'Too many requests.') };
     }
     return handle();
   }

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { bearerToken, OAuthCrmEmulator } from './crm-oauth-tokens';
 import type { EmulatorResponse, RecordedRequest } from './http-emulator';
+import { RollingWindowLimit, type WindowVerdict } from './rolling-window-limit';
 
 /**
  * HubSpot CRM v3/v4 as @hubspot/api-client talks to it: OAuth v1 token endpoint, CRM object
  * CRUD, search (filterGroups/query/after paging), batch read, v4 association paging and deal
  * pipelines, with HubSpot's error envelope `{ status: 'error', message, correlationId, category }`,
- * its 429 body (policyName TEN_SECONDLY_ROLLING) and its rate-limit headers.
+ * and its rate limits, refused by default as HubSpot does (per account per 10 s, search per token
+ * per second) with its 429 bodies and rate-limit headers.
  */
 type ObjectType = 'companies' | 'contacts' | 'deals' | 'notes' | 'tasks';
 const objectTypes: readonly ObjectType[] = ['companies', 'contacts', 'deals', 'notes', 'tasks'];
@@ -101,8 +103,15 @@ const defaultPipeline: HubSpotPipeline = {
   ],
 };
 
-const rateLimitWindowMs = 10_000;
-const rateLimitMax = 110;
+/**
+ * HubSpot's limits as api-contracts.md §3 and limits-and-reliability.md §4 give them: a public
+ * OAuth app may make about 110 requests per rolling 10 s per installed account
+ * (TEN_SECONDLY_ROLLING), and CRM search about 4–5 a second per token, counted apart and
+ * answered without rate-limit headers (HubSpot raised search from 4 to 5 a second).
+ */
+const burstWindowMs = 10_000;
+const burstMax = 110;
+const searchPerSecond = 5;
 
 export class HubSpotEmulator extends OAuthCrmEmulator {
   readonly oauthClient = { clientId: 'hubspot-emulator-client', clientSecret: 'hubspot-emulator-secret' };
@@ -111,7 +120,9 @@ export class HubSpotEmulator extends OAuthCrmEmulator {
   readonly pipelines: HubSpotPipeline[] = [structuredClone(defaultPipeline)];
   private readonly objects = new Map<ObjectType, Map<string, StoredObject>>(objectTypes.map((type) => [type, new Map()]));
   private nextId = 1001;
-  private recentRequestTimes: number[] = [];
+  /** Refuses over HubSpot's limits by default, as HubSpot does; tests may replace it. */
+  burstLimit = new RollingWindowLimit(burstMax, burstWindowMs);
+  searchLimit = new RollingWindowLimit(searchPerSecond, 1_000);
 
   constructor() {
     super('hubspot', { prefix: 'hs', accessTokenTtlSeconds: 1800, rotateRefreshTokens: false });
@@ -214,14 +225,7 @@ export class HubSpotEmulator extends OAuthCrmEmulator {
       fault: {
         status: 429,
         headers: retryAfterSeconds === undefined ? {} : { 'retry-after': String(retryAfterSeconds) },
-        body: {
-          status: 'error',
-          message: 'You have reached your ten_secondly_rolling limit.',
-          errorType: 'RATE_LIMIT',
-          correlationId: randomUUID(),
-          policyName: 'TEN_SECONDLY_ROLLING',
-          groupName: 'publicapi:oauth:emulator',
-        },
+        body: rateLimitBody('You have reached your ten_secondly_rolling limit.', 'TEN_SECONDLY_ROLLING'),
       },
     });
   }
@@ -276,28 +280,29 @@ export class HubSpotEmulator extends OAuthCrmEmulator {
     return { status: 200, body: undefined };
   }
 
-  /** Authenticates, runs the handler, and adds the rate-limit headers HubSpot sends outside search. */
+  /**
+   * Authenticates, counts the call against its account's limits (search against its token's),
+   * runs the handler, and adds the rate-limit headers HubSpot sends outside search.
+   */
   private api(request: RecordedRequest, handle: () => EmulatorResponse): EmulatorResponse {
-    const state = this.tokens.check(bearerToken(request.headers.authorization));
+    const token = bearerToken(request.headers.authorization);
+    const state = this.tokens.check(token);
     if (state === 'expired') {
       return { status: 401, body: errorBody('EXPIRED_AUTHENTICATION', 'The OAuth token used to make this call expired.') };
     }
     if (state === 'unknown') {
       return { status: 401, body: errorBody('INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.') };
     }
+    if (request.path.endsWith('/search')) {
+      if (!this.searchLimit.admit(token!).admitted) return { status: 429, body: rateLimitBody('You have reached your secondly limit.', 'SECONDLY') };
+      return handle();
+    }
+    const verdict = this.burstLimit.admit(this.tokens.grantOf(token) ?? token!);
+    if (!verdict.admitted) {
+      return { status: 429, headers: burstHeaders(verdict), body: rateLimitBody('You have reached your ten_secondly_rolling limit.', 'TEN_SECONDLY_ROLLING') };
+    }
     const response = handle();
-    if (request.path.endsWith('/search')) return response;
-    const now = Date.now();
-    this.recentRequestTimes = [...this.recentRequestTimes.filter((time) => time > now - rateLimitWindowMs), now];
-    return {
-      ...response,
-      headers: {
-        ...response.headers,
-        'x-hubspot-ratelimit-interval-milliseconds': String(rateLimitWindowMs),
-        'x-hubspot-ratelimit-max': String(rateLimitMax),
-        'x-hubspot-ratelimit-remaining': String(Math.max(0, rateLimitMax - this.recentRequestTimes.length)),
-      },
-    };
+    return { ...response, headers: { ...response.headers, ...burstHeaders(verdict) } };
   }
 
   private search(request: RecordedRequest, rawType: string): EmulatorResponse {
@@ -597,4 +602,17 @@ function errorBody(category: string, message: string): Record<string, unknown> {
 
 function oauthError(status: string, error: string, description: string): Record<string, unknown> {
   return { status, message: description, correlationId: randomUUID(), error, error_description: description };
+}
+
+/** HubSpot's 429 body (api-contracts.md §3); @hubspot/api-client branches on the message. */
+function rateLimitBody(message: string, policyName: string) {
+  return { status: 'error', message, errorType: 'RATE_LIMIT', correlationId: randomUUID(), policyName, groupName: 'publicapi:oauth:emulator' };
+}
+
+function burstHeaders(verdict: WindowVerdict): Record<string, string> {
+  return {
+    'x-hubspot-ratelimit-interval-milliseconds': String(burstWindowMs),
+    'x-hubspot-ratelimit-max': String(verdict.limit),
+    'x-hubspot-ratelimit-remaining': String(verdict.remaining),
+  };
 }

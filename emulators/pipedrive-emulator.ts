@@ -1,12 +1,16 @@
 import { bearerToken, OAuthCrmEmulator, type IssuedTokens } from './crm-oauth-tokens';
 import type { EmulatorResponse, RecordedRequest } from './http-emulator';
+import { RollingWindowLimit } from './rolling-window-limit';
 
 /**
  * Pipedrive as the official SDK talks to it: OAuth token endpoint (Basic client auth, rotating
  * refresh tokens, api_domain), API v2 for organizations/deals/pipelines/stages/persons/
  * activities with cursor paging, and API v1 notes with start/limit paging. Errors use
  * Pipedrive's `{ success: false, error, error_info, data: null, additional_data: null }`, and
- * every answer carries the x-ratelimit-* headers of the 2-second burst window.
+ * every answer carries the x-ratelimit-* headers of the 2-second burst window. Over that window
+ * (per token, rolling: api-contracts.md §5, the lowest plan's figures: 20 for an api_token, 80
+ * for an OAuth access token, 10 for searches whatever the plan) it answers 429, as Pipedrive does,
+ * by default. The token-based daily budget is not modelled (its costs are unconfirmed).
  *
  * An organization's website is its built-in `website` field (API v2 OrganizationItem.website in
  * the pipedrive SDK 33.x models that api-contracts.md §5 was read from). The organization search
@@ -74,8 +78,8 @@ interface Stage {
 
 const activityTypes = ['call', 'meeting', 'task', 'deadline', 'email', 'lunch'];
 const errorInfo = 'Please check developers.pipedrive.com for more information about Pipedrive API.';
-const burstLimit = 80;
 const burstWindowSeconds = 2;
+const burstLimits = { apiToken: 20, oauth: 80, search: 10 } as const;
 
 export class PipedriveEmulator extends OAuthCrmEmulator {
   readonly oauthClient = { clientId: 'pipedrive-emulator-client', clientSecret: 'pipedrive-emulator-secret' };
@@ -97,7 +101,12 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
   private readonly noteRecords = new Map<number, PipedriveNote>();
   private readonly activityRecords = new Map<number, PipedriveActivity>();
   private nextId = 1;
-  private requestTimes: number[] = [];
+  /** Pipedrive's burst windows per token; tests may replace them. */
+  burstLimits = {
+    apiToken: new RollingWindowLimit(burstLimits.apiToken, burstWindowSeconds * 1000),
+    oauth: new RollingWindowLimit(burstLimits.oauth, burstWindowSeconds * 1000),
+    search: new RollingWindowLimit(burstLimits.search, burstWindowSeconds * 1000),
+  };
 
   constructor() {
     // Pipedrive hands out a new refresh token on every refresh.
@@ -189,7 +198,7 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
   /** The burst limiter: 429 with x-ratelimit-* headers, plus Retry-After when given. */
   rateLimitNext(times = 1, retryAfterSeconds?: number): void {
     const headers: Record<string, string> = {
-      'x-ratelimit-limit': String(burstLimit),
+      'x-ratelimit-limit': String(burstLimits.oauth),
       'x-ratelimit-remaining': '0',
       'x-ratelimit-reset': String(burstWindowSeconds),
     };
@@ -249,20 +258,20 @@ export class PipedriveEmulator extends OAuthCrmEmulator {
 
   private api(request: RecordedRequest, handle: () => EmulatorResponse): EmulatorResponse {
     const apiToken = request.headers['x-api-token'] ?? request.query.get('api_token') ?? undefined;
-    const authorized =
-      (typeof apiToken === 'string' && this.apiTokens.has(apiToken)) || this.tokens.check(bearerToken(request.headers.authorization)) === 'valid';
-    const now = Date.now();
-    this.requestTimes = [...this.requestTimes.filter((time) => time > now - burstWindowSeconds * 1000), now];
-    const response = authorized ? handle() : { status: 401, body: errorBody('Unauthorized access') };
-    return {
-      ...response,
-      headers: {
-        ...response.headers,
-        'x-ratelimit-limit': String(burstLimit),
-        'x-ratelimit-remaining': String(Math.max(0, burstLimit - this.requestTimes.length)),
-        'x-ratelimit-reset': String(burstWindowSeconds),
-      },
+    const bearer = bearerToken(request.headers.authorization);
+    const viaApiToken = typeof apiToken === 'string' && this.apiTokens.has(apiToken);
+    if (!viaApiToken && this.tokens.check(bearer) !== 'valid') return { status: 401, body: errorBody('Unauthorized access') };
+    const token = viaApiToken ? apiToken : bearer!;
+    const window = request.path.endsWith('/search') ? this.burstLimits.search : viaApiToken ? this.burstLimits.apiToken : this.burstLimits.oauth;
+    const verdict = window.admit(token);
+    const headers = {
+      'x-ratelimit-limit': String(verdict.limit),
+      'x-ratelimit-remaining': String(verdict.remaining),
+      'x-ratelimit-reset': String(Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))),
     };
+    if (!verdict.admitted) return { status: 429, headers, body: errorBody('Request over limit') };
+    const response = handle();
+    return { ...response, headers: { ...response.headers, ...headers } };
   }
 
   private searchOrganizations(request: RecordedRequest): EmulatorResponse {

@@ -65,7 +65,7 @@ export interface SalesforceDealView {
   amount: number | null;
 }
 
-const dailyApiLimit = 15_000;
+const defaultDailyApiLimit = 15_000;
 
 export class SalesforceEmulator extends OAuthCrmEmulator {
   readonly oauthClient = { clientId: 'salesforce-emulator-consumer-key', clientSecret: 'salesforce-emulator-consumer-secret' };
@@ -77,6 +77,12 @@ export class SalesforceEmulator extends OAuthCrmEmulator {
   private readonly cursors = new Map<string, { rows: SoqlRow[]; type: SObjectType; pageSize: number; offset: number }>();
   private nextNumber = 1;
   private apiUsage = 0;
+  /**
+   * The org's rolling 24-hour API allocation (Developer Edition's 15,000, the lowest documented):
+   * past it Salesforce refuses every call with 403 REQUEST_LIMIT_EXCEEDED and no Retry-After
+   * (api-contracts.md §4). An emulator lives far less than a day, so its usage never rolls off.
+   */
+  dailyApiLimit = defaultDailyApiLimit;
   /** Monotonic clock so CreatedDate orders records by creation even within a millisecond. */
   private lastCreated = 0;
 
@@ -226,6 +232,9 @@ export class SalesforceEmulator extends OAuthCrmEmulator {
 
   private api(request: RecordedRequest, handle: () => EmulatorResponse): EmulatorResponse {
     if (this.tokens.check(bearerToken(request.headers.authorization)) !== 'valid') return { status: 401, body: invalidSession() };
+    if (this.apiUsage >= this.dailyApiLimit) {
+      return { status: 403, headers: { 'sforce-limit-info': `api-usage=${this.apiUsage}/${this.dailyApiLimit}` }, body: [{ message: 'TotalRequests Limit exceeded.', errorCode: 'REQUEST_LIMIT_EXCEEDED' }] };
+    }
     this.apiUsage += 1;
     let response: EmulatorResponse;
     try {
@@ -234,7 +243,7 @@ export class SalesforceEmulator extends OAuthCrmEmulator {
       if (!(error instanceof SoqlError)) throw error;
       response = { status: 400, body: [{ message: error.message, errorCode: error.errorCode }] };
     }
-    return { ...response, headers: { ...response.headers, 'sforce-limit-info': `api-usage=${this.apiUsage}/${dailyApiLimit}` } };
+    return { ...response, headers: { ...response.headers, 'sforce-limit-info': `api-usage=${this.apiUsage}/${this.dailyApiLimit}` } };
   }
 
   private query(request: RecordedRequest): EmulatorResponse {

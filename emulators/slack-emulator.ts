@@ -4,10 +4,12 @@ import { isRecord, type JsonObject } from './json-values';
 import { timeZoneLabel, timeZoneOffsetSeconds } from './time-zones';
 import { messageBlocksProblem, viewProblem, type BlockKitProblem } from './slack-block-kit-limits';
 import { slackWebApiMethods, type SlackMethodSpec } from './slack-web-api-spec';
+import { SlackRateLimits } from './slack-rate-limits';
 
 /**
  * Slack Web API emulator: `POST /api/<method>` with form or JSON bodies, bearer bot tokens per
- * workspace, Slack's "HTTP 200 + ok:false" error style, 429 + Retry-After rate limits, trigger-id
+ * workspace, Slack's "HTTP 200 + ok:false" error style, 429 + Retry-After over Slack's rate limits
+ * (slack-rate-limits.ts, on by default) or on demand, trigger-id
  * expiry, OAuth v2 install, Sign in with Slack (OpenID Connect), and a `response_url` receiver. Every call is checked against Slack's
  * published spec (see slack-web-api-spec.ts): unknown methods, missing scopes and missing required
  * arguments fail as they do in Slack, and messages only reach conversations the bot may post in.
@@ -178,6 +180,8 @@ export class SlackEmulator extends HttpEmulator {
   private readonly responseUrlLog: ResponseUrlPost[] = [];
   private idCounter = 0;
   private lastTsMicros = 0;
+  /** Refuses over Slack's per-method and per-channel limits by default, as Slack does. */
+  readonly rateLimits = new SlackRateLimits();
 
   private readonly methods: Record<string, MethodHandler> = {
     'auth.test': (_args, workspace) => this.authTest(workspace),
@@ -375,6 +379,8 @@ export class SlackEmulator extends HttpEmulator {
       if (!handler) throw new Error(`The Slack emulator does not implement ${method}`);
       // Slack's order: the token, then its scopes, then the arguments.
       const workspace = this.authenticate(request, args);
+      const refusal = this.rateLimits.refusal(method, workspace.teamId, optionalString(args, 'channel'));
+      if (refusal) return refusal;
       requireScope(spec, workspace);
       requireArguments(spec, args);
       return slackAnswer(handler(args, workspace));

@@ -13,6 +13,7 @@
 import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { MeetingActivities } from '../activities';
 import { priorityKeys } from '../domain/task-dispatch';
+import { waitingOutRateLimits } from './rate-limit-waits';
 
 /** Failure types thrown by activities for errors that another attempt cannot fix. */
 const nonRetryableFailureTypes = ['reconnect', 'invalid', 'not-found', 'limit-reached', 'not-configured'];
@@ -26,15 +27,18 @@ interface Policy {
 
 /**
  * Every profile backs off exponentially and gives up at once on what another attempt cannot fix.
- * `priorityKey` unset: the workflow's own priority.
+ * `priorityKey` unset: the workflow's own priority. A turn our shared rate limiter hands out is
+ * waited for on a workflow timer and spends no attempt (rate-limit-waits.ts), unless nobody
+ * would still want the answer by then (`waitOutRateLimits: false`).
  */
-function profile({ timeouts, backoff }: Policy, priorityKey?: number) {
+function profile({ timeouts, backoff }: Policy, priorityKey?: number, { waitOutRateLimits = true } = {}) {
   const { initialInterval, maximumInterval, maximumAttempts } = backoff;
-  return proxyActivities<MeetingActivities>({
+  const activities = proxyActivities<MeetingActivities>({
     ...timeouts,
     retry: { initialInterval, backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: nonRetryableFailureTypes },
     ...(priorityKey === undefined ? {} : { priority: { priorityKey } }),
   });
+  return waitOutRateLimits ? waitingOutRateLimits(activities) : activities;
 }
 
 /** Our own Postgres: fast, and worth retrying for a while during a database blip. */
@@ -42,7 +46,7 @@ const database: Policy = { timeouts: { startToCloseTimeout: '30 seconds' }, back
 export const { loadMeeting } = profile(database);
 /** The rep's edits and account choice, and the audit line of a retry someone asked for. */
 export const { rememberAccountChoice, saveDraftEdits, recordAudit } = profile(database, priorityKeys.personWaiting);
-export const { deactivateTenant, markTenantDeleted, deleteTenantSecrets, deleteTenantRows, purgeExpiredTranscriptBatch, forgetOldDeliveries } = profile(
+export const { deactivateTenant, markTenantDeleted, deleteTenantSecrets, deleteTenantRows, purgeExpiredTranscriptBatch, forgetOldDeliveries, forgetIdleRateLimitBuckets } = profile(
   database,
   priorityKeys.maintenance,
 );
@@ -70,11 +74,12 @@ export const { matchAccount } = profile({
 
 /**
  * CRM searches a rep is waiting on while typing: Slack drops options that take over 3 seconds, so
- * one short attempt; the next keystroke is the retry.
+ * one short attempt and no waiting for a rate-limit turn; the next keystroke is the retry.
  */
 export const { searchCrmAccounts, searchCrmContacts } = profile(
   { timeouts: { startToCloseTimeout: '3 seconds' }, backoff: { initialInterval: '1 second', maximumInterval: '1 second', maximumAttempts: 1 } },
   priorityKeys.personWaiting,
+  { waitOutRateLimits: false },
 );
 
 /** Gmail and Calendar, each a rep's click. */

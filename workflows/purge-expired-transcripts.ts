@@ -1,10 +1,11 @@
 /**
  * Deletes transcripts older than their tenant's retention period (settings.transcriptRetentionDays),
  * in batches, across tenants. Run daily by a Temporal Schedule (wiring/transcript-purge-schedule.ts);
- * safe to run at any time or twice: a purged transcript is not matched again.
+ * safe to run at any time or twice: a purged transcript is not matched again. It then forgets old
+ * delivery ids and idle rate-limit buckets.
  */
-import { workflowInfo } from '@temporalio/workflow';
-import { forgetOldDeliveries, purgeExpiredTranscriptBatch } from './activity-profiles';
+import { patched, workflowInfo } from '@temporalio/workflow';
+import { forgetIdleRateLimitBuckets, forgetOldDeliveries, purgeExpiredTranscriptBatch } from './activity-profiles';
 
 const batchSize = 200;
 
@@ -17,5 +18,7 @@ export async function purgeExpiredTranscripts(): Promise<{ purged: number }> {
     if (batch.purged < batchSize) break;
   }
   await forgetOldDeliveries();
+  // A run in flight when this shipped replays without the extra activity.
+  if (patched('forget-idle-rate-limits')) await forgetIdleRateLimitBuckets();
   return { purged };
 }

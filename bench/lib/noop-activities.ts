@@ -82,6 +82,7 @@ export function createNoopActivities(options: { onCardPublished?: (state: Meetin
     reportFailedSync: async () => undefined,
     reportUndeliveredCard: async () => 'direct-message' as const,
     forgetOldDeliveries: async () => ({ forgotten: 0 }),
+    forgetIdleRateLimitBuckets: async () => ({ forgotten: 0 }),
     deactivateTenant: async () => ({ deactivated: true }),
     closeTenantMeetings: async () => 0,
     removeTenantCredentials: async () => ({ removed: 0, revocationFailures: 0 }),

@@ -14,9 +14,14 @@ import { CronoClient, type CronoAccount, type CronoOpportunity, type CronoPage, 
 import { hasIdempotencyMarker, recordText } from './record-text';
 import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
 import { crmCapabilities } from './crm-capabilities';
+import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
+import { passRateLimit, rateLimitKey, type RateLimitGate } from '../rate-limit-store';
+import { cronoRate } from '../service-rate-limits';
 
 const defaultApiBaseUrl = 'https://ext.crono.one';
 const defaultTimeoutMs = 30_000;
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const maxRateLimitWaitMs = 2_000;
 /** GET /Accounts answers at most 200 per request. */
 const accountPageSize = 200;
 /** The domain scan reads at most this many pages (5,000 accounts) before giving up. */
@@ -57,9 +62,12 @@ class CronoProvider implements CrmProvider {
   private readonly apiBaseUrl: string;
   private readonly timeoutMs: number;
 
+  private readonly rateLimits: RateLimitGate;
+
   constructor(settings: CrmProviderSettings) {
     this.apiBaseUrl = settings.apiBaseUrl ?? defaultApiBaseUrl;
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
+    this.rateLimits = { store: settings.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.session = new CredentialSession({ service: 'crono', source: settings.credentials });
   }
 
@@ -213,8 +221,19 @@ class CronoProvider implements CrmProvider {
     }
   }
 
+  /** One request: it first takes from the key's shared bucket, and a 429 pauses it for every process. */
   private call<T>(operation: (client: CronoClient) => Promise<T>): Promise<T> {
-    return this.session.run((credentials) => operation(this.clientFor(credentials)));
+    return this.session.run(async (credentials) => {
+      const client = this.clientFor(credentials);
+      const key = rateLimitKey('crono', 'key', credentials.type === 'apiKey' ? credentials.apiKey : '');
+      await passRateLimit(this.rateLimits, { service: 'crono', key, rate: cronoRate, userMessage: 'Crono is busy for this account; it will be retried automatically.' });
+      try {
+        return await operation(client);
+      } catch (error) {
+        if (error instanceof ExternalServiceError && error.status === 429) await this.rateLimits.store.pause(key, cronoRate, error.retryAfterMs ?? 60_000);
+        throw error;
+      }
+    });
   }
 
   private clientFor(credentials: CrmCredentials): CronoClient {

@@ -18,8 +18,8 @@ import { crmTokenRefresher, hubSpotTokenUrl } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
 import { crmCapabilities } from './crm-capabilities';
 import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
-import { passRateLimit, rateLimitKey, type RateLimitGate } from '../rate-limit-store';
-import { hubSpotRate } from '../service-rate-limits';
+import { passRateLimit, rateLimitKey, type BucketRate, type RateLimitGate } from '../rate-limit-store';
+import { hubSpotRate, hubSpotSearchRate } from '../service-rate-limits';
 
 const defaultApiBaseUrl = 'https://api.hubapi.com';
 const defaultTimeoutMs = 30_000;
@@ -96,7 +96,7 @@ class HubSpotProvider implements CrmProvider {
     const companies: HubSpotRecord[] = [];
     let after: string | undefined;
     for (let page = 0; page < maxSearchPages; page += 1) {
-      const result = await this.call((client) =>
+      const result = await this.search((client) =>
         client.crm.companies.searchApi.doSearch({ filterGroups, properties: companyProperties, limit: searchPageSize, after }),
       );
       companies.push(...result.results);
@@ -108,7 +108,7 @@ class HubSpotProvider implements CrmProvider {
 
   async searchAccountsByName(name: string, limit = 10): Promise<CrmAccount[]> {
     if (!name.trim()) return [];
-    const result = await this.call((client) =>
+    const result = await this.search((client) =>
       client.crm.companies.searchApi.doSearch({ query: name.trim(), properties: companyProperties, limit: Math.min(limit, 200) }),
     );
     return result.results.map((company) => this.toAccount(company));
@@ -175,7 +175,7 @@ class HubSpotProvider implements CrmProvider {
     const filterGroups = options.accountId
       ? [{ filters: [{ propertyName: 'associatedcompanyid', operator: ContactFilterOperator.Eq, value: options.accountId }] }]
       : undefined;
-    const result = await this.call((client) =>
+    const result = await this.search((client) =>
       client.crm.contacts.searchApi.doSearch({
         query: query.trim() || undefined,
         filterGroups,
@@ -324,26 +324,46 @@ class HubSpotProvider implements CrmProvider {
    */
   private call<T>(operation: (client: Client) => Promise<T>): Promise<T> {
     return this.session.run(async (credentials) => {
-      const key = this.rateLimitKeyFor(credentials);
-      await passRateLimit(this.rateLimits, { service: 'hubspot', key, rate: hubSpotRate, userMessage: 'HubSpot’s rate limit for this account is used up; it will be retried automatically.' });
-      try {
-        return await withDeadline(operation(this.clientFor(credentials)), this.timeoutMs);
-      } catch (error) {
-        const failure = hubSpotError(error);
-        if (failure.status === 429) await this.rateLimits.store.pause(key, hubSpotRate, failure.retryAfterMs ?? hubSpotWindowMs);
-        throw failure;
-      }
+      const key = this.rateLimitKeyFor(credentials, 'account');
+      await this.passBucket(key, hubSpotRate);
+      return this.send(operation, credentials, key, hubSpotRate);
     });
   }
 
+  /**
+   * A CRM search: HubSpot counts searches apart, a few a second per token, and does not count
+   * them in the ten-second window, so they take from their own bucket only.
+   */
+  private search<T>(operation: (client: Client) => Promise<T>): Promise<T> {
+    return this.session.run(async (credentials) => {
+      const key = this.rateLimitKeyFor(credentials, 'search');
+      await this.passBucket(key, hubSpotSearchRate);
+      return this.send(operation, credentials, key, hubSpotSearchRate);
+    });
+  }
+
+  private passBucket(key: string, rate: BucketRate): Promise<void> {
+    return passRateLimit(this.rateLimits, { service: 'hubspot', key, rate, userMessage: 'HubSpot’s rate limit for this account is used up; it will be retried automatically.' });
+  }
+
+  private async send<T>(operation: (client: Client) => Promise<T>, credentials: CrmCredentials, key: string, rate: BucketRate): Promise<T> {
+    try {
+      return await withDeadline(operation(this.clientFor(credentials)), this.timeoutMs);
+    } catch (error) {
+      const failure = hubSpotError(error);
+      if (failure.status === 429) await this.rateLimits.store.pause(key, rate, failure.retryAfterMs ?? hubSpotWindowMs);
+      throw failure;
+    }
+  }
+
   /** HubSpot counts per account: the portal when known, else the connection's lasting credential. */
-  private rateLimitKeyFor(credentials: CrmCredentials): string {
+  private rateLimitKeyFor(credentials: CrmCredentials, scope: 'account' | 'search'): string {
     const account = this.settings.hubspotPortalId
       ? `portal:${this.settings.hubspotPortalId}`
       : credentials.type === 'oauth'
         ? `oauth:${credentials.refreshToken ?? credentials.accessToken}`
         : `key:${credentials.apiKey}`;
-    return rateLimitKey('hubspot', 'account', account);
+    return rateLimitKey('hubspot', scope, account);
   }
 
   private clientFor(credentials: CrmCredentials): Client {

@@ -14,6 +14,14 @@ import { crmTokenRefresher } from './crm-oauth-connect';
 import { hasIdempotencyMarker, recordHtml } from './record-text';
 import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
 import { crmCapabilities } from './crm-capabilities';
+import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
+import { passRateLimit, rateLimitKey, type BucketRate, type RateLimitGate } from '../rate-limit-store';
+import { pipedriveApiTokenRate, pipedriveOAuthRate, pipedriveSearchRate } from '../service-rate-limits';
+
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const maxRateLimitWaitMs = 2_000;
+/** Pipedrive's burst window, the pause after a 429 that says no longer. */
+const pipedriveBurstWindowMs = 2_000;
 
 const defaultApiBaseUrl = 'https://api.pipedrive.com';
 const defaultOAuthBaseUrl = 'https://oauth.pipedrive.com';
@@ -60,9 +68,11 @@ class PipedriveProvider implements CrmProvider {
   private readonly session: CredentialSession;
   private readonly timeoutMs: number;
   private apis?: { key: string; apis: PipedriveApis; webBase?: string };
+  private readonly rateLimits: RateLimitGate;
 
   constructor(private readonly settings: CrmProviderSettings) {
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
+    this.rateLimits = { store: settings.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.session = new CredentialSession({
       service: 'pipedrive',
       source: settings.credentials,
@@ -93,8 +103,9 @@ class PipedriveProvider implements CrmProvider {
     const term = name.trim();
     if (!term) return [];
     // The search needs two characters, or one with an exact match.
-    const result = await this.call(({ organizations }) =>
-      organizations.searchOrganization({ term, fields: 'name', exact_match: term.length < 2, limit: Math.min(limit, 500) }),
+    const result = await this.call(
+      ({ organizations }) => organizations.searchOrganization({ term, fields: 'name', exact_match: term.length < 2, limit: Math.min(limit, 500) }),
+      { search: true },
     );
     return (result.data?.items ?? []).flatMap(({ item }) =>
       item?.id === undefined ? [] : [{ id: String(item.id), name: item.name ?? String(item.id), url: this.webUrl('organization', item.id) }],
@@ -190,8 +201,9 @@ class PipedriveProvider implements CrmProvider {
     const term = query.trim();
     if (term.length < 2) return [];
     const organizationId = options.accountId === undefined ? undefined : requireId(options.accountId, 'organization');
-    const result = await this.call(({ persons }) =>
-      persons.searchPersons({ term, organization_id: organizationId, limit: Math.min(options.limit ?? 10, 500) }),
+    const result = await this.call(
+      ({ persons }) => persons.searchPersons({ term, organization_id: organizationId, limit: Math.min(options.limit ?? 10, 500) }),
+      { search: true },
     );
     return (result.data?.items ?? []).flatMap(({ item }) =>
       item?.id === undefined
@@ -280,14 +292,33 @@ class PipedriveProvider implements CrmProvider {
     return base ? `${base}/${kind}/${id}` : undefined;
   }
 
-  private call<T>(operation: (apis: PipedriveApis) => Promise<T>): Promise<T> {
+  /**
+   * One request: it first takes from its token's shared burst bucket (and a search from the
+   * search bucket too), and a 429 pauses those buckets for every process until the window resets.
+   */
+  private call<T>(operation: (apis: PipedriveApis) => Promise<T>, { search = false } = {}): Promise<T> {
     return this.session.run(async (credentials) => {
+      const buckets = this.bucketsFor(credentials, search);
+      for (const bucket of buckets) {
+        await passRateLimit(this.rateLimits, { service: 'pipedrive', ...bucket, userMessage: 'Pipedrive’s rate limit for this account is used up; it will be retried automatically.' });
+      }
       try {
         return await operation(this.apisFor(credentials));
       } catch (error) {
-        throw pipedriveError(error);
+        const failure = pipedriveError(error);
+        if (failure.status === 429) {
+          for (const bucket of buckets) await this.rateLimits.store.pause(bucket.key, bucket.rate, failure.retryAfterMs ?? pipedriveBurstWindowMs);
+        }
+        throw failure;
       }
     });
+  }
+
+  /** Pipedrive counts per token: the grant's lasting refresh token for OAuth, else the API token. */
+  private bucketsFor(credentials: CrmCredentials, search: boolean): { key: string; rate: BucketRate }[] {
+    const account = credentials.type === 'oauth' ? `oauth:${credentials.refreshToken ?? credentials.accessToken}` : `key:${credentials.apiKey}`;
+    const burst = { key: rateLimitKey('pipedrive', 'burst', account), rate: credentials.type === 'oauth' ? pipedriveOAuthRate : pipedriveApiTokenRate };
+    return search ? [burst, { key: rateLimitKey('pipedrive', 'search', account), rate: pipedriveSearchRate }] : [burst];
   }
 
   private apisFor(credentials: CrmCredentials): PipedriveApis {

@@ -16,11 +16,18 @@ import { SalesforceTransport } from './salesforce-transport';
 import { isSalesforceId, soqlContainsPattern, soqlString } from './soql';
 import { domainOfWebsite, websiteMatchesDomain } from './website-domain';
 import { crmCapabilities } from './crm-capabilities';
+import { InProcessRateLimitStore } from '../in-process-rate-limit-store';
+import { passRateLimit, rateLimitKey, type RateLimitGate } from '../rate-limit-store';
+import { salesforceDailyRate } from '../service-rate-limits';
 
 /** jsforce defaults to v50.0; pin a current version. */
 const apiVersion = '62.0';
 const defaultLoginUrl = 'https://login.salesforce.com';
 const defaultTimeoutMs = 30_000;
+/** Longer waits become the activity's retry delay, so no worker slot sleeps through them. */
+const maxRateLimitWaitMs = 2_000;
+/** Salesforce's allocation rolls over 24 hours and its 403 names no reset: look again in an hour. */
+const requestLimitPauseMs = 3_600_000;
 const subjectLimit = 255;
 const descriptionLimit = 32_000;
 /** Candidates of a Website LIKE search; the exact domain filter runs on these. */
@@ -83,8 +90,11 @@ class SalesforceProvider implements CrmProvider {
   private readonly session: CredentialSession;
   private readonly timeoutMs: number;
 
+  private readonly rateLimits: RateLimitGate;
+
   constructor(private readonly settings: CrmProviderSettings) {
     this.timeoutMs = settings.requestTimeoutMs ?? defaultTimeoutMs;
+    this.rateLimits = { store: settings.rateLimits ?? new InProcessRateLimitStore(), maxWaitMs: maxRateLimitWaitMs };
     this.session = new CredentialSession({
       service: 'salesforce',
       source: settings.credentials,
@@ -238,11 +248,21 @@ class SalesforceProvider implements CrmProvider {
     });
   }
 
+  /**
+   * One request: it first takes from the org's shared daily bucket, and REQUEST_LIMIT_EXCEEDED
+   * pauses that bucket for every process (Salesforce names no reset; its window rolls).
+   */
   private call<T>(operation: (conn: Connection) => Promise<T>): Promise<T> {
     return this.session.run(async (credentials) => {
+      const connection = this.connectionFor(credentials);
+      const key = rateLimitKey('salesforce', 'org', connection.instanceUrl);
+      await passRateLimit(this.rateLimits, { service: 'salesforce', key, rate: salesforceDailyRate, userMessage: 'Salesforce’s daily API limit for your org is used up; it will be retried automatically.' });
       try {
-        return await operation(this.connectionFor(credentials));
+        return await operation(connection);
       } catch (error) {
+        if (error instanceof ExternalServiceError && error.detail?.includes('REQUEST_LIMIT_EXCEEDED')) {
+          await this.rateLimits.store.pause(key, salesforceDailyRate, error.retryAfterMs ?? requestLimitPauseMs);
+        }
         if (error instanceof ExternalServiceError) throw error;
         // Errors jsforce raises itself (not HTTP errors, which the transport maps).
         throw salesforceError('retryable', 'Salesforce sent a response we could not read; it will be retried automatically.', describe(error));

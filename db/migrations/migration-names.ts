@@ -18,6 +18,7 @@ export const knownMigrationNames = [
   'Migration20261206020000_tenant_directory_notify',
   'Migration20261206021000_api_rate_limit',
   'Migration20261206022000_audit_attempt_key',
+  'Migration20261206050000_api_rate_limit_housekeeping',
 ] as const;
 
 export type KnownMigrationName = (typeof knownMigrationNames)[number];

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { idempotencyMarker, type CrmProviderSettings } from '../../clients/crm/crm-provider';
 import { createCronoProvider } from '../../clients/crm/crono-provider';
 import { CronoEmulator } from '../../emulators/crono-emulator';
+import { RollingWindowLimit } from '../../emulators/rolling-window-limit';
 import { describeCrmContract, rejectionOf, type CrmContractHarness } from './crm-contract';
 import { MemoryCredentialSource } from './memory-credentials';
 
@@ -72,6 +73,17 @@ describe('Crono provider specifics', function () {
 
   afterEach(async function () {
     await h.stop();
+  });
+
+  it('emulator: refuses a key past its (assumed) per-minute limit with 429, Retry-After and Crono’s envelope', async function () {
+    assert.deepEqual([h.crono.rateLimit.limit, h.crono.rateLimit.windowMs], [60, 60_000], 'on by default at the limit the client keeps to');
+    h.crono.rateLimit = new RollingWindowLimit(1, 600_000);
+    const accountId = h.seedAccount('Acme', 'acme.com');
+    assert.equal((await h.provider.getAccount(accountId))?.name, 'Acme');
+    const error = await rejectionOf(h.createProvider().getAccount(accountId));
+    assert.equal(error.kind, 'retryable');
+    assert.equal(error.status, 429);
+    assert.ok((error.retryAfterMs ?? 0) > 0);
   });
 
   it('sends the key pair and the documented note body', async function () {

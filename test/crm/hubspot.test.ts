@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHubSpotProvider } from '../../clients/crm/hubspot-provider';
 import type { CrmProviderSettings } from '../../clients/crm/crm-provider';
 import { HubSpotEmulator } from '../../emulators/hubspot-emulator';
+import { RollingWindowLimit } from '../../emulators/rolling-window-limit';
 import { describeCrmContract, type CrmContractHarness } from './crm-contract';
 import { MemoryCredentialSource } from './memory-credentials';
 
@@ -113,6 +114,51 @@ describe('HubSpot provider specifics', function () {
     const error = await h.provider.searchAccountsByName('Acme').catch((caught: unknown) => caught);
 
     assert.equal((error as { retryAfterMs?: number }).retryAfterMs, 10_000);
+  });
+
+  it('emulator: refuses an account past 110 calls per 10 s with HubSpot’s 429 body and headers, counting each account apart', async function () {
+    assert.deepEqual([h.hubspot.burstLimit.limit, h.hubspot.burstLimit.windowMs], [110, 10_000], 'on by default at HubSpot’s public-app limit');
+    // A long window, so a slow machine cannot spread the calls past it; the limit is HubSpot's.
+    h.hubspot.burstLimit = new RollingWindowLimit(110, 600_000);
+    const companyId = h.seedAccount('Acme', 'acme.com');
+    const get = (token: string) => fetch(`${h.hubspot.url}/crm/v3/objects/companies/${companyId}`, { headers: { authorization: `Bearer ${token}` } });
+    const first = h.hubspot.issueTokens().accessToken;
+    let last = await get(first);
+    assert.equal(last.headers.get('x-hubspot-ratelimit-remaining'), '109');
+    for (let call = 1; call < 110; call += 1) last = await get(first);
+    assert.equal(last.status, 200);
+    const refused = await get(first);
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('x-hubspot-ratelimit-max'), '110');
+    assert.equal(refused.headers.get('x-hubspot-ratelimit-remaining'), '0');
+    const body = (await refused.json()) as Record<string, unknown>;
+    assert.equal(body.policyName, 'TEN_SECONDLY_ROLLING');
+    assert.equal(body.message, 'You have reached your ten_secondly_rolling limit.');
+    assert.equal(body.errorType, 'RATE_LIMIT');
+    assert.equal((await get(h.hubspot.issueTokens().accessToken)).status, 200, 'another installed account has its own window');
+  });
+
+  it('emulator: refuses searches past 5 a second per token with the secondly-limit message and no rate-limit headers', async function () {
+    h.hubspot.searchLimit = new RollingWindowLimit(5, 600_000);
+    const token = h.hubspot.issueTokens().accessToken;
+    const search = () =>
+      fetch(`${h.hubspot.url}/crm/v3/objects/companies/search`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ query: 'Acme' }),
+      });
+    for (let call = 0; call < 5; call += 1) assert.equal((await search()).status, 200);
+    const refused = await search();
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('x-hubspot-ratelimit-remaining'), null);
+    assert.equal(((await refused.json()) as { message: string }).message, 'You have reached your secondly limit.');
+  });
+
+  it('paces a burst of searches to the search limit instead of being refused', async function () {
+    h.seedAccount('Acme', 'acme.com');
+    const results = await Promise.all(Array.from({ length: 5 }, () => h.provider.searchAccountsByName('Acme')));
+    assert.ok(results.every((accounts) => accounts.length === 1));
+    assert.equal(h.hubspot.searchLimit.refused, 0);
   });
 
   it('reads the closed flag of a deal from its pipeline stage metadata', async function () {

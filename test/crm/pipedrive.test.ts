@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import type { CrmProviderSettings } from '../../clients/crm/crm-provider';
 import { createPipedriveProvider } from '../../clients/crm/pipedrive-provider';
 import { PipedriveEmulator } from '../../emulators/pipedrive-emulator';
+import { RollingWindowLimit } from '../../emulators/rolling-window-limit';
 import { describeCrmContract, rejectionOf, type CrmContractHarness } from './crm-contract';
 import { MemoryCredentialSource } from './memory-credentials';
 
@@ -83,6 +84,35 @@ describe('Pipedrive provider specifics', function () {
 
   afterEach(async function () {
     await h.stop();
+  });
+
+  it('emulator: refuses a token past its 2-second burst with 429 and x-ratelimit-* headers, searches at 10 whatever the plan', async function () {
+    assert.deepEqual(
+      [h.pipedrive.burstLimits.oauth.limit, h.pipedrive.burstLimits.apiToken.limit, h.pipedrive.burstLimits.search.limit],
+      [80, 20, 10],
+      'on by default at the Essential plan’s figures',
+    );
+    // Long windows, so a slow machine cannot spread the calls past them; the limits are Pipedrive's.
+    h.pipedrive.burstLimits.apiToken = new RollingWindowLimit(20, 600_000);
+    h.pipedrive.burstLimits.search = new RollingWindowLimit(10, 600_000);
+    h.pipedrive.apiTokens.add('pd-burst-token');
+    const get = (path: string) => fetch(`${h.pipedrive.url}${path}`, { headers: { 'x-api-token': 'pd-burst-token' } });
+    for (let call = 0; call < 20; call += 1) assert.equal((await get('/api/v2/stages')).status, 200);
+    const refused = await get('/api/v2/stages');
+    assert.equal(refused.status, 429);
+    assert.equal(refused.headers.get('x-ratelimit-limit'), '20');
+    assert.equal(refused.headers.get('x-ratelimit-remaining'), '0');
+    assert.ok(Number(refused.headers.get('x-ratelimit-reset')) >= 1);
+    assert.equal(((await refused.json()) as { success: boolean }).success, false);
+    for (let call = 0; call < 10; call += 1) assert.equal((await get('/api/v2/organizations/search?term=acme')).status, 200);
+    assert.equal((await get('/api/v2/organizations/search?term=acme')).status, 429, 'searches have their own, smaller window');
+  });
+
+  it('paces a burst of searches to Pipedrive’s search limit instead of being refused', async function () {
+    h.seedAccount('Acme', 'acme.com');
+    const results = await Promise.all(Array.from({ length: 8 }, () => h.provider.searchAccountsByName('Acme')));
+    assert.ok(results.every((accounts) => accounts.length === 1));
+    assert.equal(h.pipedrive.burstLimits.search.refused, 0);
   });
 
   it('saves the rotated refresh token and the api_domain of a refresh', async function () {

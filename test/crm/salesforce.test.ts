@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { CrmProviderSettings } from '../../clients/crm/crm-provider';
 import { createSalesforceProvider } from '../../clients/crm/salesforce-provider';
 import { SalesforceEmulator } from '../../emulators/salesforce-emulator';
-import { describeCrmContract, type CrmContractHarness } from './crm-contract';
+import { describeCrmContract, rejectionOf, type CrmContractHarness } from './crm-contract';
 import { MemoryCredentialSource } from './memory-credentials';
 
 async function salesforceHarness(): Promise<CrmContractHarness & { salesforce: SalesforceEmulator }> {
@@ -76,6 +76,17 @@ describe('Salesforce provider specifics', function () {
 
   afterEach(async function () {
     await h.stop();
+  });
+
+  it('emulator: refuses every call past the org’s daily allocation with 403 REQUEST_LIMIT_EXCEEDED, which the provider treats as retryable', async function () {
+    assert.equal(h.salesforce.dailyApiLimit, 15_000, 'on by default at Developer Edition’s allocation');
+    const accountId = h.seedAccount('Acme', 'acme.com');
+    h.salesforce.dailyApiLimit = 1;
+    assert.equal((await h.provider.getAccount(accountId))?.name, 'Acme');
+    const error = await rejectionOf(h.provider.getAccount(accountId));
+    assert.equal(error.kind, 'retryable');
+    assert.equal(error.status, 403);
+    assert.match(error.detail ?? '', /REQUEST_LIMIT_EXCEEDED/);
   });
 
   it('escapes quotes and takes % and _ literally in SOQL LIKE searches', async function () {

@@ -158,6 +158,32 @@ describe('SlackEmulator with @slack/web-api', () => {
     assert.equal(slack.calls('chat.postMessage').length, 3);
   });
 
+  it('refuses chat.postMessage past a short burst on one channel as Slack does, while other channels still post', async () => {
+    const rejecting = new WebClient(botToken, { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    for (let message = 0; message < 3; message += 1) await rejecting.chat.postMessage({ channel: 'C1', text: `burst ${message}` });
+    const error = (await rejecting.chat.postMessage({ channel: 'C1', text: 'one too many' }).catch((caught: unknown) => caught)) as WebAPIRateLimitedError;
+    assert.equal(error.code, ErrorCode.RateLimitedError);
+    assert.ok(error.retryAfter >= 1 && error.retryAfter <= 3, `Retry-After ${error.retryAfter}`);
+    assert.equal((await rejecting.chat.postMessage({ channel: 'C0SALES', text: 'another channel' })).ok, true);
+    assert.deepEqual(
+      slack.messages('C1').map((message) => message.text),
+      ['burst 0', 'burst 1', 'burst 2'],
+    );
+  });
+
+  it('refuses a Tier 3 method past 50 calls a minute in one workspace, and counts each workspace apart', async () => {
+    slack.registerWorkspace({ teamId: 'T0OTHER', botToken: 'xoxb-other', botUserId: 'U0BOT2', scopes: botScopes });
+    const rejecting = (token: string) => new WebClient(token, { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 }, rejectRateLimitedCalls: true });
+    const acme = rejecting(botToken);
+    for (let call = 0; call < 50; call += 1) await acme.conversations.open({ users: 'U0ALICE' });
+    const error = (await acme.conversations.open({ users: 'U0ALICE' }).catch((caught: unknown) => caught)) as WebAPIRateLimitedError;
+    assert.equal(error.code, ErrorCode.RateLimitedError);
+    assert.ok(error.retryAfter > 0 && error.retryAfter <= 60, `Retry-After ${error.retryAfter}`);
+    assert.equal((await acme.users.info({ user: 'U0ALICE' })).ok, true, 'another method has its own count');
+    slack.addUser({ id: 'U0BOB', teamId: 'T0OTHER', name: 'bob', tz: 'UTC' });
+    assert.equal((await rejecting('xoxb-other').conversations.open({ users: 'U0BOB' })).ok, true, 'another workspace has its own count');
+  });
+
   it('installs through oauth.v2.access and the issued bot token works', async () => {
     const anonymous = new WebClient(undefined, { slackApiUrl: `${slack.url}/api/`, retryConfig: { retries: 0 } });
     const code = slack.issueOAuthCode({ teamId: 'T0NEW', teamName: 'New Co', installerUserId: 'U0INSTALLER', scope: 'chat:write' });

@@ -78,6 +78,30 @@ describe('data lifecycle: retention and tenant deletion', function () {
     assert.equal(again.purged, 0, 'a second run finds nothing left to purge');
   });
 
+  it('forgets rate-limit buckets idle for over a day when the purge runs, and keeps live or paused ones', async () => {
+    const prefix = `purge-test:${randomUUID().slice(0, 8)}`;
+    const bucket = (name: string, refilledHoursAgo: number, pausedForHours: number | null) =>
+      harness.orm.em
+        .fork()
+        .getConnection()
+        .execute(
+          `insert into api_rate_limit (key, tokens, capacity, refill_per_ms, refilled_at, paused_until)
+           values (?, 1, 10, 0.001, now() - make_interval(hours => ?), case when ?::int is null then null else now() + make_interval(hours => ?::int) end)`,
+          [`${prefix}:${name}`, refilledHoursAgo, pausedForHours, pausedForHours],
+        );
+    await bucket('idle', 30, null);
+    await bucket('recent', 1, null);
+    await bucket('paused', 30, 2);
+
+    await harness.client.workflow.execute(purgeExpiredTranscripts, { taskQueue: harness.taskQueue, workflowId: `purge-test-${randomUUID()}` });
+
+    const left = await harness.orm.em.fork().getConnection().execute<{ key: string }[]>(`select key from api_rate_limit where key like ? order by key`, [`${prefix}:%`]);
+    assert.deepEqual(
+      left.map((row) => row.key),
+      [`${prefix}:paused`, `${prefix}:recent`],
+    );
+  });
+
   it('creates the daily purge schedule once, however many workers start', async () => {
     const scheduleId = `purge-schedule-test-${randomUUID()}`;
     assert.equal(await ensureTranscriptPurgeSchedule(harness.client, harness.taskQueue, scheduleId), 'created');

@@ -1,6 +1,9 @@
 import { setTimeout } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MeetingActivities } from '../../../activities';
+import { toActivityFailure } from '../../../activities/failures';
+import { ownRateLimitDetail } from '../../../clients/rate-limit-store';
+import { ExternalServiceError } from '../../../domain/service-errors';
 import type { AccountCandidate, AccountMatch, CrmContext, MeetingState } from '../../../domain/meeting';
 
 /** The activities meetingFollowUp calls in these scenarios, under the names the worker registers them. */
@@ -49,6 +52,8 @@ export interface MeetingScenario {
   auditFails?: boolean;
   /** Slack refuses this many card publishes after all their retries (an outage that outlasts them). */
   cardRefusals?: number;
+  /** Our shared rate limiter sends loading the meeting away this many times (its Fathom account is busy with a burst). */
+  loadDeferrals?: number;
 }
 
 /**
@@ -70,11 +75,15 @@ export class StubbedServices {
   private noteRefusalsLeft: number;
   private cardRefusalsLeft: number;
   private invitationRefusalsLeft: number;
+  private loadDeferralsLeft: number;
+  /** Attempts to load the meeting, deferred ones included. */
+  loadAttempts = 0;
 
   constructor(private readonly scenario: MeetingScenario = {}) {
     this.noteRefusalsLeft = scenario.noteRefusals ?? 0;
     this.invitationRefusalsLeft = scenario.invitationRefusals ?? 0;
     this.cardRefusalsLeft = scenario.cardRefusals ?? 0;
+    this.loadDeferralsLeft = scenario.loadDeferrals ?? 0;
   }
 
   lastCard(): MeetingState | undefined {
@@ -84,14 +93,17 @@ export class StubbedServices {
   activities(): MeetingWorkflowActivities {
     const { scenario } = this;
     return {
-      loadMeeting: async (input) => ({
-        meetingRecordId: `record-${input.recordingId}`,
-        title: 'Acme discovery call',
-        startedAt: '2026-03-02T15:00:00Z',
-        language: 'en',
-        externalAttendeeCount: scenario.internalOnly ? 0 : 2,
-        internalOnly: scenario.internalOnly ?? false,
-      }),
+      loadMeeting: async (input) => {
+        this.loadAttempts += 1;
+        if (this.loadDeferralsLeft > 0) {
+          this.loadDeferralsLeft -= 1;
+          // What the activity reports when the shared limiter gives it a turn 45 s away.
+          throw toActivityFailure(
+            new ExternalServiceError({ service: 'fathom', kind: 'retryable', detail: `${ownRateLimitDetail}, next slot in 45000 ms`, retryAfterMs: 45_000, userMessage: 'Fathom is busy for this account.' }),
+          );
+        }
+        return loadedMeeting(input.recordingId, scenario);
+      },
       draftFollowUp: async (input) => {
         this.draftsWritten.push(input);
         return { revision: 1, generator: 'claude' };
@@ -156,4 +168,15 @@ export class StubbedServices {
       },
     };
   }
+}
+
+function loadedMeeting(recordingId: string, scenario: MeetingScenario) {
+  return {
+    meetingRecordId: `record-${recordingId}`,
+    title: 'Acme discovery call',
+    startedAt: '2026-03-02T15:00:00Z',
+    language: 'en',
+    externalAttendeeCount: scenario.internalOnly ? 0 : 2,
+    internalOnly: scenario.internalOnly ?? false,
+  };
 }
