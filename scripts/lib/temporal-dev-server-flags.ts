@@ -8,9 +8,14 @@
  * matcher on by default but not fairness; 1.29 and 1.30 need both, so both are set
  * (test/infra/temporal-dispatch.test.ts).
  */
-export const temporalDynamicConfig: Readonly<Record<string, boolean>> = {
+export const temporalDynamicConfig: Readonly<Record<string, boolean | number>> = {
   'matching.useNewMatcher': true,
   'matching.enableFairness': true,
+  // Dev server only (one process; compose keeps the default 4 for throughput): priority and
+  // fairness order tasks within a partition, so with 4 a burst from one tenant spread over them
+  // still went out ahead of another tenant's click (the noisy-neighbour drill, bench/README.md).
+  'matching.numTaskqueueReadPartitions': 1,
+  'matching.numTaskqueueWritePartitions': 1,
 };
 
 /** The same as `temporal server start-dev` flags. */
