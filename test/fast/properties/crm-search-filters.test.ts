@@ -4,10 +4,12 @@ import type { CrmProvider } from '../../../clients/crm/crm-provider';
 import { createCronoProvider } from '../../../clients/crm/crono-provider';
 import { createHubSpotProvider } from '../../../clients/crm/hubspot-provider';
 import { createPipedriveProvider } from '../../../clients/crm/pipedrive-provider';
+import type { RateLimitStore } from '../../../clients/rate-limit-store';
 import { CronoEmulator } from '../../../emulators/crono-emulator';
 import type { HttpEmulator, RecordedRequest } from '../../../emulators/http-emulator';
 import { HubSpotEmulator } from '../../../emulators/hubspot-emulator';
 import { PipedriveEmulator } from '../../../emulators/pipedrive-emulator';
+import { RollingWindowLimit } from '../../../emulators/rolling-window-limit';
 import { MemoryCredentialSource } from '../../crm/memory-credentials';
 import { hostileText, wellFormed } from './hostile-text';
 
@@ -43,6 +45,11 @@ describe('CRM search filters built from typed text (property)', function () {
     return Object.fromEntries(request.query.entries());
   }
 
+  // Hundreds of searches in seconds: rate limits are not what these properties are about (the CRM
+  // tests cover them), so neither the client's limiter nor the emulator's window holds them back.
+  const neverLimiting: RateLimitStore = { take: async () => ({ granted: true, waitMs: 0 }), pause: async () => {} };
+  const unlimited = () => new RollingWindowLimit(Number.MAX_SAFE_INTEGER, 1_000);
+
   describe('HubSpot', () => {
     let hubspot: HubSpotEmulator;
     let provider: CrmProvider;
@@ -50,10 +57,12 @@ describe('CRM search filters built from typed text (property)', function () {
 
     before(async () => {
       hubspot = new HubSpotEmulator();
+      hubspot.burstLimit = unlimited();
+      hubspot.searchLimit = unlimited();
       await hubspot.start();
       const issued = hubspot.issueTokens();
       const credentials = new MemoryCredentialSource({ type: 'oauth', accessToken: issued.accessToken, refreshToken: issued.refreshToken, expiresAt: Date.now() + issued.expiresIn * 1000 });
-      provider = createHubSpotProvider({ credentials, oauthClient: hubspot.oauthClient, apiBaseUrl: hubspot.url, hubspotPortalId: '4242' });
+      provider = createHubSpotProvider({ credentials, oauthClient: hubspot.oauthClient, apiBaseUrl: hubspot.url, hubspotPortalId: '4242', rateLimits: neverLimiting });
       hubspot.addCompany({ name: 'Acme Inc', domain: 'acme.com' });
     });
     after(() => hubspot?.stop());
@@ -94,6 +103,7 @@ describe('CRM search filters built from typed text (property)', function () {
 
     before(async () => {
       pipedrive = new PipedriveEmulator();
+      pipedrive.burstLimits = { apiToken: unlimited(), oauth: unlimited(), search: unlimited() };
       await pipedrive.start();
       const issued = pipedrive.issueTokens();
       const credentials = new MemoryCredentialSource({
@@ -103,7 +113,7 @@ describe('CRM search filters built from typed text (property)', function () {
         expiresAt: Date.now() + issued.expiresIn * 1000,
         instanceUrl: issued.apiDomain,
       });
-      provider = createPipedriveProvider({ credentials, oauthClient: pipedrive.oauthClient, oauthBaseUrl: pipedrive.url });
+      provider = createPipedriveProvider({ credentials, oauthClient: pipedrive.oauthClient, oauthBaseUrl: pipedrive.url, rateLimits: neverLimiting });
       organizationId = pipedrive.addOrganization({ name: 'Acme Inc' });
     });
     after(() => pipedrive?.stop());
@@ -151,9 +161,10 @@ describe('CRM search filters built from typed text (property)', function () {
 
     before(async () => {
       crono = new CronoEmulator();
+      crono.rateLimit = unlimited();
       await crono.start();
       const credentials = new MemoryCredentialSource({ type: 'apiKey', apiKey: crono.apiKey, apiSecret: crono.apiSecret });
-      provider = createCronoProvider({ credentials, apiBaseUrl: crono.url });
+      provider = createCronoProvider({ credentials, apiBaseUrl: crono.url, rateLimits: neverLimiting });
       accountId = crono.addAccount({ name: 'Acme Inc', website: 'acme.com' });
     });
     after(() => crono?.stop());
