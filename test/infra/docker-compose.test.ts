@@ -176,9 +176,13 @@ describe('docker-compose.yml', function () {
     assert.deepEqual(bindMountSources(prometheus), ['./deploy/prometheus/prometheus.yml', './deploy/prometheus/alerts.yml']);
     const scrape = parse(fs.readFileSync(path.join(repoRoot, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
       rule_files: string[];
-      scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
+      scrape_configs: { job_name: string; dns_sd_configs: { names: string[]; type: string; port: number }[] }[];
     };
-    const targets = Object.fromEntries(scrape.scrape_configs.map((job) => [job.job_name, job.static_configs.flatMap((config) => config.targets)]));
+    // Every replica of a service (compose deploy.replicas), found by DNS: the service name resolves to all of them.
+    const targets = Object.fromEntries(
+      scrape.scrape_configs.map((job) => [job.job_name, job.dns_sd_configs.flatMap((config) => config.names.map((name) => `${name}:${config.port}`))]),
+    );
+    for (const job of scrape.scrape_configs) assert.ok(job.dns_sd_configs.every((config) => config.type === 'A'), `${job.job_name} resolves every replica's address`);
     const worker = environmentOf('worker');
     assert.deepEqual(targets, {
       api: [`api:${environmentOf('api').OPERATOR_PORT}`],

@@ -7,6 +7,7 @@ import { createFathomClient } from '../../clients/fathom-client';
 import { bucketForWindow, rateLimitKey } from '../../clients/rate-limit-store';
 import { PostgresRateLimitStore } from '../../db/api-rate-limits';
 import { openOrm, type Orm } from '../../db/orm';
+import { rateLimitDeferralType, type RateLimitDeferralDetails } from '../../domain/rate-limit-deferral';
 import { ExternalServiceError } from '../../domain/service-errors';
 import { FathomEmulator } from '../../emulators/fathom-emulator';
 import { sampleMeeting } from '../../emulators/fathom-sample-meeting';
@@ -132,10 +133,12 @@ describe('Rate limits shared by every process (PostgreSQL buckets)', function ()
       assert.ok(held.retryAfterMs! > 40_000 && held.retryAfterMs! <= 45_000, `retry after ${held.retryAfterMs} ms`);
       assert.equal(emulator.requestsTo('GET', /\/meetings$/).length, callsSoFar, 'the second process did not call Fathom');
 
+      // The wait is the workflow's to sit out on a timer (workflows/rate-limit-waits.ts): no attempt is spent on it.
       const failure = toActivityFailure(held);
       assert.ok(failure instanceof ApplicationFailure);
-      assert.equal(failure.nonRetryable, false);
-      assert.equal(failure.nextRetryDelay, held.retryAfterMs);
+      assert.equal(failure.type, rateLimitDeferralType);
+      assert.equal(failure.nonRetryable, true);
+      assert.equal((failure.details?.[0] as RateLimitDeferralDetails).waitMs, held.retryAfterMs);
     } finally {
       await emulator.stop();
     }
