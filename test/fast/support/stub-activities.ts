@@ -1,6 +1,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MeetingActivities } from '../../../activities';
+import type { CarriedAuditRow } from '../../../activities/attempt-audit';
 import type { AccountCandidate, AccountMatch, CrmContext, MeetingState } from '../../../domain/meeting';
 
 /** The activities meetingFollowUp calls in these scenarios, under the names the worker registers them. */
@@ -19,6 +20,7 @@ export type MeetingWorkflowActivities = Pick<
   | 'recordAudit'
   | 'reportFailedSync'
   | 'reportUndeliveredCard'
+  | 'recordUnwrittenAttemptAudits'
 >;
 
 type InputOf<Name extends keyof MeetingWorkflowActivities> = Parameters<MeetingWorkflowActivities[Name]>[0];
@@ -49,6 +51,8 @@ export interface MeetingScenario {
   auditFails?: boolean;
   /** Slack refuses this many card publishes after all their retries (an outage that outlasts them). */
   cardRefusals?: number;
+  /** The note's refusals carry these audit rows in their details, as an attempt does whose rows the database would not take. */
+  noteRefusalAuditRows?: CarriedAuditRow[];
 }
 
 /**
@@ -67,6 +71,7 @@ export class StubbedServices {
   readonly failedSyncReports: InputOf<'reportFailedSync'>[] = [];
   readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
   readonly undeliveredCardNotices: InputOf<'reportUndeliveredCard'>[] = [];
+  readonly lateAuditRows: InputOf<'recordUnwrittenAttemptAudits'>[] = [];
   private noteRefusalsLeft: number;
   private cardRefusalsLeft: number;
   private invitationRefusalsLeft: number;
@@ -113,7 +118,12 @@ export class StubbedServices {
         if (scenario.noteTakesMs) await setTimeout(scenario.noteTakesMs);
         if (this.noteRefusalsLeft > 0) {
           this.noteRefusalsLeft -= 1;
-          throw ApplicationFailure.nonRetryable('HubSpot no longer accepts this workspace’s connection. Reconnect it in App Home.', 'reconnect');
+          throw ApplicationFailure.create({
+            message: 'HubSpot no longer accepts this workspace’s connection. Reconnect it in App Home.',
+            type: 'reconnect',
+            nonRetryable: true,
+            details: scenario.noteRefusalAuditRows ? [{ service: 'hubspot', detail: null, status: 401 }, { unwrittenAuditRows: scenario.noteRefusalAuditRows }] : undefined,
+          });
         }
         this.notes.push(input);
         return { externalId: `note-${this.notes.length}`, label: `Note on ${input.accountName ?? input.accountId}` };
@@ -149,6 +159,9 @@ export class StubbedServices {
       },
       reportFailedSync: async (input) => {
         this.failedSyncReports.push(input);
+      },
+      recordUnwrittenAttemptAudits: async (input) => {
+        this.lateAuditRows.push(input);
       },
       reportUndeliveredCard: async (input) => {
         this.undeliveredCardNotices.push(input);
