@@ -71,11 +71,13 @@ export class AttemptAudit {
 
   /**
    * The failure with the rows not written yet added to its details (after any there are): if this
-   * attempt is the last, the workflow gets them from there and has them written.
+   * attempt is the last, the workflow gets them from there and has them written. With them go the
+   * placeholders this attempt would have written for earlier attempts without a row (a worker
+   * killed mid-attempt); a placeholder whose attempt has its row by then is skipped, by its key.
    */
   carriedBy(failure: unknown): unknown {
     if (this.carried.length === 0) return failure;
-    const carried: CarriedAuditRows = { unwrittenAuditRows: [...this.carried] };
+    const carried: CarriedAuditRows = { unwrittenAuditRows: [...this.carried, ...this.unreportedEarlierAttempts()] };
     const details = failure instanceof ApplicationFailure ? (failure.details ?? []) : [];
     return ApplicationFailure.fromError(failure, { details: [...details, carried] });
   }

@@ -22,7 +22,7 @@ export interface AuditedAction {
  * there is a next attempt (it finds the side effect by its key instead of redoing it).
  */
 export async function runAudited<T extends { externalId?: string }>(
-  deps: Pick<ActivityDependencies, 'orm' | 'logger'>,
+  deps: Pick<ActivityDependencies, 'orm'>,
   audit: AuditedAction,
   perform: () => Promise<T>,
 ): Promise<T> {
