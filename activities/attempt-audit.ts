@@ -6,12 +6,13 @@ import type { ActivityDependencies } from './dependencies';
 
 const unrecordedSuccess = 'Done, but the database was down to record it; the next attempt finds the result by its key.';
 
-/** An attempt's row as it travels in heartbeat details (JSON: the time as a string). */
-type CarriedRow = Omit<AttemptAuditEntry, 'occurredAt'> & { occurredAt: string };
+/** An attempt's row as it travels in heartbeat or failure details (JSON: the time as a string). Ids and reasons only. */
+export type CarriedAuditRow = Omit<AttemptAuditEntry, 'occurredAt'> & { occurredAt: string };
+type CarriedRow = CarriedAuditRow;
 
-/** What an audited activity heartbeats: the rows the database could not take yet. */
-interface CarriedAuditRows {
-  unwrittenAuditRows: CarriedRow[];
+/** What an audited activity heartbeats, and adds to its failure's details: the rows the database could not take yet. */
+export interface CarriedAuditRows {
+  unwrittenAuditRows: CarriedAuditRow[];
 }
 
 /**
@@ -23,14 +24,16 @@ interface CarriedAuditRows {
  * survive, and a worker killed mid-attempt loses nothing either: the next attempt writes a row
  * for every earlier attempt that has none ("no outcome reported"). Every row carries its attempt's
  * unique key and is inserted "on conflict do nothing", so replays never make a second row.
- * Left: the rows of the last attempt of an execution (retries exhausted, or a non-retryable
- * failure) while the database is down have no next attempt to carry them; they are logged.
+ * The last attempt of an execution (retries exhausted, or a non-retryable failure) has no next
+ * attempt: its failure carries the rows in its details, and the workflow hands them to
+ * recordUnwrittenAttemptAudits (workflows/unwritten-audit-rows.ts), which retries until the
+ * database takes them. Every failure carries them, since an attempt cannot tell it is the last.
  */
 export class AttemptAudit {
   private readonly carried: CarriedRow[];
 
   constructor(
-    private readonly deps: Pick<ActivityDependencies, 'orm' | 'logger'>,
+    private readonly deps: Pick<ActivityDependencies, 'orm'>,
     private readonly audit: Omit<AuditEntry, 'result' | 'detail' | 'occurredAt'>,
     private readonly info: Info,
   ) {
@@ -50,7 +53,7 @@ export class AttemptAudit {
     const own: CarriedRow = { ...this.audit, result, detail: { attempt: this.info.attempt, ...detail }, attemptKey: this.keyOf(this.info.attempt), occurredAt: new Date().toISOString() };
     const rows = [...this.carried, own];
     try {
-      await inTenant(this.deps.orm, this.audit.tenantId, (em) => appendAttemptAudits(em, [...rows, ...this.unreportedEarlierAttempts()].map(withDate)));
+      await writeAttemptRows(this.deps, this.audit.tenantId, [...rows, ...this.unreportedEarlierAttempts()]);
       return true;
     } catch (error) {
       if (!isDatabaseUnavailable(error)) throw error;
@@ -62,15 +65,21 @@ export class AttemptAudit {
   }
 
   /** The failure that makes Temporal run another attempt, which writes the rows this one could not. */
-  databaseUnavailable(): ApplicationFailure {
-    return ApplicationFailure.create({ message: 'The audit log is unavailable (database down); the next attempt records this one.', type: 'database-unavailable' });
+  databaseUnavailable(): unknown {
+    return this.carriedBy(ApplicationFailure.create({ message: 'The audit log is unavailable (database down); the next attempt records this one.', type: 'database-unavailable' }));
   }
 
-  /** Rows that no attempt will write: this was the last attempt and the database is down. */
-  logUnwritten(): void {
-    for (const row of this.carried) {
-      this.deps.logger.error('Audit row not written: the database is down and no attempt follows', { tenantId: row.tenantId, workflowId: row.workflowId, action: row.action, result: row.result, attemptKey: row.attemptKey, occurredAt: row.occurredAt });
-    }
+  /**
+   * The failure with the rows not written yet added to its details (after any there are): if this
+   * attempt is the last, the workflow gets them from there and has them written. With them go the
+   * placeholders this attempt would have written for earlier attempts without a row (a worker
+   * killed mid-attempt); a placeholder whose attempt has its row by then is skipped, by its key.
+   */
+  carriedBy(failure: unknown): unknown {
+    if (this.carried.length === 0) return failure;
+    const carried: CarriedAuditRows = { unwrittenAuditRows: [...this.carried, ...this.unreportedEarlierAttempts()] };
+    const details = failure instanceof ApplicationFailure ? (failure.details ?? []) : [];
+    return ApplicationFailure.fromError(failure, { details: [...details, carried] });
   }
 
   /** Placeholders; an attempt that has its row (written or carried, both earlier in the insert) keeps it. */
@@ -88,6 +97,11 @@ export class AttemptAudit {
   private keyOf(attempt: number): string {
     return `${this.info.workflowExecution?.runId ?? this.audit.workflowId}:${this.info.activityId}:${attempt}`;
   }
+}
+
+/** Writes attempts' rows in one transaction; a row whose attempt already has one is skipped (by its key). */
+export async function writeAttemptRows(deps: Pick<ActivityDependencies, 'orm'>, tenantId: string, rows: CarriedAuditRow[]): Promise<void> {
+  await inTenant(deps.orm, tenantId, (em) => appendAttemptAudits(em, rows.map(withDate)));
 }
 
 function withDate(row: CarriedRow): AttemptAuditEntry {

@@ -18,6 +18,7 @@ import { nudgeRepActivity } from './nudge-rep';
 import { publishCardActivity } from './publish-card';
 import { purgeExpiredTranscriptBatchActivity } from './purge-expired-transcripts';
 import { recordAuditActivity } from './record-audit';
+import { recordUnwrittenAttemptAuditsActivity } from './record-unwritten-attempt-audits';
 import { rememberAccountChoiceActivity } from './remember-account-choice';
 import { removeTenantCredentialsActivity } from './remove-tenant-credentials';
 import { reportFailedSyncActivity } from './report-failed-sync';
@@ -53,6 +54,7 @@ export function createActivities(deps: ActivityDependencies) {
     saveDraftEdits: saveDraftEditsActivity(deps),
     nudgeRep: nudgeRepActivity(deps),
     recordAudit: recordAuditActivity(deps),
+    recordUnwrittenAttemptAudits: recordUnwrittenAttemptAuditsActivity(deps),
     reportFailedSync: reportFailedSyncActivity(deps),
     reportUndeliveredCard: reportUndeliveredCardActivity(deps),
     forgetOldDeliveries: forgetOldDeliveriesActivity(deps),

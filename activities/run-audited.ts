@@ -1,4 +1,4 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { Context } from '@temporalio/activity';
 import { actionAttempts } from '../runtime/metrics';
 import { AttemptAudit } from './attempt-audit';
 import type { ActivityDependencies } from './dependencies';
@@ -17,11 +17,12 @@ export interface AuditedAction {
  * Runs one side effect and writes its outcome to the audit log, every attempt included, so an
  * operator can see what was tried, when, and why it failed. A row the database cannot take now
  * (an outage: often the very reason the attempt failed) is written by the next attempt
- * (activities/attempt-audit.ts); a success whose row cannot be written fails the attempt, so that
+ * (activities/attempt-audit.ts), or, after the last attempt, by the workflow from the failure's
+ * details; a success whose row cannot be written fails the attempt, so that
  * there is a next attempt (it finds the side effect by its key instead of redoing it).
  */
 export async function runAudited<T extends { externalId?: string }>(
-  deps: Pick<ActivityDependencies, 'orm' | 'logger'>,
+  deps: Pick<ActivityDependencies, 'orm'>,
   audit: AuditedAction,
   perform: () => Promise<T>,
 ): Promise<T> {
@@ -35,8 +36,8 @@ export async function runAudited<T extends { externalId?: string }>(
       const reason = failure instanceof Error ? failure.message : String(failure);
       actionAttempts.inc({ kind: actionKindOf(audit), result: 'failure' });
       if (!(await attemptAudit.record('failure', { reason }))) {
-        if (failure instanceof ApplicationFailure && failure.nonRetryable) attemptAudit.logUnwritten();
         Context.current().heartbeat(attemptAudit.heartbeatDetails());
+        throw attemptAudit.carriedBy(failure);
       }
       throw failure;
     }

@@ -46,6 +46,15 @@ const database: Policy = { timeouts: { startToCloseTimeout: '30 seconds' }, back
 export const { loadMeeting } = profile(database);
 /** The rep's edits and account choice, and the audit line of a retry someone asked for. */
 export const { rememberAccountChoice, saveDraftEdits, recordAudit } = profile(database, priorityKeys.personWaiting);
+/**
+ * The audit rows an action's last attempt could not write (workflows/unwritten-audit-rows.ts):
+ * no attempt limit (Infinity: the SDK refuses 0), since the database may be down for longer than
+ * an action's retries last and the rows exist nowhere else; the activity fails for good on anything but an unavailable database.
+ */
+export const { recordUnwrittenAttemptAudits } = profile(
+  { timeouts: database.timeouts, backoff: { initialInterval: '1 second', maximumInterval: '1 minute', maximumAttempts: Number.POSITIVE_INFINITY } },
+  priorityKeys.background,
+);
 export const { deactivateTenant, markTenantDeleted, deleteTenantSecrets, deleteTenantRows, purgeExpiredTranscriptBatch, forgetOldDeliveries, forgetIdleRateLimitBuckets } = profile(
   database,
   priorityKeys.maintenance,

@@ -26,6 +26,7 @@ import {
 } from './activity-profiles';
 import { describeFailure, requestedRetries } from './meeting-rules';
 import { markChanged, refreshStatus, type MeetingRun } from './meeting-run';
+import { writeUnwrittenAuditRows } from './unwritten-audit-rows';
 import type {
   ChooseAccountInput,
   CreateTaskInput,
@@ -187,6 +188,7 @@ async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perfor
   if (actor.slackUserId !== systemActorId) run.repActed = true;
   refreshStatus(run);
   markChanged(run);
+  let failure: unknown;
   try {
     const result = await perform();
     action.status = 'done';
@@ -200,10 +202,14 @@ async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perfor
     log.info('Meeting action failed', { action: kind, kind: action.failure.kind });
     // Patched: histories recorded before admins were told replay without this activity.
     if (kind === 'note' && patched('report-failed-sync')) await reportNoteFailure(run, action.failure);
+    failure = error;
   }
   refreshStatus(run);
   markChanged(run);
-  return { ...action };
+  const outcome = { ...action };
+  // After the card has its outcome: this waits for the database if it is still down.
+  if (failure !== undefined) await sideActivity('audit rows of the last attempt', () => writeUnwrittenAuditRows(run.state.tenantId, failure));
+  return outcome;
 }
 
 /** The admins hear of a note that failed for good; telling them never fails the meeting. */

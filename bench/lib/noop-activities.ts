@@ -79,6 +79,7 @@ export function createNoopActivities(options: { onCardPublished?: (state: Meetin
     saveDraftEdits: async () => 2,
     nudgeRep: async () => undefined,
     recordAudit: async () => undefined,
+    recordUnwrittenAttemptAudits: async () => undefined,
     reportFailedSync: async () => undefined,
     reportUndeliveredCard: async () => 'direct-message' as const,
     forgetOldDeliveries: async () => ({ forgotten: 0 }),

@@ -1,6 +1,7 @@
 import { setTimeout } from 'node:timers/promises';
 import { ApplicationFailure } from '@temporalio/common';
 import type { MeetingActivities } from '../../../activities';
+import type { CarriedAuditRow } from '../../../activities/attempt-audit';
 import { toActivityFailure } from '../../../activities/failures';
 import { ownRateLimitDetail } from '../../../clients/rate-limit-store';
 import { ExternalServiceError } from '../../../domain/service-errors';
@@ -22,6 +23,7 @@ export type MeetingWorkflowActivities = Pick<
   | 'recordAudit'
   | 'reportFailedSync'
   | 'reportUndeliveredCard'
+  | 'recordUnwrittenAttemptAudits'
 >;
 
 type InputOf<Name extends keyof MeetingWorkflowActivities> = Parameters<MeetingWorkflowActivities[Name]>[0];
@@ -54,6 +56,8 @@ export interface MeetingScenario {
   cardRefusals?: number;
   /** Our shared rate limiter sends loading the meeting away this many times (its Fathom account is busy with a burst). */
   loadDeferrals?: number;
+  /** The note's refusals carry these audit rows in their details, as an attempt does whose rows the database would not take. */
+  noteRefusalAuditRows?: CarriedAuditRow[];
 }
 
 /**
@@ -72,6 +76,7 @@ export class StubbedServices {
   readonly failedSyncReports: InputOf<'reportFailedSync'>[] = [];
   readonly draftsWritten: InputOf<'draftFollowUp'>[] = [];
   readonly undeliveredCardNotices: InputOf<'reportUndeliveredCard'>[] = [];
+  readonly lateAuditRows: InputOf<'recordUnwrittenAttemptAudits'>[] = [];
   private noteRefusalsLeft: number;
   private cardRefusalsLeft: number;
   private invitationRefusalsLeft: number;
@@ -125,7 +130,12 @@ export class StubbedServices {
         if (scenario.noteTakesMs) await setTimeout(scenario.noteTakesMs);
         if (this.noteRefusalsLeft > 0) {
           this.noteRefusalsLeft -= 1;
-          throw ApplicationFailure.nonRetryable('HubSpot no longer accepts this workspace’s connection. Reconnect it in App Home.', 'reconnect');
+          throw ApplicationFailure.create({
+            message: 'HubSpot no longer accepts this workspace’s connection. Reconnect it in App Home.',
+            type: 'reconnect',
+            nonRetryable: true,
+            details: scenario.noteRefusalAuditRows ? [{ service: 'hubspot', detail: null, status: 401 }, { unwrittenAuditRows: scenario.noteRefusalAuditRows }] : undefined,
+          });
         }
         this.notes.push(input);
         return { externalId: `note-${this.notes.length}`, label: `Note on ${input.accountName ?? input.accountId}` };
@@ -161,6 +171,9 @@ export class StubbedServices {
       },
       reportFailedSync: async (input) => {
         this.failedSyncReports.push(input);
+      },
+      recordUnwrittenAttemptAudits: async (input) => {
+        this.lateAuditRows.push(input);
       },
       reportUndeliveredCard: async (input) => {
         this.undeliveredCardNotices.push(input);

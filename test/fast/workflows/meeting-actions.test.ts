@@ -83,6 +83,28 @@ describe('meeting workflow (time-skipping): what the rep does on the card', func
       );
     }));
 
+  it('has the audit rows its last attempt could not write (database down) written after the note failed for good', () => {
+    const row = (attempt: number) => ({
+      tenantId: 'tenant',
+      workflowId: 'meeting',
+      actor: 'U-rep',
+      action: 'crm.note',
+      target: 'acct-acme',
+      result: 'failure' as const,
+      detail: { attempt, reason: 'HubSpot refused' },
+      attemptKey: `run:1:${attempt}`,
+      occurredAt: '2026-03-02T15:00:00.000Z',
+    });
+    const rows = [row(1), row(2)];
+    return withStubbedMeeting({ server, scenario: { noteRefusals: 1, noteRefusalAuditRows: rows } }, async (meeting) => {
+      await preparedCard(meeting);
+      const failed = await meeting.handle.executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+      assert.equal(failed.status, 'failed', 'the update answers once the rows are handed over');
+      assert.equal(meeting.services.lateAuditRows.length, 1);
+      assert.deepEqual(meeting.services.lateAuditRows[0]!.rows, rows, 'every row the failure carried, as it carried them');
+    });
+  });
+
   it('retries a failed note even when the retry cannot be audited', () =>
     withStubbedMeeting({ server, scenario: { noteRefusals: 1, auditFails: true } }, async (meeting) => {
       await preparedCard(meeting);
