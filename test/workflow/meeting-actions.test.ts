@@ -116,9 +116,10 @@ describe('meeting workflow: actions from Slack', function () {
     await harness.click(seeded, { actionId: cardActions.logNote, value: recordingId });
     await waitFor('the failed note on the card', () => /CRM note failed: .*Reconnect HubSpot/.test(cardText(harness.emulators.slack, salesChannel)));
     assert.match(cardText(harness.emulators.slack, salesChannel), new RegExp(cardActions.retry.replace('.', '\\.')));
-    const description = await harness.client.workflow.getHandle(workflowId).describe();
-    assert.equal(description.typedSearchAttributes.get(crmSyncStatusSearchAttribute), 'failed');
-    assert.equal(description.typedSearchAttributes.get(meetingStatusSearchAttribute), 'needs-attention');
+    // The card may show the failure a moment before the search attributes do: the admins' report runs between them.
+    const handle = harness.client.workflow.getHandle(workflowId);
+    await waitFor('the meeting filed as a failed CRM sync', async () => (await handle.describe()).typedSearchAttributes.get(crmSyncStatusSearchAttribute) === 'failed', 30_000);
+    assert.equal((await handle.describe()).typedSearchAttributes.get(meetingStatusSearchAttribute), 'needs-attention');
     assert.equal(harness.emulators.hubspot.notes().length, 0);
 
     await harness.reconnectHubSpot(seeded);
