@@ -55,7 +55,7 @@ export function logExpectedFailure(logger: Logger, failure: unknown): void {
   if (!(failure instanceof ApplicationFailure) || failure.category !== ApplicationFailureCategory.BENIGN) return;
   const { activityType, attempt, workflowExecution } = Context.current().info;
   const [serviceDetails] = (failure.details ?? []) as ({ service?: string; detail?: string | null; status?: number | null } | undefined)[];
-  const paced = serviceDetails?.detail?.startsWith(ownRateLimitDetail) ?? false;
+  const paced = failure.type === rateLimitDeferralType;
   logger[paced ? 'info' : 'warn'](paced ? 'Activity deferred by the shared rate limit' : 'Activity failed', {
     activity: activityType,
     workflowId: workflowExecution?.workflowId,
