@@ -17,7 +17,7 @@ import { createLogger } from './runtime/logger';
 import { startTracing, type Tracing } from './runtime/tracing';
 import { activityLogContext } from './wiring/activity-log-context';
 import { countingActivityRetries } from './wiring/activity-retry-metrics';
-import { buildActivityDependencies, buildSecretStore } from './wiring/services';
+import { buildActivityDependencies, buildSecretStore, keptPerTenant } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
 import { temporalRuntimeOptions } from './wiring/temporal-runtime-logging';
 import { ensureTranscriptPurgeSchedule } from './wiring/transcript-purge-schedule';
@@ -123,8 +123,8 @@ async function main(): Promise<void> {
   });
   logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
-  // Tells the kept Slack clients of installs, uninstalls and reinstalls, whichever process made them.
-  const tenantChanges = new TenantChangeFeed(orm, dependencies.slackClients, (error) => logger.warn('Tenant change feed unavailable', { error }));
+  // Tells the kept Slack clients and card views of installs, uninstalls and reinstalls, whichever process made them.
+  const tenantChanges = new TenantChangeFeed(orm, keptPerTenant(dependencies), (error) => logger.warn('Tenant change feed unavailable', { error }));
   await tenantChanges.start();
   try {
     let schedule: string;

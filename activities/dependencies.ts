@@ -7,6 +7,7 @@ import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting
 import type { MaintenanceOrm, Orm } from '../db/orm';
 import type { Logger } from '../runtime/logger';
 import type { SecretStore } from '../secrets/secret-store';
+import type { CardViews } from './card-views';
 import type { TenantSlackClients } from './tenant-slack-clients';
 
 /**
@@ -22,6 +23,8 @@ export interface ActivityDependencies {
   slackApiUrl: string;
   /** Each tenant's Slack client, kept while its token is known to be current (tenant-slack-clients.ts). */
   slackClients: TenantSlackClients;
+  /** What card edits show from Postgres, kept per meeting and draft revision (card-views.ts). */
+  cardViews: CardViews;
   /** The per-account rate-limit buckets every client passes, shared by all processes (db/api-rate-limits.ts). */
   rateLimits: RateLimitStore;
   /** Verifies that an actor was signed by the API (runtime/actor-proof.ts). */

@@ -1,11 +1,12 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { callSlack } from '../clients/slack-client';
 import { ExternalServiceError } from '../domain/service-errors';
 import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
 import { renderMeetingCard } from '../slack/meeting-card';
 import type { CardRef, MeetingState } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
-import { loadRep, loadTenant, slackClientFor } from './tenant-services';
+import { readCardView, saveCardRef } from './card-views';
+import { loadTenant, slackClientFor } from './tenant-services';
 
 export interface PublishCardInput {
   tenantId: string;
@@ -29,23 +30,24 @@ export function publishCardActivity(deps: ActivityDependencies) {
     const { state } = input;
     // A kept client means the tenant row is unchanged since its token was read (tenant-slack-clients.ts): no need to load it.
     const kept = deps.slackClients.cached(input.tenantId);
-    const { tenant, record, rep } = await inTenant(deps.orm, input.tenantId, async (em) => ({
-      tenant: kept ? null : await loadTenant(em, input.tenantId),
-      record: await em.findOne(MeetingRecord, { recordingId: state.recordingId }),
-      rep: await loadRep(em, state.repSlackUserId),
-    }));
+    const fresh = (em: EntityManager) => readCardView(em, input.tenantId, state.recordingId);
+    // An edit may show a kept view; a post reads afresh, for the card an earlier attempt may have saved.
+    const shown = () => (state.card ? deps.cardViews.viewOf({ tenantId: input.tenantId, recordingId: state.recordingId, draftRevision: state.draftRevision }, () => inTenant(deps.orm, input.tenantId, fresh)) : inTenant(deps.orm, input.tenantId, fresh));
+    const { tenant, view } = kept
+      ? { tenant: null, view: await shown() }
+      : await inTenant(deps.orm, input.tenantId, async (em) => ({ tenant: await loadTenant(em, input.tenantId), view: await fresh(em) }));
     const slack = kept ?? (await slackClientFor(deps, tenant!));
     const message = renderMeetingCard({
       state,
-      draft: record?.draft ?? null,
-      title: record?.title ?? `recording ${state.recordingId}`,
-      startedAt: record?.startedAt ?? (state.facts ? new Date(state.facts.startedAt) : null),
-      timeZone: rep?.timeZone ?? 'UTC',
-      locale: rep?.locale ?? null,
-      externalAttendees: (record?.attendees ?? []).filter((a) => a.external).map((a) => a.email ?? a.name ?? ''),
+      draft: view?.draft ?? null,
+      title: view?.title ?? `recording ${state.recordingId}`,
+      startedAt: view?.startedAt ?? (state.facts ? new Date(state.facts.startedAt) : null),
+      timeZone: view?.timeZone ?? 'UTC',
+      locale: view?.locale ?? null,
+      externalAttendees: view?.externalAttendees ?? [],
     });
 
-    const existing = state.card ?? (record?.cardChannel && record.cardTs ? { channel: record.cardChannel, ts: record.cardTs } : undefined);
+    const existing = state.card ?? (view?.cardChannel && view.cardTs ? { channel: view.cardChannel, ts: view.cardTs } : undefined);
     if (existing) {
       await callSlack(() => slack.chat.update({ channel: existing.channel, ts: existing.ts, text: message.text, blocks: message.blocks }));
       return existing;
@@ -62,13 +64,7 @@ export function publishCardActivity(deps: ActivityDependencies) {
       posted = await post(channel);
     }
     const card = { channel: posted.channel ?? channel, ts: posted.ts ?? '' };
-    if (record) {
-      await inTenant(deps.orm, input.tenantId, async (em) => {
-        const fresh = await em.findOneOrFail(MeetingRecord, { id: record.id });
-        fresh.cardChannel = card.channel;
-        fresh.cardTs = card.ts;
-      });
-    }
+    if (view) await inTenant(deps.orm, input.tenantId, (em) => saveCardRef(em, input.tenantId, state.recordingId, card));
     return card;
   };
 }

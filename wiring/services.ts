@@ -4,6 +4,7 @@
  */
 import type { ActivityDependencies } from '../activities';
 import type { GrantRevocation } from '../activities/dependencies';
+import { CardViews } from '../activities/card-views';
 import { TenantSlackClients } from '../activities/tenant-slack-clients';
 import { createSlackClient } from '../clients/slack-client';
 import { oauthCrmProviders, revokeCrmGrant, type OAuthCrmProvider } from '../clients/crm/crm-oauth-connect';
@@ -22,6 +23,7 @@ import { revokeGoogleGrant } from '../clients/google/google-oauth-connect';
 import type { RateLimitStore } from '../clients/rate-limit-store';
 import { PostgresRateLimitStore } from '../db/api-rate-limits';
 import type { MaintenanceOrm, Orm } from '../db/orm';
+import type { TenantChangeSubscriber } from '../db/tenant-change-feed';
 import { createSecretStore } from '../secrets/create-secret-store';
 import { parseSecretKeys } from '../secrets/secret-keyring';
 import type { SecretStore } from '../secrets/secret-store';
@@ -77,10 +79,12 @@ export function googleAppConfig(config: AppConfig, rateLimits?: RateLimitStore):
 
 /** Tenants whose Slack client the worker keeps at once (a WebClient is a few KiB). */
 const slackClientsKept = 2_000;
+/** Meetings whose card view the worker keeps at once (a draft is a few KiB) and for how long: a meeting's clicks come minutes apart. */
+const cardViewsKept = { maxMeetings: 500, ttlMs: 5 * 60_000 };
 
 /**
- * The activities' dependencies. Their Slack clients are kept only while a tenant change feed tells
- * them of changes: start one with `dependencies.slackClients` as its subscriber (worker.ts).
+ * The activities' dependencies. Their Slack clients and card views are kept only while a tenant
+ * change feed tells them of changes: start one with `keptPerTenant(dependencies)` as its subscriber (worker.ts).
  */
 export function buildActivityDependencies(options: { config: AppConfig; orm: Orm; maintenanceOrm: MaintenanceOrm; secrets: SecretStore; logger: Logger }): ActivityDependencies {
   const { config } = options;
@@ -98,6 +102,7 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
       (token, onTokenRefused) => createSlackClient({ token, apiUrl: config.slack.apiUrl, rateLimits, onTokenRefused }),
       { ttlMs: config.worker.slackTokenTtlMs, maxTenants: slackClientsKept },
     ),
+    cardViews: new CardViews(cardViewsKept),
     rateLimits,
     actorProofKey: config.actorProofKey,
     meetingSource: (credentials, repEmail) => createFathomClient({ credentials, repEmail, baseUrl: config.fathom.apiUrl, rateLimits }),
@@ -110,6 +115,15 @@ export function buildActivityDependencies(options: { config: AppConfig; orm: Orm
     }),
     grantRevocation: buildGrantRevocation(config, googleApp),
     now: () => new Date(),
+  };
+}
+
+/** Everything the activities keep per tenant, as one subscriber of a tenant change feed. */
+export function keptPerTenant(dependencies: Pick<ActivityDependencies, 'slackClients' | 'cardViews'>): TenantChangeSubscriber {
+  const kept: TenantChangeSubscriber[] = [dependencies.slackClients, dependencies.cardViews];
+  return {
+    changed: (tenantId) => kept.forEach((subscriber) => subscriber.changed(tenantId)),
+    liveChanged: (live) => kept.forEach((subscriber) => subscriber.liveChanged(live)),
   };
 }
 

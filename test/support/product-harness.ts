@@ -31,7 +31,7 @@ import { loadConfig, type AppConfig } from '../../runtime/config';
 import { payloadCodecFor } from '../../runtime/data-converter';
 import { createLogger } from '../../runtime/logger';
 import { tracingOff, type Tracing } from '../../runtime/tracing';
-import { buildActivityDependencies, buildSecretStore } from '../../wiring/services';
+import { buildActivityDependencies, buildSecretStore, keptPerTenant } from '../../wiring/services';
 import { TenantChangeFeed } from '../../db/tenant-change-feed';
 import { tracingClientInterceptors } from '../../wiring/temporal-connection';
 import type { SecretStore } from '../../secrets/secret-store';
@@ -173,8 +173,8 @@ export async function startProductHarness(
     interceptors: tracingClientInterceptors([updateOutcomes.interceptor]),
   });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
-  // As worker.ts does: the worker's kept Slack clients hear of installs and uninstalls.
-  const workerTenantChanges = new TenantChangeFeed(orm, dependencies.slackClients, (error) => logger.warn('Tenant change feed unavailable', { error }));
+  // As worker.ts does: the worker's kept Slack clients and card views hear of installs and uninstalls.
+  const workerTenantChanges = new TenantChangeFeed(orm, keptPerTenant(dependencies), (error) => logger.warn('Tenant change feed unavailable', { error }));
   await workerTenantChanges.start();
 
   const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable', { error }));
