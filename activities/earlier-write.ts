@@ -1,7 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Context } from '@temporalio/activity';
 import { inTenant } from '../db/tenant-scope';
-import { AuditLog } from '../entities';
 import type { ActionKind } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 
@@ -26,12 +25,17 @@ export async function mayHaveWrittenBefore(deps: ActivityDependencies, write: Wr
   return inTenant(deps.orm, write.tenantId, (em) => earlierWriteTraced(em, write));
 }
 
-/** mayHaveWrittenBefore inside the caller's transaction, for an activity that reads its meeting there anyway. */
+/** mayHaveWrittenBefore inside the caller's transaction, for an activity that reads its meeting there anyway (plain SQL: every note and draft asks). */
 export async function earlierWriteTraced(em: EntityManager, write: Omit<WriteToCheck, 'tenantId'>): Promise<boolean> {
   if (Context.current().info.attempt > 1) return true;
-  const traces = await em.count(AuditLog, {
-    workflowId: write.workflowId,
-    $or: [{ action: write.auditAction }, { action: 'action.retry', target: write.actionKind }],
-  });
-  return traces > 0;
+  // The tenant condition is what the ORM's tenant filter adds; row-level security applies as well.
+  const [row] = await em.execute<{ traced: boolean }[]>(
+    `select exists (
+       select 1 from audit_log
+        where tenant_id = current_setting('app.tenant_id')::uuid and workflow_id = ?
+          and (action = ? or (action = 'action.retry' and target = ?))
+     ) as traced`,
+    [write.workflowId, write.auditAction, write.actionKind],
+  );
+  return row?.traced === true;
 }
