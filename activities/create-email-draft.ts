@@ -5,8 +5,8 @@ import { earlierWriteTraced } from './earlier-write';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
 import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
-import { googleWorkspaceFor, loadRep } from './tenant-services';
+import { readMeetingOfRep } from './meeting-of-rep';
+import { googleWorkspaceFor } from './tenant-services';
 import { assertActsForProvenActor } from './actor-authority';
 
 export interface CreateEmailDraftInput extends ActingFor {
@@ -23,11 +23,10 @@ export function createEmailDraftActivity(deps: ActivityDependencies) {
     const audit = { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'gmail.draft', target: input.recordingId };
     return runAudited(deps, audit, async () => {
       // One transaction for everything the draft needs from Postgres.
-      const { record, rep, mayExist } = await inTenant(deps.orm, input.tenantId, async (em) => {
-        const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-        const rep = await loadRep(em, record.repSlackUserId);
-        return { record, rep, mayExist: await earlierWriteTraced(em, { workflowId: input.workflowId, auditAction: 'gmail.draft', actionKind: 'draft' }) };
-      });
+      const { record, rep, mayExist } = await inTenant(deps.orm, input.tenantId, async (em) => ({
+        ...(await readMeetingOfRep(em, input.tenantId, input.meetingRecordId)),
+        mayExist: await earlierWriteTraced(em, { workflowId: input.workflowId, auditAction: 'gmail.draft', actionKind: 'draft' }),
+      }));
       const draft = record.draft;
       if (!draft) throw invalidRequest('There is no follow-up email yet.');
       const to = [...new Set(record.attendees.filter((a) => a.external && a.email).map((a) => a.email!))];

@@ -12,7 +12,7 @@ import type { ActivityDependencies } from './dependencies';
  */
 export function trackGoogleHealth(
   deps: ActivityDependencies,
-  rep: User,
+  rep: Pick<User, 'id' | 'tenantId' | 'googleHealth'>,
   workspace: { drafts: EmailDrafts; calendar: CalendarEvents },
 ): { drafts: EmailDrafts; calendar: CalendarEvents } {
   const tracked = async <T>(call: () => Promise<T>): Promise<T> => {
@@ -35,7 +35,7 @@ export function trackGoogleHealth(
   };
 }
 
-async function setGoogleHealth(deps: ActivityDependencies, rep: User, health: ConnectionHealth, lastError: string | null): Promise<void> {
+async function setGoogleHealth(deps: ActivityDependencies, rep: Pick<User, 'id' | 'tenantId'>, health: ConnectionHealth, lastError: string | null): Promise<void> {
   await inTenant(deps.orm, rep.tenantId, async (em) => {
     const user = await em.findOne(User, { id: rep.id });
     if (user) Object.assign(user, { googleHealth: health, googleLastError: lastError });

@@ -1,10 +1,10 @@
 import type { ActingFor } from '../domain/meeting';
 import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
 import { idempotencyKey, type ActionResult } from './action-result';
 import { withCrmConnection } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
 import { earlierWriteTraced } from './earlier-write';
+import { readMeetingOfRep } from './meeting-of-rep';
 import { defaultCrmConnection } from './tenant-services';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
@@ -32,7 +32,7 @@ export function logCrmNoteActivity(deps: ActivityDependencies) {
     return runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'crm.note', target: input.accountId }, async () => {
       // One transaction for everything the note needs from Postgres.
       const { record, connection, lookFirst } = await inTenant(deps.orm, input.tenantId, async (em) => ({
-        record: await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId }),
+        record: (await readMeetingOfRep(em, input.tenantId, input.meetingRecordId)).record,
         connection: await defaultCrmConnection(em),
         lookFirst: await earlierWriteTraced(em, { workflowId: input.workflowId, auditAction: 'crm.note', actionKind: 'note' }),
       }));

@@ -1,9 +1,7 @@
 import type { ActingFor } from '../domain/meeting';
-import { inTenant } from '../db/tenant-scope';
-import { MeetingRecord } from '../entities';
 import type { ActivityDependencies } from './dependencies';
 import { runAudited } from './run-audited';
-import { googleWorkspaceFor, loadRep } from './tenant-services';
+import { googleWorkspaceFor, loadMeetingOfRep } from './tenant-services';
 import { assertActsForProvenActor } from './actor-authority';
 
 export interface SendEventInvitationsInput extends ActingFor {
@@ -17,10 +15,7 @@ export interface SendEventInvitationsInput extends ActingFor {
 export function sendEventInvitationsActivity(deps: ActivityDependencies) {
   return async function sendEventInvitations(input: SendEventInvitationsInput): Promise<void> {
     await assertActsForProvenActor(deps, input, 'calendar.invitations');
-    const rep = await inTenant(deps.orm, input.tenantId, async (em) => {
-      const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-      return loadRep(em, record.repSlackUserId);
-    });
+    const { rep } = await loadMeetingOfRep(deps, input.tenantId, input.meetingRecordId);
     await runAudited(deps, { tenantId: input.tenantId, workflowId: input.workflowId, actor: input.actorSlackUserId, action: 'calendar.invitations', target: input.eventId }, async () => {
       const { calendar } = await googleWorkspaceFor(deps, rep);
       await calendar.sendInvitations(input.eventId);

@@ -4,10 +4,11 @@ import type { CrmCredentials, CrmProvider } from '../clients/crm/crm-provider';
 import type { GoogleTokens } from '../clients/google-workspace';
 import type { MeetingSource, MeetingSourceCredentials } from '../clients/meeting-source';
 import { inTenant } from '../db/tenant-scope';
-import { CrmConnection, MeetingRecord, Tenant, User } from '../entities';
+import { CrmConnection, Tenant, User } from '../entities';
 import type { ActivityDependencies } from './dependencies';
 import { notConfigured } from './failures';
 import { trackGoogleHealth } from './google-health';
+import { readMeetingOfRep, type MeetingForAction, type RepForAction } from './meeting-of-rep';
 
 /**
  * Builds the clients of one tenant or rep from references stored in Postgres and values read
@@ -31,11 +32,8 @@ export async function loadRep(em: EntityManager, slackUserId: string): Promise<U
 }
 
 /** A meeting and the rep it belongs to, for an action the rep asked for. */
-export async function loadMeetingOfRep(deps: ActivityDependencies, tenantId: string, meetingRecordId: string): Promise<{ record: MeetingRecord; rep: User | null }> {
-  return inTenant(deps.orm, tenantId, async (em) => {
-    const record = await em.findOneOrFail(MeetingRecord, { id: meetingRecordId });
-    return { record, rep: await loadRep(em, record.repSlackUserId) };
-  });
+export async function loadMeetingOfRep(deps: ActivityDependencies, tenantId: string, meetingRecordId: string): Promise<{ record: MeetingForAction; rep: RepForAction | null }> {
+  return inTenant(deps.orm, tenantId, (em) => readMeetingOfRep(em, tenantId, meetingRecordId));
 }
 
 export async function defaultCrmConnection(em: EntityManager): Promise<CrmConnection | null> {
@@ -63,7 +61,7 @@ export async function meetingSourceFor(deps: ActivityDependencies, rep: User | n
   return deps.meetingSource(JSON.parse(stored) as MeetingSourceCredentials, rep?.email ?? null);
 }
 
-export async function googleWorkspaceFor(deps: ActivityDependencies, rep: User | null) {
+export async function googleWorkspaceFor(deps: ActivityDependencies, rep: RepForAction | null) {
   const secretRef = rep?.googleSecretRef;
   // Read once here to refuse early; the client's first load takes this value instead of reading it again.
   let justRead = rep && secretRef ? await deps.secrets.get(secretRef) : null;
