@@ -6,7 +6,7 @@ import { CrmConnection } from '../entities';
 import { crmErrors } from '../runtime/metrics';
 import type { ActivityDependencies } from './dependencies';
 import { notConfigured } from './failures';
-import { crmProviderFor, defaultCrmConnection } from './tenant-services';
+import { crmProviderFor, defaultCrmConnection, type CrmConnectionInUse } from './tenant-services';
 
 /**
  * Runs work against the tenant's CRM and keeps the connection's health honest: credentials
@@ -15,7 +15,7 @@ import { crmProviderFor, defaultCrmConnection } from './tenant-services';
 export async function withCrm<T>(
   deps: ActivityDependencies,
   tenantId: string,
-  work: (provider: CrmProvider, connection: CrmConnection) => Promise<T>,
+  work: (provider: CrmProvider, connection: CrmConnectionInUse) => Promise<T>,
 ): Promise<T> {
   return withCrmConnection(deps, tenantId, await inTenant(deps.orm, tenantId, (em: EntityManager) => defaultCrmConnection(em)), work);
 }
@@ -24,8 +24,8 @@ export async function withCrm<T>(
 export async function withCrmConnection<T>(
   deps: ActivityDependencies,
   tenantId: string,
-  connection: CrmConnection | null,
-  work: (provider: CrmProvider, connection: CrmConnection) => Promise<T>,
+  connection: CrmConnectionInUse | null,
+  work: (provider: CrmProvider, connection: CrmConnectionInUse) => Promise<T>,
 ): Promise<T> {
   if (!connection) throw notConfigured('Connect your CRM in the app’s Home tab first.');
   try {

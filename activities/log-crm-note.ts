@@ -5,7 +5,7 @@ import { withCrmConnection } from './crm-session';
 import type { ActivityDependencies } from './dependencies';
 import { earlierWriteTraced } from './earlier-write';
 import { readMeetingOfRep } from './meeting-of-rep';
-import { defaultCrmConnection } from './tenant-services';
+import { readDefaultCrmConnection } from './tenant-services';
 import { invalidRequest } from './failures';
 import { runAudited } from './run-audited';
 import { assertActsForProvenActor } from './actor-authority';
@@ -33,7 +33,7 @@ export function logCrmNoteActivity(deps: ActivityDependencies) {
       // One transaction for everything the note needs from Postgres.
       const { record, connection, lookFirst } = await inTenant(deps.orm, input.tenantId, async (em) => ({
         record: (await readMeetingOfRep(em, input.tenantId, input.meetingRecordId)).record,
-        connection: await defaultCrmConnection(em),
+        connection: await readDefaultCrmConnection(em, input.tenantId),
         lookFirst: await earlierWriteTraced(em, { workflowId: input.workflowId, auditAction: 'crm.note', actionKind: 'note' }),
       }));
       const draft = record.draft;

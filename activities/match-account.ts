@@ -1,11 +1,12 @@
 import { normaliseDomain, type CrmAccount } from '../domain/crm';
 import { inTenant } from '../db/tenant-scope';
-import { AccountMapping, MeetingRecord } from '../entities';
+import { AccountMapping } from '../entities';
 import type { AccountCandidate, AccountMatch, AccountMatchSource, CrmContext } from '../domain/meeting';
 import type { ActivityDependencies } from './dependencies';
 import { isFreeMailDomain } from './free-mail-domains';
 import { whileHeartbeating } from './heartbeat';
-import { crmProviderFor, defaultCrmConnection } from './tenant-services';
+import { readMeetingOfRep } from './meeting-of-rep';
+import { crmProviderFor, readDefaultCrmConnection } from './tenant-services';
 
 export interface MatchAccountInput {
   tenantId: string;
@@ -30,8 +31,8 @@ export function matchAccountActivity(deps: ActivityDependencies) {
 
 async function findAccount(deps: ActivityDependencies, input: MatchAccountInput): Promise<{ crm: CrmContext; account: AccountMatch }> {
   const { connection, domains, mappings } = await inTenant(deps.orm, input.tenantId, async (em) => {
-    const record = await em.findOneOrFail(MeetingRecord, { id: input.meetingRecordId });
-    const connection = await defaultCrmConnection(em);
+    const { record } = await readMeetingOfRep(em, input.tenantId, input.meetingRecordId);
+    const connection = await readDefaultCrmConnection(em, input.tenantId);
     const domains = companyDomains(record.attendees.filter((a) => a.external).map((a) => a.domain ?? a.email ?? ''));
     const mappings = connection ? await em.find(AccountMapping, { provider: connection.provider, domain: { $in: domains } }) : [];
     return { connection, domains, mappings };

@@ -40,7 +40,23 @@ export async function defaultCrmConnection(em: EntityManager): Promise<CrmConnec
   return em.findOne(CrmConnection, { isDefault: true });
 }
 
-export function crmProviderFor(deps: ActivityDependencies, connection: CrmConnection): CrmProvider {
+/** What using a CRM connection needs of its row: which provider, where its credentials are, its settings and health. */
+export type CrmConnectionInUse = Pick<CrmConnection, 'id' | 'provider' | 'secretRef' | 'settings' | 'health'>;
+
+/**
+ * defaultCrmConnection in plain SQL, for the paths every meeting takes (matching, the note): the
+ * ORM's entity loading was most of their database cost (bench/README.md, benchmark 3). In the
+ * caller's tenant transaction (row-level security applies); the tenant condition is the ORM filter's.
+ */
+export async function readDefaultCrmConnection(em: EntityManager, tenantId: string): Promise<CrmConnectionInUse | null> {
+  const [row] = await em.execute<{ id: string; provider: CrmConnection['provider']; secret_ref: string; settings: Record<string, string> | null; health: CrmConnection['health'] }[]>(
+    'select id, provider, secret_ref, settings, health from crm_connection where tenant_id = ? and is_default = true limit 1',
+    [tenantId],
+  );
+  return row ? { id: row.id, provider: row.provider, secretRef: row.secret_ref, settings: row.settings ?? {}, health: row.health } : null;
+}
+
+export function crmProviderFor(deps: ActivityDependencies, connection: CrmConnectionInUse): CrmProvider {
   return deps.crmProvider(
     connection.provider,
     {
