@@ -14,7 +14,7 @@ import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scrip
 import { migrateDatabase } from '../../db/migrate';
 import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
-import { temporalDevServerFlags } from '../../scripts/lib/temporal-dev-server-flags';
+import { temporalDevServerFlags, temporalSqliteStoreFlags } from '../../scripts/lib/temporal-dev-server-flags';
 import { freePort, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
 import { buildApp } from '../../scripts/lib/app-build';
 import { processCountFromEnv } from '../../scripts/lib/process-count';
@@ -99,7 +99,7 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
     const startTemporal = (): ManagedProcess =>
       spawnWithPrefixedOutput('temporal', temporalCli, [
         'server', 'start-dev', '--headless',
-        '--db-filename', path.join(dataDir, 'temporal.sqlite'),
+        '--db-filename', path.join(dataDir, 'temporal.sqlite'), ...temporalSqliteStoreFlags,
         '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
         '--metrics-port', String(temporalMetricsPort),
         ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),

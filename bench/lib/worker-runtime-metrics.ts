@@ -6,10 +6,12 @@
  * only short of CPU.
  */
 
-/** Series by name and the labels that tell them apart (namespace, task queue and SDK name dropped). */
+/** Series by name and the labels that tell them apart (namespace, task queue and the SDK's name dropped). */
 export type MetricsSample = Map<string, number>;
 
-const droppedLabels = new Set(['namespace', 'service_name', 'task_queue', 'workflow_type']);
+const droppedLabels = new Set(['namespace', 'task_queue', 'workflow_type']);
+/** The server's service_name (frontend, history, matching) tells its services apart; the SDK's says nothing. */
+const dropped = (name: string, value: string): boolean => droppedLabels.has(name) || (name === 'service_name' && value === 'temporal-core-sdk');
 
 export async function readWorkerMetrics(url: string): Promise<MetricsSample> {
   const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
@@ -17,7 +19,7 @@ export async function readWorkerMetrics(url: string): Promise<MetricsSample> {
   for (const line of (await response.text()).split('\n')) {
     const match = /^([a-z_]+)(?:\{(.*)\})? (\S+)$/.exec(line);
     if (!match || match[1]!.endsWith('_bucket')) continue;
-    const labels = [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].filter(([, name]) => !droppedLabels.has(name!)).map(([, name, value]) => `${name}=${value}`);
+    const labels = [...(match[2] ?? '').matchAll(/(\w+)="([^"]*)"/g)].filter(([, name, value]) => !dropped(name!, value!)).map(([, name, value]) => `${name}=${value}`);
     const key = labels.length ? `${match[1]}{${labels.join(',')}}` : match[1]!;
     sample.set(key, (sample.get(key) ?? 0) + Number(match[3]));
   }
