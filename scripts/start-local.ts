@@ -24,7 +24,7 @@ import { localSettings } from './lib/local-settings';
 import type { DatabaseUrls } from '../db/database-roles';
 import { migrateDatabase } from '../db/migrate';
 import { resolveTemporalCli } from './lib/temporal-cli';
-import { temporalDevServerFlags } from './lib/temporal-dev-server-flags';
+import { temporalDevServerFlags, temporalSqliteStoreFlags } from './lib/temporal-dev-server-flags';
 import { startTemporalProductionServer } from './lib/temporal-production-server';
 import { buildApp, type AppBuild } from './lib/app-build';
 import { processCountFromEnv } from './lib/process-count';
@@ -176,6 +176,7 @@ async function startTemporal(): Promise<void> {
       'start-dev',
       '--db-filename',
       path.join(dataDir, 'temporal.sqlite'),
+      ...temporalSqliteStoreFlags,
       '--port',
       String(ports.temporal),
       '--ui-port',

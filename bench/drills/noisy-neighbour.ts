@@ -27,6 +27,9 @@ import { noteMarker, signedClick, signedFollowupCommand, type ClickTarget } from
 import { numberFromEnv, summarize, type LatencySummary } from '../lib/stats';
 import { deliverFathomWebhook } from '../lib/webhook-meetings';
 import { describeWaits, historyTimeline, historyWaits } from '../lib/history-waits';
+import { describeDeferrals, historyDeferrals } from '../lib/history-deferrals';
+import { inPool } from '../lib/pool';
+import { watchStackWindow } from '../lib/stack-window';
 import { meetingWorkflowId } from '../../workflows/messages';
 import type { DrillResult } from './kill-worker';
 
@@ -160,17 +163,6 @@ async function teamOfReps(stack: DrillStack, first: Workspace, reps: number): Pr
   return team;
 }
 
-/** `count` tasks, at most `size` running at once; results in task order. */
-async function inPool<T>(count: number, size: number, task: (index: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array<T>(count);
-  let next = 0;
-  const runner = async (): Promise<void> => {
-    for (let index = next++; index < count; index = next++) results[index] = await task(index);
-  };
-  await Promise.all(Array.from({ length: Math.min(size, count) }, runner));
-  return results;
-}
-
 const loadAverage = (): string =>
   os
     .loadavg()
@@ -214,8 +206,10 @@ export async function noisyNeighbourDrill(): Promise<DrillResult> {
 
     console.log(`[drill] noisy-neighbour phase 1: tenant B alone, ${bMeetings} meetings (load ${loads.bAloneStart = loadAverage()})`);
     const phase1StartedAt = Date.now();
+    const aloneWindow = await watchStackWindow(stack.workerMetricsUrls, stack.temporalMetricsUrl);
     const alone = await runMeetingsAndClick(stack, shown, tenantB, bMeetings, 'BALONE', timeoutMs);
     loads.bAloneEnd = loadAverage();
+    for (const line of await aloneWindow.end()) console.log(`[drill] noisy-neighbour window B alone: ${line}`);
     console.log(`[drill] noisy-neighbour B alone: ${describe(alone)} (load ${loads.bAloneEnd})`);
 
     // B's second round starts, like its first, on a Fathom account with a full minute's budget.
@@ -236,8 +230,11 @@ export async function noisyNeighbourDrill(): Promise<DrillResult> {
     const aAcceptedSeconds = Math.round((Date.now() - phase2StartedAt) / 1000);
     const aReadyWhenBStarted = aStarted.filter(({ target }) => shown.scan().offeringNote.has(target.recordingId)).length;
     console.log(`[drill] noisy-neighbour A's ${aMeetings} meetings accepted by the API in ${aAcceptedSeconds} s; ${aReadyWhenBStarted} cards ready as B starts`);
+    const withAWindow = await watchStackWindow(stack.workerMetricsUrls, stack.temporalMetricsUrl);
     const withA = await runMeetingsAndClick(stack, shown, tenantB, bMeetings, 'BNOISY', timeoutMs);
     loads.bWithAEnd = loadAverage();
+    // Who had the CPU while B waited: a worker, Temporal, Postgres, or this process (the emulators, not the product).
+    for (const line of await withAWindow.end()) console.log(`[drill] noisy-neighbour window B with A: ${line}`);
     const aReadyWhenBDone = aStarted.filter(({ target }) => shown.scan().offeringNote.has(target.recordingId)).length;
     const preparationRatio = ratio(withA.preparation.p99, alone.preparation.p99);
     const noteRatio = ratio(withA.clickToNote.p99, alone.clickToNote.p99);
@@ -258,6 +255,7 @@ export async function noisyNeighbourDrill(): Promise<DrillResult> {
       );
       for (const line of timeline) console.log(`[drill] noisy-neighbour B ${phase}, after /followup: ${line}`);
       for (const line of describeWaits(await historyWaits(stack.client, workflowIds))) console.log(`[drill] noisy-neighbour B ${phase}: ${line}`);
+      for (const line of describeDeferrals(await historyDeferrals(stack.client, workflowIds))) console.log(`[drill] noisy-neighbour B ${phase}'s deferrals: ${line}`);
     }
     if (preparationRatio > 2) failures.push(`B's preparation p99 ${withA.preparation.p99} ms is ${preparationRatio}× its ${alone.preparation.p99} ms alone`);
     if (noteRatio > 2) failures.push(`B's click → note p99 ${withA.clickToNote.p99} ms is ${noteRatio}× its ${alone.clickToNote.p99} ms alone`);
@@ -283,6 +281,9 @@ export async function noisyNeighbourDrill(): Promise<DrillResult> {
     console.log(
       `[drill] noisy-neighbour A: ${aReady}/${aMeetings} cards ready after ${aSeconds} s (bound ${Math.round(aBoundMs / 1000)} s); preparation p50 ${aPreparation.p50} / p99 ${aPreparation.p99} ms (load ${loads.aEnd})`,
     );
+    // Busy work our own limiter made A do: each deferral is an activity task, a timer and workflow tasks.
+    const aWorkflowIds = aStarted.map(({ target }) => meetingWorkflowId(target.tenantId, target.recordingId));
+    for (const line of describeDeferrals(await historyDeferrals(stack.client, aWorkflowIds))) console.log(`[drill] noisy-neighbour A's deferrals: ${line}`);
     if (aReady < aMeetings) failures.push(`only ${aReady} of A's ${aMeetings} cards were ready within ${Math.round(aBoundMs / 1000)} s`);
 
     const peaks = servicePeaks(stack.emulators, drillStartedAt, anthropicRequestsPerMinute);

@@ -14,8 +14,8 @@ import { startEmbeddedPostgres, type RunningEmbeddedPostgres } from '../../scrip
 import { migrateDatabase } from '../../db/migrate';
 import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
-import { temporalDevServerFlags } from '../../scripts/lib/temporal-dev-server-flags';
-import { spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
+import { temporalDevServerFlags, temporalSqliteStoreFlags } from '../../scripts/lib/temporal-dev-server-flags';
+import { freePort, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
 import { buildApp } from '../../scripts/lib/app-build';
 import { processCountFromEnv } from '../../scripts/lib/process-count';
 import { workerMemoryEnv } from '../../scripts/lib/worker-memory-settings';
@@ -36,6 +36,10 @@ function port(name: string, fallback: number): number {
 export interface DrillStack extends Omit<BenchStack, 'shutdown'> {
   /** The pids of the API processes serving the API port (several under API_PROCESSES). */
   apiProcessIds(): number[];
+  /** Each worker process's Temporal runtime metrics (Prometheus text: slots, sticky cache, task latencies), first worker first. */
+  workerMetricsUrls: string[];
+  /** The Temporal dev server's Prometheus metrics (persistence latency, each request's latency). */
+  temporalMetricsUrl: string;
   /** Starts the worker (again); returns once its process is spawned. */
   startWorker(): void;
   /** kill -9 of the worker process; resolves once it is gone. */
@@ -72,6 +76,8 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
     operator: port('DRILL_OPERATOR_PORT', 3401),
     postgres: port('DRILL_POSTGRES_PORT', 54349),
   };
+  // The dev server's own metrics (persistence and per-request latencies), on a port of its own.
+  const temporalMetricsPort = port('DRILL_TEMPORAL_METRICS_PORT', 0) || (await freePort());
   const dataDir = await freshDataDir(process.env.DRILL_DATA_DIR || path.join('.data', 'drills'));
   await fs.mkdir(dataDir, { recursive: true });
   const temporalAddress = `${LOOPBACK}:${ports.temporal}`;
@@ -93,8 +99,9 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
     const startTemporal = (): ManagedProcess =>
       spawnWithPrefixedOutput('temporal', temporalCli, [
         'server', 'start-dev', '--headless',
-        '--db-filename', path.join(dataDir, 'temporal.sqlite'),
+        '--db-filename', path.join(dataDir, 'temporal.sqlite'), ...temporalSqliteStoreFlags,
         '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
+        '--metrics-port', String(temporalMetricsPort),
         ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
         ...temporalDevServerFlags,
       ]);
@@ -120,24 +127,30 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
       OPERATOR_PORT: String(ports.operator),
       WORKFLOW_BUNDLE_PATH: build.workflowBundlePath,
       API_PROCESSES: String(options.apiProcesses ?? processCountFromEnv('API_PROCESSES')),
-      // Any free ports: nothing scrapes a drill's worker, and fixed ones could be taken.
-      WORKER_METRICS_ADDRESS: '127.0.0.1:0',
+      // Any free port: nothing reads the health listener, and a fixed one could be taken.
       WORKER_HEALTH_PORT: '0',
     };
     const childEnv = { ...process.env, ...env };
     // The workers' memory settings, as npm start and compose give them; the API keeps its own.
     const workerEnv = { ...childEnv, ...workerMemoryEnv() };
 
+    // Each worker's Temporal metrics on a port of its own, so a drill can read each worker's slots
+    // and sticky cache: DRILL_WORKER_METRICS_PORT and the ports after it, or free ones.
+    const workerCount = options.workerProcesses ?? processCountFromEnv('WORKER_PROCESSES');
+    const firstMetricsPort = port('DRILL_WORKER_METRICS_PORT', 0);
+    const metricsPorts = await Promise.all(Array.from({ length: workerCount }, (_, index) => (firstMetricsPort ? firstMetricsPort + index : freePort())));
+    const workerEnvAt = (index: number) => ({ ...workerEnv, WORKER_METRICS_ADDRESS: `${LOOPBACK}:${metricsPorts[index]}` });
+
     let worker: KillableWorker | undefined;
     const startWorker = (): void => {
       if (worker?.running()) throw new Error('the worker is already running');
-      worker = spawnKillableWorker(build.workerEntry, workerEnv);
+      worker = spawnKillableWorker(build.workerEntry, workerEnvAt(0));
     };
     startWorker();
     stops.push(() => worker?.kill() ?? Promise.resolve());
     // WORKER_PROCESSES beyond the first share the task queue; only the first is the drills' to kill.
-    for (let index = 1; index < (options.workerProcesses ?? processCountFromEnv('WORKER_PROCESSES')); index++) {
-      const extraWorker = spawnWithPrefixedOutput(`worker ${index + 1}`, process.execPath, [build.workerEntry], { cwd: repoRoot, env: workerEnv });
+    for (let index = 1; index < workerCount; index++) {
+      const extraWorker = spawnWithPrefixedOutput(`worker ${index + 1}`, process.execPath, [build.workerEntry], { cwd: repoRoot, env: workerEnvAt(index) });
       stops.push(() => extraWorker.stop(15_000));
     }
     const api = spawnWithPrefixedOutput('api', process.execPath, [build.apiClusterEntry], { cwd: repoRoot, env: childEnv });
@@ -154,6 +167,8 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
       startWorker,
       killWorker: () => worker?.kill() ?? Promise.resolve(),
       apiProcess: () => api,
+      temporalMetricsUrl: `http://${LOOPBACK}:${temporalMetricsPort}/metrics`,
+      workerMetricsUrls: metricsPorts.map((metricsPort) => `http://${LOOPBACK}:${metricsPort}/metrics`),
       // Under API_PROCESSES=1 the launcher is the API itself; otherwise its children are.
       apiProcessIds: () => (api.pid === undefined ? [] : childPids(api.pid).length ? childPids(api.pid) : [api.pid]),
       async restartTemporal(downMs, whileDown) {

@@ -39,3 +39,28 @@ export function cpuSpent(before: CpuSample, after: CpuSample): CpuSample {
   const spent = (part: CpuPart) => Math.max(0, after[part] - before[part]);
   return { bench: spent('bench'), worker: spent('worker'), api: spent('api'), temporal: spent('temporal'), postgres: spent('postgres') };
 }
+
+/**
+ * CPU ms so far of each of the stack's processes, by label: each worker apart (`worker <pid>`, to
+ * tell a starved worker from a busy one), the other parts summed over their processes (the API's
+ * forks, Postgres's backends), and this process (`bench`: the emulators and the load it sends).
+ */
+export function sampleCpuByProcess(): Map<string, number> {
+  const usage = process.cpuUsage();
+  const sample = new Map<string, number>([['bench', (usage.user + usage.system) / 1000]]);
+  for (const pid of descendantPids()) {
+    const part = partsByCommandLine.find(([, fragment]) => commandLineIncludes(pid, fragment))?.[0];
+    if (!part) continue;
+    const label = part === 'worker' ? `worker ${pid}` : part;
+    sample.set(label, (sample.get(label) ?? 0) + (processCpuMs(pid) ?? 0));
+  }
+  return sample;
+}
+
+/** Each label's CPU seconds between two samples and its share of one CPU over `wallMs`, busiest first. */
+export function describeCpuByProcess(before: Map<string, number>, after: Map<string, number>, wallMs: number): string[] {
+  return [...after.entries()]
+    .map(([label, ms]) => ({ label, ms: Math.max(0, ms - (before.get(label) ?? 0)) }))
+    .sort((a, b) => b.ms - a.ms)
+    .map(({ label, ms }) => `${label}: ${(ms / 1000).toFixed(1)} CPU s (${((ms / wallMs) * 100).toFixed(0)} % of one CPU)`);
+}
