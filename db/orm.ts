@@ -21,7 +21,10 @@ export type MaintenanceOrm = Orm & { readonly [maintenanceLogin]: true };
  * which must answer Slack within 3 s.
  */
 export interface DatabaseTimeouts {
-  /** TCP connect plus Postgres' startup handshake, per new connection. */
+  /**
+   * TCP connect plus Postgres' startup handshake, per new connection. An opening outlives the
+   * request that asked for it (it joins the pool for the next), so keep it above `acquireMs`.
+   */
   connectMs: number;
   /** Waiting for a pooled connection, creating one included. */
   acquireMs: number;

@@ -34,8 +34,13 @@ export interface AppConfig {
     trustProxy: boolean;
     /**
      * The API's bounds on the database, so an outage is answered within Slack's 3 s instead of
-     * after knex's 60 s: API_DATABASE_CONNECT_TIMEOUT_MS (1000), API_DATABASE_ACQUIRE_TIMEOUT_MS
-     * (1500), API_DATABASE_STATEMENT_TIMEOUT_MS (2000). The worker keeps the drivers' defaults.
+     * after knex's 60 s: API_DATABASE_ACQUIRE_TIMEOUT_MS (1500) is what a request waits for a
+     * connection, opening one included; API_DATABASE_STATEMENT_TIMEOUT_MS (2000).
+     * API_DATABASE_CONNECT_TIMEOUT_MS (5000) bounds a connection's opening, which goes on after the
+     * request that asked for it gave up, so the next request finds it: shorter than the request's
+     * wait, a handshake slowed by a starved host (a restarted API under load) was torn down every
+     * time and no request was ever served (test/api/database-outage.test.ts). The worker keeps the
+     * drivers' defaults.
      */
     databaseTimeouts: DatabaseTimeouts;
   };
@@ -133,7 +138,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       temporalAckTimeoutMs: settings.integer('API_TEMPORAL_ACK_TIMEOUT_MS', 2000),
       trustProxy: settings.boolean('TRUST_PROXY', false),
       databaseTimeouts: {
-        connectMs: settings.integer('API_DATABASE_CONNECT_TIMEOUT_MS', 1000),
+        connectMs: settings.integer('API_DATABASE_CONNECT_TIMEOUT_MS', 5000),
         acquireMs: settings.integer('API_DATABASE_ACQUIRE_TIMEOUT_MS', 1500),
         statementMs: settings.integer('API_DATABASE_STATEMENT_TIMEOUT_MS', 2000),
       },

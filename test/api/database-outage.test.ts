@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { cardActions } from '../../slack/action-ids';
+import { waitUntil } from '../../scripts/lib/processes';
 import { startOutageProxy, type Outage, type OutageProxy } from '../support/outage-proxy';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { testStack } from '../support/test-stack';
@@ -69,4 +70,18 @@ describe('API while its database is unreachable', function () {
       assert.equal((await click()).status, 200, 'a click once the database is back');
     });
   }
+
+  it('answers clicks again when every new connection takes longer to open than a click may wait (a starved host)', async () => {
+    // The pool's connections gone, as in an API process just started or restarted on a busy host.
+    await proxy.cut('silent');
+    await proxy.restore();
+    proxy.slowDown(2_000);
+    try {
+      // A click that gives up waiting must leave its connection opening, for the next click to use:
+      // torn down at the click's own bound, every click starts over and none is ever answered.
+      await waitUntil('a click answered', async () => (await click()).status === 200, { timeoutMs: 30_000, intervalMs: 500 });
+    } finally {
+      proxy.slowDown(0);
+    }
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * A TCP proxy that can take the server behind it away, the two ways a database goes missing:
  * 'refused' (the server is down: connections are cut and new ones refused) and 'silent' (a
- * network partition: connections are cut and new ones accepted but never answered).
+ * network partition: connections are cut, and new ones get no answer until the network is back).
+ * It can also make every new connection slow to open (`slowDown`), as a starved database host does.
  */
 import net from 'node:net';
 
@@ -11,6 +12,8 @@ export interface OutageProxy {
   port: number;
   cut(outage: Outage): Promise<void>;
   restore(): Promise<void>;
+  /** From now on, each new connection reaches the server only `delayMs` after it was opened (0: at once again). */
+  slowDown(delayMs: number): void;
   close(): Promise<void>;
 }
 
@@ -18,20 +21,33 @@ const LOOPBACK = '127.0.0.1';
 
 export async function startOutageProxy(target: { host: string; port: number }): Promise<OutageProxy> {
   const sockets = new Set<net.Socket>();
+  // Opened during a partition: TCP keeps resending what they sent, so once the network is back they go through.
+  const waitingForNetwork = new Set<net.Socket>();
   let outage: Outage | undefined;
+  let openDelayMs = 0;
   const track = (socket: net.Socket): void => {
     sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
+    socket.on('close', () => {
+      sockets.delete(socket);
+      waitingForNetwork.delete(socket);
+    });
     socket.on('error', () => socket.destroy());
   };
-  const server = net.createServer((client) => {
-    track(client);
-    if (outage === 'silent') return;
+  const forward = (client: net.Socket): void => {
+    if (client.destroyed) return;
     const upstream = net.connect(target.port, target.host);
     track(upstream);
     client.pipe(upstream).pipe(client);
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
+  };
+  const server = net.createServer((client) => {
+    track(client);
+    // Paused, what the client sends waits in the socket until it is forwarded.
+    client.pause();
+    if (outage === 'silent') waitingForNetwork.add(client);
+    else if (openDelayMs > 0) setTimeout(() => forward(client), openDelayMs);
+    else forward(client);
   });
   const listen = (port: number): Promise<void> => new Promise((resolve, reject) => server.once('error', reject).listen(port, LOOPBACK, () => resolve()));
   const stopListening = (): Promise<void> => new Promise((resolve) => (server.listening ? server.close(() => resolve()) : resolve()));
@@ -50,6 +66,11 @@ export async function startOutageProxy(target: { host: string; port: number }): 
     async restore() {
       outage = undefined;
       if (!server.listening) await listen(port);
+      for (const client of waitingForNetwork) forward(client);
+      waitingForNetwork.clear();
+    },
+    slowDown(delayMs) {
+      openDelayMs = delayMs;
     },
     async close() {
       cutEverything();
