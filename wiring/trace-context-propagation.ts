@@ -32,8 +32,8 @@ import {
 
 /**
  * The header @temporalio/interceptors-opentelemetry reads and writes (its TRACE_HEADER; importing
- * it would load OpenTelemetry into the sandbox). test/fast/wiring/trace-context-propagation.test.ts
- * checks the two agree.
+ * it would load OpenTelemetry into the sandbox). Should they part, test/e2e/tracing.test.ts finds
+ * the click's activity outside the click's trace.
  */
 export const traceHeader = '_tracer-data';
 
