@@ -1,8 +1,8 @@
 /**
  * Bundled into the workflow sandbox (through wiring/workflow-tracing-interceptors.ts) for runs
  * marked `trace-context-propagation`: carries the caller's trace context, the header Temporal's
- * OpenTelemetry client interceptor writes on a workflow start, signal or update, onto the
- * activities (and local activities, child workflows, signals, continue-as-new) that the run or that
+ * OpenTelemetry client interceptor writes on a workflow start or update, onto the activities (and
+ * local activities, child workflows, signals, continue-as-new) that the run or that update's
  * handler schedules. The worker's activity interceptor (wiring/worker-tracing.ts) then parents the
  * activity's span on the caller's span, so a click and the CRM call it causes stay one trace.
  *
@@ -13,7 +13,7 @@
  * so the run issues its commands in exactly the order an untraced run does.
  */
 import {
-  AsyncLocalStorage,
+  currentUpdateInfo,
   defaultPayloadConverter,
   type ActivityInput,
   type ContinueAsNewInput,
@@ -21,7 +21,6 @@ import {
   type LocalActivityInput,
   type Next,
   type Payload,
-  type SignalInput,
   type SignalWorkflowInput,
   type StartChildWorkflowExecutionInput,
   type UpdateInput,
@@ -48,7 +47,7 @@ type Inbound = WorkflowInboundCallsInterceptor;
 type Outbound = WorkflowOutboundCallsInterceptor;
 
 export interface TraceContextInterceptors {
-  inbound: Required<Pick<Inbound, 'execute' | 'handleSignal' | 'handleUpdate'>>;
+  inbound: Required<Pick<Inbound, 'execute' | 'handleUpdate'>>;
   outbound: Required<Pick<Outbound, 'scheduleActivity' | 'scheduleLocalActivity' | 'startChildWorkflowExecution' | 'signalWorkflow' | 'continueAsNew' | 'getLogAttributes'>>;
 }
 
@@ -70,21 +69,42 @@ function traceContextIn(headers: Record<string, Payload>): TraceContext | undefi
   return header ? { header, traceId: traceIdIn(header) } : undefined;
 }
 
-/** One per run: its AsyncLocalStorage is disabled with the run (the SDK registers its destructor). */
+/**
+ * One per run. Which context applies is told by the SDK's own update scope (currentUpdateInfo(),
+ * which follows the handler across its awaits): an update's activities belong to the click that
+ * sent it, anything else the run schedules to its start. A signal handler's work is the start's:
+ * ours only record what the main run then does. No AsyncLocalStorage of our own: in one worker
+ * thread every enabled one is copied onto every promise any cached run creates, so each adds
+ * memory in proportion to the cache squared.
+ */
 export function traceContextInterceptors(): TraceContextInterceptors {
-  // The context of the code running now: the start's in the main run, each signal's or update's in
-  // its handler (an update's activities belong to the click that sent it, not to the meeting's start).
-  // A promise continues in the context it was awaited in, whichever handler resolved it.
-  const active = new AsyncLocalStorage<TraceContext | undefined>();
+  let started: TraceContext | undefined;
+  // Until the update's handler settles; an update without the header runs untraced, not in the start's trace.
+  const updates = new Map<string, TraceContext | undefined>();
+  const active = (): TraceContext | undefined => {
+    const update = currentUpdateInfo();
+    return update ? updates.get(update.id) : started;
+  };
   const withActiveContext = <T extends { headers: Record<string, Payload> }>(input: T): T => {
-    const context = active.getStore();
+    const context = active();
     return context ? { ...input, headers: { ...input.headers, [traceHeader]: context.header } } : input;
   };
   return {
     inbound: {
-      execute: (input: WorkflowExecuteInput, next: Next<Inbound, 'execute'>) => active.run(traceContextIn(input.headers), () => next(input)),
-      handleSignal: (input: SignalInput, next: Next<Inbound, 'handleSignal'>) => active.run(traceContextIn(input.headers), () => next(input)),
-      handleUpdate: (input: UpdateInput, next: Next<Inbound, 'handleUpdate'>) => active.run(traceContextIn(input.headers), () => next(input)),
+      execute: (input: WorkflowExecuteInput, next: Next<Inbound, 'execute'>) => {
+        started = traceContextIn(input.headers);
+        return next(input);
+      },
+      handleUpdate: (input: UpdateInput, next: Next<Inbound, 'handleUpdate'>) => {
+        updates.set(input.updateId, traceContextIn(input.headers));
+        const handled = next(input);
+        // Forgetting the update is a side branch: the promise the SDK awaits is the handler's own, unchanged.
+        handled.then(
+          () => updates.delete(input.updateId),
+          () => updates.delete(input.updateId),
+        );
+        return handled;
+      },
     },
     outbound: {
       scheduleActivity: (input: ActivityInput, next: Next<Outbound, 'scheduleActivity'>) => next(withActiveContext(input)),
@@ -94,7 +114,7 @@ export function traceContextInterceptors(): TraceContextInterceptors {
       continueAsNew: (input: ContinueAsNewInput, next: Next<Outbound, 'continueAsNew'>) => next(withActiveContext(input)),
       // Mapped to `traceId` with the SDK's other fields (wiring/temporal-runtime-logging.ts).
       getLogAttributes: (input: GetLogAttributesInput, next: Next<Outbound, 'getLogAttributes'>) => {
-        const traceId = active.getStore()?.traceId;
+        const traceId = active()?.traceId;
         return next(traceId ? { trace_id: traceId, ...input } : input);
       },
     },
