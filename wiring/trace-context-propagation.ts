@@ -9,8 +9,8 @@
  * No OpenTelemetry module is loaded in the sandbox and no workflow span is made: with
  * reuseV8Context every cached run instantiates its own copy of each module it imports, and the
  * OpenTelemetry workflow interceptor cost each cached meeting ~0.45 MiB (bench/README.md, "Where a
- * cached meeting's memory goes"). Every hook is a synchronous pass-through, adding no promise step,
- * so the run issues its commands in exactly the order an untraced run does.
+ * cached meeting's memory goes"). Every hook is a synchronous pass-through that adds no step to
+ * any promise the SDK awaits, so the run issues its commands in exactly the order an untraced run does.
  */
 import {
   currentUpdateInfo,
