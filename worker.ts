@@ -28,22 +28,26 @@ import { workerTuningFromEnv, type WorkerTuning } from './wiring/worker-tuning';
 
 
 /**
- * Meetings wait days for a click, so caching many of them buys little: a click on an evicted one
- * replays its history in ~45 ms more (bench/README.md, benchmark 4). WORKER_MAX_CACHED_WORKFLOWS overrides it.
+ * Meetings wait days for a click, but a burst of clicks (or one tenant's hundreds of open meetings)
+ * on more meetings than the cache holds makes every workflow task a full replay: a 100-meeting
+ * burst waited seconds per click with 52 cached, ~0.1 s with 200 (bench/README.md, "Ack path
+ * re-run"). WORKER_MAX_CACHED_WORKFLOWS overrides it.
  */
-export const defaultMaxCachedWorkflows = 200;
+export const defaultMaxCachedWorkflows = 250;
 
 /**
  * Cached meetings live in the workflow thread's V8 heap, which has the same limit as the process's
- * (--max-old-space-size; scripts/lib/worker-memory-settings.ts gives 192 MiB). One holds ~0.75 MiB
- * live (benchmark 4, most of it the OpenTelemetry workflow interceptors' modules, spans and promise
- * stacks), far below the SDK's own budget of ~1.7 MiB; a cache the heap cannot hold ends the worker
- * with ERR_WORKER_OUT_OF_MEMORY once it fills (200 meetings in 256 MiB did). So the cache fills at
- * most a fifth of the limit: the rest is the thread's own ~25 MiB and room for garbage, without
- * which V8 collects all the time. The worker's resident memory follows the cache (benchmark 4).
+ * (--max-old-space-size; scripts/lib/worker-memory-settings.ts gives 192 MiB). A prepared meeting
+ * holds ~0.13 MiB live in the running worker, up to ~0.18 while meetings are being prepared
+ * (benchmark 4, 300 cached; 0.67 MiB while every run carried its own copy of the OpenTelemetry
+ * workflow interceptor, see wiring/trace-context-propagation.ts); 0.24 leaves room for what these
+ * estimates miss. A cache the heap cannot hold ends the worker with ERR_WORKER_OUT_OF_MEMORY once
+ * it fills, so the cache fills at most a quarter of the limit (206 meetings at the default heap):
+ * the rest is the thread's own ~22 MiB and room for garbage, without which V8 collects all the
+ * time. The worker's resident memory follows the cache (benchmark 4).
  */
-const cachedMeetingMiB = 0.75;
-const cacheShareOfHeapLimit = 0.2;
+const cachedMeetingMiB = 0.24;
+const cacheShareOfHeapLimit = 0.25;
 const minimumCachedWorkflows = 10;
 
 export function maxCachedWorkflows(env: NodeJS.ProcessEnv = process.env, heapLimitMiB = v8.getHeapStatistics().heap_size_limit / 2 ** 20): number {

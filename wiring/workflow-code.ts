@@ -6,8 +6,9 @@ export const workflowsPath = require.resolve('../workflows');
 
 export const workflowInterceptorModules = [
   require.resolve('../workflows/unencrypted-input'),
-  // Continues the caller's trace through the workflow and into the activities it schedules; its
-  // spans leave the sandbox through the sink wiring/worker-tracing.ts registers.
+  // Carries the caller's trace context onto the activities a run schedules; runs started while the
+  // full OpenTelemetry interceptor was deployed keep it, and their spans leave the sandbox through
+  // the sink wiring/worker-tracing.ts registers.
   require.resolve('./workflow-tracing-interceptors'),
   // Names the tenant on every line a workflow logs.
   require.resolve('./workflow-log-attributes'),

@@ -4,6 +4,7 @@ import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@o
 import { serviceResource, traceTo, type Tracing } from '../../runtime/tracing';
 import { cardActions } from '../../slack/action-ids';
 import { workflowSpanSinks } from '../../wiring/worker-tracing';
+import { recordHistory } from '../support/history-recorder';
 import { prepareMeeting } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { testStack } from '../support/test-stack';
@@ -50,7 +51,6 @@ describe('tracing', function () {
     await waitFor('one note in HubSpot', () => harness.emulators.hubspot.notes().length === 1);
 
     const hubspotPort = Number(new URL(harness.emulators.hubspot.url).port);
-    // Workflow spans arrive through the worker's sink once the activation completes, so wait for the whole chain.
     const chain = await waitFor('a HubSpot call traced back to the click', () => {
       const spans = exporter.getFinishedSpans();
       return spans
@@ -60,14 +60,12 @@ describe('tracing', function () {
         .find((candidate) => candidate[0]!.name === 'POST /slack/interactions');
     });
 
-    const names = chain.map((span) => span.name);
-    const expectedOrder = [/^POST \/slack\/interactions$/, /^StartWorkflowUpdate:/, /^HandleUpdate:/, /^StartActivity:/, /^RunActivity:/, /^POST 127\.0\.0\.1$/];
-    let position = 0;
-    for (const expected of expectedOrder) {
-      const found = names.findIndex((name, index) => index >= position && expected.test(name));
-      assert.ok(found >= 0, `${expected} after ${names.slice(0, position).join(' > ')} in ${names.join(' > ')}`);
-      position = found + 1;
-    }
+    // The workflow carries the update's trace context onto the activity its handler schedules, and
+    // makes no span of its own: the activity's span is the child of the API's update call.
+    assert.deepEqual(
+      chain.map((span) => span.name),
+      ['POST /slack/interactions', 'StartWorkflowUpdate:logNote', 'RunActivity:logCrmNote', 'POST 127.0.0.1'],
+    );
     assert.equal(new Set(chain.map((span) => span.spanContext().traceId)).size, 1, 'one trace id');
     assert.equal(chain[0]!.attributes['tenant.id'], seeded.tenant.id);
 
@@ -79,6 +77,22 @@ describe('tracing', function () {
       .flatMap((span) => [span.name, ...Object.values(span.attributes).map(String)])
       .join('\n');
     for (const personal of [seeded.rep.email, 'Alice', 'Client Inc']) assert.ok(!recorded.includes(personal), `${personal} is not in the trace`);
+    await recordHistory('trace-context-note-logged', harness.client.workflow.getHandle(workflowId));
+  });
+
+  it('keeps the meeting’s preparation in the trace of the /followup command that started it, apart from the click’s', async () => {
+    const spans = exporter.getFinishedSpans();
+    const activities = spans.filter((span) => span.name.startsWith('RunActivity:') && span.attributes.temporalWorkflowId === tracedWorkflowId);
+    const roots = new Map(activities.map((span) => [span.name, lineage(span, spans)[0]!]));
+    const clickRoot = roots.get('RunActivity:logCrmNote');
+    assert.equal(clickRoot?.name, 'POST /slack/interactions');
+    const preparation = activities.filter((span) => span.name !== 'RunActivity:logCrmNote');
+    assert.ok(preparation.length > 0, 'the preparation ran activities');
+    for (const activity of preparation) {
+      const root = lineage(activity, spans)[0]!;
+      assert.equal(root.name, 'POST /slack/commands', `${activity.name} continues the /followup request's trace`);
+      assert.notEqual(root.spanContext().traceId, clickRoot!.spanContext().traceId);
+    }
   });
 
   it('replays the traced meeting, as a worker restarted mid-meeting does', async () => {

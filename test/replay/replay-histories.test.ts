@@ -2,7 +2,10 @@ import assert from 'node:assert/strict';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { historyFromJSON } from '@temporalio/common/lib/proto-utils';
-import { bundleWorkflowCode, DefaultLogger, Worker } from '@temporalio/worker';
+import { bundleWorkflowCode, DefaultLogger, Worker, type InjectedSinks } from '@temporalio/worker';
+import type { OpenTelemetryWorkflowExporter } from '@temporalio/interceptors-opentelemetry';
+import { tracingOff } from '../../runtime/tracing';
+import { workflowSpanSinks } from '../../wiring/worker-tracing';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { historiesDir } from '../support/history-recorder';
 import { testStack } from '../support/test-stack';
@@ -25,7 +28,23 @@ describe('workflow replay', function () {
     const histories = await recordedHistories();
     assert.ok(histories.length >= 3, 'replay fixtures are committed under test/histories');
     for (const { name, history } of histories) {
-      await assert.doesNotReject(Worker.runReplayHistory({ workflowBundle: testStack().workflowBundle }, history), `${name} must replay`);
+      // Runs traced the old way hand their workflow spans to this sink, as on the worker.
+      const sinks = workflowSpanSinks(tracingOff('followup-worker'));
+      await assert.doesNotReject(Worker.runReplayHistory({ workflowBundle: testStack().workflowBundle, sinks }, history), `${name} must replay`);
+    }
+  });
+
+  it('replays the meetings started under the full OpenTelemetry interceptor with it, workflow spans included', async () => {
+    // Recorded on the code of patch `opentelemetry-tracing`, before new runs carried only the trace context.
+    const traced = (await recordedHistories()).filter(({ name }) => name.startsWith('opentelemetry-traced-'));
+    assert.ok(traced.length >= 1, 'histories traced the old way are committed under test/histories');
+    for (const { name, history } of traced) {
+      let spans = 0;
+      const sinks: InjectedSinks<{ exporter: OpenTelemetryWorkflowExporter }> = {
+        exporter: { export: { fn: (_info, exported) => void (spans += exported.length), callDuringReplay: true } },
+      };
+      await assert.doesNotReject(Worker.runReplayHistory({ workflowBundle: testStack().workflowBundle, sinks }, history), `${name} must replay`);
+      assert.ok(spans > 0, `${name} replays through the OpenTelemetry interceptor`);
     }
   });
 

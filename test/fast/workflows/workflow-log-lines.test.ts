@@ -1,9 +1,15 @@
 import assert from 'node:assert/strict';
+import { trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { Client } from '@temporalio/client';
+import { OpenTelemetryWorkflowClientInterceptor } from '@temporalio/interceptors-opentelemetry';
 import { createLogger } from '../../../runtime/logger';
+import { serviceResource, traceTo } from '../../../runtime/tracing';
 import { temporalLoggerFor } from '../../../wiring/temporal-runtime-logging';
 import { logNoteUpdate } from '../../../workflows/messages';
 import { waitFor } from '../../support/wait-for';
 import { withStubbedMeeting } from '../support/stubbed-meeting';
+import { timeSkippingServer, workflowCode } from '../support/time-skipping-stack';
 
 describe('what a meeting workflow logs', function () {
   this.timeout(60_000);
@@ -26,6 +32,31 @@ describe('what a meeting workflow logs', function () {
       assert.equal(line.action, 'note');
       assert.equal(lines.filter((text) => text.includes('Meeting action failed')).length, 1, 'one line for the one event');
     });
+  });
+
+  it('a line logged while handling a click sent inside a trace carries that trace’s id', async () => {
+    const lines: string[] = [];
+    const workflowLogger = temporalLoggerFor(createLogger({ level: 'info', write: (line) => lines.push(line) }));
+    // The API's side: a span active while the update is sent, and Temporal's client interceptor, which puts its context in a header.
+    const tracing = traceTo(new SimpleSpanProcessor(new InMemorySpanExporter()), serviceResource('followup-api'));
+    try {
+      await withStubbedMeeting({ server: 'workflow log lines', scenario: { noteRefusals: 1 }, workflowLogger }, async (meeting) => {
+        await waitFor('the prepared card', () => meeting.services.cards.find((card) => card.status === 'awaiting-rep'));
+        const [env, { dataConverter }] = await Promise.all([timeSkippingServer('workflow log lines'), workflowCode()]);
+        const api = new Client({ connection: env.client.connection, dataConverter, interceptors: { workflow: [new OpenTelemetryWorkflowClientInterceptor()] } });
+        const traceId = await trace.getTracer('test').startActiveSpan('POST /slack/interactions', async (span) => {
+          await api.workflow.getHandle(meeting.handle.workflowId).executeUpdate(logNoteUpdate, { args: [{ actor: meeting.rep }] });
+          span.end();
+          return span.spanContext().traceId;
+        });
+        const line = await waitFor('the line about the failed action', () =>
+          lines.map((text) => JSON.parse(text) as Record<string, unknown>).find((entry) => entry.msg === 'Meeting action failed'),
+        );
+        assert.equal(line.traceId, traceId);
+      });
+    } finally {
+      await tracing.shutdown();
+    }
   });
 
   it('SDK lines use the app’s names for the run, the activity and the trace', () => {
