@@ -3,6 +3,8 @@
  * codec server, audit export and /metrics on the internal operator listener (OPERATOR_HOST:OPERATOR_PORT).
  * Stateless; run as many as needed.
  */
+// First: compiles every module below with the V8 code of an earlier start when there is one.
+import { keepCodeCacheForNextStart } from '../runtime/code-cache';
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
 import { openCheckedOrm } from '../db/orm';
@@ -85,7 +87,8 @@ async function main(): Promise<void> {
       temporal: await client.workflowService.getSystemInfo({}).then(() => true, () => false),
     }),
   };
-  const server: Server = createApiApp(deps).listen(config.api.port, () => logger.info('API listening', { port: config.api.port }));
+  const codeCache = keepCodeCacheForNextStart();
+  const server: Server = createApiApp(deps).listen(config.api.port, () => logger.info('API listening', { port: config.api.port, codeCache }));
   const { host: operatorHost, port: operatorPort } = config.operator;
   const operatorServer: Server = createOperatorApp({ ...deps, operator: { ...config.operator, token: operatorToken } }).listen(operatorPort, operatorHost, () =>
     logger.info('Operator listener (codec server, audit export, metrics) listening', { host: operatorHost, port: operatorPort }),
