@@ -5,7 +5,7 @@
  * as the Dockerfile does) and, as the "before" baseline, as start-local used to (node with
  * ts-node's transpile-only hook on worker.ts and api/server.ts, the same bundle). The compiled
  * processes run twice: as they start in production, with the V8 code cache the stack's own worker
- * and API wrote (runtime/code-cache.ts), and with CODE_CACHE=off, as they started before it.
+ * and API wrote once ready (runtime/code-cache.ts), and with CODE_CACHE=off, as before it.
  *
  * Each process is started next to the running stack with the environment of the stack's own
  * worker (read from /proc). A worker polls its own task queue so the stack's workers cannot be
@@ -18,9 +18,7 @@
  */
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { setTimeout } from 'node:timers/promises';
 import { temporal } from '@temporalio/proto';
-import { codeCacheSaveDelayMs } from '../runtime/code-cache';
 import { buildApp } from '../scripts/lib/app-build';
 import { freePort, spawnWithPrefixedOutput, waitUntil, type ManagedProcess } from '../scripts/lib/processes';
 import type { BenchStack } from './lib/bench-stack';
@@ -86,8 +84,6 @@ export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpRes
     'api, compiled, no code cache': { nodeArgs: [], entryPoint: build.apiEntry, env: WITHOUT_CODE_CACHE },
     'api, ts-node (before)': { nodeArgs: TYPESCRIPT_NODE_ARGS, entryPoint: path.join(repoRoot, 'api', 'server.ts') },
   };
-  // The stack's own worker and API write the code cache this long after they are ready; a cold cache would time the first start after a build.
-  await setTimeout(codeCacheSaveDelayMs + 1_000);
   console.log(`[bench] start-up: ${runs} runs each`);
 
   const samples = Object.fromEntries(Object.keys(launches).map((variant) => [variant, []])) as unknown as Record<Variant, StartSample[]>;

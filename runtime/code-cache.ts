@@ -8,14 +8,15 @@
  * (functions compiled lazily by then included) for the next one.
  *
  * Only compiled code uses it (under ts-node, in tests, nothing is installed). CODE_CACHE=off turns
- * it off. The cache lives in dist/.code-cache (one file per Node version, shared by the entry points), is
- * written only when some module had no usable entry, and is never trusted blindly: an entry is used
- * only for the file content it was made from (SHA-1), and V8 itself refuses data from another V8
- * version or other flags (the module is then compiled from source as without the cache). A
- * directory the process may not write (a read-only image) only means no cache.
+ * it off. The cache lives in dist/.code-cache (git-ignored; one file per Node version, shared by
+ * the entry points), is written only when some module had no usable entry, and is never trusted
+ * blindly: an entry is used only for the file content it was made from (SHA-1), and V8 itself
+ * refuses code from another V8 version or other flags (the module is then compiled from source,
+ * as without the cache). A folder the process may not write (the Docker image's dist/ belongs to
+ * root) only means no cache.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -46,8 +47,6 @@ interface CompiledModule {
 
 const loader = Module as unknown as Loader;
 const distRoot = path.resolve(__dirname, '..');
-/** How long after "ready" the cache is written, so writing it does not compete with the first work. */
-export const codeCacheSaveDelayMs = 5_000;
 
 export class CodeCache {
   private index: CacheIndex;
@@ -84,8 +83,9 @@ export class CodeCache {
     // Nothing of this start's cache is needed any more.
     this.compiled.clear();
     [this.index, this.data] = [{}, Buffer.alloc(0)];
-    // Every module came from the cache: the file already holds what a start needs.
-    if (this.counts.fromSource === 0) return;
+    // Every module came from the cache: the file already holds what a start needs. A folder this
+    // process may not write (the image's dist/ belongs to root): no cache, and no work making one.
+    if (this.counts.fromSource === 0 || !writableFolder(path.dirname(this.file))) return;
     const [latestIndex, latestData] = readCacheFile(this.file);
     const index: CacheIndex = {};
     const chunks: Buffer[] = [];
@@ -148,18 +148,28 @@ function readCacheFile(file: string): [CacheIndex, Buffer] {
   }
 }
 
+function writableFolder(folder: string): boolean {
+  try {
+    mkdirSync(folder, { recursive: true });
+    accessSync(folder, constants.W_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function writeCacheFile(file: string, index: CacheIndex, data: Buffer): void {
   const indexBytes = Buffer.from(JSON.stringify(index), 'utf8');
   const length = Buffer.alloc(4);
   length.writeUInt32LE(indexBytes.length, 0);
-  // Written aside and renamed: another process of the same entry point reads the old file or the new one, never half of one.
+  // Written aside and renamed: another process reads the old file or the new one, never half of one.
   const partial = `${file}.${process.pid}.partial`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(partial, Buffer.concat([length, indexBytes, data]));
     renameSync(partial, file);
   } catch {
-    // Not writable here (a read-only image): the next start compiles from source, as without the cache.
+    // Not written (a full disk): the next start compiles from source, as without the cache.
+    rmSync(partial, { force: true });
   }
 }
 
@@ -177,11 +187,14 @@ function cacheForEntryPoint(): CodeCache | undefined {
 const codeCache = cacheForEntryPoint();
 
 /**
- * Called once the process is ready: writes the cache a little later (when a module missed it) and
- * stops caching modules loaded after that. Returns how this start's modules were compiled, for its log.
+ * Called once the process is ready: right after this turn of the event loop, writes the cache (when
+ * a module missed it: ~0.1 s of CPU, once after a build) and stops caching modules loaded after
+ * that. Saved then, it holds the code a start needs and little more: the code of functions compiled
+ * later (the first meetings' work) would only be memory the next start carries from the beginning.
+ * Returns how this start's modules were compiled, for its log.
  */
 export function keepCodeCacheForNextStart(): CodeCache['counts'] | 'off' {
   if (!codeCache) return 'off';
-  setTimeout(() => codeCache.save(), codeCacheSaveDelayMs).unref();
+  setImmediate(() => codeCache.save());
   return { ...codeCache.counts };
 }
