@@ -127,9 +127,9 @@ async function main(): Promise<void> {
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
   // Tells the kept Slack clients of installs, uninstalls and reinstalls, whichever process made them.
   const tenantChanges = new TenantChangeFeed(orm, dependencies.slackClients, (error) => logger.warn('Tenant change feed unavailable', { error }));
-  await tenantChanges.start();
   try {
     let schedule: string;
+    // The feed listens (one more connection) while Worker.create loads the bundle; both are done before the worker polls.
     [worker, schedule] = await Promise.all([
       createMeetingWorker({
         connection,
@@ -142,6 +142,7 @@ async function main(): Promise<void> {
         tuning,
       }),
       ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue),
+      tenantChanges.start(),
     ]);
     logger.info('Transcript retention schedule ready', { schedule });
     const codeCache = keepCodeCacheForNextStart();

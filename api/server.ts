@@ -7,7 +7,7 @@
 import { keepCodeCacheForNextStart } from '../runtime/code-cache';
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { openCheckedOrm } from '../db/orm';
+import { openCheckedOrm, type Orm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
@@ -47,12 +47,15 @@ async function main(): Promise<void> {
   // The codec server also shows payloads recorded before encryption; nothing else accepts them.
   const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');
   const updateOutcomes = new KnownUpdateOutcomes();
-  // Side by side: start-up waits for the slower of the two servers only.
-  const [orm, client] = await Promise.all([
-    openCheckedOrm(config.databaseUrl, config.api.databaseTimeouts),
+  // Side by side: start-up waits for the slower of the two servers only (the database's side also starts listening for tenant changes).
+  const openDatabase = async (): Promise<[Orm, Awaited<ReturnType<typeof listeningTenantDirectory>>]> => {
+    const opened = await openCheckedOrm(config.databaseUrl, config.api.databaseTimeouts);
+    return [opened, await listeningTenantDirectory(opened, (error) => logger.warn('Tenant change feed unavailable; tenants are read afresh until it is back', { error }))];
+  };
+  const [[orm, directory], client] = await Promise.all([
+    openDatabase(),
     connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec), [updateOutcomes.interceptor]),
   ]);
-  const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable; tenants are read afresh until it is back', { error }));
   const deps: ApiDependencies = {
     orm,
     tenants: directory.tenants,
