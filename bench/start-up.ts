@@ -99,7 +99,8 @@ export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpRes
   const api = async (variant: Variant): Promise<void> => {
     const [port, operatorPort] = [await freePort(), await freePort()];
     const url = `http://127.0.0.1:${port}/healthz`;
-    const env = { ...stackEnv, API_PORT: String(port), OPERATOR_PORT: String(operatorPort), API_PROCESSES: '1' };
+    // Without the worker's NODE_OPTIONS (its heap limits, scripts/lib/worker-memory-settings.ts): the API runs without them.
+    const env = { ...withoutKey(stackEnv, 'NODE_OPTIONS'), API_PORT: String(port), OPERATOR_PORT: String(operatorPort), API_PROCESSES: '1' };
     samples[variant].push(await timeUntilReady(launches[variant], env, stackPids, `${url} to answer 200`, async () => (await getStatus(url)) === 200, `http://127.0.0.1:${operatorPort}/metrics`));
   };
   for (let run = 1; run <= runs; run++) {
@@ -145,6 +146,10 @@ async function timeUntilReady(launch: Launch, env: Record<string, string>, stack
   } finally {
     await child.stop(STOP_GRACE_MS);
   }
+}
+
+function withoutKey(env: Record<string, string>, key: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== key));
 }
 
 /** prom-client's nodejs_heap_size_used_bytes and nodejs_heap_size_total_bytes, in MiB. */

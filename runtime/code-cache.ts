@@ -8,9 +8,9 @@
  * (functions compiled lazily by then included) for the next one.
  *
  * Only compiled code uses it (under ts-node, in tests, nothing is installed). CODE_CACHE=off turns
- * it off. The cache lives in dist/.code-cache (git-ignored; one file per Node version, shared by
- * the entry points), is written only when some module had no usable entry, and is never trusted
- * blindly: an entry is used only for the file content it was made from (SHA-1), and V8 itself
+ * it off. The cache lives in dist/.code-cache (git-ignored; one file per Node version and V8
+ * flags, shared by the entry points run with them), is written only when some module had no usable
+ * entry, and is never trusted blindly: an entry is used only for the file content it was made from (SHA-1), and V8 itself
  * refuses code from another V8 version or other flags (the module is then compiled from source,
  * as without the cache). A folder the process may not write (the Docker image's dist/ belongs to
  * root) only means no cache.
@@ -178,8 +178,11 @@ function cacheForEntryPoint(): CodeCache | undefined {
   const main = require.main?.filename;
   const entryPoint = main && path.relative(distRoot, main);
   if (!__filename.endsWith('.js') || !entryPoint || entryPoint.startsWith('..') || process.env.CODE_CACHE === 'off') return undefined;
-  // One file for every entry point (they share most modules), per Node version: another V8 refuses the code anyway.
-  const cache = new CodeCache(path.join(distRoot, '.code-cache', `node${process.versions.node}-${process.arch}.bin`));
+  // One file for the entry points that share Node and its V8 flags (the worker's heap flags are not
+  // the API's): V8 refuses code made under other flags, so processes that differ in them would
+  // overwrite each other's entries at every start.
+  const v8Flags = createHash('sha1').update([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ')).digest('hex').slice(0, 12);
+  const cache = new CodeCache(path.join(distRoot, '.code-cache', `node${process.versions.node}-${process.arch}-flags-${v8Flags}.bin`));
   cache.install();
   return cache;
 }
