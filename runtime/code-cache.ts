@@ -16,7 +16,7 @@
  * root) only means no cache.
  */
 import { createHash } from 'node:crypto';
-import { accessSync, constants, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
 import vm from 'node:vm';
@@ -182,7 +182,10 @@ function cacheForEntryPoint(): CodeCache | undefined {
   // the API's): V8 refuses code made under other flags, so processes that differ in them would
   // overwrite each other's entries at every start.
   const v8Flags = createHash('sha1').update([...process.execArgv, process.env.NODE_OPTIONS ?? ''].join(' ')).digest('hex').slice(0, 12);
-  const cache = new CodeCache(path.join(distRoot, '.code-cache', `node${process.versions.node}-${process.arch}-flags-${v8Flags}.bin`));
+  const file = path.join(distRoot, '.code-cache', `node${process.versions.node}-${process.arch}-flags-${v8Flags}.bin`);
+  // No cache to read and none to write (the Docker image): Node's own loader, without the detour.
+  if (!existsSync(file) && !writableFolder(path.dirname(file))) return undefined;
+  const cache = new CodeCache(file);
   cache.install();
   return cache;
 }
