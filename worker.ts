@@ -2,6 +2,8 @@
  * The Temporal worker process: runs the meeting workflows and their activities. Refuses to
  * start on an unknown database schema; drains in-flight work on SIGINT/SIGTERM.
  */
+// First: compiles every module below with the V8 code of an earlier start when there is one.
+import { keepCodeCacheForNextStart } from './runtime/code-cache';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -129,9 +131,9 @@ async function main(): Promise<void> {
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
   // Tells the kept Slack clients and card views of installs, uninstalls and reinstalls, whichever process made them.
   const tenantChanges = new TenantChangeFeed(orm, keptPerTenant(dependencies), (error) => logger.warn('Tenant change feed unavailable', { error }));
-  await tenantChanges.start();
   try {
     let schedule: string;
+    // The feed listens (one more connection) while Worker.create loads the bundle; both are done before the worker polls.
     [worker, schedule] = await Promise.all([
       createMeetingWorker({
         connection,
@@ -144,9 +146,11 @@ async function main(): Promise<void> {
         tuning,
       }),
       ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue),
+      tenantChanges.start(),
     ]);
     logger.info('Transcript retention schedule ready', { schedule });
-    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), tasks: tuning.tasks, ...tuning.options });
+    const codeCache = keepCodeCacheForNextStart();
+    logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), tasks: tuning.tasks, ...tuning.options, codeCache });
     await worker.run();
     logger.info('Worker stopped');
   } finally {

@@ -3,9 +3,11 @@
  * codec server, audit export and /metrics on the internal operator listener (OPERATOR_HOST:OPERATOR_PORT).
  * Stateless; run as many as needed.
  */
+// First: compiles every module below with the V8 code of an earlier start when there is one.
+import { keepCodeCacheForNextStart } from '../runtime/code-cache';
 import cluster from 'node:cluster';
 import type { Server } from 'node:http';
-import { openCheckedOrm } from '../db/orm';
+import { openCheckedOrm, type Orm } from '../db/orm';
 import { loadConfig } from '../runtime/config';
 import { ConfigError } from '../runtime/env-settings';
 import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-converter';
@@ -45,12 +47,15 @@ async function main(): Promise<void> {
   // The codec server also shows payloads recorded before encryption; nothing else accepts them.
   const codecServerCodec = payloadCodecFor(config.payloadCodec, 'show');
   const updateOutcomes = new KnownUpdateOutcomes();
-  // Side by side: start-up waits for the slower of the two servers only.
-  const [orm, client] = await Promise.all([
-    openCheckedOrm(config.databaseUrl, config.api.databaseTimeouts),
+  // Side by side: start-up waits for the slower of the two servers only (the database's side also starts listening for tenant changes).
+  const openDatabase = async (): Promise<[Orm, Awaited<ReturnType<typeof listeningTenantDirectory>>]> => {
+    const opened = await openCheckedOrm(config.databaseUrl, config.api.databaseTimeouts);
+    return [opened, await listeningTenantDirectory(opened, (error) => logger.warn('Tenant change feed unavailable; tenants are read afresh until it is back', { error }))];
+  };
+  const [[orm, directory], client] = await Promise.all([
+    openDatabase(),
     connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec), [updateOutcomes.interceptor]),
   ]);
-  const directory = await listeningTenantDirectory(orm, (error) => logger.warn('Tenant change feed unavailable; tenants are read afresh until it is back', { error }));
   const deps: ApiDependencies = {
     orm,
     tenants: directory.tenants,
@@ -85,7 +90,8 @@ async function main(): Promise<void> {
       temporal: await client.workflowService.getSystemInfo({}).then(() => true, () => false),
     }),
   };
-  const server: Server = createApiApp(deps).listen(config.api.port, () => logger.info('API listening', { port: config.api.port }));
+  const codeCache = keepCodeCacheForNextStart();
+  const server: Server = createApiApp(deps).listen(config.api.port, () => logger.info('API listening', { port: config.api.port, codeCache }));
   const { host: operatorHost, port: operatorPort } = config.operator;
   const operatorServer: Server = createOperatorApp({ ...deps, operator: { ...config.operator, token: operatorToken } }).listen(operatorPort, operatorHost, () =>
     logger.info('Operator listener (codec server, audit export, metrics) listening', { host: operatorHost, port: operatorPort }),

@@ -3,7 +3,9 @@
  * and a fresh API process until GET /healthz answers 200, run as production runs them (compiled:
  * `node dist/worker.js` with the prebundled dist/workflow-bundle.js, `node dist/api/server.js`,
  * as the Dockerfile does) and, as the "before" baseline, as start-local used to (node with
- * ts-node's transpile-only hook on worker.ts and api/server.ts, the same bundle).
+ * ts-node's transpile-only hook on worker.ts and api/server.ts, the same bundle). The compiled
+ * processes run twice: as they start in production, with the V8 code cache the stack's own worker
+ * and API wrote once ready (runtime/code-cache.ts), and with CODE_CACHE=off, as before it.
  *
  * Each process is started next to the running stack with the environment of the stack's own
  * worker (read from /proc). A worker polls its own task queue so the stack's workers cannot be
@@ -30,7 +32,13 @@ const POLL_INTERVAL_MS = 50;
 const STOP_GRACE_MS = 15_000;
 const MIB = 1024 * 1024;
 
-type Variant = 'worker, compiled' | 'worker, ts-node (before)' | 'api, compiled' | 'api, ts-node (before)';
+type Variant =
+  | 'worker, compiled'
+  | 'worker, compiled, no code cache'
+  | 'worker, ts-node (before)'
+  | 'api, compiled'
+  | 'api, compiled, no code cache'
+  | 'api, ts-node (before)';
 /** How start-local ran a TypeScript entry point before it ran compiled code. */
 const TYPESCRIPT_NODE_ARGS = ['-r', 'ts-node/register/transpile-only'];
 
@@ -53,7 +61,12 @@ interface Launch {
   /** node's arguments before the entry point. */
   nodeArgs: string[];
   entryPoint: string;
+  /** Added to the stack's environment. */
+  env?: Record<string, string>;
 }
+
+/** The compiled processes without the V8 code cache (runtime/code-cache.ts), as they started before it. */
+const WITHOUT_CODE_CACHE = { CODE_CACHE: 'off' };
 
 export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpResult> {
   const runs = Math.round(numberFromEnv('BENCH_STARTUP_RUNS', 3));
@@ -65,13 +78,15 @@ export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpRes
   const stackEnv = { ...processEnvironment(stackWorker), WORKFLOW_BUNDLE_PATH: build.workflowBundlePath };
   const launches: Record<Variant, Launch> = {
     'worker, compiled': { nodeArgs: [], entryPoint: build.workerEntry },
+    'worker, compiled, no code cache': { nodeArgs: [], entryPoint: build.workerEntry, env: WITHOUT_CODE_CACHE },
     'worker, ts-node (before)': { nodeArgs: TYPESCRIPT_NODE_ARGS, entryPoint: path.join(repoRoot, 'worker.ts') },
     'api, compiled': { nodeArgs: [], entryPoint: build.apiEntry },
+    'api, compiled, no code cache': { nodeArgs: [], entryPoint: build.apiEntry, env: WITHOUT_CODE_CACHE },
     'api, ts-node (before)': { nodeArgs: TYPESCRIPT_NODE_ARGS, entryPoint: path.join(repoRoot, 'api', 'server.ts') },
   };
   console.log(`[bench] start-up: ${runs} runs each`);
 
-  const samples: Record<Variant, StartSample[]> = { 'worker, compiled': [], 'worker, ts-node (before)': [], 'api, compiled': [], 'api, ts-node (before)': [] };
+  const samples = Object.fromEntries(Object.keys(launches).map((variant) => [variant, []])) as unknown as Record<Variant, StartSample[]>;
   const worker = async (variant: Variant, run: number): Promise<void> => {
     const taskQueue = `bench-start-up-${run}-${Date.now()}`;
     const healthPort = await freePort();
@@ -84,12 +99,16 @@ export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpRes
   const api = async (variant: Variant): Promise<void> => {
     const [port, operatorPort] = [await freePort(), await freePort()];
     const url = `http://127.0.0.1:${port}/healthz`;
-    const env = { ...stackEnv, API_PORT: String(port), OPERATOR_PORT: String(operatorPort), API_PROCESSES: '1' };
+    // Without the worker's NODE_OPTIONS (its heap limits, scripts/lib/worker-memory-settings.ts): the API runs without them.
+    const env = { ...withoutKey(stackEnv, 'NODE_OPTIONS'), API_PORT: String(port), OPERATOR_PORT: String(operatorPort), API_PROCESSES: '1' };
     samples[variant].push(await timeUntilReady(launches[variant], env, stackPids, `${url} to answer 200`, async () => (await getStatus(url)) === 200, `http://127.0.0.1:${operatorPort}/metrics`));
   };
   for (let run = 1; run <= runs; run++) {
-    // Alternating which goes first, so neither always meets the warmer file cache.
-    const order: Variant[][] = [['worker, compiled', 'worker, ts-node (before)'], ['api, compiled', 'api, ts-node (before)']];
+    // Alternating which goes first, so none always meets the warmer file cache.
+    const order: Variant[][] = [
+      ['worker, compiled', 'worker, compiled, no code cache', 'worker, ts-node (before)'],
+      ['api, compiled', 'api, compiled, no code cache', 'api, ts-node (before)'],
+    ];
     for (const pair of order) {
       for (const variant of run % 2 === 1 ? pair : [...pair].reverse()) await (variant.startsWith('worker') ? worker(variant, run) : api(variant));
     }
@@ -115,7 +134,7 @@ export async function runStartUpBenchmark(stack: BenchStack): Promise<StartUpRes
 /** Spawns the launch, times it until `isReady`, reads its memory, and always stops it. */
 async function timeUntilReady(launch: Launch, env: Record<string, string>, stackPids: number[], description: string, isReady: () => Promise<boolean>, metricsUrl: string): Promise<StartSample> {
   const started = performance.now();
-  const child: ManagedProcess = spawnWithPrefixedOutput('start-up', process.execPath, [...launch.nodeArgs, launch.entryPoint], { cwd: repoRoot, env });
+  const child: ManagedProcess = spawnWithPrefixedOutput('start-up', process.execPath, [...launch.nodeArgs, launch.entryPoint], { cwd: repoRoot, env: { ...env, ...launch.env } });
   try {
     await waitUntil(description, isReady, { timeoutMs: READY_TIMEOUT_MS, intervalMs: POLL_INTERVAL_MS, process: child });
     const readyMs = round(performance.now() - started);
@@ -127,6 +146,10 @@ async function timeUntilReady(launch: Launch, env: Record<string, string>, stack
   } finally {
     await child.stop(STOP_GRACE_MS);
   }
+}
+
+function withoutKey(env: Record<string, string>, key: string): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => name !== key));
 }
 
 /** prom-client's nodejs_heap_size_used_bytes and nodejs_heap_size_total_bytes, in MiB. */

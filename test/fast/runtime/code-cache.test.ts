@@ -1,0 +1,73 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { CodeCache } from '../../../runtime/code-cache';
+
+// The compiled worker and API compile their modules with V8 code kept from an earlier start
+// (runtime/code-cache.ts). What must hold: a module runs as it would without the cache, a changed
+// module runs its new code, and a cache that cannot be written costs nothing but the cache.
+describe('V8 code cache for the compiled entry points', () => {
+  let folder: string;
+  let modulePath: string;
+  let cacheFile: string;
+
+  beforeEach(() => {
+    folder = mkdtempSync(path.join(tmpdir(), 'code-cache-'));
+    modulePath = path.join(folder, 'greeting.js');
+    cacheFile = path.join(folder, 'cache', 'entry.bin');
+  });
+  afterEach(() => rmSync(folder, { recursive: true, force: true }));
+
+  /** Loads the module afresh with a cache on `cacheFile` installed, then saves the cache as a ready process does. */
+  function loadWithCache(file = cacheFile): { exports: { greet(name: string): string; resolvedSibling: string }; counts: CodeCache['counts'] } {
+    delete createRequire(__filename).cache[modulePath];
+    const cache = new CodeCache(file);
+    cache.install();
+    try {
+      // Through Node's CommonJS loader, as the compiled entry points load their modules.
+      return { exports: createRequire(__filename)(modulePath), counts: { ...cache.counts } };
+    } finally {
+      cache.save();
+    }
+  }
+
+  function writeModule(greeting: string): void {
+    // require.resolve and __dirname behave as under Node's own loader.
+    writeFileSync(modulePath, `exports.greet = (name) => '${greeting}, ' + name; exports.resolvedSibling = require.resolve('./greeting') === __filename ? 'yes' : 'no';`);
+  }
+
+  it('runs a module from the code of an earlier start, as it runs without it', () => {
+    writeModule('Hello');
+    const first = loadWithCache();
+    assert.deepEqual(first.counts, { fromCache: 0, fromSource: 1 });
+    const second = loadWithCache();
+    assert.deepEqual(second.counts, { fromCache: 1, fromSource: 0 });
+    assert.equal(second.exports.greet('Ada'), 'Hello, Ada');
+    assert.equal(second.exports.resolvedSibling, 'yes');
+  });
+
+  it('runs the new code of a module changed since the cache was written', () => {
+    writeModule('Hello');
+    loadWithCache();
+    writeModule('Goodbye');
+    const changed = loadWithCache();
+    assert.equal(changed.exports.greet('Ada'), 'Goodbye, Ada');
+    assert.deepEqual(changed.counts, { fromCache: 0, fromSource: 1 });
+    assert.deepEqual(loadWithCache().counts, { fromCache: 1, fromSource: 0 });
+  });
+
+  it('compiles from source, and still starts, when the cache cannot be written or read', () => {
+    writeModule('Hello');
+    // A file where the cache's folder should be: not writable, even for root.
+    writeFileSync(path.join(folder, 'not-a-folder'), '');
+    const unwritable = path.join(folder, 'not-a-folder', 'entry.bin');
+    assert.equal(loadWithCache(unwritable).exports.greet('Ada'), 'Hello, Ada');
+    assert.deepEqual(loadWithCache(unwritable).counts, { fromCache: 0, fromSource: 1 });
+
+    const garbage = path.join(folder, 'garbage.bin');
+    writeFileSync(garbage, 'not a cache');
+    assert.equal(loadWithCache(garbage).exports.greet('Ada'), 'Hello, Ada');
+  });
+});
