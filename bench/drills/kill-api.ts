@@ -1,8 +1,8 @@
 /**
  * Drill 7: kill -9 one of two API processes while signed clicks arrive at a constant rate. After
- * DRILL_KILL_API_AFTER clicks were answered, the drill waits until one API process holds an open
- * connection on the API port (each click has its own connection, so that is a click in flight)
- * and kills that process; api/cluster.ts starts a replacement. A click whose connection breaks is
+ * DRILL_KILL_API_AFTER clicks were answered, the next click is sent but for its last byte, and the
+ * API process holding its connection (found by the connection's port in /proc) is killed while
+ * that click is certainly mid-request; api/cluster.ts starts a replacement. A click whose connection breaks is
  * resent as Slack resends: the same body, signed afresh (a new timestamp; the API refuses a
  * signature it has seen as a replay), with X-Slack-Retry-Num, up to Slack's 3 retries. A click
  * still not taken (503, or retries used up) is clicked again by the rep.
@@ -61,36 +61,39 @@ export async function killApiDrill(): Promise<DrillResult> {
 
     let answered = 0;
     let kill: Kill | undefined;
-    let watching = true;
-    // Event-triggered, not timed: once `killAfter` clicks were answered, the first moment an API process has a click open.
-    const killer = (async () => {
-      while (watching && !kill) {
-        if (answered >= killAfter) {
+    let holdTaken = false;
+    // Event-triggered, not timed: once `killAfter` clicks were answered, the next click is sent but
+    // for its last byte, so the API process that took its connection is certainly mid-request, and
+    // that process is killed. (Killing whichever process merely showed an open connection could
+    // land after the answer was written: the drill then broke no click at 10 meetings.)
+    const holdForKill = (): HoldOpen | undefined => {
+      if (holdTaken || answered < killAfter) return undefined;
+      holdTaken = true;
+      return async (clientPort) => {
+        const deadline = Date.now() + 5_000;
+        while (Date.now() < deadline) {
           for (const pid of stack.apiProcessIds()) {
+            if (establishedConnections(pid, apiPort, clientPort) === 0) continue;
             const open = establishedConnections(pid, apiPort);
-            if (open > 0) {
-              process.kill(pid, 'SIGKILL');
-              kill = { pid, openAtKill: open, atAnswered: answered };
-              console.log(`[drill] kill -9 API process ${pid} with ${open} click(s) open, after ${answered} answered`);
-              break;
-            }
+            process.kill(pid, 'SIGKILL');
+            kill = { pid, openAtKill: open, atAnswered: answered };
+            console.log(`[drill] kill -9 API process ${pid} holding a click mid-request (${open} connection(s) open), after ${answered} answered`);
+            return;
           }
+          await new Promise((resolve) => setTimeout(resolve, 1));
         }
-        await new Promise((resolve) => setTimeout(resolve, 1));
-      }
-    })();
+      };
+    };
     const run = await runOpenLoad({
       ratePerSecond: rate,
       durationMs: (clicks.length / rate) * 1000,
       request: async (index) => {
         const { target, kind } = clicks[index]!;
-        const outcome = await clickUntilTaken(stack, target, buttons[kind], `kill-api-${kind}-${target.recordingId}`);
+        const outcome = await clickUntilTaken(stack, target, buttons[kind], `kill-api-${kind}-${target.recordingId}`, holdForKill());
         answered += 1;
         return outcome;
       },
     });
-    watching = false;
-    await killer;
     const outcomes = run.samples.map((sample) => sample.outcome);
     const sum = (pick: (outcome: ClickOutcome) => number) => outcomes.reduce((total, outcome) => total + pick(outcome), 0);
     const notTaken = outcomes.filter((outcome) => !outcome.taken).length;
@@ -100,7 +103,7 @@ export async function killApiDrill(): Promise<DrillResult> {
     const replaced = await waitForProcessCount(stack, 2, 30_000);
 
     const failures: string[] = [];
-    if (!kill) failures.push('no API process was ever seen with a click open: nothing was killed');
+    if (!kill) failures.push('no API process was found holding the held click: nothing was killed');
     if (kill && sum((outcome) => outcome.connectionErrors) === 0) failures.push('the kill broke no click in flight (no connection error): it did not test what it should');
     if (notTaken) failures.push(`${notTaken} clicks were never taken`);
     if (finished < targets.length) failures.push(`${targets.length - finished} meetings did not finish note, draft and event without further clicks`);
@@ -139,7 +142,7 @@ export async function killApiDrill(): Promise<DrillResult> {
  * request, X-Slack-Retry-Num 1..3); an answer other than 200, or retries used up, and the rep
  * clicks again (a new request).
  */
-async function clickUntilTaken(stack: DrillStack, target: ClickTarget, actionId: string, id: string): Promise<ClickOutcome> {
+async function clickUntilTaken(stack: DrillStack, target: ClickTarget, actionId: string, id: string, hold?: HoldOpen): Promise<ClickOutcome> {
   const outcome: ClickOutcome = { taken: false, connectionErrors: 0, slackRetries: 0, otherRefusals: 0, unavailable: 0, repClicks: 0 };
   for (let repClick = 0; repClick < REP_CLICKS && !outcome.taken; repClick++) {
     if (repClick > 0) {
@@ -153,7 +156,7 @@ async function clickUntilTaken(stack: DrillStack, target: ClickTarget, actionId:
         await new Promise((resolve) => setTimeout(resolve, SLACK_RETRY_DELAY_MS));
       }
       const signed = retry === 0 ? request : { ...request, headers: { ...request.headers, ...signSlackRequest({ signingSecret: stack.signingSecret, body: request.body }).headers } };
-      const status = await postOnOwnConnection(stack.apiUrl, signed, retry);
+      const status = await postOnOwnConnection(stack.apiUrl, signed, retry, repClick === 0 && retry === 0 ? hold : undefined);
       if (status === 200) {
         outcome.taken = true;
         break;
@@ -169,9 +172,13 @@ async function clickUntilTaken(stack: DrillStack, target: ClickTarget, actionId:
   return outcome;
 }
 
+/** Called with the client port of a request sent but for its last byte; the byte follows once it returns. */
+type HoldOpen = (clientPort: number) => Promise<void>;
+
 /** POSTs on a connection of its own (no keep-alive); 0 when the connection broke. */
-function postOnOwnConnection(apiUrl: string, request: SignedRequest, retryNumber: number): Promise<number> {
-  const headers: Record<string, string> = { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) };
+function postOnOwnConnection(apiUrl: string, request: SignedRequest, retryNumber: number, hold?: HoldOpen): Promise<number> {
+  const body = Buffer.from(request.body);
+  const headers: Record<string, string> = { ...request.headers, 'content-length': String(body.length) };
   if (retryNumber > 0) Object.assign(headers, { 'x-slack-retry-num': String(retryNumber), 'x-slack-retry-reason': 'http_error' });
   return new Promise((resolve) => {
     const call = http.request(`${apiUrl}${request.path}`, { method: 'POST', agent: false, headers }, (response) => {
@@ -181,7 +188,19 @@ function postOnOwnConnection(apiUrl: string, request: SignedRequest, retryNumber
     });
     call.setTimeout(10_000, () => call.destroy(new Error('no answer')));
     call.on('error', () => resolve(0));
-    call.end(request.body);
+    if (!hold) {
+      call.end(body);
+      return;
+    }
+    call.write(body.subarray(0, -1));
+    call.on('socket', (socket) => {
+      socket.once('connect', () => {
+        void hold(socket.localPort!).then(() => {
+          // The process holding it is gone (the connection breaks) or was never found (the byte completes the click).
+          if (!socket.destroyed) call.end(body.subarray(-1));
+        });
+      });
+    });
   });
 }
 

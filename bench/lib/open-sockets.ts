@@ -7,20 +7,26 @@ import fs from 'node:fs';
 
 const ESTABLISHED = '01';
 
-/** How many established connections `pid` holds whose local port is `port`. */
-export function establishedConnections(pid: number, port: number): number {
+/** How many established connections `pid` holds whose local port is `port` (and whose peer's port is `peerPort`, if given). */
+export function establishedConnections(pid: number, port: number, peerPort?: number): number {
   const inodes = socketInodes(pid);
   if (inodes.size === 0) return 0;
-  const portHex = port.toString(16).toUpperCase().padStart(4, '0');
+  const portSuffix = `:${hexPort(port)}`;
+  const peerSuffix = peerPort === undefined ? undefined : `:${hexPort(peerPort)}`;
   let count = 0;
   for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
     for (const line of readLines(table).slice(1)) {
       const fields = line.trim().split(/\s+/);
-      const [localAddress, state, inode] = [fields[1], fields[3], fields[9]];
-      if (state === ESTABLISHED && localAddress?.endsWith(`:${portHex}`) && inode && inodes.has(inode)) count += 1;
+      const [localAddress, peerAddress, state, inode] = [fields[1], fields[2], fields[3], fields[9]];
+      if (state !== ESTABLISHED || !localAddress?.endsWith(portSuffix) || !inode || !inodes.has(inode)) continue;
+      if (peerSuffix === undefined || peerAddress?.endsWith(peerSuffix)) count += 1;
     }
   }
   return count;
+}
+
+function hexPort(port: number): string {
+  return port.toString(16).toUpperCase().padStart(4, '0');
 }
 
 function socketInodes(pid: number): Set<string> {
