@@ -18,6 +18,7 @@ import { countExternalCalls, externalServiceClassifier } from './runtime/externa
 import { createLogger } from './runtime/logger';
 import { startTracing, type Tracing } from './runtime/tracing';
 import { activityLogContext } from './wiring/activity-log-context';
+import { activityRateLimitHolder } from './wiring/activity-rate-limit-holder';
 import { countingActivityRetries } from './wiring/activity-retry-metrics';
 import { buildActivityDependencies, buildSecretStore, keptPerTenant } from './wiring/services';
 import { connectTemporalClient, connectTemporalWorker } from './wiring/temporal-connection';
@@ -74,7 +75,7 @@ export interface MeetingWorkerOptions {
 }
 
 export function createMeetingWorker(options: MeetingWorkerOptions): Promise<Worker> {
-  const activityInterceptors = [tracingActivities, activityLogContext, countingActivityRetries];
+  const activityInterceptors = [tracingActivities, activityLogContext, countingActivityRetries, activityRateLimitHolder];
   const tuning = options.tuning ?? { tasks: 'all', options: {} };
   const workflowCode = options.workflowBundle
     ? { workflowBundle: options.workflowBundle, interceptors: { activity: activityInterceptors } }

@@ -10,14 +10,19 @@
  * queue, not one account: one tenant's 500 meetings would spend everybody's share, and a
  * per-account limit would need a task queue per account. Buckets per key keep tenants apart.
  *
- * A caller never sleeps long on a bucket: past `maxWaitMs` nothing is taken and the call fails
- * retryably with the wait as its retry delay, so Temporal (nextRetryDelay) owns the waiting.
- * Callers sent away are counted (`deferred`) and each is told a later time than the one before,
- * so 100 deferred activities come back one per refilled token instead of all together, each
- * spending an attempt of its retry policy per token it loses.
+ * A caller never sleeps long on a bucket: past `maxWaitMs` the call fails retryably with the wait
+ * as its retry delay, so Temporal (the workflow's timer, workflows/rate-limit-waits.ts) owns the
+ * waiting. A sent-away call comes back once: its tokens are taken when it is refused (the bucket
+ * goes into debt, and the debt is the queue every later caller's turn counts behind) and its turn
+ * is kept as a reservation under its holder (clients/rate-limit-holder.ts: the workflow's call,
+ * the same each time it is scheduled again). Back at its turn, the holder is granted without
+ * taking tokens again; back early, it is told the rest of its wait. Before, a returning call
+ * competed with newcomers for the token meant for it and was sent away again, up to 4 times
+ * (bench/README "Deferrals come back once"). A call without a holder is a newcomer each time.
  */
 import { createHash } from 'node:crypto';
 import { ExternalServiceError, type ExternalService } from '../domain/service-errors';
+import { rateLimitHolder } from './rate-limit-holder';
 
 /** A bucket of `capacity` tokens refilled at `refillPerMs`. */
 export interface BucketRate {
@@ -35,10 +40,11 @@ export interface TakeResult {
 export interface RateLimitStore {
   /**
    * Takes `cost` tokens from the key's bucket if they are there, or will be within `maxWaitMs`
-   * and nobody was sent away before (then they are reserved, and the caller waits `waitMs`).
-   * Otherwise takes nothing, and `waitMs` is the caller's turn behind those already sent away.
+   * behind every token already owed (then the caller waits `waitMs`). Otherwise `waitMs` is the
+   * caller's turn; with a `holder` its tokens are taken now and its turn is reserved, and the
+   * holder's next take claims that reservation (granted when it is due within `maxWaitMs`).
    */
-  take(key: string, rate: BucketRate, cost: number, maxWaitMs: number): Promise<TakeResult>;
+  take(key: string, rate: BucketRate, cost: number, maxWaitMs: number, holder?: string): Promise<TakeResult>;
   /** A server said the key is spent: nobody takes from it for `waitMs`; then it restarts with one token. */
   pause(key: string, rate: BucketRate, waitMs: number): Promise<void>;
 }
@@ -53,6 +59,16 @@ export function bucketForWindow(limit: number, windowMs: number, burst: number):
   if (limit <= 1) return { capacity: 1, refillPerMs: limit / windowMs };
   const capacity = Math.max(1, Math.min(burst, limit - 1));
   return { capacity, refillPerMs: (limit - capacity) / windowMs };
+}
+
+/**
+ * How late a holder may come back and still be granted on its reservation: a call sent late on
+ * old tokens must not push a window over the limit. Its tokens were paid off by the refill up to
+ * its turn, so returning within (capacity − cost + 1) refills stays within one window of a bucket
+ * from bucketForWindow (which refills at least one token per window). Later, it is a newcomer.
+ */
+export function reservationGraceMs(rate: BucketRate, cost: number): number {
+  return Math.max(1, rate.capacity - cost + 1) / rate.refillPerMs;
 }
 
 /** A bucket key: the service, what it counts (its scope) and a hash of the account, so no secret is stored. */
@@ -77,7 +93,7 @@ export async function passRateLimit(
   gate: RateLimitGate,
   request: { service: ExternalService; key: string; rate: BucketRate; cost?: number; userMessage: string },
 ): Promise<void> {
-  const { granted, waitMs } = await gate.store.take(request.key, request.rate, request.cost ?? 1, gate.maxWaitMs);
+  const { granted, waitMs } = await gate.store.take(request.key, request.rate, request.cost ?? 1, gate.maxWaitMs, rateLimitHolder());
   if (!granted) {
     throw new ExternalServiceError({
       service: request.service,

@@ -1,11 +1,13 @@
 /**
  * The token buckets of clients/rate-limit-store.ts in PostgreSQL, one row per key, shared by
- * every worker and API process. A take is one statement (INSERT … ON CONFLICT DO UPDATE …
- * RETURNING): the row lock serialises concurrent takers of one key, with no advisory lock and
- * no read-then-write round trip. Time is the database's, so processes with drifting clocks
- * still refill one bucket at one pace. The row keeps what its last taker was told
- * (`last_wait_ms`, `last_granted`), because RETURNING sees only the row as updated. The
- * arithmetic is InProcessRateLimitStore's (clients/in-process-rate-limit-store.ts), in SQL.
+ * every worker and API process, and the reservations of callers sent away (one row per key and
+ * holder). A take is one statement (a CTE around INSERT … ON CONFLICT DO UPDATE … RETURNING): the
+ * bucket's row lock serialises concurrent takers of one key, with no advisory lock and no
+ * read-then-write round trip. Time is the database's, so processes with drifting clocks still
+ * refill one bucket at one pace. The row keeps what its last taker was told (`last_wait_ms`,
+ * `last_granted`), because RETURNING sees only the row as updated. The arithmetic is
+ * InProcessRateLimitStore's (clients/in-process-rate-limit-store.ts), in SQL. The bucket's old
+ * `deferred` count is no longer read or written: the debt (negative tokens) is the queue now.
  */
 import type { BucketRate, RateLimitStore, TakeResult } from '../clients/rate-limit-store';
 import type { MaintenanceOrm, Orm } from './orm';
@@ -15,42 +17,73 @@ const cost = 'cast(:cost as float8)';
 const maxWait = 'cast(:maxWaitMs as float8)';
 const capacity = 'cast(:capacity as float8)';
 const refillPerMs = 'cast(:refillPerMs as float8)';
+const holder = 'cast(:holder as varchar)';
 const msBetween = (later: string, earlier: string) => `(extract(epoch from (${later} - ${earlier})) * 1000)`;
+const afterMs = (from: string, milliseconds: string) => `(${from} + make_interval(secs => (${milliseconds}) / 1000))`;
 
-/** The bucket as it stands now: refilled since it was last counted (never while paused), capped at its capacity. */
+/** The bucket as it stands now: refilled since it was last counted (never while paused), capped at its capacity; negative while tokens are owed. */
 const refilled = `least(${capacity}, b.tokens + greatest(0, ${msBetween(now, 'b.refilled_at')}) * ${refillPerMs})`;
 /** The rest of a pause: refilled_at lies in the future until the server's reset. */
 const pauseLeft = `greatest(0, ${msBetween('b.refilled_at', now)})`;
-/** Tokens owed to callers sent away earlier; a full bucket means none came back for theirs. */
-const deferred = `(case when ${refilled} >= ${capacity} then 0 else b.deferred end)`;
-/** Until this caller's tokens are there, ignoring anyone sent away before. */
+/** Until this caller's tokens are there, behind every token owed already (the queue). */
 const wait = `(${pauseLeft} + greatest(0, (${cost} - ${refilled}) / ${refillPerMs}))`;
-/** Tokens there now go to whoever asks; a short wait is reserved only when nobody queues ahead. */
-const granted = `((${pauseLeft} = 0 and ${refilled} >= ${cost}) or (${wait} <= ${maxWait} and ${deferred} = 0))`;
-/** A refused caller's turn: behind every caller sent away before it. */
-const queuedWait = `(${pauseLeft} + greatest(0, (${cost} - ${refilled} + ${deferred}) / ${refillPerMs}))`;
+const granted = `(${wait} <= ${maxWait})`;
 
-/** A new bucket starts full, and this take is its first spend. */
+/**
+ * One take. `held`: this holder's reservation, unless it came back too late for it
+ * (reservationGraceMs). Claimed when due within the bound, without taking tokens; otherwise the
+ * holder is told the rest. Without one, `taken` is the bucket take (a new bucket starts full, and
+ * this take is its first spend); a refused holder's tokens are taken too, and `reserved` keeps its turn.
+ */
 const takeSql = `
-  insert into api_rate_limit as b (key, tokens, capacity, refill_per_ms, refilled_at, paused_until, last_wait_ms, last_granted)
-  values (:key, ${capacity} - ${cost}, ${capacity}, ${refillPerMs}, ${now}, null, 0, true)
-  on conflict (key) do update set
-    tokens = case when ${granted} then ${refilled} - ${cost} else ${refilled} end,
-    deferred = case when ${granted} then greatest(0, ${deferred} - ${cost}) else ${deferred} + ${cost} end,
-    capacity = ${capacity},
-    refill_per_ms = ${refillPerMs},
-    refilled_at = greatest(b.refilled_at, ${now}),
-    last_wait_ms = case when ${granted} then ${wait} else ${queuedWait} end,
-    last_granted = ${granted}
-  returning last_wait_ms, last_granted`;
+  with held as (
+    select ${msBetween('r.due_at', now)} as wait_ms
+    from api_rate_limit_reservation r
+    where r.key = :key and r.holder = ${holder}
+      and ${now} <= ${afterMs('r.due_at', `greatest(1, ${capacity} - r.cost + 1) / ${refillPerMs}`)}
+  ),
+  claimed as (
+    delete from api_rate_limit_reservation r using held
+    where r.key = :key and r.holder = ${holder} and held.wait_ms <= ${maxWait}
+  ),
+  taken as (
+    insert into api_rate_limit as b (key, tokens, capacity, refill_per_ms, refilled_at, paused_until, last_wait_ms, last_granted)
+    select :key, ${capacity} - ${cost}, ${capacity}, ${refillPerMs}, ${now}, null, 0, true
+    where not exists (select 1 from held)
+    on conflict (key) do update set
+      tokens = case when ${granted} or ${holder} is not null then ${refilled} - ${cost} else ${refilled} end,
+      capacity = ${capacity},
+      refill_per_ms = ${refillPerMs},
+      refilled_at = greatest(b.refilled_at, ${now}),
+      last_wait_ms = ${wait},
+      last_granted = ${granted}
+    returning last_wait_ms, last_granted
+  ),
+  reserved as (
+    insert into api_rate_limit_reservation (key, holder, due_at, cost)
+    select :key, ${holder}, ${afterMs(now, 't.last_wait_ms')}, ${cost} from taken t
+    where not t.last_granted and ${holder} is not null
+    on conflict (key, holder) do update set due_at = excluded.due_at, cost = excluded.cost
+  )
+  select greatest(0, wait_ms) as last_wait_ms, wait_ms <= ${maxWait} as last_granted from held
+  union all
+  select last_wait_ms, last_granted from taken`;
 
-const pauseEnd = `(${now} + make_interval(secs => cast(:waitMs as float8) / 1000))`;
+const pauseEnd = afterMs(now, 'cast(:waitMs as float8)');
+/** Where the key's refill restarts as things stand: now, or the end of a pause already running. */
+const restartsAt = `greatest(${now}, coalesce((select p.refilled_at from api_rate_limit p where p.key = :key), ${now}))`;
 /**
  * A 429 or a spent window pauses the key: the bucket keeps at most one token and does not refill
  * until the server's reset (`paused_until`, also `refilled_at`), so the first call after the reset
- * goes at once and the rest follow at the normal pace.
+ * goes at once and the rest follow at the normal pace. Reservations were counted on the refill the
+ * pause stops, so they move back by as much as the pause grows, keeping their order and spacing.
  */
 const pauseSql = `
+  with shifted as (
+    update api_rate_limit_reservation r
+    set due_at = greatest(r.due_at, ${now}) + (${pauseEnd} - ${restartsAt})
+    where r.key = :key and ${pauseEnd} > ${restartsAt}
+  )
   insert into api_rate_limit as b (key, tokens, capacity, refill_per_ms, refilled_at, paused_until)
   values (:key, 1, ${capacity}, ${refillPerMs}, ${pauseEnd}, ${pauseEnd})
   on conflict (key) do update set
@@ -61,9 +94,9 @@ const pauseSql = `
 export class PostgresRateLimitStore implements RateLimitStore {
   constructor(private readonly orm: Orm) {}
 
-  async take(key: string, rate: BucketRate, tokens: number, maxWaitMs: number): Promise<TakeResult> {
+  async take(key: string, rate: BucketRate, tokens: number, maxWaitMs: number, holder?: string): Promise<TakeResult> {
     // A cost above the capacity could never be granted: it takes the whole bucket instead.
-    const bindings = { key, cost: Math.min(tokens, rate.capacity), maxWaitMs, capacity: rate.capacity, refillPerMs: rate.refillPerMs };
+    const bindings = { key, cost: Math.min(tokens, rate.capacity), maxWaitMs, capacity: rate.capacity, refillPerMs: rate.refillPerMs, holder: holder ?? null };
     const [row] = await this.run<{ last_wait_ms: number; last_granted: boolean }>(takeSql, bindings);
     return { granted: row!.last_granted, waitMs: Number(row!.last_wait_ms) };
   }
@@ -79,9 +112,10 @@ export class PostgresRateLimitStore implements RateLimitStore {
 }
 
 /**
- * Deletes buckets nobody took from for `idleForMs` and that no pause holds. Such a bucket has long
- * refilled to full (the slowest refills in a few minutes), and a missing bucket starts full, so
- * forgetting it changes no caller's turn: it only keeps the table as small as the active accounts.
+ * Deletes buckets nobody took from for `idleForMs` and that no pause holds, and reservations whose
+ * holder did not come back within as long (a cancelled meeting's). Such a bucket has long refilled
+ * to full (the slowest refills in a few minutes), and a missing bucket starts full, so forgetting
+ * it changes no caller's turn: it only keeps the tables as small as the active accounts.
  */
 export async function forgetIdleRateLimits(orm: MaintenanceOrm, idleForMs: number): Promise<number> {
   const idleSince = `(${now} - make_interval(secs => cast(:idleForMs as float8) / 1000))`;
@@ -90,7 +124,9 @@ export async function forgetIdleRateLimits(orm: MaintenanceOrm, idleForMs: numbe
     .getConnection()
     .getKnex()
     .raw<{ rows: { key: string }[] }>(
-      `delete from api_rate_limit where refilled_at < ${idleSince} and (paused_until is null or paused_until < ${now}) returning key`,
+      `with abandoned as (delete from api_rate_limit_reservation where due_at < ${idleSince} returning key),
+         idle as (delete from api_rate_limit where refilled_at < ${idleSince} and (paused_until is null or paused_until < ${now}) returning key)
+       select key from abandoned union all select key from idle`,
       { idleForMs },
     );
   return result.rows.length;

@@ -19,6 +19,7 @@ export const knownMigrationNames = [
   'Migration20261206021000_api_rate_limit',
   'Migration20261206022000_audit_attempt_key',
   'Migration20261206050000_api_rate_limit_housekeeping',
+  'Migration20261206090000_api_rate_limit_reservation',
 ] as const;
 
 export type KnownMigrationName = (typeof knownMigrationNames)[number];

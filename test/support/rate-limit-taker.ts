@@ -1,8 +1,11 @@
 /**
  * A separate OS process that takes from one shared bucket as fast as it may (for
  * test/infra/shared-rate-limit.test.ts): it opens its own pool on DATABASE_URL, says "ready",
- * waits for "go" on stdin, takes for TAKE_FOR_MS, then prints what it was granted and when.
+ * waits for "go" on stdin, then for TAKE_FOR_MS makes calls in LANES parallel lanes, one after
+ * another in each, each call its own holder, as an activity would be: a call sent away comes back at the turn it was told. It prints
+ * when each call was granted and how many were sent away more than once.
  */
+import { withRateLimitHolder } from '../../clients/rate-limit-holder';
 import { passRateLimit } from '../../clients/rate-limit-store';
 import { PostgresRateLimitStore } from '../../db/api-rate-limits';
 import { openOrm } from '../../db/orm';
@@ -15,17 +18,26 @@ async function main(): Promise<void> {
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
   const startedAt = Date.now();
-  let granted = 0;
-  while (Date.now() - startedAt < Number(process.env.TAKE_FOR_MS)) {
-    try {
-      await passRateLimit(gate, { service: 'fathom', key: process.env.BUCKET_KEY!, rate, userMessage: 'rate limited' });
-      granted += 1;
-    } catch (error) {
-      if (!(error instanceof ExternalServiceError) || error.retryAfterMs === undefined) throw error;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(error.retryAfterMs!, 100)));
+  const grantedAt: number[] = [];
+  let sentAwayTwice = 0;
+  const lane = async (laneNumber: number) => {
+    for (let call = 0; Date.now() - startedAt < Number(process.env.TAKE_FOR_MS); call += 1) {
+      const holder = `${process.pid}-${laneNumber}-${call}`;
+      for (let refusals = 0; ; refusals += 1) {
+        try {
+          await withRateLimitHolder(holder, () => passRateLimit(gate, { service: 'fathom', key: process.env.BUCKET_KEY!, rate, userMessage: 'rate limited' }));
+          grantedAt.push(Date.now());
+          break;
+        } catch (error) {
+          if (!(error instanceof ExternalServiceError) || error.retryAfterMs === undefined) throw error;
+          if (refusals === 1) sentAwayTwice += 1;
+          await new Promise((resolve) => setTimeout(resolve, error.retryAfterMs));
+        }
+      }
     }
-  }
-  process.stdout.write(`${JSON.stringify({ granted, startedAt, endedAt: Date.now() })}\n`);
+  };
+  await Promise.all(Array.from({ length: Number(process.env.LANES ?? 1) }, (_, laneNumber) => lane(laneNumber)));
+  process.stdout.write(`${JSON.stringify({ granted: grantedAt.length, grantedAt, sentAwayTwice, startedAt, endedAt: Date.now() })}\n`);
   await orm.close();
 }
 
