@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { blockActionsBody } from '../../emulators/slack-request-signer';
-import { cardActions, editModalFields, modalCallbacks } from '../../slack/action-ids';
+import { cardActions } from '../../slack/action-ids';
 import { cardText } from '../support/card';
+import { submitEditTexts } from '../support/edit-modal';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
-import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
+import { startProductHarness, type ProductHarness } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
 
 /**
@@ -20,32 +19,6 @@ describe('card edits show the meeting as it is now', function () {
   });
   afterEach(async () => harness?.close());
 
-  /** The rep saves the edit modal with a new summary, as Slack posts it. */
-  function saveSummary(seeded: SeededTenant, recordingId: string, summary: string) {
-    const field = (name: keyof typeof editModalFields, value: string) => ({
-      [editModalFields[name].block]: { [editModalFields[name].action]: { type: 'plain_text_input', value } },
-    });
-    const payload = {
-      type: 'view_submission',
-      team: { id: seeded.teamId },
-      user: { id: seeded.rep.slackUserId, team_id: seeded.teamId },
-      view: {
-        id: `V${randomUUID().slice(0, 8)}`,
-        callback_id: modalCallbacks.editTexts,
-        private_metadata: recordingId,
-        state: {
-          values: {
-            ...field('summary', summary),
-            ...field('emailSubject', 'Next steps for Client Inc'),
-            ...field('emailBody', 'Hi John,\n\nThanks for your time today.'),
-            ...field('crmNote', 'Pilot proposal due Friday.'),
-          },
-        },
-      },
-    };
-    return harness.postSigned('/slack/interactions', blockActionsBody(payload));
-  }
-
   it('shows the account the rep picked, then the summary they edited, then the note, each on the next edit', async () => {
     const seeded = await harness.seedTenant();
     harness.emulators.hubspot.addCompany({ name: 'Client Inc (US)', domain: 'client.com' });
@@ -57,7 +30,7 @@ describe('card edits show the meeting as it is now', function () {
     await harness.click(seeded, { actionId: cardActions.chooseAccount, blockId: `account:${recordingId}`, selected: { value: europe, text: 'Client Inc (EU) (client.com)' } });
     await waitFor('the picked account on the card', () => /Client Inc \(EU\)/.test(card()) && !/Several CRM accounts match/.test(card()));
 
-    const saved = await saveSummary(seeded, recordingId, 'EDITED: Client Inc wants a pilot before Q3.');
+    const saved = await submitEditTexts(harness, seeded, recordingId, { summary: 'EDITED: Client Inc wants a pilot before Q3.', crmNote: 'Pilot proposal due Friday.' });
     assert.equal(saved.status, 200);
     await waitFor('the edited summary on the card', () => /EDITED: Client Inc wants a pilot before Q3\./.test(card()));
 

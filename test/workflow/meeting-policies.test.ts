@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { inTenant } from '../../db/tenant-scope';
-import { blockActionsBody } from '../../emulators/slack-request-signer';
 import { AccountMapping } from '../../entities';
-import { cardActions, editModalFields, modalCallbacks } from '../../slack/action-ids';
+import { cardActions, editModalFields } from '../../slack/action-ids';
 import { createTaskUpdate, updateDealUpdate } from '../../workflows/messages';
 import type { Actor } from '../../domain/meeting';
 import { cardButtons, cardText } from '../support/card';
+import { submitEditTexts } from '../support/edit-modal';
 import { meetingState, prepareMeeting, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
@@ -76,30 +75,7 @@ describe('meeting workflow: policies, edits, deals and tasks', function () {
 
     await harness.click(seeded, { actionId: cardActions.edit, value: recordingId });
     await waitFor('the edit modal', () => harness.emulators.slack.calls('views.open').length === 1);
-    const submit = (values: { summary: string; crmNote: string }) => {
-      const field = (name: keyof typeof editModalFields, value: string) => ({
-        [editModalFields[name].block]: { [editModalFields[name].action]: { type: 'plain_text_input', value } },
-      });
-      const payload = {
-        type: 'view_submission',
-        team: { id: seeded.teamId },
-        user: { id: seeded.rep.slackUserId, team_id: seeded.teamId },
-        view: {
-          id: `V${randomUUID().slice(0, 8)}`,
-          callback_id: modalCallbacks.editTexts,
-          private_metadata: recordingId,
-          state: {
-            values: {
-              ...field('summary', values.summary),
-              ...field('emailSubject', 'Next steps for Client Inc'),
-              ...field('emailBody', 'Hi John,\n\nThanks for your time today.'),
-              ...field('crmNote', values.crmNote),
-            },
-          },
-        },
-      };
-      return harness.postSigned('/slack/interactions', blockActionsBody(payload));
-    };
+    const submit = (values: { summary: string; crmNote: string }) => submitEditTexts(harness, seeded, recordingId, values);
 
     const refused = await submit({ summary: '   ', crmNote: 'Edited note' });
     assert.equal(refused.status, 200);
