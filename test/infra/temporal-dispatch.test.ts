@@ -20,17 +20,26 @@ describe('a Temporal dev server started with the project’s dynamic config', fu
   let client: Client;
 
   before(async () => {
-    const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
-    const onePartition = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'].flatMap((value) => ['--dynamic-config-value', value]);
-    server = spawnWithPrefixedOutput('temporal-dispatch', resolveTemporalCli(), [
-      'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--log-level', 'error',
-      '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
-      ...temporalDevServerFlags, ...onePartition,
-    ]);
-    await waitUntil('the dispatch test’s Temporal server', async () => {
-      connection = await Connection.connect({ address: `127.0.0.1:${port}` }).catch(() => connection);
-      return connection !== undefined;
-    }, { timeoutMs: 60_000, intervalMs: 500, process: server });
+    // The dev server binds internal service ports it picks itself; one just released by another
+    // test's server can still be taken, and then it exits before serving: start it again.
+    for (let attempt = 1; ; attempt++) {
+      const [port, httpPort, metricsPort] = [await freePort(), await freePort(), await freePort()];
+      const onePartition = ['matching.numTaskqueueReadPartitions=1', 'matching.numTaskqueueWritePartitions=1'].flatMap((value) => ['--dynamic-config-value', value]);
+      server = spawnWithPrefixedOutput('temporal-dispatch', resolveTemporalCli(), [
+        'server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--log-level', 'error',
+        '--port', String(port), '--http-port', String(httpPort), '--metrics-port', String(metricsPort),
+        ...temporalDevServerFlags, ...onePartition,
+      ]);
+      try {
+        await waitUntil('the dispatch test’s Temporal server', async () => {
+          connection = await Connection.connect({ address: `127.0.0.1:${port}` }).catch(() => connection);
+          return connection !== undefined;
+        }, { timeoutMs: 60_000, intervalMs: 500, process: server });
+        break;
+      } catch (error) {
+        if (attempt >= 3 || !server.exitStatus) throw error;
+      }
+    }
     client = new Client({ connection });
   });
   after(async () => {
