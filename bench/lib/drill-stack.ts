@@ -1,6 +1,6 @@
 /**
  * The stack the fault drills run against: the same processes as scripts/start-local.ts (file-backed
- * Temporal dev server, embedded Postgres, migrations, the compiled worker and API (dist/worker.js,
+ * Temporal dev server, or with DRILL_TEMPORAL=server the production server on PostgreSQL; embedded Postgres, migrations, the compiled worker and API (dist/worker.js,
  * dist/api/cluster.js with API_PROCESSES processes) as child processes, emulators in this process) built from the same parts, but with a handle on each
  * process. startLocalStack cannot serve here: it takes everything down (and exits) when a child
  * dies, which is exactly what a drill does on purpose. Own ports and data dir (.data/drills, wiped
@@ -15,6 +15,7 @@ import { migrateDatabase } from '../../db/migrate';
 import { provisionLocalDatabaseRoles } from '../../scripts/lib/local-database-roles';
 import { resolveTemporalCli } from '../../scripts/lib/temporal-cli';
 import { temporalDevServerFlags, temporalSqliteStoreFlags } from '../../scripts/lib/temporal-dev-server-flags';
+import { startTemporalProductionServer, temporalServerMetricsUrl, type RunningTemporalProductionServer } from '../../scripts/lib/temporal-production-server';
 import { freePort, spawnWithPrefixedOutput, waitForTcpPort, waitUntil, type ManagedProcess } from '../../scripts/lib/processes';
 import { buildApp } from '../../scripts/lib/app-build';
 import { processCountFromEnv } from '../../scripts/lib/process-count';
@@ -96,23 +97,15 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
   let services: EmulatedServices | undefined;
   try {
     const temporalCli = resolveTemporalCli();
-    const startTemporal = (): ManagedProcess =>
-      spawnWithPrefixedOutput('temporal', temporalCli, [
-        'server', 'start-dev', '--headless',
-        '--db-filename', path.join(dataDir, 'temporal.sqlite'), ...temporalSqliteStoreFlags,
-        '--port', String(ports.temporal), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
-        '--metrics-port', String(temporalMetricsPort),
-        ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
-        ...temporalDevServerFlags,
-      ]);
-    let temporal = startTemporal();
-    stops.push(() => temporal.stop(15_000));
+    const temporal = drillTemporal(temporalCli, dataDir, ports.temporal, port('DRILL_TEMPORAL_POSTGRES_PORT', ports.postgres + 1), temporalMetricsPort);
+    const temporalStarted = temporal.start();
+    stops.push(() => temporal.stop());
     const building = buildApp((message) => console.log(`[drill] ${message}`));
     const postgres: RunningEmbeddedPostgres = await startEmbeddedPostgres({ dataDir: path.join(dataDir, 'postgres'), port: ports.postgres, database: 'followup' });
     stops.push(() => postgres.stop());
     const databaseUrls = await provisionLocalDatabaseRoles({ adminUrl: postgres.url, database: 'followup' });
     await migrateDatabase(databaseUrls.migration);
-    await waitUntil(`the Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, process: temporal });
+    await temporalStarted;
     const build = await building;
 
     services = await startEmulatedServices(options);
@@ -167,20 +160,15 @@ export async function startDrillStack(options: DrillStackOptions = {}): Promise<
       startWorker,
       killWorker: () => worker?.kill() ?? Promise.resolve(),
       apiProcess: () => api,
-      temporalMetricsUrl: `http://${LOOPBACK}:${temporalMetricsPort}/metrics`,
+      temporalMetricsUrl: temporal.metricsUrl,
       workerMetricsUrls: metricsPorts.map((metricsPort) => `http://${LOOPBACK}:${metricsPort}/metrics`),
       // Under API_PROCESSES=1 the launcher is the API itself; otherwise its children are.
       apiProcessIds: () => (api.pid === undefined ? [] : childPids(api.pid).length ? childPids(api.pid) : [api.pid]),
       async restartTemporal(downMs, whileDown) {
-        await temporal.stop(15_000);
+        await temporal.stop();
         whileDown?.();
         await new Promise((resolve) => setTimeout(resolve, downMs));
-        temporal = startTemporal();
-        await waitUntil(`the restarted Temporal frontend at ${temporalAddress}`, () => temporalServing(temporalCli, temporalAddress), {
-          timeoutMs: READY_TIMEOUT_MS,
-          intervalMs: 500,
-          process: temporal,
-        });
+        await temporal.start();
       },
       async stopPostgres(downMs, whileDown) {
         const stopRequestedAt = Date.now();
@@ -226,6 +214,53 @@ function spawnKillableWorker(workerEntry: string, env: NodeJS.ProcessEnv): Killa
       await exited;
       process.removeListener('exit', killOnExit);
     },
+  };
+}
+
+/** The drill's Temporal: started, stopped and started again on the same data. */
+interface DrillTemporal {
+  /** Resolves once the frontend serves. */
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** The server's Prometheus metrics (persistence latency, each request's latency). */
+  metricsUrl: string;
+}
+
+/**
+ * DRILL_TEMPORAL=server: the production server on its own PostgreSQL (scripts/lib/temporal-production-server.ts,
+ * what compose runs; a restart stops and starts its Postgres too); otherwise the CLI's file-backed dev server.
+ */
+function drillTemporal(temporalCli: string, dataDir: string, frontendPort: number, postgresPort: number, devMetricsPort: number): DrillTemporal {
+  const address = `${LOOPBACK}:${frontendPort}`;
+  if (process.env.DRILL_TEMPORAL === 'server') {
+    const options = { dataDir: path.join(dataDir, 'temporal-server'), port: frontendPort, postgresPort, namespace: 'default', keywordSearchAttributes: SEARCH_ATTRIBUTES, temporalCli };
+    let server: RunningTemporalProductionServer | undefined;
+    return {
+      async start() {
+        server = await startTemporalProductionServer(options);
+      },
+      stop: async () => server?.stop(),
+      metricsUrl: temporalServerMetricsUrl(frontendPort),
+    };
+  }
+  let server: ManagedProcess | undefined;
+  return {
+    async start() {
+      const started = spawnWithPrefixedOutput('temporal', temporalCli, [
+        'server', 'start-dev', '--headless',
+        '--db-filename', path.join(dataDir, 'temporal.sqlite'), ...temporalSqliteStoreFlags,
+        '--port', String(frontendPort), '--ip', LOOPBACK, '--namespace', 'default', '--log-level', 'error',
+        '--metrics-port', String(devMetricsPort),
+        ...SEARCH_ATTRIBUTES.flatMap((name) => ['--search-attribute', `${name}=Keyword`]),
+        ...temporalDevServerFlags,
+      ]);
+      server = started;
+      await waitUntil(`the Temporal frontend at ${address}`, () => temporalServing(temporalCli, address), { timeoutMs: READY_TIMEOUT_MS, intervalMs: 500, process: started });
+    },
+    async stop() {
+      await server?.stop(15_000);
+    },
+    metricsUrl: `http://${LOOPBACK}:${devMetricsPort}/metrics`,
   };
 }
 

@@ -16,6 +16,11 @@ export const temporalDynamicConfig: Readonly<Record<string, boolean | number>> =
   // still went out ahead of another tenant's click (the noisy-neighbour drill, bench/README.md).
   'matching.numTaskqueueReadPartitions': 1,
   'matching.numTaskqueueWritePartitions': 1,
+  // The CLI turns this on so attributes created at run time are usable at once; every dev server
+  // here registers its attributes with `--search-attribute` before anything runs, so the cache is
+  // always right, and on, it read the store's cluster metadata on every lookup: ~400 reads a second
+  // through the one SQLite connection during the noisy-neighbour drill's burst (bench/README.md).
+  'system.forceSearchAttributesCacheRefreshOnRead': false,
 };
 
 /** The same as `temporal server start-dev` flags. */

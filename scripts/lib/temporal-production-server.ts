@@ -74,6 +74,11 @@ function servicePorts(frontend: number) {
   };
 }
 
+/** The server's Prometheus metrics, for a server whose frontend listens on `frontendPort`. */
+export function temporalServerMetricsUrl(frontendPort: number): string {
+  return `http://${LOOPBACK}:${servicePorts(frontendPort).metrics}/metrics`;
+}
+
 /**
  * The development-postgres12 config of the server's repository, single process, loopback only. The
  * database password is read from the server's environment by the config template, never written down.
@@ -214,7 +219,7 @@ export async function startTemporalProductionServer(options: TemporalProductionS
     return {
       address,
       process: running,
-      metricsUrl: `http://${LOOPBACK}:${servicePorts(options.port).metrics}/metrics`,
+      metricsUrl: temporalServerMetricsUrl(options.port),
       async databaseBytes() {
         const db = knex({ client: 'pg', connection: adminUrl.toString(), pool: { min: 0, max: 1 } });
         try {
