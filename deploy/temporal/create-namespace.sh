@@ -44,6 +44,22 @@ else
   temporal operator namespace create --address "$address" --namespace "$namespace"
 fi
 
-# A new namespace takes a few seconds to reach every server cache.
-retry "search attributes to be registered in $namespace" register_search_attributes
+# Each Temporal service caches the search attributes and reads them again every 60 s (the server's
+# cacheRefreshInterval); until then a start or upsert naming a new one is refused. So when this run
+# registers any, the app waits out one refresh before it starts; on a rerun nothing is waited.
+all_search_attributes_registered() {
+  registered=$(temporal operator search-attribute list --address "$address" --namespace "$namespace" 2>/dev/null) || return 1
+  for name in TenantId MeetingStatus CrmSyncStatus CrmProvider; do
+    printf '%s\n' "$registered" | grep -qw "$name" || return 1
+  done
+}
+
+if all_search_attributes_registered; then
+  echo "Search attributes already registered in $namespace"
+else
+  # A new namespace takes a few seconds to reach every server cache.
+  retry "search attributes to be registered in $namespace" register_search_attributes
+  echo "Waiting 65 s for every Temporal service to refresh its search-attribute cache"
+  sleep 65
+fi
 echo "Namespace $namespace is ready"

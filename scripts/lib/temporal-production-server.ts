@@ -24,6 +24,8 @@ const VISIBILITY_DATABASE = 'temporal_visibility';
 const READY_TIMEOUT_MS = 120_000;
 const CLI_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 15_000;
+/** The server's search-attribute cache refresh (cacheRefreshInterval, 60 s) and a margin. */
+const SEARCH_ATTRIBUTE_CACHE_REFRESH_MS = 65_000;
 
 export interface TemporalProductionServerOptions {
   /** Holds Temporal's Postgres data and the rendered server config; kept across starts. */
@@ -188,8 +190,13 @@ async function registerNamespace(options: TemporalProductionServerOptions, addre
     if (!created.ok) throw new Error(`Could not create namespace ${options.namespace}:\n${created.output}`);
   }
   const attributeArgs = options.keywordSearchAttributes.flatMap((name) => ['--name', name, '--type', 'Keyword']);
+  const listed = await cli('operator', 'search-attribute', 'list', '--namespace', options.namespace);
+  const alreadyRegistered = listed.ok && options.keywordSearchAttributes.every((name) => new RegExp(`\\b${name}\\b`).test(listed.output));
   // A new namespace takes a few seconds to reach the frontend's cache; until then both of these fail.
   await wait(`search attributes in namespace ${options.namespace}`, async () => (await cli('operator', 'search-attribute', 'create', '--namespace', options.namespace, ...attributeArgs)).ok);
+  // As compose's job does: every service reads its search-attribute cache again only each 60 s
+  // (dynamicconfig.yaml keeps the refresh on read off), and refuses new attributes until then.
+  if (!alreadyRegistered) await new Promise((resolve) => setTimeout(resolve, SEARCH_ATTRIBUTE_CACHE_REFRESH_MS));
   await wait(`namespace ${options.namespace} to be served`, async () => (await cli('workflow', 'list', '--namespace', options.namespace, '--limit', '1')).ok);
 }
 
