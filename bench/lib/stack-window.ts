@@ -43,6 +43,8 @@ export async function watchStackWindow(workerMetricsUrls: readonly string[], tem
         lines.push('Temporal server:');
         lines.push(...histogramLines(temporalBefore, temporalAfter, 'service_latency', /Respond|StartWorkflow|UpdateWorkflow|Signal/).map((line) => `  ${line}`));
         lines.push(...histogramLines(temporalBefore, temporalAfter, 'persistence_latency', undefined, 8).map((line) => `  ${line}`));
+        // Visibility (search attributes, the Web UI's lists) is written apart, by a background queue: on the dev server through the same one SQLite connection.
+        lines.push(...histogramLines(temporalBefore, temporalAfter, 'visibility_persistence_latency', undefined, 4).map((line) => `  ${line}`));
       } else lines.push('Temporal server: metrics unavailable');
       metricsAfter.forEach((after, index) => {
         const before = metricsBefore[index];
