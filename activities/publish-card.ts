@@ -53,14 +53,16 @@ export function publishCardActivity(deps: ActivityDependencies) {
       return existing;
     }
     const post = (channel: string) => callSlack(() => slack.chat.postMessage({ channel, text: message.text, blocks: message.blocks }));
-    const directMessage = async () => (await callSlack(() => slack.conversations.open({ users: state.repSlackUserId }))).channel?.id ?? state.repSlackUserId;
-    let channel = state.cardChannel ?? (await directMessage());
+    // The rep's user id as the channel posts in the app's DM with them, and Slack answers with that
+    // DM's id, which later edits use. No conversations.open first: it is Tier 3 (about 50 a minute per
+    // workspace), so a team's burst of meetings would spend it on opening the same few DMs again.
+    let channel = state.cardChannel ?? state.repSlackUserId;
     let posted;
     try {
       posted = await post(channel);
     } catch (error) {
       if (!state.cardChannel || !(error instanceof ExternalServiceError && channelClosedToBot.has(error.detail ?? ''))) throw error;
-      channel = await directMessage();
+      channel = state.repSlackUserId;
       posted = await post(channel);
     }
     const card = { channel: posted.channel ?? channel, ts: posted.ts ?? '' };

@@ -72,6 +72,9 @@ describe('Fathom webhook: a recording reaching the rep without a command', funct
     assert.match(cardText(harness.emulators.slack, dmChannel()), /Client Inc/);
     assert.ok(await workflowExists(meeting.recording_id));
     assert.equal(harness.emulators.fathom.requestsTo('GET', /^\/external\/v1\//).length, 0, 'Fathom was not asked again');
+    // Posted to the rep's user id and edited in the DM Slack answered with: a team's burst of
+    // meetings spends none of the workspace's ~50 conversations.open a minute.
+    assert.equal(harness.emulators.slack.calls('conversations.open').length, 0);
   });
 
   it('loads the transcript from Fathom when the webhook was registered without include_transcript', async () => {
