@@ -16,8 +16,10 @@ export async function admitMeeting(
   const { tenantId, recordingId } = request;
   const limits = limitsOf(request.plan);
   const month = usageMonthOf(request.now);
-  // One admission at a time per tenant, so two meetings cannot both take the last one.
-  await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`meeting-quota:${tenantId}`]);
+  // One count at a time per tenant, so two meetings cannot both take the last one. A check only
+  // reads (the count decides), so it waits for no lock: a team's burst of webhooks would otherwise
+  // queue on one lock per tenant in the API, past its statement timeout on a busy database.
+  if (request.mode === 'count') await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`meeting-quota:${tenantId}`]);
   const counted = await em.execute<{ found: number }[]>('select 1 as found from meeting_usage where tenant_id = ? and recording_id = ?', [tenantId, recordingId]);
   if (counted.length > 0) return { admitted: true };
   if (limits.meetingsPerMonth !== null) {

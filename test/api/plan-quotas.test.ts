@@ -84,6 +84,28 @@ describe('plans and quotas', function () {
     assert.equal(await meetingsCounted(seeded), 30);
   });
 
+  it('takes a rep’s /followup at once while another meeting of the workspace is being counted', async () => {
+    const seeded = await seedOnPlan('free');
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    let counting!: () => void;
+    const countingStarted = new Promise<void>((resolve) => (counting = resolve));
+    // What loadMeeting holds while it counts a meeting: the tenant's quota lock.
+    const counter = inTenant(harness.orm, seeded.tenant.id, async (em) => {
+      await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`meeting-quota:${seeded.tenant.id}`]);
+      counting();
+      await released;
+    });
+    await countingStarted;
+    try {
+      const meeting = harness.addFathomMeeting(seeded);
+      assert.match(await followup(seeded, String(meeting.recording_id)), /Preparing the follow-up/);
+    } finally {
+      release();
+      await counter;
+    }
+  });
+
   it('has no meeting limit on the Business plan', async () => {
     const seeded = await seedOnPlan('business');
     await useMeetings(seeded, planLimits.team.meetingsPerMonth! + 1);
