@@ -19,6 +19,8 @@ const partsByCommandLine: [CpuPart, string][] = [
   ['api', 'dist/api/'],
   ['api', 'server.ts'],
   ['temporal', 'start-dev'],
+  // The production server (BENCH_TEMPORAL / DRILL_TEMPORAL=server); its Postgres counts as postgres.
+  ['temporal', 'bin/temporal-server'],
   ['postgres', 'postgres'],
 ];
 
