@@ -158,9 +158,11 @@ async function main(): Promise<void> {
     ready: () => worker?.getState() === 'RUNNING',
   });
   logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
+  // A failure here ends the process (main's catch), as a failed database open always did.
+  const [createdWorker, schedule] = await starting;
+  worker = createdWorker;
+  const [client, connection] = await Promise.all([connectingClient, connecting]);
   try {
-    let schedule: string;
-    [worker, schedule] = await starting;
     logger.info('Transcript retention schedule ready', { schedule });
     const codeCache = keepCodeCacheForNextStart();
     logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), tasks: tuning.tasks, ...tuning.options, codeCache });
@@ -169,8 +171,8 @@ async function main(): Promise<void> {
   } finally {
     await tenantChanges.close();
     await health.close();
-    await connectingClient.then((client) => client.connection.close(), () => undefined);
-    await connecting.then((connection) => connection.close(), () => undefined);
+    await client.connection.close();
+    await connection.close();
     await orm.close();
     await maintenanceOrm.close();
     await tracing.shutdown();
