@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       workflowBundle: prebundledWorkflows(),
       tracing,
       tuning,
-    }),
+    }).then((created) => (worker = created)),
   );
   // Worker.create reads the bundle and its source map on this thread (~0.1 s) before it creates the
   // workflow thread; the rest of the start waits for that so as not to delay it (a worker without
@@ -155,18 +155,18 @@ async function main(): Promise<void> {
   const health = await startWorkerHealthListener({
     host: config.worker.healthHost,
     port: config.worker.healthPort,
+    // RUNNING once it polls: after every step of the start, checks included.
     ready: () => worker?.getState() === 'RUNNING',
   });
   logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
   // A failure here ends the process (main's catch), as a failed database open always did.
   const [createdWorker, schedule] = await starting;
-  worker = createdWorker;
   const [client, connection] = await Promise.all([connectingClient, connecting]);
   try {
     logger.info('Transcript retention schedule ready', { schedule });
     const codeCache = keepCodeCacheForNextStart();
     logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), tasks: tuning.tasks, ...tuning.options, codeCache });
-    await worker.run();
+    await createdWorker.run();
     logger.info('Worker stopped');
   } finally {
     await tenantChanges.close();
