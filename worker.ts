@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 import type { DataConverter } from '@temporalio/common';
 import { Runtime, Worker, type NativeConnection, type WorkerOptions } from '@temporalio/worker';
 import { createActivities, type ActivityDependencies } from './activities';
-import { openCheckedOrm, openMaintenanceOrm } from './db/orm';
+import { connectCheckedOrm, unconnectedMaintenanceOrm, unconnectedOrm } from './db/orm';
 import { TenantChangeFeed } from './db/tenant-change-feed';
 import { loadConfig } from './runtime/config';
 import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converter';
@@ -114,45 +114,59 @@ async function main(): Promise<void> {
   countExternalCalls(externalServiceClassifier(config));
   if (!config.databaseMaintenanceUrl) throw new Error('DATABASE_MAINTENANCE_URL is not set: the worker runs the cross-tenant jobs on it.');
   const dataConverter = encryptedDataConverter(payloadCodecFor(config.payloadCodec));
-  // Side by side: each is a few round trips to a different server, and start-up waits for the slowest only.
-  const [orm, maintenanceOrm, connection, client] = await Promise.all([
-    openCheckedOrm(config.databaseUrl),
-    openMaintenanceOrm(config.databaseMaintenanceUrl),
-    connectTemporalWorker(config.temporal),
-    connectTemporalClient(config.temporal, dataConverter),
-  ]);
+  // The longest step of a start is Worker.create starting the workflow thread (the SDK evaluates the
+  // bundle there, ~0.3 s on another core), so it starts as soon as the Temporal connection is up;
+  // meanwhile this thread connects and checks the databases, connects the client, listens for
+  // tenant changes and ensures the purge schedule. Nothing polls before all of them are done.
+  const connecting = connectTemporalWorker(config.temporal);
+  // Entity metadata only, enough to build the activities; they connect below.
+  const orm = unconnectedOrm(config.databaseUrl);
+  const maintenanceOrm = unconnectedMaintenanceOrm(config.databaseMaintenanceUrl);
   const secrets = buildSecretStore(config, orm);
-  let worker: Worker | undefined;
-  const health = await startWorkerHealthListener({
-    host: config.worker.healthHost,
-    port: config.worker.healthPort,
-    ready: () => worker?.getState() === 'RUNNING',
-  });
-  logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
   // Tells the kept Slack clients and card views of installs, uninstalls and reinstalls, whichever process made them.
   const tenantChanges = new TenantChangeFeed(orm, keptPerTenant(dependencies), (error) => logger.warn('Tenant change feed unavailable', { error }));
+  let worker: Worker | undefined;
+  // Node tells when a thread is created: the SDK's only one is the workflow thread.
+  const workflowThreadCreated = new Promise<void>((resolve) => process.once('worker', () => resolve()));
+  const creating = connecting.then((connection) =>
+    createMeetingWorker({
+      connection,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      dependencies,
+      dataConverter,
+      workflowBundle: prebundledWorkflows(),
+      tracing,
+      tuning,
+    }).then((created) => (worker = created)),
+  );
+  // Worker.create reads the bundle and its source map on this thread (~0.1 s) before it creates the
+  // workflow thread; the rest of the start waits for that so as not to delay it (a worker without
+  // workflows creates no thread, hence the race).
+  await Promise.race([workflowThreadCreated, creating]).catch(() => undefined);
+  const connectingClient = connectTemporalClient(config.temporal, dataConverter);
+  const starting = Promise.all([
+    creating,
+    connectingClient.then((client) => ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue)),
+    // The schema and login checks, before the worker may poll.
+    Promise.all([connectCheckedOrm(orm), maintenanceOrm.connect()]).then(() => tenantChanges.start()),
+  ]);
+  const health = await startWorkerHealthListener({
+    host: config.worker.healthHost,
+    port: config.worker.healthPort,
+    // RUNNING once it polls: after every step of the start, checks included.
+    ready: () => worker?.getState() === 'RUNNING',
+  });
+  logger.info('Worker health listener (livez, readyz, metrics) listening', { host: config.worker.healthHost, port: health.port });
+  // A failure here ends the process (main's catch), as a failed database open always did.
+  const [createdWorker, schedule] = await starting;
+  const [client, connection] = await Promise.all([connectingClient, connecting]);
   try {
-    let schedule: string;
-    // The feed listens (one more connection) while Worker.create loads the bundle; both are done before the worker polls.
-    [worker, schedule] = await Promise.all([
-      createMeetingWorker({
-        connection,
-        namespace: config.temporal.namespace,
-        taskQueue: config.temporal.taskQueue,
-        dependencies,
-        dataConverter,
-        workflowBundle: prebundledWorkflows(),
-        tracing,
-        tuning,
-      }),
-      ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue),
-      tenantChanges.start(),
-    ]);
     logger.info('Transcript retention schedule ready', { schedule });
     const codeCache = keepCodeCacheForNextStart();
     logger.info('Worker started', { taskQueue: config.temporal.taskQueue, namespace: config.temporal.namespace, maxCachedWorkflows: maxCachedWorkflows(), tasks: tuning.tasks, ...tuning.options, codeCache });
-    await worker.run();
+    await createdWorker.run();
     logger.info('Worker stopped');
   } finally {
     await tenantChanges.close();

@@ -25,7 +25,8 @@ const toneGuidance: Record<FollowUpRequest['tone'], string> = {
   concise: 'concise (as short as the content allows; every sentence must earn its place)',
 };
 
-const languageNames = new Intl.DisplayNames(['en'], { type: 'language' });
+/** Made at the first draft, not when the worker or the API loads this module: ICU's language names take ~10 ms to load. */
+let languageNames: Intl.DisplayNames | undefined;
 /** A language tag such as `en` or `pt-BR`; anything else from the recorder is not passed on. */
 const languageCodePattern = /^[a-z]{2,3}(?:-[a-z0-9]{2,8})*$/;
 const promptDelimiterPattern = /<(\s*\/?\s*)(meeting_data|meeting|transcript)\b/gi;
@@ -37,6 +38,7 @@ export function escapePromptDelimiters(text: string): string {
 
 function languageLabel(code: string): string {
   try {
+    languageNames ??= new Intl.DisplayNames(['en'], { type: 'language' });
     const name = languageNames.of(code);
     return name && name !== code ? `${name} (${code})` : code;
   } catch {

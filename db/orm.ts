@@ -59,19 +59,39 @@ export async function openOrm(databaseUrl: string, timeouts?: DatabaseTimeouts):
 }
 
 /**
- * The app's own database (DATABASE_URL), refused unless its schema is the one this build knows and
- * its login is the confined runtime role: what the worker and the API open at start.
+ * The ORM of `databaseUrl` before it connects: its entity metadata only (MikroORM.initSync, no
+ * round trip). The worker builds its activities with it, so Worker.create can start the workflow
+ * thread while the database connects (`connectCheckedOrm`, `orm.connect()`).
  */
+export function unconnectedOrm(databaseUrl: string, timeouts?: DatabaseTimeouts): Orm {
+  return MikroORM.initSync(ormOptions(databaseUrl, timeouts));
+}
+
+/**
+ * Connects an ORM of the app's own database (DATABASE_URL) and refuses it unless its schema is the
+ * one this build knows and its login is the confined runtime role.
+ */
+export async function connectCheckedOrm(orm: Orm): Promise<void> {
+  await orm.connect();
+  await assertSchemaIsCurrent(orm);
+  await assertRuntimeLoginIsConfined(orm);
+}
+
+/** The app's own database, connected and checked (`connectCheckedOrm`): what the API opens at start. */
 export async function openCheckedOrm(databaseUrl: string, timeouts?: DatabaseTimeouts): Promise<Orm> {
-  const orm = await openOrm(databaseUrl, timeouts);
+  const orm = unconnectedOrm(databaseUrl, timeouts);
   try {
-    await assertSchemaIsCurrent(orm);
-    await assertRuntimeLoginIsConfined(orm);
+    await connectCheckedOrm(orm);
     return orm;
   } catch (error) {
     await orm.close();
     throw error;
   }
+}
+
+/** The database as the maintenance role, for the cross-tenant jobs only, not yet connected (`unconnectedOrm`). */
+export function unconnectedMaintenanceOrm(maintenanceDatabaseUrl: string): MaintenanceOrm {
+  return unconnectedOrm(maintenanceDatabaseUrl) as MaintenanceOrm;
 }
 
 /** Opens the database as the maintenance role, for the cross-tenant jobs only. */
