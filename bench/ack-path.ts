@@ -246,7 +246,7 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
   // First click on every meeting (accepted, logs its note), then a short warm-up of every target.
   const notesBefore = stack.emulators.hubspot.notes().length;
   const probe = await probeWorkers();
-  const firstClicks = await runOpenLoad({ ratePerSecond: 20, durationMs: (meetingCount / 20) * 1000, request: httpClicker(stack, stack.apiUrl, targets, 'first') });
+  const firstClicks = await runOpenLoad({ ratePerSecond: 20, durationMs: (targets.length / 20) * 1000, request: httpClicker(stack, stack.apiUrl, targets, 'first') });
   // A click the API refused (503 while its database was out of reach) logs no note; Slack would resend it.
   await waitForNotes(stack, notesBefore + firstClicks.samples.filter((sample) => sample.outcome.acked).length);
   // Until every note is logged: an update accepted after the API's ack budget is still this step's work.
