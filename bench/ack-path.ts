@@ -242,13 +242,10 @@ export async function runAckPathBenchmark(stack: BenchStack): Promise<AckPathRes
   // The click path's first runs on a fresh worker compile its code (the update's handler and
   // validator in the workflow thread, the note's activity): a few meetings not measured are clicked
   // first, as a worker that has served some clicks is the one reps meet.
-  await clickOnce(stack, prepared.slice(0, clickWarmupMeetings));
+  if (clickWarmupMeetings > 0) await clickEachOnce(stack, prepared.slice(0, clickWarmupMeetings), 'warm-first');
   // First click on every meeting (accepted, logs its note), then a short warm-up of every target.
-  const notesBefore = stack.emulators.hubspot.notes().length;
   const probe = await probeWorkers();
-  const firstClicks = await runOpenLoad({ ratePerSecond: 20, durationMs: (targets.length / 20) * 1000, request: httpClicker(stack, stack.apiUrl, targets, 'first') });
-  // A click the API refused (503 while its database was out of reach) logs no note; Slack would resend it.
-  await waitForNotes(stack, notesBefore + firstClicks.samples.filter((sample) => sample.outcome.acked).length);
+  const firstClicks = await clickEachOnce(stack, targets, 'first');
   // Until every note is logged: an update accepted after the API's ack budget is still this step's work.
   const firstClickWorkers = await probe.stop();
   const firstClickProfile = await firstClickBreakdown(stack, targets, firstClicks, firstClickWorkers);
@@ -334,12 +331,13 @@ function ackGoals(steps: Row[]): Row[] {
   return goals;
 }
 
-/** One accepted click on each meeting at 20/s, until each note is logged (not measured). */
-async function clickOnce(stack: BenchStack, targets: ClickTarget[]): Promise<void> {
-  if (targets.length === 0) return;
+/** A first "Log to CRM" click on each meeting at 20/s, then waits until each accepted click's note is logged. */
+async function clickEachOnce(stack: BenchStack, targets: ClickTarget[], runLabel: string): Promise<OpenLoadRun<ClickOutcome>> {
   const notesBefore = stack.emulators.hubspot.notes().length;
-  const run = await runOpenLoad({ ratePerSecond: 20, durationMs: (targets.length / 20) * 1000, request: httpClicker(stack, stack.apiUrl, targets, 'warm-first') });
+  const run = await runOpenLoad({ ratePerSecond: 20, durationMs: (targets.length / 20) * 1000, request: httpClicker(stack, stack.apiUrl, targets, runLabel) });
+  // A click the API refused (503 while its database was out of reach) logs no note; Slack would resend it.
   await waitForNotes(stack, notesBefore + run.samples.filter((sample) => sample.outcome.acked).length);
+  return run;
 }
 
 async function waitForNotes(stack: BenchStack, count: number): Promise<void> {
