@@ -1,4 +1,5 @@
 import type { TranscriptLine } from '../domain/meeting';
+import { activityCallHolder } from '../clients/rate-limit-holder';
 import { appendAudit } from '../db/audit';
 import { inTenant } from '../db/tenant-scope';
 import { MeetingRecord } from '../entities';
@@ -14,6 +15,15 @@ export interface DraftFollowUpInput {
   tenantId: string;
   meetingRecordId: string;
   workflowId: string;
+}
+
+/**
+ * The rate-limit holder under which the meeting's workflow will run draftFollowUp(input) (the name
+ * activities/index.ts registers it under), so a turn booked for it before it is scheduled
+ * (loadMeeting) is the one the draft claims.
+ */
+export function draftTurnHolder(input: DraftFollowUpInput): string {
+  return activityCallHolder(input.workflowId, 'draftFollowUp', [input]);
 }
 
 /** Asks the follow-up writer for summary, insights, email and note; stores them once. */

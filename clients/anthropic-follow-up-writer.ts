@@ -14,6 +14,7 @@ import { ExternalServiceError, parseRetryAfter } from '../domain/service-errors'
 import { anthropicPauseMs, parseAnthropicRateLimits } from './anthropic-rate-limit-headers';
 import { buildFollowUpPrompt, followUpPromptVersion } from './follow-up-prompt';
 import { InProcessRateLimitStore } from './in-process-rate-limit-store';
+import { rateLimitHolder } from './rate-limit-holder';
 import { bucketForWindow, passRateLimit, rateLimitKey, type BucketRate, type RateLimitStore } from './rate-limit-store';
 import { anthropicDefaultRequestsPerMinute } from './service-rate-limits';
 import { followUpTool, followUpToolName, invalidDraftError, readFollowUpToolInput } from './follow-up-tool';
@@ -153,10 +154,24 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
     if (pauseMs > 0) await gate.store.pause(requestsKey, requestRate(), pauseMs);
   }
 
+  const tenantRequestsKey = (tenantId: string) => rateLimitKey('anthropic', `requests:tenant:${tenantId}`, account);
+
+  /**
+   * Only the tenant's share is booked ahead: it is what queues a busy tenant's drafts. The
+   * organisation's requests and tokens are taken when the draft is written, as the tokens depend
+   * on the prompt, and half the organisation's requests stay free of any one tenant anyway.
+   */
+  async function bookTurn(tenantId: string): Promise<number> {
+    const holder = rateLimitHolder();
+    if (!holder) return 0;
+    // A negative bound grants nothing at once: the tokens are taken and the turn kept for the holder, even when it is now.
+    const { waitMs } = await gate.store.take(tenantRequestsKey(tenantId), tenantRequestRate(), 1, -1, holder);
+    return waitMs > maxRateLimitWaitMs ? waitMs : 0;
+  }
+
   async function write(request: FollowUpRequest): Promise<WrittenFollowUp> {
     const prompt = buildFollowUpPrompt(request, maxInputTokens);
-    const tenantKey = rateLimitKey('anthropic', `requests:tenant:${request.tenantId}`, account);
-    await passRateLimit(gate, { service: 'anthropic', key: tenantKey, rate: tenantRequestRate(), userMessage: rateLimitedMessage });
+    await passRateLimit(gate, { service: 'anthropic', key: tenantRequestsKey(request.tenantId), rate: tenantRequestRate(), userMessage: rateLimitedMessage });
     await passRateLimit(gate, { service: 'anthropic', key: requestsKey, rate: requestRate(), userMessage: rateLimitedMessage });
     if (learned.inputTokensPerMinute) {
       const rate = inputTokenRate(learned.inputTokensPerMinute);
@@ -195,5 +210,5 @@ export function createAnthropicFollowUpWriter(options: AnthropicFollowUpWriterOp
     };
   }
 
-  return { write };
+  return { write, bookTurn };
 }

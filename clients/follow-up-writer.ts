@@ -30,4 +30,11 @@ export type WrittenFollowUp = Omit<FollowUpDraft, 'revision' | 'editedBySlackUse
 
 export interface FollowUpWriter {
   write(request: FollowUpRequest): Promise<WrittenFollowUp>;
+  /**
+   * Books the tenant's next turn at a rate-limited writer for the current rate-limit holder's
+   * draft (clients/rate-limit-holder.ts), taking its share now: the draft, written as that holder
+   * at its turn, is granted at once. Returns how long to wait before drafting; 0 when the draft
+   * may start now (a short rest is waited out inside it). Writers without limits have none.
+   */
+  bookTurn?(tenantId: string): Promise<number>;
 }

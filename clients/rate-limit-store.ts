@@ -43,6 +43,7 @@ export interface RateLimitStore {
    * behind every token already owed (then the caller waits `waitMs`). Otherwise `waitMs` is the
    * caller's turn; with a `holder` its tokens are taken now and its turn is reserved, and the
    * holder's next take claims that reservation (granted when it is due within `maxWaitMs`).
+   * A negative `maxWaitMs` grants nothing: with a holder it books the turn ahead of the call.
    */
   take(key: string, rate: BucketRate, cost: number, maxWaitMs: number, holder?: string): Promise<TakeResult>;
   /** A server said the key is spent: nobody takes from it for `waitMs`; then it restarts with one token. */

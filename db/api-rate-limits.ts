@@ -33,7 +33,7 @@ const granted = `(${wait} <= ${maxWait})`;
  * One take. `held`: this holder's reservation, unless it came back too late for it
  * (reservationGraceMs). Claimed when due within the bound, without taking tokens; otherwise the
  * holder is told the rest. Without one, `taken` is the bucket take (a new bucket starts full, and
- * this take is its first spend); a refused holder's tokens are taken too, and `reserved` keeps its turn.
+ * this take is its first spend, unless a negative bound books it ahead); a refused holder's tokens are taken too, and `reserved` keeps its turn.
  */
 const takeSql = `
   with held as (
@@ -44,11 +44,11 @@ const takeSql = `
   ),
   claimed as (
     delete from api_rate_limit_reservation r using held
-    where r.key = :key and r.holder = ${holder} and held.wait_ms <= ${maxWait}
+    where r.key = :key and r.holder = ${holder} and greatest(0, held.wait_ms) <= ${maxWait}
   ),
   taken as (
     insert into api_rate_limit as b (key, tokens, capacity, refill_per_ms, refilled_at, paused_until, last_wait_ms, last_granted)
-    select :key, ${capacity} - ${cost}, ${capacity}, ${refillPerMs}, ${now}, null, 0, true
+    select :key, case when 0 <= ${maxWait} or ${holder} is not null then ${capacity} - ${cost} else ${capacity} end, ${capacity}, ${refillPerMs}, ${now}, null, 0, 0 <= ${maxWait}
     where not exists (select 1 from held)
     on conflict (key) do update set
       tokens = case when ${granted} or ${holder} is not null then ${refilled} - ${cost} else ${refilled} end,
@@ -65,7 +65,7 @@ const takeSql = `
     where not t.last_granted and ${holder} is not null
     on conflict (key, holder) do update set due_at = excluded.due_at, cost = excluded.cost
   )
-  select greatest(0, wait_ms) as last_wait_ms, wait_ms <= ${maxWait} as last_granted from held
+  select greatest(0, wait_ms) as last_wait_ms, greatest(0, wait_ms) <= ${maxWait} as last_granted from held
   union all
   select last_wait_ms, last_granted from taken`;
 

@@ -1,14 +1,8 @@
-import { createHash } from 'node:crypto';
 import type { Context } from '@temporalio/activity';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
-import { withRateLimitHolder } from '../clients/rate-limit-holder';
+import { activityCallHolder, withRateLimitHolder } from '../clients/rate-limit-holder';
 
-/**
- * Names each activity's logical call for the shared rate limiter (clients/rate-limit-holder.ts).
- * After a deferral the workflow schedules the activity again as a new activity (a new activity id),
- * so the holder is what stays: the workflow, the activity type and its input (two calls of one type
- * in one workflow differ by input). Hashed, so the shared table holds no workflow id or tenant data.
- */
+/** Runs each activity of a workflow as its call's holder for the shared rate limiter (clients/rate-limit-holder.ts). */
 export function activityRateLimitHolder(context: Context): { inbound: ActivityInboundCallsInterceptor } {
   return {
     inbound: {
@@ -16,11 +10,7 @@ export function activityRateLimitHolder(context: Context): { inbound: ActivityIn
         const { workflowExecution, activityType } = context.info;
         // An activity outside a workflow is never scheduled again by one: it has no holder.
         if (!workflowExecution) return next(input);
-        const holder = createHash('sha256')
-          .update(`${workflowExecution.workflowId}\u0000${activityType}\u0000${JSON.stringify(input.args) ?? ''}`)
-          .digest('hex')
-          .slice(0, 32);
-        return withRateLimitHolder(holder, () => next(input));
+        return withRateLimitHolder(activityCallHolder(workflowExecution.workflowId, activityType, input.args), () => next(input));
       },
     },
   };

@@ -6,7 +6,7 @@
  * This file is the story. The rep's requests arrive as messages (meeting-handlers.ts), are checked
  * by the rules (meeting-rules.ts) and run as actions (meeting-actions.ts).
  */
-import { allHandlersFinished, condition, log, patched, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, patched, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import { systemActorId } from '../domain/meeting';
 import type { Actor, MeetingState, MeetingStatus } from '../domain/meeting';
 import { draftFollowUp, loadMeeting, matchAccount, nudgeRep, publishCard } from './activity-profiles';
@@ -45,7 +45,10 @@ async function prepare(run: MeetingRun): Promise<boolean> {
       state.preparationFailure = undefined;
       if (!state.facts) {
         const { tenantId, recordingId, repSlackUserId } = input;
-        state.facts = await loadMeeting({ tenantId, recordingId, repSlackUserId, workflowId });
+        const { draftTurnInMs, ...facts } = await loadMeeting({ tenantId, recordingId, repSlackUserId, workflowId });
+        state.facts = facts;
+        // The draft's turn at the AI writer, booked by loading. Patched: a run of older workflow code may hold a turn it never waited for.
+        if (draftTurnInMs && patched('draft-turn-booked-at-load')) await sleep(draftTurnInMs);
       }
       if (state.facts.internalOnly && !run.forced && !(await waitToProcessAnyway(run))) return false;
       const meeting = { tenantId: input.tenantId, meetingRecordId: state.facts.meetingRecordId, workflowId };

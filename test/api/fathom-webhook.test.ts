@@ -4,7 +4,7 @@ import { sampleMeeting, type FathomMeeting } from '../../emulators/fathom-sample
 import { signFathomWebhook } from '../../emulators/fathom-webhook-signer';
 import { cardActions } from '../../slack/action-ids';
 import { cardButtons, cardText } from '../support/card';
-import { salesChannel } from '../support/meeting-flow';
+import { meetingState, salesChannel } from '../support/meeting-flow';
 import { startProductHarness, type ProductHarness, type SeededTenant } from '../support/product-harness';
 import { waitFor } from '../support/wait-for';
 
@@ -75,6 +75,25 @@ describe('Fathom webhook: a recording reaching the rep without a command', funct
     // Posted to the rep's user id and edited in the DM Slack answered with: a team's burst of
     // meetings spends none of the workspace's ~50 conversations.open a minute.
     assert.equal(harness.emulators.slack.calls('conversations.open').length, 0);
+  });
+
+  it('drafts a burst of one workspace’s meetings at the turns booked while loading them: no draft is scheduled only to be sent away', async () => {
+    // The workspace's share of Claude is two at once, then one every 2.6 s: the third and fourth wait.
+    const meetings = [1, 2, 3, 4].map(() => sampleMeeting());
+    for (const response of await Promise.all(meetings.map((meeting) => deliver(meeting)))) assert.equal(response.status, 200);
+    const workflowIds = meetings.map((meeting) => harness.workflowId(seeded, meeting.recording_id));
+    await waitFor('every card ready', async () => (await Promise.all(workflowIds.map((id) => meetingState(harness, id)))).every((state) => state.status === 'awaiting-rep'), 60_000);
+
+    let waitedForTurn = 0;
+    for (const workflowId of workflowIds) {
+      const events = (await harness.client.workflow.getHandle(workflowId).fetchHistory()).events ?? [];
+      const drafts = events.filter((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === 'draftFollowUp');
+      assert.equal(drafts.length, 1, `${workflowId}: the draft was scheduled once, never sent away and scheduled again`);
+      const draftAt = events.indexOf(drafts[0]!);
+      if (events.slice(0, draftAt).some((event) => event.timerStartedEventAttributes)) waitedForTurn += 1;
+    }
+    assert.ok(waitedForTurn >= 2, `the meetings past the share waited for their turn on a timer (${waitedForTurn})`);
+    assert.equal(harness.emulators.anthropic.requests.length, 4);
   });
 
   it('loads the transcript from Fathom when the webhook was registered without include_transcript', async () => {

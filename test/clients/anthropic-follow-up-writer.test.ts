@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { InProcessRateLimitStore } from '../../clients/in-process-rate-limit-store';
+import { withRateLimitHolder } from '../../clients/rate-limit-holder';
 import type { RateLimitStore } from '../../clients/rate-limit-store';
 import { createAnthropicFollowUpWriter, defaultFollowUpModel } from '../../clients/anthropic-follow-up-writer';
 import { ExternalServiceError } from '../../domain/service-errors';
@@ -273,6 +274,26 @@ describe('Anthropic follow-up writer', () => {
     assert.equal(error.kind, 'retryable');
     assert.ok(error.retryAfterMs! > 5_000 && error.retryAfterMs! <= 7_000, `retry after ${error.retryAfterMs} ms`);
     assert.equal(emulator.requests.length, 1, 'the second writer never reached Claude');
+  });
+
+  it('books a tenant’s draft turns ahead: a draft written at its turn goes at once, and a newcomer queues behind the booked ones', async () => {
+    let now = 1_000_000;
+    const claude = writer({ rateLimits: new InProcessRateLimitStore(() => now) });
+    const book = (holder: string) => withRateLimitHolder(holder, () => claude.bookTurn!('tenant-a'));
+    // The tenant's share of the stated 50 a minute: 25 a minute, two at once, then one every 2.6 s.
+    const turns = [await book('meeting-1'), await book('meeting-2'), await book('meeting-3')];
+    assert.deepEqual(turns.slice(0, 2), [0, 0], 'the first two may draft at once');
+    assert.ok(turns[2]! > 2_000 && turns[2]! < 3_000, `the third waits for its turn (${turns[2]} ms)`);
+    assert.equal(Math.round(await book('meeting-3')), Math.round(turns[2]!), 'booking again (a retried load) keeps the turn');
+
+    now += turns[2]!;
+    emulator.respondWith(() => validToolInput());
+    await withRateLimitHolder('meeting-3', () => claude.write(requestFor({ tenantId: 'tenant-a' })));
+    assert.equal(emulator.requests.length, 1, 'drafted at its turn, not sent away again');
+    const newcomer = await rejection(withRateLimitHolder('meeting-4', () => claude.write(requestFor({ tenantId: 'tenant-a' }))));
+    assert.equal(newcomer.kind, 'retryable');
+    assert.ok(newcomer.retryAfterMs! > 2_000, `the unbooked draft waits behind the booked turns (${newcomer.retryAfterMs} ms)`);
+    assert.equal(emulator.requests.length, 1);
   });
 
   it('maps the spend limit to limit-reached, which is not retried', async () => {

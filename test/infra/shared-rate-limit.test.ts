@@ -153,6 +153,19 @@ describe('Rate limits shared by every process (PostgreSQL buckets)', function ()
     assert.ok(claimed.waitMs <= early.waitMs, `${claimed.waitMs} ms`);
   });
 
+  it('a turn booked ahead (negative bound) takes the tokens even when they are there, and only its holder claims it, in either process', async () => {
+    const [first, second] = await twoStores();
+    const key = `test:booked:${Date.now()}`;
+    const rate = { capacity: 1, refillPerMs: 1 / 1_000 };
+    const booked = await first.take(key, rate, 1, -1, 'meeting-1:draftFollowUp');
+    assert.deepEqual(booked, { granted: false, waitMs: 0 }, 'booked for now, not granted');
+    assert.deepEqual(await first.take(key, rate, 1, -1, 'meeting-1:draftFollowUp'), { granted: false, waitMs: 0 }, 'booking again changes nothing');
+    const newcomer = await second.take(key, rate, 1, 0);
+    assert.equal(newcomer.granted, false, 'the booked token is not handed to a newcomer');
+    assert.ok(newcomer.waitMs > 900, `${newcomer.waitMs} ms`);
+    assert.deepEqual(await second.take(key, rate, 1, 2_000, 'meeting-1:draftFollowUp'), { granted: true, waitMs: 0 }, 'the holder claims its turn');
+  });
+
   it('a 429 moves the reserved turns back with the pause', async () => {
     const [first, second] = await twoStores();
     const key = `test:pause-turns:${Date.now()}`;

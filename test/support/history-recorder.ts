@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { WorkflowHandle } from '@temporalio/client';
+import type { PayloadCodec } from '@temporalio/common';
 import { payloadCodecFor } from '../../runtime/data-converter';
 import { encryptedEncoding } from '../../runtime/payload-codec';
 import { testStack } from './test-stack';
@@ -22,7 +23,12 @@ export async function recordHistory(name: string, handle: WorkflowHandle): Promi
     ['workflow', 'show', '--address', stack.temporalAddress, '--namespace', 'default', '--workflow-id', handle.workflowId, '--output', 'json'],
     { maxBuffer: 64 * 1024 * 1024 },
   );
-  await writeFile(path.join(historiesDir, `${name}.json`), `${JSON.stringify(await decryptedHistory(JSON.parse(stdout)), null, 2)}\n`);
+  await saveHistoryFixture(name, JSON.parse(stdout), payloadCodecFor(stack.payloadCodecKeys));
+}
+
+/** Saves a history in Temporal's JSON form (the CLI's, or historyToJSON's) under test/histories/, its payloads decrypted with `codec`. */
+export async function saveHistoryFixture(name: string, history: unknown, codec: PayloadCodec): Promise<void> {
+  await writeFile(path.join(historiesDir, `${name}.json`), `${JSON.stringify(await decryptedHistory(history, codec), null, 2)}\n`);
 }
 
 interface JsonPayload {
@@ -36,7 +42,7 @@ const encryptedEncodingBase64 = Buffer.from(encryptedEncoding).toString('base64'
  * Fixtures are stored decrypted: each test run has its own payload keys, and replay needs only
  * the commands, so encrypted fixtures would just be unreadable to later runs.
  */
-async function decryptedHistory(history: unknown): Promise<unknown> {
+async function decryptedHistory(history: unknown, codec: PayloadCodec): Promise<unknown> {
   const encrypted: JsonPayload[] = [];
   const collect = (value: unknown): void => {
     if (!value || typeof value !== 'object') return;
@@ -45,7 +51,6 @@ async function decryptedHistory(history: unknown): Promise<unknown> {
     else Object.values(value).forEach(collect);
   };
   collect(history);
-  const codec = payloadCodecFor(testStack().payloadCodecKeys);
   const decoded = await codec.decode(
     encrypted.map((payload) => ({
       metadata: Object.fromEntries(Object.entries(payload.metadata).map(([key, value]) => [key, Buffer.from(value, 'base64')])),

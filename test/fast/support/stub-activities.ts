@@ -56,6 +56,8 @@ export interface MeetingScenario {
   cardRefusals?: number;
   /** Our shared rate limiter sends loading the meeting away this many times (its Fathom account is busy with a burst). */
   loadDeferrals?: number;
+  /** Loading the meeting books the draft's turn at Claude this far ahead (the tenant's share is spent by a burst). */
+  draftTurnInMs?: number;
   /** The note's refusals carry these audit rows in their details, as an attempt does whose rows the database would not take. */
   noteRefusalAuditRows?: CarriedAuditRow[];
 }
@@ -107,7 +109,8 @@ export class StubbedServices {
             new ExternalServiceError({ service: 'fathom', kind: 'retryable', detail: `${ownRateLimitDetail}, next slot in 45000 ms`, retryAfterMs: 45_000, userMessage: 'Fathom is busy for this account.' }),
           );
         }
-        return loadedMeeting(input.recordingId, scenario);
+        const facts = loadedMeeting(input.recordingId, scenario);
+        return scenario.draftTurnInMs ? { ...facts, draftTurnInMs: scenario.draftTurnInMs } : facts;
       },
       draftFollowUp: async (input) => {
         this.draftsWritten.push(input);

@@ -1,6 +1,12 @@
 import assert from 'node:assert/strict';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
+import { temporal } from '@temporalio/proto';
+import { saveHistoryFixture } from '../../support/history-recorder';
 import { waitFor } from '../../support/wait-for';
 import { withStubbedMeeting } from '../support/stubbed-meeting';
+import { workflowCode } from '../support/time-skipping-stack';
+
+const { EventType } = temporal.api.enums.v1;
 
 const server = 'rate-limit waits';
 const minute = 60_000;
@@ -17,5 +23,29 @@ describe('meeting workflow (time-skipping): waiting for a rate-limit turn', func
       assert.equal(card.facts?.title, 'Acme discovery call');
       assert.equal(meeting.services.loadAttempts, 31, 'every deferral came back for its turn, then the meeting loaded');
       assert.deepEqual([...new Set(meeting.services.cards.map((shown) => shown.status))], ['preparing', 'awaiting-rep'], 'no failure reached the rep');
+    }));
+
+  it('drafts at the turn loading booked for it, with no deferral on the way', () =>
+    // A tenant's burst spent its share of Claude: loading the meeting booked the draft's turn 5 minutes ahead.
+    withStubbedMeeting({ server, scenario: { draftTurnInMs: 5 * minute } }, async (meeting) => {
+      await meeting.stateWhen('the meeting loaded', (state) => !!state.facts);
+      await meeting.skipTime(4 * minute);
+      assert.equal(meeting.services.draftsWritten.length, 0, 'the draft waits for its turn');
+      assert.equal(meeting.services.lastCard()?.status, 'preparing');
+      await meeting.skipTime(2 * minute);
+      const card = await waitFor('the prepared card', () => meeting.services.cards.find((shown) => shown.status === 'awaiting-rep'));
+      assert.equal(meeting.services.draftsWritten.length, 1);
+      assert.deepEqual(Object.keys(card.facts ?? {}).includes('draftTurnInMs'), false, 'the turn is not part of what the card shows');
+
+      const { events } = await meeting.handle.fetchHistory();
+      const scheduled = (type: string) => events!.findIndex((event) => event.activityTaskScheduledEventAttributes?.activityType?.name === type);
+      const timer = events!.findIndex((event) => event.eventType === EventType.EVENT_TYPE_TIMER_STARTED);
+      assert.equal(Number(events![timer]!.timerStartedEventAttributes!.startToFireTimeout!.seconds), 300, 'one timer for the booked turn');
+      assert.ok(scheduled('loadMeeting') < timer && timer < scheduled('draftFollowUp'), 'loaded, waited, then drafted');
+      assert.equal(events!.filter((event) => event.eventType === EventType.EVENT_TYPE_ACTIVITY_TASK_FAILED).length, 0, 'no draft was sent away');
+      if (process.env.RECORD_HISTORIES === '1') {
+        const { dataConverter } = await workflowCode();
+        await saveHistoryFixture('draft-waited-for-booked-turn', JSON.parse(historyToJSON({ events })), dataConverter.payloadCodecs![0]!);
+      }
     }));
 });
