@@ -27,7 +27,7 @@ import { workflowInterceptorModules, workflowsPath } from '../wiring/workflow-co
 import { workflowSpanSinks } from '../wiring/worker-tracing';
 import { tracingOff } from '../runtime/tracing';
 import { meetingFollowUp } from '../workflows';
-import { createEmailDraftUpdate, logNoteUpdate, meetingWorkflowId, scheduleFollowUpUpdate, statusQuery, tenantIdSearchAttribute } from '../workflows/messages';
+import { createEmailDraftUpdate, logNoteUpdate, meetingStartSearchAttributes, meetingWorkflowId, scheduleFollowUpUpdate, statusQuery } from '../workflows/messages';
 import { coreActionKinds, type Actor, type MeetingState } from '../domain/meeting';
 import { type MeetingWorkflowInput } from '../workflows/messages';
 import type { BenchStack } from './lib/bench-stack';
@@ -312,7 +312,7 @@ async function runNoopMeeting(stack: BenchStack, cards: NoopCards, workspace: Em
     args: [input],
     workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-    typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+    typedSearchAttributes: meetingStartSearchAttributes(tenant.id),
     priority: tenantDispatch(tenant, priorityKeys.meeting),
     staticSummary: 'Meeting follow-up (fathom-webhook)',
   });

@@ -31,9 +31,10 @@ import {
   type WorkflowOutboundCallsInterceptor,
 } from '@temporalio/workflow';
 import type * as OpenTelemetryWorkflow from '@temporalio/interceptors-opentelemetry/lib/workflow';
+import { hasPatch, startedOnPatchBaseline, type BaselinePatch } from '../workflows/patch-baseline';
 import { traceContextInterceptors } from './trace-context-propagation';
 
-const traceContextPatch = 'trace-context-propagation';
+const traceContextPatch = 'trace-context-propagation' satisfies BaselinePatch;
 const openTelemetryPatch = 'opentelemetry-tracing';
 
 type Inbound = WorkflowInboundCallsInterceptor;
@@ -61,7 +62,7 @@ export const interceptors = (): WorkflowInterceptors => {
   let chosen: RunTracing | null | undefined;
   // Decided where a command may be recorded: the run's start, a signal or an update handler.
   const decide = (): RunTracing | null =>
-    (chosen ??= patched(traceContextPatch) ? traceContextInterceptors() : patched(openTelemetryPatch) ? openTelemetryTracing() : null);
+    (chosen ??= hasPatch(startedOnPatchBaseline(), traceContextPatch) ? traceContextInterceptors() : patched(openTelemetryPatch) ? openTelemetryTracing() : null);
   // Queries, update validators, log lines and metric tags may not record one: they follow the decision made.
   const decidedSoFar = (): RunTracing | null => chosen ?? null;
   // Each hook calls the chosen interceptor as a method (the OpenTelemetry ones use `this`), or passes through.

@@ -4,7 +4,8 @@
  * activity runs. Actions (note, draft, event, invitations, task, deal) share runAction, which records each
  * attempt so a retry can run it again.
  */
-import { ApplicationFailure, log, patched } from '@temporalio/workflow';
+import { ApplicationFailure, log } from '@temporalio/workflow';
+import { hasPatch } from './patch-baseline';
 import type { ActionResult } from '../activities';
 import { systemActorId } from '../domain/meeting';
 import type { AccountCandidate, ActingFor, ActionFailure, ActionKind, ActionState, Actor } from '../domain/meeting';
@@ -75,7 +76,7 @@ export async function sendInvitations(run: MeetingRun, { actor }: { actor: Actor
   const { state } = run;
   const eventId = state.actions.event.externalId!;
   const send = () => sendEventInvitations({ ...meetingRef(run), ...actingFor(actor), eventId });
-  if (patched('invitations-as-action')) {
+  if (hasPatch(run.onPatchBaseline, 'invitations-as-action')) {
     return runAction(run, 'invitations', actor, async () => {
       await send();
       return { externalId: eventId, label: invitationsSentLabel };
@@ -201,7 +202,7 @@ async function runAction(run: MeetingRun, kind: ActionKind, actor: Actor, perfor
     // The activity already logged the failure, once, at WARN with its reason; this is the outcome.
     log.info('Meeting action failed', { action: kind, kind: action.failure.kind });
     // Patched: histories recorded before admins were told replay without this activity.
-    if (kind === 'note' && patched('report-failed-sync')) await reportNoteFailure(run, action.failure);
+    if (kind === 'note' && hasPatch(run.onPatchBaseline, 'report-failed-sync')) await reportNoteFailure(run, action.failure);
     failure = error;
   }
   refreshStatus(run);

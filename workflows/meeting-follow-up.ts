@@ -6,7 +6,7 @@
  * This file is the story. The rep's requests arrive as messages (meeting-handlers.ts), are checked
  * by the rules (meeting-rules.ts) and run as actions (meeting-actions.ts).
  */
-import { allHandlersFinished, condition, log, patched, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { allHandlersFinished, condition, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import { systemActorId } from '../domain/meeting';
 import type { Actor, MeetingState, MeetingStatus } from '../domain/meeting';
 import { draftFollowUp, loadMeeting, matchAccount, nudgeRep, publishCard } from './activity-profiles';
@@ -14,13 +14,15 @@ import { logNote, retryFailedActions, sideActivity } from './meeting-actions';
 import { registerMeetingHandlers } from './meeting-handlers';
 import { describeFailure, everyCoreActionSettled, shouldAutoLogNote } from './meeting-rules';
 import { markChanged, remaining, setStatus, startMeetingRun, type MeetingRun } from './meeting-run';
+import { hasPatch } from './patch-baseline';
 import { tenantIdSearchAttribute, type MeetingWorkflowInput } from './messages';
 import { cardDelivered, handleUndeliveredCard, undeliveredCardPatch } from './undelivered-card';
 
 export async function meetingFollowUp(input: MeetingWorkflowInput): Promise<MeetingState> {
   const run = startMeetingRun(input);
   registerMeetingHandlers(run);
-  upsertSearchAttributes([{ key: tenantIdSearchAttribute, value: input.tenantId }]);
+  // The API starts meetings with their TenantId; runs from before the baseline also upserted it.
+  if (!run.onPatchBaseline) upsertSearchAttributes([{ key: tenantIdSearchAttribute, value: input.tenantId }]);
   markChanged(run);
   const cardLoop = publishCardWhenChanged(run);
 
@@ -48,7 +50,7 @@ async function prepare(run: MeetingRun): Promise<boolean> {
         const { draftTurnInMs, ...facts } = await loadMeeting({ tenantId, recordingId, repSlackUserId, workflowId });
         state.facts = facts;
         // The draft's turn at the AI writer, booked by loading. Patched: a run of older workflow code may hold a turn it never waited for.
-        if (draftTurnInMs && patched('draft-turn-booked-at-load')) await sleep(draftTurnInMs);
+        if (draftTurnInMs && hasPatch(run.onPatchBaseline, 'draft-turn-booked-at-load')) await sleep(draftTurnInMs);
       }
       if (state.facts.internalOnly && !run.forced && !(await waitToProcessAnyway(run))) return false;
       const meeting = { tenantId: input.tenantId, meetingRecordId: state.facts.meetingRecordId, workflowId };
@@ -153,7 +155,7 @@ async function publishCardWhenChanged(run: MeetingRun): Promise<void> {
     } catch (error) {
       log.error('Could not update the Slack card', { error: describeFailure(error).message });
       failuresInARow += 1;
-      if (patched(undeliveredCardPatch)) await handleUndeliveredCard(run, error, failuresInARow);
+      if (hasPatch(run.onPatchBaseline, undeliveredCardPatch)) await handleUndeliveredCard(run, error, failuresInARow);
     }
   }
 }

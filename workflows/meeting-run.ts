@@ -3,11 +3,12 @@
  * stop, how to retry, whether the card is stale). Created per run and passed around, never kept
  * in a module: workflow modules are shared by the runs of a worker.
  */
-import { patched, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
+import { upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import type { ActionResult } from '../activities';
 import { actionKinds } from '../domain/meeting';
 import type { ActionKind, ActionState, Actor, MeetingState, MeetingStatus } from '../domain/meeting';
 import { crmSyncStatus, derivedStatus } from './meeting-rules';
+import { hasPatch, startedOnPatchBaseline } from './patch-baseline';
 import { crmProviderSearchAttribute, crmSyncStatusSearchAttribute, meetingStatusSearchAttribute } from './messages';
 import type { MeetingWorkflowInput, RetryInput } from './messages';
 
@@ -21,6 +22,8 @@ export interface MeetingRun {
   readonly autoLogTrustsRepMappings: boolean;
   /** Meetings started before the card waited for quick actions publish every "pending" state, so they replay. */
   readonly cardWaitsForQuickActions: boolean;
+  /** Started with its search attributes set: the baseline's patches hold without markers, and unchanged search attributes are not upserted again (patch-baseline.ts). */
+  readonly onPatchBaseline: boolean;
   readonly startedAt: number;
   readonly expiresAt: number;
   /** How to run each action again when the rep or an operator asks for a retry. */
@@ -40,9 +43,10 @@ export interface MeetingRun {
 
 export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
   const { workflowId } = workflowInfo();
-  const eventWaitsForInvitations = patched('event-settles-after-invitations');
-  const autoLogTrustsRepMappings = !patched('no-auto-log-from-rep-mapping');
-  const cardWaitsForQuickActions = patched('card-waits-for-quick-actions');
+  const onPatchBaseline = startedOnPatchBaseline();
+  const eventWaitsForInvitations = hasPatch(onPatchBaseline, 'event-settles-after-invitations');
+  const autoLogTrustsRepMappings = !hasPatch(onPatchBaseline, 'no-auto-log-from-rep-mapping');
+  const cardWaitsForQuickActions = hasPatch(onPatchBaseline, 'card-waits-for-quick-actions');
   const actions = Object.fromEntries(actionKinds.map((kind) => [kind, { status: 'idle', attempts: 0 }]));
   const startedAt = Date.now();
   return {
@@ -63,6 +67,7 @@ export function startMeetingRun(input: MeetingWorkflowInput): MeetingRun {
     eventWaitsForInvitations,
     autoLogTrustsRepMappings,
     cardWaitsForQuickActions,
+    onPatchBaseline,
     startedAt,
     expiresAt: startedAt + input.expireAfterMs,
     lastAttempt: new Map(),
@@ -81,14 +86,21 @@ export function markChanged(run: MeetingRun): void {
   syncSearchAttributes(run);
 }
 
-/** The search attributes follow the state; a card Slack does not take keeps the meeting under "Needs attention". */
+/**
+ * The search attributes follow the state; a card Slack does not take keeps the meeting under
+ * "Needs attention". A run on the patch baseline upserts only what changed: each upsert is a
+ * visibility write on the Temporal server, and most changes of a meeting leave these as they were.
+ */
 export function syncSearchAttributes(run: MeetingRun): void {
   const { state } = run;
-  upsertSearchAttributes([
+  const wanted: { key: typeof meetingStatusSearchAttribute; value: string }[] = [
     { key: meetingStatusSearchAttribute, value: state.cardFailure ? 'needs-attention' : state.status },
     { key: crmSyncStatusSearchAttribute, value: crmSyncStatus(state) },
     ...(state.crm.provider ? [{ key: crmProviderSearchAttribute, value: state.crm.provider }] : []),
-  ]);
+  ];
+  const current = workflowInfo().typedSearchAttributes;
+  const changed = run.onPatchBaseline ? wanted.filter(({ key, value }) => current.get(key) !== value) : wanted;
+  if (changed.length > 0) upsertSearchAttributes(changed);
 }
 
 export function setStatus(run: MeetingRun, status: MeetingStatus): void {

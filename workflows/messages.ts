@@ -3,7 +3,7 @@
  * queue. Shared by the workflow, the worker and the API; it imports nothing but Temporal's
  * definition helpers and types, so it is safe inside the workflow sandbox.
  */
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
 import type { ActionKind, ActionState, Actor, MeetingState } from '../domain/meeting';
 
@@ -53,6 +53,19 @@ export const meetingSearchAttributes = [
   crmSyncStatusSearchAttribute,
   crmProviderSearchAttribute,
 ];
+
+/**
+ * What a meeting starts with, set by whoever starts it (the API): the workflow's first task then
+ * upserts nothing. Starting with MeetingStatus set also starts the run on the patch baseline
+ * (workflows/patch-baseline.ts).
+ */
+export function meetingStartSearchAttributes(tenantId: string): SearchAttributePair[] {
+  return [
+    { key: tenantIdSearchAttribute, value: tenantId },
+    { key: meetingStatusSearchAttribute, value: 'preparing' },
+    { key: crmSyncStatusSearchAttribute, value: 'not-started' },
+  ];
+}
 
 export interface MeetingWorkflowInput {
   tenantId: string;

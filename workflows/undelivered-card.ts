@@ -4,6 +4,7 @@
  * once per episode in words they can act on, and a card Slack may take later (an outage, a rate
  * limit) is tried again after a pause, so the card ends showing the final state.
  */
+import type { BaselinePatch } from './patch-baseline';
 import { condition } from '@temporalio/workflow';
 import { reportUndeliveredCard } from './activity-profiles';
 import { sideActivity } from './meeting-actions';
@@ -11,7 +12,7 @@ import { describeFailure } from './meeting-rules';
 import { syncSearchAttributes, type MeetingRun } from './meeting-run';
 
 /** Replays of meetings started before this only logged the failure. */
-export const undeliveredCardPatch = 'tell-rep-when-card-undelivered';
+export const undeliveredCardPatch = 'tell-rep-when-card-undelivered' satisfies BaselinePatch;
 
 /** Pause before trying a failed card again on our own; a newer state tries at once. */
 const cardRetryPauseMs = 2 * 60_000;

@@ -12,6 +12,7 @@ import { meetingFollowUp, offboardTenant } from '../../workflows';
 import {
   cancelMeetingSignal,
   crmSyncStatusSearchAttribute,
+  meetingStartSearchAttributes,
   meetingStatusSearchAttribute,
   meetingTaskQueue,
   meetingWorkflowId,
@@ -115,7 +116,7 @@ export class MeetingGateway {
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.USE_EXISTING,
         // A finished meeting is not re-run by a late webhook or a repeated command; a failed one may be.
         workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
-        typedSearchAttributes: [{ key: tenantIdSearchAttribute, value: tenant.id }],
+        typedSearchAttributes: meetingStartSearchAttributes(tenant.id),
         // The tenant's fair share of the workers by plan, above background work; its activities inherit both.
         priority: tenantDispatch(tenant, priorityKeys.meeting),
         staticSummary: `Meeting follow-up (${request.trigger})`,

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import type { Actor, MeetingState } from '../../../domain/meeting';
 import { defaultTenantSettings, type TenantSettings } from '../../../entities/tenant';
 import { meetingFollowUp } from '../../../workflows';
-import { meetingWorkflowId, statusQuery, type MeetingWorkflowInput } from '../../../workflows/messages';
+import { meetingStartSearchAttributes, meetingWorkflowId, statusQuery, tenantIdSearchAttribute, type MeetingWorkflowInput } from '../../../workflows/messages';
 import { tracingOff } from '../../../runtime/tracing';
 import { workflowSpanSinks } from '../../../wiring/worker-tracing';
 import { waitFor } from '../../support/wait-for';
@@ -36,6 +36,8 @@ export interface MeetingSetup {
   server: string;
   /** Receives every line the workflow logs, as the worker's logger would; the process's logger otherwise. */
   workflowLogger?: Logger;
+  /** Started as the API started meetings before the patch baseline: only the TenantId set. */
+  startedBeforePatchBaseline?: boolean;
 }
 
 /**
@@ -44,7 +46,7 @@ export interface MeetingSetup {
  * when `test` is done.
  */
 export async function withStubbedMeeting(
-  { scenario = {}, settings = defaultTenantSettings, server, workflowLogger }: MeetingSetup,
+  { scenario = {}, settings = defaultTenantSettings, server, workflowLogger, startedBeforePatchBaseline = false }: MeetingSetup,
   test: (meeting: StubbedMeeting) => Promise<void>,
 ): Promise<void> {
   const [env, { workflowBundle, dataConverter }] = await Promise.all([timeSkippingServer(server), workflowCode()]);
@@ -77,6 +79,8 @@ export async function withStubbedMeeting(
       taskQueue,
       workflowId: meetingWorkflowId(tenantId, input.recordingId),
       args: [input],
+      // As the API starts a meeting.
+      typedSearchAttributes: startedBeforePatchBaseline ? [{ key: tenantIdSearchAttribute, value: tenantId }] : meetingStartSearchAttributes(tenantId),
     });
     const stateWhen = (what: string, ready: (state: MeetingState) => boolean) =>
       waitFor(what, async () => {
