@@ -137,12 +137,22 @@ function anActionIsRunning(state: MeetingState): boolean {
   return Object.values(state.actions).some((action) => action.status === 'pending');
 }
 
+/**
+ * A meeting that arrived on its own (Fathom's webhook) posts no "preparing" card: nobody asked for
+ * it yet, so the rep is notified once, when there is something to act on, and a workspace's burst
+ * of recordings spends no Slack calls and no Temporal work on placeholders. A rep's /followup gets
+ * the placeholder at once. On the patch baseline only, so older runs replay as recorded.
+ */
+function waitsToPostCard(run: MeetingRun): boolean {
+  return run.onPatchBaseline && run.input.trigger === 'fathom-webhook' && !run.state.card && run.state.status === 'preparing';
+}
+
 /** Card updates run one at a time, newest state wins, so a slow update never overwrites a newer one. */
 async function publishCardWhenChanged(run: MeetingRun): Promise<void> {
   const { state, workflowId } = run;
   let failuresInARow = 0;
   for (;;) {
-    await condition(() => run.cardDirty || run.cardLoopDone);
+    await condition(() => (run.cardDirty && !waitsToPostCard(run)) || run.cardLoopDone);
     if (!run.cardDirty && run.cardLoopDone) return;
     if (run.cardWaitsForQuickActions && state.card && anActionIsRunning(state)) {
       await condition(() => !anActionIsRunning(state) || run.cardLoopDone, QUICK_ACTION_MS);

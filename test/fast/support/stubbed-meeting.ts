@@ -38,6 +38,8 @@ export interface MeetingSetup {
   workflowLogger?: Logger;
   /** Started as the API started meetings before the patch baseline: only the TenantId set. */
   startedBeforePatchBaseline?: boolean;
+  /** What started the meeting; a rep's /followup unless given. */
+  trigger?: MeetingWorkflowInput['trigger'];
 }
 
 /**
@@ -46,7 +48,7 @@ export interface MeetingSetup {
  * when `test` is done.
  */
 export async function withStubbedMeeting(
-  { scenario = {}, settings = defaultTenantSettings, server, workflowLogger, startedBeforePatchBaseline = false }: MeetingSetup,
+  { scenario = {}, settings = defaultTenantSettings, server, workflowLogger, startedBeforePatchBaseline = false, trigger = 'slack-command' }: MeetingSetup,
   test: (meeting: StubbedMeeting) => Promise<void>,
 ): Promise<void> {
   const [env, { workflowBundle, dataConverter }] = await Promise.all([timeSkippingServer(server), workflowCode()]);
@@ -69,7 +71,7 @@ export async function withStubbedMeeting(
       recordingId: '4242',
       repSlackUserId: rep.slackUserId,
       channelId: 'C-sales',
-      trigger: 'slack-command',
+      trigger,
       nudgeAfterMs: settings.nudgeAfterHours * hour,
       expireAfterMs: settings.expireAfterDays * day,
       autoLogWhenConfident: settings.autoLogPolicy === 'when-confident',

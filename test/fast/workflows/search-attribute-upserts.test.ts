@@ -8,7 +8,7 @@ const server = 'search-attribute upserts';
 
 /** Each upsert is a visibility write on the Temporal server; each patch marker comes with one. */
 async function visibilityWritesOf(meeting: StubbedMeeting): Promise<{ markers: number; upserts: Record<string, string>[] }> {
-  const { events = [] } = await meeting.handle.fetchHistory();
+  const events = (await meeting.handle.fetchHistory()).events ?? [];
   const upserts = events
     .filter((event) => event.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
     .map((event) => Object.fromEntries(Object.entries(event.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!).map(([name, payload]) => [name, Buffer.from(payload.data!).toString()])));
