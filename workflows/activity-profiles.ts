@@ -10,7 +10,7 @@
  * fairness key and weight are always inherited from the workflow. The priority is not part of
  * what replay compares (test/replay), so running meetings pick it up for activities they schedule next.
  */
-import { proxyActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities, type ActivityOptions, type RetryPolicy } from '@temporalio/workflow';
 import type { MeetingActivities } from '../activities';
 import { priorityKeys } from '../domain/task-dispatch';
 import { waitingOutRateLimits } from './rate-limit-waits';
@@ -44,6 +44,19 @@ function profile({ timeouts, backoff }: Policy, priorityKey?: number, { waitOutR
 /** Our own Postgres: fast, and worth retrying for a while during a database blip. */
 const database: Policy = { timeouts: { startToCloseTimeout: '30 seconds' }, backoff: { initialInterval: '500 ms', maximumInterval: '30 seconds', maximumAttempts: 20 } };
 export const { loadMeeting } = profile(database);
+/**
+ * Loading a meeting the webhook already stored is a few database reads: run in the workflow task
+ * that needs it (a local activity), it costs no activity task, no second workflow task and none of
+ * their writes on the Temporal server, which a workspace's burst of recordings made a queue
+ * another workspace's clicks waited in (bench/README, noisy-neighbour drill). Runs on the patch
+ * baseline load this way (workflows/patch-baseline.ts).
+ */
+export const loadMeetingInTask = waitingOutRateLimits(
+  proxyLocalActivities<Pick<MeetingActivities, 'loadMeeting'>>({
+    ...database.timeouts,
+    retry: { ...database.backoff, backoffCoefficient: 2, nonRetryableErrorTypes: nonRetryableFailureTypes },
+  }),
+).loadMeeting;
 /** The rep's edits and account choice, and the audit line of a retry someone asked for. */
 export const { rememberAccountChoice, saveDraftEdits, recordAudit } = profile(database, priorityKeys.personWaiting);
 /**

@@ -9,7 +9,7 @@
 import { allHandlersFinished, condition, log, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import { systemActorId } from '../domain/meeting';
 import type { Actor, MeetingState, MeetingStatus } from '../domain/meeting';
-import { draftFollowUp, loadMeeting, matchAccount, nudgeRep, publishCard } from './activity-profiles';
+import { draftFollowUp, loadMeeting, loadMeetingInTask, matchAccount, nudgeRep, publishCard } from './activity-profiles';
 import { logNote, retryFailedActions, sideActivity } from './meeting-actions';
 import { registerMeetingHandlers } from './meeting-handlers';
 import { describeFailure, everyCoreActionSettled, shouldAutoLogNote } from './meeting-rules';
@@ -47,7 +47,8 @@ async function prepare(run: MeetingRun): Promise<boolean> {
       state.preparationFailure = undefined;
       if (!state.facts) {
         const { tenantId, recordingId, repSlackUserId } = input;
-        const { draftTurnInMs, ...facts } = await loadMeeting({ tenantId, recordingId, repSlackUserId, workflowId });
+        const load = run.onPatchBaseline ? loadMeetingInTask : loadMeeting;
+        const { draftTurnInMs, ...facts } = await load({ tenantId, recordingId, repSlackUserId, workflowId });
         state.facts = facts;
         // The draft's turn at the AI writer, booked by loading. Patched: a run of older workflow code may hold a turn it never waited for.
         if (draftTurnInMs && hasPatch(run.onPatchBaseline, 'draft-turn-booked-at-load')) await sleep(draftTurnInMs);

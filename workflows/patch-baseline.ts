@@ -1,6 +1,8 @@
 /**
  * The patches every meeting started by the API since it set the meeting's search attributes at
- * start takes as given. A patch marker is not free: with each one the SDK also upserts the
+ * start takes as given (and, keyed to the same start, what else such a run does differently:
+ * search attributes upserted only when changed, the meeting loaded in its first task, no
+ * placeholder card for a recording Fathom sent on its own). A patch marker is not free: with each one the SDK also upserts the
  * TemporalChangeVersion search attribute, and every upsert is a visibility write on the Temporal
  * server. Four patches at a meeting's start plus its TenantId and status upserts made six in its
  * first task; for a workspace's burst of 500 meetings those writes kept the dev server's one SQLite

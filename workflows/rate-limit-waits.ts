@@ -36,7 +36,8 @@ export function waitingOutRateLimits<T extends object>(activities: T): T {
 }
 
 function deferralWait(error: unknown): number | undefined {
-  const cause = error instanceof ActivityFailure ? error.cause : undefined;
+  // A local activity's failure reaches the workflow as it was thrown, not wrapped in an ActivityFailure.
+  const cause = error instanceof ActivityFailure ? error.cause : error;
   if (!(cause instanceof ApplicationFailure) || cause.type !== rateLimitDeferralType) return undefined;
   const [details] = (cause.details ?? []) as (Partial<RateLimitDeferralDetails> | undefined)[];
   return typeof details?.waitMs === 'number' ? details.waitMs : shortestWaitMs;

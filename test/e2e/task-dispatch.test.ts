@@ -61,7 +61,7 @@ describe('task queue priority and fairness', function () {
     assert.ok(cardPriorities.length > 0);
     assert.ok(cardPriorities.every((priority) => priority?.priorityKey === priorityKeys.personWaiting), 'every card publication goes first');
     // Preparing the follow-up sets no priority of its own: it runs at the meeting's.
-    assert.deepEqual(scheduledPriorities(events, 'loadMeeting').map((priority) => priority?.priorityKey ?? 0), [0]);
+    assert.deepEqual(scheduledPriorities(events, 'draftFollowUp').map((priority) => priority?.priorityKey ?? 0), [0]);
     assert.ok(priorityKeys.personWaiting < priorityKeys.meeting && priorityKeys.meeting < priorityKeys.background);
   });
 

@@ -12,7 +12,8 @@ async function visibilityWritesOf(meeting: StubbedMeeting): Promise<{ markers: n
   const upserts = events
     .filter((event) => event.eventType === EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES)
     .map((event) => Object.fromEntries(Object.entries(event.upsertWorkflowSearchAttributesEventAttributes!.searchAttributes!.indexedFields!).map(([name, payload]) => [name, Buffer.from(payload.data!).toString()])));
-  return { markers: events.filter((event) => event.eventType === EventType.EVENT_TYPE_MARKER_RECORDED).length, upserts };
+  const markers = events.filter((event) => event.markerRecordedEventAttributes?.markerName === 'core_patch').length;
+  return { markers, upserts };
 }
 
 describe('meeting workflow (time-skipping): search attributes and patch markers', function () {
