@@ -13,6 +13,8 @@ export type EmulatedService = 'slack' | 'fathom' | 'anthropic' | 'google';
 export interface LocalEmulatorsOptions {
   /** Fixed ports (e.g. for the demo); 0 or absent picks a free one. */
   ports?: Partial<Record<EmulatedService, number>>;
+  /** The Anthropic account's tier as its rate-limit headers state it (a low tier's 50 requests a minute by default). */
+  anthropicRequestsPerMinute?: number;
 }
 
 export interface LocalEmulators {
@@ -40,7 +42,7 @@ export interface LocalEmulators {
 export async function startLocalEmulators(options: LocalEmulatorsOptions = {}): Promise<LocalEmulators> {
   const slack = new SlackEmulator();
   const fathom = new FathomEmulator();
-  const anthropic = new AnthropicEmulator();
+  const anthropic = new AnthropicEmulator({ requestsPerMinute: options.anthropicRequestsPerMinute });
   const google = new GoogleEmulator();
   const all: [EmulatedService, HttpEmulator][] = [
     ['slack', slack],

@@ -34,11 +34,13 @@ export interface EmulatedServicesOptions {
   hubSpotUrl?: (emulatorUrl: string) => Promise<string>;
   /** Settings that replace the defaults below, e.g. the AWS secret store behind a fault proxy. */
   appEnv?: Record<string, string>;
+  /** The Anthropic tier the emulator states (its default, a low tier's 50 a minute, unless given). */
+  anthropicRequestsPerMinute?: number;
 }
 
 /** Starts every emulator and the environment that points the app at them. */
 export async function startEmulatedServices(options: EmulatedServicesOptions = {}): Promise<EmulatedServices> {
-  const emulators = await startLocalEmulators();
+  const emulators = await startLocalEmulators({ anthropicRequestsPerMinute: options.anthropicRequestsPerMinute });
   const hubspot = new HubSpotEmulator();
   await hubspot.start();
   emulators.anthropic.registerApiKey(anthropicKey);
