@@ -55,6 +55,8 @@ export const loadMeetingInTask = waitingOutRateLimits(
   proxyLocalActivities<Pick<MeetingActivities, 'loadMeeting'>>({
     ...database.timeouts,
     retry: { ...database.backoff, backoffCoefficient: 2, nonRetryableErrorTypes: nonRetryableFailureTypes },
+    // Longer backoffs (a database or Fathom outage) wait on a workflow timer, not in a task kept open by heartbeats.
+    localRetryThreshold: '5 seconds',
   }),
 ).loadMeeting;
 /** The rep's edits and account choice, and the audit line of a retry someone asked for. */

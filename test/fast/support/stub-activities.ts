@@ -56,6 +56,8 @@ export interface MeetingScenario {
   cardRefusals?: number;
   /** Our shared rate limiter sends loading the meeting away this many times (its Fathom account is busy with a burst). */
   loadDeferrals?: number;
+  /** Loading the meeting fails this many times as an unreachable database does (retryable). */
+  loadFailures?: number;
   /** Loading the meeting books the draft's turn at Claude this far ahead (the tenant's share is spent by a burst). */
   draftTurnInMs?: number;
   /** The note's refusals carry these audit rows in their details, as an attempt does whose rows the database would not take. */
@@ -83,6 +85,7 @@ export class StubbedServices {
   private cardRefusalsLeft: number;
   private invitationRefusalsLeft: number;
   private loadDeferralsLeft: number;
+  private loadFailuresLeft: number;
   /** Attempts to load the meeting, deferred ones included. */
   loadAttempts = 0;
 
@@ -91,6 +94,7 @@ export class StubbedServices {
     this.invitationRefusalsLeft = scenario.invitationRefusals ?? 0;
     this.cardRefusalsLeft = scenario.cardRefusals ?? 0;
     this.loadDeferralsLeft = scenario.loadDeferrals ?? 0;
+    this.loadFailuresLeft = scenario.loadFailures ?? 0;
   }
 
   lastCard(): MeetingState | undefined {
@@ -108,6 +112,10 @@ export class StubbedServices {
           throw toActivityFailure(
             new ExternalServiceError({ service: 'fathom', kind: 'retryable', detail: `${ownRateLimitDetail}, next slot in 45000 ms`, retryAfterMs: 45_000, userMessage: 'Fathom is busy for this account.' }),
           );
+        }
+        if (this.loadFailuresLeft > 0) {
+          this.loadFailuresLeft -= 1;
+          throw ApplicationFailure.retryable('The database is unavailable; it will be retried automatically.', 'database-unavailable');
         }
         const facts = loadedMeeting(input.recordingId, scenario);
         return scenario.draftTurnInMs ? { ...facts, draftTurnInMs: scenario.draftTurnInMs } : facts;

@@ -25,6 +25,18 @@ describe('meeting workflow (time-skipping): waiting for a rate-limit turn', func
       assert.deepEqual([...new Set(meeting.services.cards.map((shown) => shown.status))], ['preparing', 'awaiting-rep'], 'no failure reached the rep');
     }));
 
+  it('loads the meeting through a database outage longer than a workflow task, retrying on timers, and the card follows', () =>
+    // Loading runs inside the meeting's workflow task; its 8 attempts here back off 0.5 s to 30 s.
+    withStubbedMeeting({ server, scenario: { loadFailures: 7 } }, async (meeting) => {
+      await meeting.skipTime(3 * minute);
+      const card = await waitFor('the prepared card', () => meeting.services.cards.find((shown) => shown.status === 'awaiting-rep'));
+      assert.equal(card.facts?.title, 'Acme discovery call');
+      assert.equal(meeting.services.loadAttempts, 8);
+      const { events = [] } = await meeting.handle.fetchHistory();
+      const workflowTasks = events!.filter((event) => event.workflowTaskCompletedEventAttributes).length;
+      assert.ok(workflowTasks < 12, `the retries waited on timers, not in a task kept open by heartbeats (${workflowTasks} workflow tasks)`);
+    }));
+
   it('drafts at the turn loading booked for it, with no deferral on the way', () =>
     // A tenant's burst spent its share of Claude: loading the meeting booked the draft's turn 5 minutes ahead.
     withStubbedMeeting({ server, scenario: { draftTurnInMs: 5 * minute } }, async (meeting) => {
