@@ -6,8 +6,8 @@
  * read-then-write round trip. Time is the database's, so processes with drifting clocks still
  * refill one bucket at one pace. The row keeps what its last taker was told (`last_wait_ms`,
  * `last_granted`), because RETURNING sees only the row as updated. The arithmetic is
- * InProcessRateLimitStore's (clients/in-process-rate-limit-store.ts), in SQL. The bucket's old
- * `deferred` count is no longer read or written: the debt (negative tokens) is the queue now.
+ * InProcessRateLimitStore's (clients/in-process-rate-limit-store.ts), in SQL: the debt (negative
+ * tokens) is the queue.
  */
 import type { BucketRate, RateLimitStore, TakeResult } from '../clients/rate-limit-store';
 import type { MaintenanceOrm, Orm } from './orm';

@@ -14,6 +14,7 @@ import { Migration20261206021000_api_rate_limit } from './Migration2026120602100
 import { Migration20261206022000_audit_attempt_key } from './Migration20261206022000_audit_attempt_key';
 import { Migration20261206050000_api_rate_limit_housekeeping } from './Migration20261206050000_api_rate_limit_housekeeping';
 import { Migration20261206090000_api_rate_limit_reservation } from './Migration20261206090000_api_rate_limit_reservation';
+import { Migration20261206160000_api_rate_limit_without_deferred } from './Migration20261206160000_api_rate_limit_without_deferred';
 import { knownMigrationNames, type KnownMigrationName } from './migration-names';
 
 /** Each known migration's class, by name: a name in migration-names.ts without a class here (or the reverse) does not compile. */
@@ -33,6 +34,7 @@ const migrationClasses: Record<KnownMigrationName, MigrationObject['class']> = {
   Migration20261206022000_audit_attempt_key,
   Migration20261206050000_api_rate_limit_housekeeping,
   Migration20261206090000_api_rate_limit_reservation,
+  Migration20261206160000_api_rate_limit_without_deferred,
 };
 
 /** Every migration this build knows, in order, for the migrator (db/migrate.ts). */

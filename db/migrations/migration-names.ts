@@ -20,6 +20,7 @@ export const knownMigrationNames = [
   'Migration20261206022000_audit_attempt_key',
   'Migration20261206050000_api_rate_limit_housekeeping',
   'Migration20261206090000_api_rate_limit_reservation',
+  'Migration20261206160000_api_rate_limit_without_deferred',
 ] as const;
 
 export type KnownMigrationName = (typeof knownMigrationNames)[number];
