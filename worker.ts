@@ -17,6 +17,7 @@ import { encryptedDataConverter, payloadCodecFor } from './runtime/data-converte
 import { countExternalCalls, externalServiceClassifier } from './runtime/external-call-metrics';
 import { createLogger } from './runtime/logger';
 import { startTracing, type Tracing } from './runtime/tracing';
+import { tracingEnabled } from './runtime/tracing-enabled';
 import { activityLogContext } from './wiring/activity-log-context';
 import { activityRateLimitHolder } from './wiring/activity-rate-limit-holder';
 import { countingActivityRetries } from './wiring/activity-retry-metrics';
@@ -145,7 +146,7 @@ async function main(): Promise<void> {
   // workflow thread; the rest of the start waits for that so as not to delay it (a worker without
   // workflows creates no thread, hence the race).
   await Promise.race([workflowThreadCreated, creating]).catch(() => undefined);
-  const connectingClient = connectTemporalClient(config.temporal, dataConverter);
+  const connectingClient = connectTemporalClient(config.temporal, dataConverter, { traced: tracingEnabled() });
   const starting = Promise.all([
     creating,
     connectingClient.then((client) => ensureTranscriptPurgeSchedule(client, config.temporal.taskQueue)),

@@ -14,7 +14,7 @@ import { encryptedDataConverter, payloadCodecFor } from '../runtime/data-convert
 import { shareMetricsWithPrimary } from '../runtime/cluster-metrics';
 import { countExternalCalls, externalServiceClassifier } from '../runtime/external-call-metrics';
 import { createLogger } from '../runtime/logger';
-import { startTracing } from '../runtime/tracing';
+import { tracingEnabled } from '../runtime/tracing-enabled';
 import { buildSecretStore } from '../wiring/services';
 import { connectTemporalClient } from '../wiring/temporal-connection';
 import { createApiApp, createOperatorApp } from './app';
@@ -26,7 +26,9 @@ import { listeningTenantDirectory } from '../db/tenant-directory-cache';
 import { KnownUpdateOutcomes } from './meetings/known-update-outcomes';
 
 async function main(): Promise<void> {
-  const tracing = await startTracing('followup-api');
+  // The OpenTelemetry SDK is loaded only when tracing is on (runtime/tracing-enabled.ts).
+  const traced = tracingEnabled();
+  const tracing = traced ? await (await import('../runtime/tracing')).startTracing('followup-api') : undefined;
   const config = loadConfig();
   const operatorToken = config.operator.token;
   if (!operatorToken) {
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
   };
   const [[orm, directory], client] = await Promise.all([
     openDatabase(),
-    connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec), [updateOutcomes.interceptor]),
+    connectTemporalClient(config.temporal, encryptedDataConverter(payloadCodec), { interceptors: [updateOutcomes.interceptor], traced }),
   ]);
   const deps: ApiDependencies = {
     orm,
@@ -104,7 +106,7 @@ async function main(): Promise<void> {
     logger.info('API stopping');
     let open = 2;
     const closed = (): void => {
-      if (--open === 0) void directory.close().finally(() => client.connection.close()).finally(() => orm.close().finally(() => tracing.shutdown().finally(() => process.exit(0))));
+      if (--open === 0) void directory.close().finally(() => client.connection.close()).finally(() => orm.close().finally(() => (tracing?.shutdown() ?? Promise.resolve()).finally(() => process.exit(0))));
     };
     server.close(closed);
     operatorServer.close(closed);

@@ -8,6 +8,7 @@ import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, NoopSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { traceExternalCalls } from './external-call-spans';
+import { tracingEnabled } from './tracing-enabled';
 
 export type TracedService = 'followup-api' | 'followup-worker';
 
@@ -21,20 +22,10 @@ export interface Tracing {
 }
 
 /**
- * On with OTEL_TRACES_EXPORTER=otlp, or with an OTLP endpoint set (OTEL_EXPORTER_OTLP_ENDPOINT or
- * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) and no other exporter named; OTEL_SDK_DISABLED=true wins.
- */
-export function tracingEnabled(env: NodeJS.ProcessEnv = process.env): boolean {
-  if (env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true') return false;
-  const exporter = env.OTEL_TRACES_EXPORTER?.trim().toLowerCase();
-  if (exporter !== undefined && exporter !== '') return exporter === 'otlp';
-  return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
-}
-
-/**
- * Called first thing by api/server.ts and worker.ts. The OTLP/HTTP exporter reads its endpoint,
- * headers and timeout from the OTEL_EXPORTER_OTLP_* variables, the sampler from OTEL_TRACES_SAMPLER.
- * It is loaded only when tracing is on: with tracing off it cost every start ~50 ms for nothing.
+ * Called first thing by worker.ts, and by api/server.ts when tracing is on (tracing-enabled.ts). The
+ * OTLP/HTTP exporter reads its endpoint, headers and timeout from the OTEL_EXPORTER_OTLP_* variables,
+ * the sampler from OTEL_TRACES_SAMPLER. It is loaded only when tracing is on: with tracing off it
+ * cost every start ~50 ms for nothing.
  */
 export async function startTracing(service: TracedService, env: NodeJS.ProcessEnv = process.env): Promise<Tracing> {
   if (!tracingEnabled(env)) return tracingOff(env.OTEL_SERVICE_NAME || service);

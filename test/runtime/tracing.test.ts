@@ -4,7 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { context, SpanStatusCode, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { freePort } from '../../scripts/lib/processes';
-import { serviceResource, startTracing, traceTo, tracingEnabled } from '../../runtime/tracing';
+import { serviceResource, startTracing, traceTo } from '../../runtime/tracing';
+import { tracingEnabled } from '../../runtime/tracing-enabled';
 
 function listen(handler: Parameters<typeof createServer>[1]): Promise<Server> {
   return new Promise((resolve) => {

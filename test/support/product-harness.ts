@@ -33,7 +33,7 @@ import { createLogger } from '../../runtime/logger';
 import { tracingOff, type Tracing } from '../../runtime/tracing';
 import { buildActivityDependencies, buildSecretStore, keptPerTenant } from '../../wiring/services';
 import { TenantChangeFeed } from '../../db/tenant-change-feed';
-import { tracingClientInterceptors } from '../../wiring/temporal-connection';
+import { clientInterceptors } from '../../wiring/temporal-connection';
 import type { SecretStore } from '../../secrets/secret-store';
 import { createMeetingWorker } from '../../worker';
 import { meetingWorkflowId } from '../../workflows/messages';
@@ -164,13 +164,13 @@ export async function startProductHarness(
   const orm = options.databaseUrl ? await openOrm(options.databaseUrl, config.api.databaseTimeouts) : await openOrm(stack.databaseUrl);
   const maintenanceOrm = await openMaintenanceOrm(stack.databaseUrls.maintenance);
   const secrets = buildSecretStore(config, orm);
-  // The API's client, with the same interceptors as connectTemporalClient gives it.
+  // The API's client, with the interceptors connectTemporalClient gives a traced API (the tests that trace need them; untraced, they carry nothing).
   const updateOutcomes = new KnownUpdateOutcomes();
   const client = new Client({
     connection: stack.env.connection,
     namespace: stack.env.namespace,
     dataConverter: stack.dataConverter,
-    interceptors: tracingClientInterceptors([updateOutcomes.interceptor]),
+    interceptors: await clientInterceptors([updateOutcomes.interceptor], true),
   });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
   // As worker.ts does: the worker's kept Slack clients and card views hear of installs and uninstalls.
