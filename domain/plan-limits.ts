@@ -37,9 +37,11 @@ export interface UsageMonth {
   resetsOn: string;
 }
 
+/** One formatter for every call: `toLocaleString` with options builds a new one each time (~100× the cost), on every meeting's admission. */
+const monthNames = new Intl.DateTimeFormat('en-US', { month: 'long', timeZone: 'UTC' });
+
 export function usageMonthOf(now: Date): UsageMonth {
   const start = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
   const end = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1));
-  const monthName = (date: Date) => date.toLocaleString('en-US', { month: 'long', timeZone: 'UTC' });
-  return { firstDay: start.toISOString().slice(0, 10), start, end, name: monthName(start), resetsOn: `${monthName(end)} 1` };
+  return { firstDay: start.toISOString().slice(0, 10), start, end, name: monthNames.format(start), resetsOn: `${monthNames.format(end)} 1` };
 }

@@ -71,9 +71,19 @@ export function optionText(meeting: MeetingListItem, timeZone: string): string {
   return `${when}${truncate(meeting.title || 'Untitled meeting', Math.max(room, 10))}${duration}`;
 }
 
+/** Per zone, built once: the picker formats up to a hundred options per list, and building a formatter costs ~100× using one. */
+const optionTimeFormats = new Map<string, Intl.DateTimeFormat>();
+
 function formatInZone(date: Date, timeZone: string): string {
-  const format = (zone: string) =>
-    new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(date);
+  const format = (zone: string) => {
+    let formatter = optionTimeFormats.get(zone);
+    if (!formatter) {
+      // Throws RangeError for an unknown zone (caught below); only a zone that worked is kept.
+      formatter = new Intl.DateTimeFormat('en-GB', { timeZone: zone, weekday: 'short', day: 'numeric', month: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+      optionTimeFormats.set(zone, formatter);
+    }
+    return formatter.format(date);
+  };
   try {
     return format(timeZone);
   } catch {
