@@ -27,7 +27,7 @@ export interface ClientConnectionOptions {
 export async function connectTemporalClient(config: AppConfig['temporal'], dataConverter: DataConverter, options: ClientConnectionOptions = {}): Promise<Client> {
   const [connection, interceptors] = await Promise.all([
     Connection.connect({ address: config.address, tls: tlsOf(config), apiKey: config.apiKey }),
-    clientInterceptors(options.interceptors, options.traced ?? false),
+    clientInterceptors(options.traced ?? false, options.interceptors),
   ]);
   return new Client({ connection, namespace: config.namespace, dataConverter, interceptors });
 }
@@ -38,7 +38,7 @@ export async function connectTemporalClient(config: AppConfig['temporal'], dataC
  * OpenTelemetry SDK it brings are loaded only then: an untraced process has no context to carry,
  * and the API's start is ~30 ms shorter without them.
  */
-export async function clientInterceptors(others: WorkflowClientInterceptor[] = [], traced: boolean): Promise<NonNullable<ClientOptions['interceptors']>> {
+export async function clientInterceptors(traced: boolean, others: WorkflowClientInterceptor[] = []): Promise<NonNullable<ClientOptions['interceptors']>> {
   if (!traced) return { workflow: others };
   const { OpenTelemetryWorkflowClientInterceptor } = await import('@temporalio/interceptors-opentelemetry');
   return { workflow: [new OpenTelemetryWorkflowClientInterceptor(), ...others] };

@@ -170,7 +170,7 @@ export async function startProductHarness(
     connection: stack.env.connection,
     namespace: stack.env.namespace,
     dataConverter: stack.dataConverter,
-    interceptors: await clientInterceptors([updateOutcomes.interceptor], true),
+    interceptors: await clientInterceptors(true, [updateOutcomes.interceptor]),
   });
   const dependencies = buildActivityDependencies({ config, orm, maintenanceOrm, secrets, logger });
   // As worker.ts does: the worker's kept Slack clients and card views hear of installs and uninstalls.
