@@ -4,10 +4,11 @@
  * workflow may call them anywhere (validators included) without touching its history, and tests
  * run them in milliseconds. A refusal is an Error whose message the rep reads in Slack.
  */
-import { ActivityFailure, ApplicationFailure, TimeoutFailure } from '@temporalio/common';
+import { ApplicationFailure, TimeoutFailure } from '@temporalio/common';
 import type { CrmCapability } from '../domain/crm';
 import { actionKinds, coreActionKinds, systemActorId } from '../domain/meeting';
 import type { ActionFailure, ActionKind, Actor, CrmSyncStatus, MeetingState, MeetingStatus } from '../domain/meeting';
+import { failureCause } from './failure-cause';
 import type {
   ChooseAccountInput,
   CreateTaskInput,
@@ -207,7 +208,7 @@ export function crmSyncStatus(state: MeetingState): CrmSyncStatus {
 
 /** Turns an activity failure into what the card shows: a sentence the rep can act on. */
 export function describeFailure(error: unknown): ActionFailure {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
+  const cause = failureCause(error);
   if (cause instanceof ApplicationFailure) {
     const kind = cause.type ?? 'unknown';
     return { message: kind === 'retryable' ? afterRetriesSpent(cause.message) : cause.message, kind };

@@ -8,8 +8,9 @@
  * Why not an unlimited retry policy bounded by time: a CRM or Slack outage would then keep a rep
  * waiting until that bound instead of the few attempts each profile allows before the Retry button.
  */
-import { ActivityFailure, ApplicationFailure, patched, sleep } from '@temporalio/workflow';
+import { ApplicationFailure, patched, sleep } from '@temporalio/workflow';
 import { rateLimitDeferralType, type RateLimitDeferralDetails } from '../domain/rate-limit-deferral';
+import { failureCause } from './failure-cause';
 
 /** Shorter turns are slept through inside the activity; a timer never fires sooner than this. */
 const shortestWaitMs = 1_000;
@@ -36,8 +37,7 @@ export function waitingOutRateLimits<T extends object>(activities: T): T {
 }
 
 function deferralWait(error: unknown): number | undefined {
-  // A local activity's failure reaches the workflow as it was thrown, not wrapped in an ActivityFailure.
-  const cause = error instanceof ActivityFailure ? error.cause : error;
+  const cause = failureCause(error);
   if (!(cause instanceof ApplicationFailure) || cause.type !== rateLimitDeferralType) return undefined;
   const [details] = (cause.details ?? []) as (Partial<RateLimitDeferralDetails> | undefined)[];
   return typeof details?.waitMs === 'number' ? details.waitMs : shortestWaitMs;
