@@ -25,6 +25,11 @@ interface Policy {
   backoff: Backoff;
 }
 
+/** Exponential backoff, giving up at once on what another attempt cannot fix. */
+function retryPolicyOf({ initialInterval, maximumInterval, maximumAttempts }: Backoff): RetryPolicy {
+  return { initialInterval, backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: nonRetryableFailureTypes };
+}
+
 /**
  * Every profile backs off exponentially and gives up at once on what another attempt cannot fix.
  * `priorityKey` unset: the workflow's own priority. A turn our shared rate limiter hands out is
@@ -32,10 +37,9 @@ interface Policy {
  * would still want the answer by then (`waitOutRateLimits: false`).
  */
 function profile({ timeouts, backoff }: Policy, priorityKey?: number, { waitOutRateLimits = true } = {}) {
-  const { initialInterval, maximumInterval, maximumAttempts } = backoff;
   const activities = proxyActivities<MeetingActivities>({
     ...timeouts,
-    retry: { initialInterval, backoffCoefficient: 2, maximumInterval, maximumAttempts, nonRetryableErrorTypes: nonRetryableFailureTypes },
+    retry: retryPolicyOf(backoff),
     ...(priorityKey === undefined ? {} : { priority: { priorityKey } }),
   });
   return waitOutRateLimits ? waitingOutRateLimits(activities) : activities;
@@ -54,7 +58,7 @@ export const { loadMeeting } = profile(database);
 export const loadMeetingInTask = waitingOutRateLimits(
   proxyLocalActivities<Pick<MeetingActivities, 'loadMeeting'>>({
     ...database.timeouts,
-    retry: { ...database.backoff, backoffCoefficient: 2, nonRetryableErrorTypes: nonRetryableFailureTypes },
+    retry: retryPolicyOf(database.backoff),
     // Longer backoffs (a database or Fathom outage) wait on a workflow timer, not in a task kept open by heartbeats.
     localRetryThreshold: '5 seconds',
   }),
